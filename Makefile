@@ -1,0 +1,46 @@
+# oov-signals: `make run` (demo on the embedded default) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+UV_VERSION := 0.13.9
+
+.PHONY: install run test lint postgres chromium benchmarks clean
+
+install: $(STAMP)
+
+# Pinned install: constraints.txt is the lock (regenerate with `make lock`).
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
+	$(BIN)/uv pip install -q -p $(BIN)/python -c constraints.txt -e '.[test,airflow]'
+	touch $(STAMP)
+
+lock:
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra airflow -p 3.11 -o constraints.txt
+
+run: install
+	$(BIN)/signals demo
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
+	  echo "PostgreSQL did not come up on 127.0.0.1:5432" >&2; exit 1
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: install postgres chromium
+	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+benchmarks: install
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

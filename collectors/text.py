@@ -1,0 +1,120 @@
+"""Small text helpers shared by the collectors: HTML to text, canonical URLs, language,
+and decoding bytes whose declared charset may be wrong."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import lxml.html
+from lxml import etree
+
+SUPPORTED_LANGUAGES = frozenset({"nl", "en"})
+_TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_[a-z]+|ref|ref_src|igshid)$", re.I)
+_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_NEWLINES = re.compile(r"\n\s*\n+")
+
+
+def canonical_url(url: str) -> str:
+    """Stable form of a URL for ids: lower-case host, no fragment, no tracking parameters."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not _TRACKING_PARAMS.match(k)]
+    netloc = parts.netloc.lower()
+    if (parts.scheme == "http" and netloc.endswith(":80")) or (
+        parts.scheme == "https" and netloc.endswith(":443")
+    ):
+        netloc = netloc.rsplit(":", 1)[0]
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))
+
+
+def short_hash(value: str, length: int = 16) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:length]
+
+
+def html_to_text(fragment: str) -> str:
+    """Readable plain text from an HTML fragment (feed summaries, Telegram messages)."""
+    if not fragment or "<" not in fragment:
+        return _tidy(fragment or "")
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return _tidy(re.sub(r"<[^>]+>", " ", fragment))
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+    return _tidy(root.text_content())
+
+
+def _tidy(text: str) -> str:
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return _NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+@lru_cache(maxsize=1)
+def _identifier():  # type: ignore[no-untyped-def]
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, expected: str | None = None) -> str | None:
+    """ISO 639-1 code of `text`. Short texts are unreliable, so a plausible `expected`
+    language (the source's declared one) wins over a weak other guess."""
+    sample = text.strip()[:2000]
+    if len(sample) < 12:
+        return expected
+    ranked = _identifier().rank(sample)[:5]
+    best, probability = ranked[0]
+    if expected and best != expected:
+        expected_p = next((p for lang, p in ranked if lang == expected), 0.0)
+        if probability < 0.9 and expected_p >= 0.05:
+            return expected
+    return best
+
+
+def is_supported_language(language: str | None) -> bool:
+    return language is None or language in SUPPORTED_LANGUAGES
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def declared_xml_encoding(body: bytes) -> str | None:
+    match = _XML_ENCODING.match(body[:200])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def decode_body(body: bytes, declared: str | None) -> tuple[str, str]:
+    """Decode bytes whose declared charset may lie. Returns (text, encoding used).
+
+    Valid UTF-8 with non-ASCII bytes is almost never anything else, so it wins over a
+    declared single-byte charset; text that is not valid UTF-8 but claims to be is
+    nearly always windows-1252 in Dutch-language sources."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body.decode(encoding, "replace"), encoding
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidate = (declared or "").lower()
+    if candidate and candidate not in ("utf-8", "utf8", "us-ascii", "ascii"):
+        try:
+            return body.decode(candidate), candidate
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return body.decode("windows-1252", "replace"), "windows-1252"

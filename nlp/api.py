@@ -1,0 +1,121 @@
+"""The public inference API: texts in, `Enrichment`s out."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from nlp.language import SUPPORTED, detect
+from nlp.model import DEFAULT_MODEL_DIR, Classifier
+from nlp.pipeline import Analysis, analyse
+from nlp.types import LABELS, Enrichment, Evidence, LabelScore
+
+_LOCK = threading.Lock()
+_CACHE: dict[Path, Enricher] = {}
+
+
+class Enricher:
+    def __init__(self, classifier: Classifier) -> None:
+        self.clf = classifier
+
+    @property
+    def version(self) -> str:
+        return self.clf.version
+
+    def enrich(
+        self, texts: Sequence[str], published_at: Sequence[datetime | None] | datetime | None = None
+    ) -> list[Enrichment]:
+        texts = list(texts)
+        if published_at is None or isinstance(published_at, datetime):
+            pubs: list[datetime | None] = [published_at] * len(texts)
+        else:
+            pubs = list(published_at)
+            if len(pubs) != len(texts):
+                raise ValueError("published_at must have one entry per text")
+        if not texts:
+            return []
+        analyses = analyse(texts, pubs)
+        langs = [detect(t) for t in texts]
+        x = self.clf.matrix(texts, analyses)
+        probs = self.clf.predict_proba(x)
+        out: list[Enrichment] = []
+        for i, (text, analysis, lang) in enumerate(zip(texts, analyses, langs, strict=True)):
+            supported = lang in SUPPORTED
+            labels: dict[str, LabelScore] = {}
+            explanations: dict[str, list[tuple[str, float]]] = {}
+            for label in LABELS:
+                p = float(probs[label][i]) if supported else 0.0
+                flag = supported and p >= self.clf.thresholds[label]
+                labels[label] = LabelScore(p=round(p, 4), flag=flag)
+                if flag:
+                    explanations[label] = self.clf.explain(x[i], label)
+            out.append(self._build(text, analysis, lang, labels, explanations))
+        return out
+
+    def _build(
+        self,
+        text: str,
+        analysis: Analysis,
+        lang: str,
+        labels: dict[str, LabelScore],
+        explanations: dict[str, list[tuple[str, float]]],
+    ) -> Enrichment:
+        evidence = analysis.evidence()
+        evidence += _term_spans(text, explanations)
+        evidence.sort(key=lambda e: (e.start, e.end))
+        return Enrichment(
+            labels=labels,
+            places=analysis.places,
+            in_almere=analysis.in_almere,
+            event_time=analysis.time.value if analysis.time else None,
+            event_time_text=analysis.time.text if analysis.time else None,
+            evidence=evidence,
+            explanations=explanations,
+            language=lang,
+            model_version=self.clf.version,
+        )
+
+
+def _term_spans(text: str, explanations: dict[str, list[tuple[str, float]]]) -> list[Evidence]:
+    """Locate the explaining words in the text, so the UI can highlight them."""
+    spans: list[Evidence] = []
+    lower = text.lower()
+    for label, terms in explanations.items():
+        for name, _w in terms:
+            if not name.startswith("w:"):
+                continue
+            term = name[2:]
+            if term in ("plaatsnaam", "tijdstip", "groepsterm", "url"):
+                continue
+            m = re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", lower)
+            if m:
+                spans.append(Evidence(m.start(), m.end(), text[m.start():m.end()],
+                                      f"term:{label}"))
+    return spans
+
+
+def get_enricher(model_dir: Path | None = None) -> Enricher:
+    """The enricher for a model directory, loaded once per process."""
+    key = Path(model_dir or DEFAULT_MODEL_DIR).resolve()
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = Enricher(Classifier.load(key))
+        return _CACHE[key]
+
+
+def reset_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+def enrich(
+    texts: Sequence[str], published_at: Sequence[datetime | None] | datetime | None = None
+) -> list[Enrichment]:
+    return get_enricher().enrich(texts, published_at)
+
+
+def model_version() -> str:
+    return get_enricher().version

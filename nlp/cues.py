@@ -1,0 +1,143 @@
+"""Token patterns for cues: mobilisation, threat, hostility, and the cues that argue *against* a
+flag (reporting, warnings, counter-speech, online-only action). All become evidence spans and
+count features for the classifier, so the model learns how much each cue is worth."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+Pattern = list[dict[str, Any]]
+
+
+def _w(*words: str) -> Pattern:
+    """A literal phrase, case-insensitive; a word ending in '*' matches any continuation."""
+    out: Pattern = []
+    for w in words:
+        if w == "…":
+            out.append({"OP": "{,4}"})
+        elif "*" in w:
+            opts = (re.escape(o[:-1]) + ".*" if o.endswith("*") else re.escape(o)
+                    for o in w.split("|"))
+            out.append({"LOWER": {"REGEX": "^(?:" + "|".join(opts) + ")$"}})
+        elif "|" in w:
+            out.append({"LOWER": {"IN": w.split("|")}})
+        else:
+            out.append({"LOWER": w})
+    return out
+
+
+CUES: dict[str, list[Pattern]] = {
+    # Calls and invitations to be physically present.
+    "mobilise": [
+        _w("kom|komt|kom-", "naar"), _w("kom|komt", "allemaal|allen|massaal|ook|op"),
+        _w("iedereen|allemaal|massaal|allen|samen", "naar"), _w("iedereen", "komen|erheen"),
+        _w("we|wij", "verzamelen"), _w("verzamelen|verzamel", "bij|op|om|in|aan|voor"),
+        _w("verzamelpunt"), _w("verzamelplaats"), _w("pullen|pull", "up"),
+        _w("pullen|pull", "we|jullie|ze", "up"), _w("pullup*"), _w("pull-up"),
+        _w("neem|neemt|nemen", "…", "mee"), _w("breng|brengt", "…", "mee"),
+        _w("laat|laten", "je|jullie|we|ons", "zien"), _w("laat", "zien", "dat"),
+        _w("laat", "je|jullie", "gezicht|gezichten", "zien"), _w("wees|zijn", "erbij"),
+        _w("wees", "er"), _w("zie", "jullie|je|ju", "daar|er|dan|daarzo"),
+        _w("op", "naar"), _w("we", "gaan", "naar"), _w("we", "gaan", "met", "z'n|zn", "allen"),
+        _w("met", "z'n|zn|ze", "allen"), _w("doe|doen", "mee"), _w("sluit", "je", "aan"),
+        _w("opkomen"), _w("opkomst"), _w("trommel", "…", "op"), _w("breng", "vrienden*"),
+        _w("deel|delen", "dit|door"), _w("kom", "in", "actie"), _w("sta", "op"),
+        _w("staan", "we"), _w("tot", "zaterdag|zondag|vanavond|morgen|dan"),
+        _w("be", "there"), _w("come", "to"), _w("everyone", "to"), _w("join", "us"),
+        _w("wie", "gaat|komt", "er", "mee"), _w("wie", "is", "er", "bij"),
+        _w("afspraak", "bij|om|op"), _w("pak", "…", "mee"), _w("mobiliseer*"),
+        _w("we", "blokkeren|bezetten|marcheren|lopen"), _w("heel", "036|almere"),
+        _w("hele", "wijk|stad|buurt"), _w("geen", "excuses"), _w("niet", "thuisblijven"),
+    ],
+    # Topic words: not evidence of a flag by themselves, but useful features.
+    "topic_protest": [
+        _w("blokkade*"), _w("blokkeren"), _w("bezetten"), _w("rellen"), _w("demo"),
+        _w("demonstratie*|demonstreren|protest*|betoging*|mars|manifestatie*|actie"),
+    ],
+    "topic_gov": [
+        _w("burgemeester|wethouder*|gemeenteraad|raad|kabinet|politie|rechters|minister*"),
+        _w("boa's|boas|boa"), _w("blauwe|blauw"), _w("gemeente"), _w("overheid"), _w("staat"),
+    ],
+    "topic_group": [
+        _w("moslims|moslim|islam|christenen|joden|marokkanen|turken|polen|asielzoekers|"
+           "vluchtelingen|statushouders|migranten|buitenlanders|homo's|transgenders|boeren|"
+           "surinamers|antillianen|eritreeërs|syriërs|oekraïners|roma|zwarten|allochtonen|"
+           "linksen|rechtsen|groep|groeperingen"),
+        _w("azc"),
+    ],
+    # Text hints that a gathering was notified to the municipality.
+    "announced": [
+        _w("aangemeld", "bij", "de", "gemeente"), _w("aangemeld"), _w("met", "vergunning"),
+        _w("vergunning"), _w("toestemming", "van", "de", "gemeente"), _w("wom-melding"),
+    ],
+    "threat": [
+        _w("in", "de", "fik"), _w("fik*"), _w("brand", "stichten"), _w("steken|stichten", "…",
+                                                                      "fik|brand"),
+        _w("stenen|steen|molotov*|vuurwerk|cobra*|zwaar|bommen|bom|kogel*|wapens|messen|mes"),
+        _w("moet|moeten", "hangen"), _w("ophangen"), _w("afmaken"), _w("kapotmaken"),
+        _w("slopen"), _w("sloop*"), _w("aanvallen"), _w("klappen", "geven|uitdelen"),
+        _w("kapot", "maken|slaan"), _w("neerschieten"), _w("schieten"), _w("doodmaken"),
+        _w("pakken", "we"), _w("we", "pakken"), _w("weet", "waar", "je", "woont"),
+        _w("weten", "waar", "hij|zij|ze", "woont|wonen"), _w("ruiten"), _w("ingooien"),
+        _w("rammen"), _w("afrekenen"), _w("bloed*"), _w("boete", "betalen"), _w("voor", "de",
+                                                                                 "blauwe"),
+        _w("laten", "branden"), _w("in", "brand"), _w("kill"), _w("burn"),
+    ],
+    "anti_gov": [
+        _w("landverrader*"), _w("verrader*"), _w("tribunaal"), _w("tribunalen"),
+        _w("plandemie"), _w("dictatuur"), _w("regime"), _w("marionet*"), _w("elite"),
+        _w("het", "systeem"), _w("de", "overheid"), _w("corrupt*"), _w("leugenaars"),
+        _w("tiran*"), _w("gestapo"), _w("nazi*"), _w("kabaal"), _w("wef"), _w("great", "reset"),
+        _w("vergiftig*"), _w("smerissen|smeris|"
+                                                                      "kankerpolitie|juten|klabak*"),
+        _w("hang", "ze", "op"), _w("weg", "met"), _w("negeer", "de", "regels"),
+        _w("burgerlijke", "ongehoorzaamheid"), _w("niet", "meer", "gehoorzamen"),
+    ],
+    "polarising": [
+        _w("moeten", "allemaal", "terug"), _w("moeten", "terug"), _w("horen", "hier", "niet"),
+        _w("dat", "soort"), _w("tuig"), _w("profiteurs"), _w("gelukszoekers"),
+        _w("omvolking"), _w("ongedierte"), _w("kakkerlakken"), _w("parasieten"), _w("uitzetten"),
+        _w("invasie"), _w("ze", "pikken"), _w("die", "mensen"),
+        _w("remigratie"), _w("nep-vluchtelingen|nepvluchtelingen"),
+        _w("gespuis"), _w("vieze|smerige"), _w("al", "die"), _w("dit", "soort"),
+        _w("hun", "soort"), _w("rot", "op"), _w("opzouten"), _w("terug", "naar", "je|hun|eigen"),
+    ],
+    # Cues that point to a report, a warning or a rejection: they argue against flags.
+    "report": [
+        _w("gisteren|gisteravond|vannacht|eerder|afgelopen"), _w("stonden", "er"),
+        _w("er", "stonden|waren"), _w("demonstreerden|protesteerden|verzamelden"),
+        _w("volgens", "de", "politie"), _w("zijn", "aangehouden"), _w("werden", "aangehouden"),
+        _w("aanhoudingen"), _w("meldt|melden|meldde"), _w("aldus"), _w("zei|zegt", "de|een"),
+        _w("verslag"), _w("liep", "rustig"), _w("verliep*"), _w("live", "blog"),
+        _w("nieuws"), _w("bron"), _w("reported"), _w("police", "said"),
+    ],
+    "warning": [
+        _w("ga", "daar|er", "niet", "heen"), _w("niet", "heen", "gaan"), _w("nep"),
+        _w("fake"), _w("niet", "delen"), _w("trap", "er", "niet", "in"), _w("blijf", "weg"),
+        _w("blijf", "thuis"), _w("hoax"), _w("pas", "op"), _w("let", "op"), _w("geen", "zin"),
+    ],
+    "counter": [
+        _w("racist*"), _w("racisme"), _w("discriminatie"), _w("walgelijk"),
+        _w("schaam", "je"), _w("tegen", "haat"), _w("geen", "plek", "voor"), _w("verbinding"),
+        _w("samen", "sterk"), _w("iedereen", "hoort", "erbij"), _w("veroordelen"),
+        _w("afstand", "van"), _w("hou", "op"), _w("tegengeluid"),
+    ],
+    "online": [
+        _w("petitie"), _w("teken", "de|deze"), _w("mail", "de|je|naar"), _w("stuur", "…",
+                                                                           "mail"),
+        _w("hashtag"), _w("online"), _w("retweet"), _w("stem", "op|tegen"), _w("inspraak"),
+        _w("zienswijze"), _w("bezwaar", "maken|indienen"), _w("raadsvergadering"),
+        _w("bel", "de|je"), _w("like"), _w("enquête|enquete"),
+    ],
+    "private": [
+        _w("met", "de", "jongens|meiden|familie|kids|kinderen"), _w("bios|bioscoop"),
+        _w("verjaardag*"), _w("feestje"), _w("bbq"), _w("etentje"), _w("borrel"),
+        _w("wedstrijd"), _w("concert"), _w("festival"), _w("kerkdienst"), _w("markt"),
+        _w("braderie"), _w("open", "dag"), _w("voetbal*"), _w("training"), _w("toernooi"),
+    ],
+    "almere_tag": [[{"ORTH": "036"}], [{"ORTH": "#"}, {"LOWER": "almere"}],
+                   [{"LOWER": "#almere"}], [{"LOWER": "almere036"}]],
+}
+
+CUE_KINDS: tuple[str, ...] = tuple(CUES)

@@ -1,0 +1,88 @@
+"""Text normalisation and the hand-made (non n-gram) features fed to the classifier.
+
+Two deliberate blindings: identity-group terms become one placeholder, so the model cannot learn
+that "moslims" is more suspicious than "christenen" (fairness by construction, checked by the
+counterfactual test); place names and time expressions become placeholders, so a model trained
+on a few neighbourhoods generalises to the others.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from nlp.cues import CUE_KINDS
+from nlp.pipeline import Analysis
+
+GROUP_TOKEN = "groepsterm"
+PLACE_TOKEN = "plaatsnaam"
+TIME_TOKEN = "tijdstip"
+
+# Identity-group terms (singular, plural, adjective stems). Matched case-insensitively as words.
+GROUP_TERMS: tuple[str, ...] = (
+    "moslim", "moslims", "islamieten", "islamiet", "christen", "christenen", "joden", "jood",
+    "joodse", "hindoes", "hindoe", "boeddhisten", "katholieken", "protestanten", "atheïsten",
+    "marokkanen", "marokkaan", "marokkaanse", "turken", "turk", "turkse", "polen", "pool",
+    "poolse", "surinamers", "surinamer", "surinaamse", "antillianen", "antilliaan",
+    "antilliaanse", "eritreeërs", "eritreeers", "eritreeër", "syriërs", "syriers", "syriër",
+    "somaliërs", "somaliers", "afghanen", "oekraïners", "oekrainers", "roemenen", "bulgaren",
+    "roma", "zigeuners", "chinezen", "aziaten", "afrikanen", "zwarten", "witten", "blanken",
+    "allochtonen", "autochtonen", "buitenlanders", "migranten", "immigranten", "expats",
+    "arbeidsmigranten", "vluchtelingen", "asielzoekers", "statushouders", "nieuwkomers",
+    "homo's", "homos", "homo", "lesbiennes", "lhbti'ers", "lhbti", "queers", "transgenders",
+    "transpersonen", "trans", "vrouwen", "mannen", "gehandicapten", "boeren", "linksen",
+    "rechtsen", "wappies", "pvv-stemmers", "gl-stemmers", "d66-stemmers", "fvd'ers",
+    "pvv'ers", "vvd'ers", "socialisten", "nationalisten", "feministen",
+)
+_GROUP_RE = re.compile(
+    r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))
+    + r")(?![\w'])",
+    re.IGNORECASE,
+)
+_URL_RE = re.compile(r"https?://\S+|www\.\S+")
+_REPEAT_RE = re.compile(r"(.)\1{2,}")
+
+
+def mask_groups(text: str) -> str:
+    return _GROUP_RE.sub(GROUP_TOKEN, text)
+
+
+def normalise(text: str, analysis: Analysis) -> str:
+    """The text as the n-gram vectorisers see it."""
+    spans = [(s, e, PLACE_TOKEN) for s, e in analysis.place_spans]
+    if analysis.time is not None:
+        spans.append((analysis.time.start, analysis.time.end, TIME_TOKEN))
+    spans.sort()
+    out: list[str] = []
+    pos = 0
+    for s, e, tok in spans:
+        if s < pos:
+            continue
+        out.append(text[pos:s])
+        out.append(f" {tok} ")
+        pos = e
+    out.append(text[pos:])
+    norm = "".join(out)
+    norm = _URL_RE.sub(" url ", norm)
+    norm = _REPEAT_RE.sub(r"\1\1", norm)  # "heeeel" → "heel"
+    return mask_groups(norm).lower()
+
+
+EXTRA_FEATURES: tuple[str, ...] = (
+    *(f"cue:{k}" for k in CUE_KINDS), "has_time", "has_place", "place_almere", "place_elsewhere",
+)
+
+
+def extra_vector(analysis: Analysis) -> np.ndarray:
+    counts = [np.log1p(analysis.cue_counts.get(k, 0)) for k in CUE_KINDS]
+    return np.array(
+        [
+            *counts,
+            float(analysis.time is not None),
+            float(bool(analysis.places)),
+            float(analysis.in_almere is True),
+            float(analysis.in_almere is False),
+        ],
+        dtype=np.float64,
+    )

@@ -1,0 +1,115 @@
+"""Place gazetteer: loads nlp/data/places.tsv and matches places exactly and fuzzily.
+
+Exact matches go through spaCy token patterns (see pipeline.py). Fuzzy matching is for
+misspellings ("Kruidewijk", "Stadhuisplijn"); it only considers tokens that look like names
+(long enough, not a common word) and is cached per token, so a stream of posts costs one
+rapidfuzz lookup per distinct unknown word rather than one per token pair.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+PLACES_TSV = Path(__file__).resolve().parent / "data" / "places.tsv"
+
+# Fuzzy matches below this similarity (0-100) are ignored.
+FUZZY_CUTOFF = 88
+# Words shorter than this are never fuzzy-matched: short words collide too easily.
+FUZZY_MIN_LEN = 7
+
+# Frequent Dutch words that sit close to a place name; a fuzzy match on them would be noise.
+_COMMON = frozenset(
+    """
+    almeerder almeerders almeerse amsterdammer amsterdammers amsterdamse haagse utrechtse
+    rotterdamse stadhuis gemeentehuis gemeente stations station centrum centraal parkeren
+    parkeerplaats parkwachter waterkant waterpolo muziekles muzikant literatuur steden
+    kruiden kruidenier bloemen molenaar eilanden seizoenen regenboog landgoed
+    markten marktplein esplanades vaarten straten verzetten
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceEntry:
+    canonical: str
+    kind: str
+    district: str | None
+    in_almere: bool
+    aliases: tuple[str, ...]
+    case_sensitive: bool
+
+
+@cache
+def load_places(path: Path = PLACES_TSV) -> tuple[PlaceEntry, ...]:
+    rows: list[PlaceEntry] = []
+    with path.open(encoding="utf-8") as fh:
+        lines = (line for line in fh if not line.startswith("#"))
+        for row in csv.DictReader(lines, delimiter="\t"):
+            aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
+            canonical = row["canonical"].strip()
+            if canonical not in aliases:
+                aliases = (canonical, *aliases)
+            rows.append(
+                PlaceEntry(
+                    canonical=canonical,
+                    kind=row["kind"].strip(),
+                    district=row["district"].strip() or None,
+                    in_almere=row["in_almere"].strip().lower() == "true",
+                    aliases=aliases,
+                    case_sensitive=row["match"].strip() == "cs",
+                )
+            )
+    return tuple(rows)
+
+
+@cache
+def by_canonical() -> dict[str, PlaceEntry]:
+    return {p.canonical: p for p in load_places()}
+
+
+@cache
+def _fuzzy_index() -> tuple[list[str], list[str]]:
+    """Lower-cased alias keys (spaces removed) usable for fuzzy matching, with their canonical."""
+    keys: list[str] = []
+    canon: list[str] = []
+    for place in load_places():
+        if place.case_sensitive:
+            # Case-sensitive names are also ordinary words; fuzzing them invites false hits.
+            continue
+        for alias in place.aliases:
+            key = alias.lower().replace(" ", "").replace("-", "")
+            if len(key) >= FUZZY_MIN_LEN and key.isalpha():
+                keys.append(key)
+                canon.append(place.canonical)
+    return keys, canon
+
+
+def fuzzy_candidate(word: str) -> bool:
+    """Cheap gate before any rapidfuzz call."""
+    return len(word) >= FUZZY_MIN_LEN and word.isalpha() and word.lower() not in _COMMON
+
+
+@lru_cache(maxsize=65536)
+def fuzzy_lookup(word: str) -> str | None:
+    """Canonical name of the place `word` is a likely misspelling of, or None."""
+    key = word.lower().replace("-", "")
+    if not fuzzy_candidate(key):
+        return None
+    keys, canon = _fuzzy_index()
+    best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    if best is None:
+        return None
+    alias, _score, idx = best
+    if alias == key:
+        return canon[idx]
+    # Inflections and derived words ("Amsterdamse", "Almeerder") are not place mentions.
+    if key.startswith(alias) or alias.startswith(key):
+        return None
+    if key[0] != alias[0] or abs(len(key) - len(alias)) > 2:
+        return None
+    return canon[idx]

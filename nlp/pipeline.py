@@ -1,0 +1,161 @@
+"""The spaCy pipeline on spacy.blank("nl"): gazetteer entity ruler, fuzzy place matcher,
+cue Matcher; plus the post-level facts derived from them (places, in_almere, event time)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from nlp.cues import CUE_KINDS, CUES
+from nlp.gazetteer import by_canonical, fuzzy_candidate, fuzzy_lookup, load_places
+from nlp.timeexpr import TimeExpr, first_time
+from nlp.types import Evidence, Place
+
+PLACE_LABEL = "PLACE"
+# A place after one of these words is where people come *from*, not where the event is.
+_ORIGIN_WORDS = frozenset({"uit", "vanuit", "van"})
+
+
+@Language.component("fuzzy_places")
+def fuzzy_places(doc: Doc) -> Doc:
+    """Add PLACE entities for likely misspellings of gazetteer names."""
+    taken = {t.i for ent in doc.ents for t in ent}
+    new: list[Span] = []
+    for tok in doc:
+        if tok.i in taken or not fuzzy_candidate(tok.text):
+            continue
+        canonical = fuzzy_lookup(tok.text)
+        if canonical is not None:
+            new.append(Span(doc, tok.i, tok.i + 1, label=PLACE_LABEL, span_id=canonical))
+    if new:
+        doc.ents = filter_spans([*doc.ents, *new])
+    return doc
+
+
+def _ruler_patterns(nlp: Language) -> list[dict]:
+    patterns = []
+    for place in load_places():
+        attr = "ORTH" if place.case_sensitive else "LOWER"
+        for alias in place.aliases:
+            toks = [t.text for t in nlp.tokenizer(alias)]
+            pat = [{attr: t if place.case_sensitive else t.lower()} for t in toks]
+            patterns.append({"label": PLACE_LABEL, "pattern": pat, "id": place.canonical})
+    return patterns
+
+
+@cache
+def get_nlp() -> Language:
+    nlp = spacy.blank("nl")
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler.add_patterns(_ruler_patterns(nlp))
+    nlp.add_pipe("fuzzy_places")
+    return nlp
+
+
+@cache
+def get_matcher() -> Matcher:
+    matcher = Matcher(get_nlp().vocab)
+    for kind, patterns in CUES.items():
+        matcher.add(kind, patterns)
+    return matcher
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Rule-based facts about one text, before the classifier."""
+
+    places: list[Place] = field(default_factory=list)
+    place_spans: list[tuple[int, int]] = field(default_factory=list)
+    in_almere: bool | None = None
+    time: TimeExpr | None = None
+    cues: list[Evidence] = field(default_factory=list)
+    cue_counts: Counter = field(default_factory=Counter)
+
+    def evidence(self) -> list[Evidence]:
+        ev = list(self.cues)
+        ev += [Evidence(s, e, p.text, "place") for p, (s, e) in zip(self.places, self.place_spans,
+                                                                     strict=True)]
+        if self.time is not None:
+            ev.append(Evidence(self.time.start, self.time.end, self.time.text, "time"))
+        return sorted(ev, key=lambda e: (e.start, e.end))
+
+
+def _cue_spans(doc: Doc) -> list[tuple[str, Span]]:
+    matches = get_matcher()(doc)
+    strings = doc.vocab.strings
+    by_kind: dict[str, list[Span]] = {}
+    for mid, start, end in matches:
+        by_kind.setdefault(strings[mid], []).append(doc[start:end])
+    # Longest non-overlapping span per kind, so "neem … mee" is reported once.
+    return [(kind, span) for kind, spans in by_kind.items() for span in filter_spans(spans)]
+
+
+def in_almere_of(doc: Doc, places: list[Place], cue_counts: Counter) -> bool | None:
+    """The guideline rules: another city where the event is named → no; any Almere place → yes;
+    036 / #almere → yes; otherwise unknown."""
+    elsewhere = False
+    almere = False
+    for ent, place in zip(doc.ents, places, strict=True):
+        if place.in_almere:
+            almere = True
+            continue
+        prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if prev not in _ORIGIN_WORDS:
+            elsewhere = True
+    if elsewhere:
+        return False
+    if almere or cue_counts.get("almere_tag"):
+        return True
+    return None
+
+
+def analyse_doc(doc: Doc, published_at: datetime | None) -> Analysis:
+    lookup = by_canonical()
+    places: list[Place] = []
+    spans: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        entry = lookup[ent.ent_id_]
+        start = ent.start_char
+        first = ent[0].lower_
+        # "het Malieveld" is written; "Malieveld" is the place, unless the article is the name's.
+        if len(ent) > 1 and first in ("de", "het") and not entry.canonical.lower().startswith(
+                first + " "):
+            start = ent[1].idx
+        text = doc.text[start:ent.end_char]
+        places.append(Place(text, entry.canonical, entry.district, entry.in_almere))
+        spans.append((start, ent.end_char))
+    counts: Counter = Counter()
+    cues: list[Evidence] = []
+    for kind, span in _cue_spans(doc):
+        counts[kind] += 1
+        cues.append(Evidence(span.start_char, span.end_char, span.text, f"cue:{kind}"))
+    return Analysis(
+        places=places,
+        place_spans=spans,
+        in_almere=in_almere_of(doc, places, counts),
+        time=first_time(doc.text, published_at),
+        cues=cues,
+        cue_counts=counts,
+    )
+
+
+def analyse(
+    texts: Sequence[str], published_at: Iterable[datetime | None] | None = None
+) -> list[Analysis]:
+    pubs = list(published_at) if published_at is not None else [None] * len(texts)
+    nlp = get_nlp()
+    return [analyse_doc(doc, pub) for doc, pub in zip(nlp.pipe(texts, batch_size=256), pubs,
+                                                      strict=True)]
+
+
+def cue_vector(analysis: Analysis) -> list[float]:
+    return [float(analysis.cue_counts.get(kind, 0)) for kind in CUE_KINDS]

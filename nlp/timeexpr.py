@@ -1,0 +1,173 @@
+"""Event-time expressions: find them in Dutch text and resolve them against the publication time.
+
+dateparser misreads "20.00 uur" and "14u" as durations and knows no "vanavond", "morgenavond" or
+"a.s. zondag", so the grammar here is our own: a day part (relative word, weekday or date) and/or
+a clock part, each optional, resolved in Europe/Amsterdam. Date-only expressions resolve to
+12:00 local time, relative day parts to a conventional hour (avond 20:00, middag 14:00, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+TZ = ZoneInfo("Europe/Amsterdam")
+
+WEEKDAYS = {
+    "maandag": 0, "dinsdag": 1, "woensdag": 2, "donderdag": 3, "vrijdag": 4, "zaterdag": 5,
+    "zondag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+    "saturday": 5, "sunday": 6,
+}
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4, "apr": 4,
+    "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+PARTS = {"ochtend": 9, "morgen": 9, "middag": 14, "avond": 20, "nacht": 23}
+RELATIVE = {
+    "vandaag": (0, None), "vanochtend": (0, 9), "vanmorgen": (0, 9), "vanmiddag": (0, 14),
+    "vanavond": (0, 20), "vannacht": (0, 23), "straks": (0, None), "tonight": (0, 20),
+    "today": (0, None), "morgen": (1, None), "morgenochtend": (1, 9), "morgenvroeg": (1, 8),
+    "morgenmiddag": (1, 14), "morgenavond": (1, 20), "morgennacht": (1, 23),
+    "tomorrow": (1, None), "overmorgen": (2, None),
+}
+
+_WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_MON = "|".join(sorted(MONTHS, key=len, reverse=True))
+_REL = "|".join(sorted(RELATIVE, key=len, reverse=True))
+_PART = "ochtend|middag|avond|nacht|morgen"
+
+# A clock time: "14u", "14u30", "14:00", "20.00 uur", "om 8 uur", "om 20.00", "21h", "8pm".
+# Built twice with different group suffixes because Python's re forbids repeated group names.
+def _clock_re(sfx: str) -> str:
+    return (
+        r"(?:(?:om|vanaf|rond|around|at)\s+)?"
+        rf"(?<![€$\d.,])(?P<h{sfx}>[01]?\d|2[0-3])"
+        rf"(?:(?:[:.](?P<m{sfx}>[0-5]\d))(?!\d)|(?:\s*(?:u|h)(?P<n{sfx}>[0-5]\d)?)(?![a-z])"
+        rf"|(?:\s*(?P<ampm{sfx}>am|pm))\b|(?=\s*uur))(?:\s*uur)?"
+        rf"(?:\s*(?:'s\s*)?(?P<cpart{sfx}>avonds|middags|ochtends|nachts|morgens))?"
+    )
+
+
+_DAY = (
+    r"(?:(?P<asp>a\.s\.|as|aanstaande|komende|deze|volgende\s+week|next|this)\s+)?"
+    rf"(?:(?P<rel>{_REL})|(?P<wd>{_WD})(?P<wdpart>{_PART})?"
+    rf"|(?P<dd>[0-3]?\d)(?:\s*(?P<mon>{_MON})\.?|[-/](?P<mm>1[0-2]|0?[1-9])(?![\d:.]))"
+    r"(?:\s+(?P<yy>20\d\d))?)"
+    r"(?:\s+(?P<asp2>a\.s\.|as|aanstaande))?"
+)
+_EXTRA = r"(?P<extra>\s+na\s+het\s+eten|\s+na\s+(?:het\s+)?werk|\s+na\s+school)?"
+_PATTERN = re.compile(
+    rf"\b(?:{_DAY}{_EXTRA}(?:\s*,?\s*{_clock_re('1')})?|{_clock_re('2')})",
+    re.IGNORECASE,
+)
+# Cheap prefilter: most posts have no time expression at all.
+_HINT = re.compile(
+    rf"\d|{_REL}|{_WD}|{_MON}|vandaag|straks", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    text: str
+    start: int
+    end: int
+    value: datetime
+
+
+def _as_local(published_at: datetime | None) -> datetime:
+    if published_at is None:
+        return datetime.now(TZ)
+    if published_at.tzinfo is None:
+        # Naive timestamps are taken as Dutch wall-clock time, the posts' own frame.
+        return published_at.replace(tzinfo=TZ)
+    return published_at.astimezone(TZ)
+
+
+def _clock(m: re.Match) -> tuple[int, int] | None:
+    sfx = "1" if m.group("h1") is not None else "2"
+    h = m.group("h" + sfx)
+    if h is None:
+        return None
+    hour = int(h)
+    minute = int(m.group("m" + sfx) or m.group("n" + sfx) or 0)
+    ampm = (m.group("ampm" + sfx) or "").lower()
+    cpart = (m.group("cpart" + sfx) or "").lower()
+    if (ampm == "pm" or cpart in ("avonds", "middags", "nachts")) and hour < 12:
+        hour += 12
+    if hour == 24:
+        hour = 0
+    return hour, minute
+
+
+def _resolve(m: re.Match, ref: datetime) -> datetime | None:
+    today = ref.date()
+    day: date | None = None
+    hour: int | None = None
+    minute = 0
+    rel = m.group("rel")
+    wd = m.group("wd")
+    asp = (m.group("asp") or m.group("asp2") or "").lower()
+    if rel:
+        offset, hour = RELATIVE[rel.lower()]
+        day = today + timedelta(days=offset)
+    elif wd:
+        target = WEEKDAYS[wd.lower()]
+        delta = (target - today.weekday()) % 7
+        if asp.startswith("volgende") or asp == "next":
+            # "volgende week zaterdag": the weekday in next calendar week.
+            delta = (7 - today.weekday()) + target
+        elif delta == 0 and asp in ("a.s.", "as", "aanstaande", "komende"):
+            delta = 7
+        day = today + timedelta(days=delta)
+        part = m.group("wdpart")
+        if part:
+            hour = PARTS[part.lower()]
+    elif m.group("dd"):
+        dd = int(m.group("dd"))
+        month = MONTHS[m.group("mon").lower()] if m.group("mon") else int(m.group("mm"))
+        year = int(m.group("yy")) if m.group("yy") else today.year
+        try:
+            day = date(year, month, dd)
+        except ValueError:
+            return None
+        # A date without year more than a week in the past means next year's date.
+        if not m.group("yy") and day < today - timedelta(days=7):
+            day = date(year + 1, month, dd)
+    if m.group("extra"):
+        hour = 19 if "eten" in m.group("extra") else 18
+    clock = _clock(m)
+    if clock is not None:
+        hour, minute = clock
+    if day is None:
+        if clock is None:
+            return None
+        day = today
+        # A bare clock time that already passed today refers to tomorrow.
+        if (hour, minute) < (ref.hour, ref.minute) and ref.hour - hour >= 1:
+            day = today + timedelta(days=1)
+    elif wd and day == today and clock is not None and (hour, minute) < (ref.hour, ref.minute):
+        day = today + timedelta(days=7)
+    return datetime.combine(day, time(12 if hour is None else hour, minute), tzinfo=TZ)
+
+
+def find_times(text: str, published_at: datetime | None) -> list[TimeExpr]:
+    if not _HINT.search(text):
+        return []
+    ref = _as_local(published_at)
+    found: list[TimeExpr] = []
+    for m in _PATTERN.finditer(text):
+        value = _resolve(m, ref)
+        if value is None:
+            continue
+        found.append(TimeExpr(m.group(0).strip(), m.start(), m.end(), value))
+    return found
+
+
+def first_time(text: str, published_at: datetime | None) -> TimeExpr | None:
+    """The event time of a post: the first expression that resolves to a day part or clock."""
+    times = find_times(text, published_at)
+    return times[0] if times else None

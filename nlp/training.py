@@ -1,0 +1,227 @@
+"""Training: fit on the train split, choose C and thresholds on dev, never look at test."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+
+from nlp.corpus import (
+    DEFAULT_CORPUS_DIR,
+    Post,
+    assign_splits,
+    by_split,
+    load_corpus,
+    write_splits,
+)
+from nlp.model import (
+    DEFAULT_MODEL_DIR,
+    METRICS_FILE,
+    MODEL_FILE,
+    Classifier,
+    new_label_model,
+    new_vectorizers,
+)
+from nlp.pipeline import analyse
+from nlp.types import LABELS
+
+C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+THRESHOLD_GRID = np.round(np.arange(0.15, 0.91, 0.01), 2)
+
+
+@dataclass(slots=True)
+class TrainReport:
+    version: str
+    model_path: str
+    n_train: int
+    n_dev: int
+    n_test: int
+    c: dict[str, float]
+    thresholds: dict[str, float]
+    dev: dict[str, dict[str, float]]
+    test: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(" ".join(text.lower().split()).encode()).hexdigest()[:16]
+
+
+def _y(posts: list[Post], label: str) -> np.ndarray:
+    return np.array([p.labels[label] for p in posts], dtype=int)
+
+
+def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    best_t, best_f = 0.5, -1.0
+    for t in THRESHOLD_GRID:
+        f = f1_score(y, p >= t, zero_division=0)
+        # Ties go to the higher threshold: fewer false alarms at equal F1.
+        if f >= best_f:
+            best_t, best_f = float(t), f
+    return best_t, best_f
+
+
+def fit(train: list[Post], dev: list[Post], version: str) -> tuple[Classifier, dict]:
+    texts = [p.text for p in train]
+    an_train = analyse(texts)
+    an_dev = analyse([p.text for p in dev])
+    word, char = new_vectorizers()
+    clf = Classifier(word=word, char=char, models={}, thresholds={}, version=version)
+    from nlp.features import normalise
+
+    norm = [normalise(t, a) for t, a in zip(texts, an_train, strict=True)]
+    word.fit(norm)
+    char.fit(norm)
+    x_train = clf.matrix(texts, an_train)
+    x_dev = clf.matrix([p.text for p in dev], an_dev)
+    chosen_c: dict[str, float] = {}
+    dev_scores: dict[str, dict[str, float]] = {}
+    for label in LABELS:
+        y_tr, y_dev = _y(train, label), _y(dev, label)
+        if y_tr.sum() < 5 or y_tr.sum() > len(y_tr) - 5:
+            raise ValueError(f"too few examples for {label}: {int(y_tr.sum())} positives")
+        best_c, best_f = C_GRID[0], -1.0
+        for c in C_GRID:
+            lr = LogisticRegression(C=c, class_weight="balanced", max_iter=2000,
+                                    solver="liblinear").fit(x_train, y_tr)
+            _, f = _best_threshold(y_dev, lr.predict_proba(x_dev)[:, 1])
+            if f > best_f:
+                best_c, best_f = c, f
+        model = new_label_model(best_c).fit(x_train, y_tr)
+        clf.models[label] = model
+        t, f = _best_threshold(y_dev, model.predict_proba(x_dev)[:, 1])
+        clf.thresholds[label] = t
+        chosen_c[label] = best_c
+        dev_scores[label] = {"f1": round(f, 4), "threshold": t, "C": best_c}
+    return clf, {"c": chosen_c, "dev": dev_scores}
+
+
+def _version(posts: list[Post]) -> str:
+    digest = hashlib.sha256()
+    for p in sorted(posts, key=lambda p: p.id):
+        digest.update(f"{p.id}\t{p.text}\t{sorted(p.labels.items())}\n".encode())
+    return f"nlp-{datetime.now(UTC):%Y%m%d}-{digest.hexdigest()[:8]}"
+
+
+def train(
+    corpus_dir: Path = DEFAULT_CORPUS_DIR,
+    model_dir: Path = DEFAULT_MODEL_DIR,
+    *,
+    extra_train: list[Post] | None = None,
+    record_splits: bool = True,
+) -> TrainReport:
+    corpus_dir, model_dir = Path(corpus_dir), Path(model_dir)
+    posts = load_corpus(corpus_dir)
+    splits = assign_splits(posts)
+    if record_splits:
+        write_splits(splits, corpus_dir)
+    parts = by_split(posts, splits)
+    test_hashes = {text_hash(p.text) for p in parts["test"]}
+    train_posts = parts["train"] + [
+        p for p in (extra_train or []) if text_hash(p.text) not in test_hashes
+    ]
+    version = _version(train_posts + parts["dev"])
+    clf, info = fit(train_posts, parts["dev"], version)
+    metrics = {
+        "version": version,
+        "trained_at": datetime.now(UTC).isoformat(),
+        "n_train": len(train_posts),
+        "n_dev": len(parts["dev"]),
+        "n_test": len(parts["test"]),
+        "c": info["c"],
+        "thresholds": clf.thresholds,
+        "dev": info["dev"],
+        # Hashes of training texts, so tests can prove nothing from test leaked into training.
+        "train_text_hashes": sorted({text_hash(p.text) for p in train_posts}),
+    }
+    path = clf.save(model_dir, metrics)
+    from nlp.evaluation import evaluate
+
+    report = evaluate(model_dir, corpus_dir)
+    metrics["test"] = report.to_dict()
+    (model_dir / METRICS_FILE).write_text(
+        json.dumps(metrics, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return TrainReport(
+        version=version, model_path=str(path), n_train=len(train_posts),
+        n_dev=len(parts["dev"]), n_test=len(parts["test"]), c=info["c"],
+        thresholds=clf.thresholds, dev=info["dev"], test=report.to_dict(),
+    )
+
+
+@dataclass(slots=True)
+class RetrainResult:
+    champion_version: str
+    challenger_version: str
+    champion: dict[str, dict[str, float]]
+    challenger: dict[str, dict[str, float]]
+    promote: bool
+    promoted: bool
+    challenger_dir: str
+    n_corrections_used: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def corrections_to_posts(corrections: list[dict]) -> list[Post]:
+    """Analysts' label corrections: dicts with at least "text" and "labels" (the four labels)."""
+    posts = []
+    for i, c in enumerate(corrections):
+        labels = {name: bool(c.get("labels", {}).get(name, False)) for name in LABELS}
+        ident = str(c.get("id") or f"corr-{i}")
+        posts.append(Post(id=f"corr:{ident}", text=str(c["text"]), labels=labels,
+                          in_almere=c.get("in_almere"), group=f"corr:{ident}",
+                          source="corrections"))
+    return posts
+
+
+def retrain_with_corrections(
+    corrections: list[dict],
+    corpus_dir: Path = DEFAULT_CORPUS_DIR,
+    model_dir: Path = DEFAULT_MODEL_DIR,
+    challenger_dir: Path | None = None,
+    *,
+    promote_if_better: bool = False,
+) -> RetrainResult:
+    """Train a challenger on the corpus plus corrections and compare it with the current model on
+    the frozen test split. Promotion requires the challenger to be no worse on any label's F1."""
+    from nlp.evaluation import evaluate
+
+    corpus_dir, model_dir = Path(corpus_dir), Path(model_dir)
+    champion = evaluate(model_dir, corpus_dir)
+    extra = corrections_to_posts(corrections)
+    target = Path(challenger_dir) if challenger_dir else Path(tempfile.mkdtemp(prefix="nlp-chal-"))
+    report = train(corpus_dir, target, extra_train=extra, record_splits=False)
+    challenger = evaluate(target, corpus_dir)
+    promote = all(
+        challenger.labels[label]["f1"] >= champion.labels[label]["f1"] - 1e-9 for label in LABELS
+    )
+    promoted = False
+    if promote and promote_if_better:
+        for name in (MODEL_FILE, METRICS_FILE):
+            shutil.copy2(target / name, model_dir / name)
+        from nlp.api import reset_cache
+
+        reset_cache()
+        promoted = True
+    return RetrainResult(
+        champion_version=champion.model_version,
+        challenger_version=report.version,
+        champion=champion.labels,
+        challenger=challenger.labels,
+        promote=promote,
+        promoted=promoted,
+        challenger_dir=str(target),
+        n_corrections_used=report.n_train - champion.n_train if champion.n_train else len(extra),
+    )

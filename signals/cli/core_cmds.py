@@ -1,0 +1,165 @@
+"""Core commands: the demo, one pipeline run, search, audit verification, migrations."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+DEMO_USERS = (
+    ("analist", "analyst"),
+    ("supervisor", "supervisor"),
+    ("auditor", "auditor"),
+    ("beheerder", "admin"),
+)
+
+
+def _print_summary(summary) -> None:  # summary: signals.pipeline.RunSummary
+    table = Table(title="Pijplijn / pipeline run", show_header=False)
+    table.add_row("sources polled", str(summary.sources_polled))
+    table.add_row("source errors", ", ".join(sorted(summary.source_errors)) or "none")
+    table.add_row("new posts", str(summary.new_posts))
+    table.add_row("duplicate posts", str(summary.duplicate_posts))
+    table.add_row("skipped items", str(summary.skipped_items))
+    table.add_row("signals (new / touched)", f"{summary.new_signals} / {summary.signals_touched}")
+    for name, count in sorted(summary.signals_by_type.items()):
+        table.add_row(f"  type {name}", str(count))
+    table.add_row("time taken", f"{summary.seconds:.2f} s")
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def demo(
+        serve: bool = typer.Option(True, help="Serve the web UI after the run."),
+        host: str = "127.0.0.1",
+        port: int = 8000,
+    ) -> None:
+        """Replay the bundled synthetic sources through the pipeline and serve the web UI."""
+        from signals.config import get_settings
+        from signals.demo import demo_server, import_demo_register, run_demo_pipeline
+
+        settings = get_settings()
+        console.print(f"[bold]oov-signals demo[/] — database {settings.database_url}")
+        import_demo_register(settings)
+        with demo_server() as base_url:
+            console.print(f"Replaying synthetic sources from {base_url}")
+            summary = run_demo_pipeline(settings, base_url)
+        _print_summary(summary)
+        passwords = _ensure_demo_users()
+        if not serve:
+            return
+        console.print(f"\nWeb UI: [bold]http://{host}:{port}[/]")
+        for username, password in passwords.items():
+            console.print(f"  login [bold]{username}[/] / {password}")
+        import uvicorn
+
+        uvicorn.run("signals.web.app:create_app", factory=True, host=host, port=port)
+
+    @app.command("run")
+    def run_once() -> None:
+        """Poll every enabled source once and process what is new."""
+        from signals.pipeline import run_pipeline
+
+        _print_summary(run_pipeline())
+
+    @app.command()
+    def search(
+        query: str,
+        kind: str = typer.Option("signals", help="signals or posts"),
+        limit: int = 20,
+    ) -> None:
+        """Full-text search in the index (audited)."""
+        from signals.audit import record
+        from signals.db.session import session_scope
+        from signals.search import get_backend
+        from signals.search.base import SearchError
+
+        try:
+            result = get_backend().search(query, kind=kind, limit=limit)  # type: ignore[arg-type]
+        except SearchError as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from exc
+        with session_scope() as session:
+            record(
+                session,
+                actor="cli",
+                action="search",
+                target_type=kind,
+                purpose="cli search",
+                details={"query": query, "hits": result.total},
+            )
+        console.print(f"{result.total} hits")
+        for hit in result.hits:
+            console.print(
+                f"[bold]{hit.kind[:-1]} {hit.id}[/] ({hit.score:.2f}) {hit.highlight}",
+                markup=False,
+                highlight=False,
+            )
+
+    audit_app = typer.Typer(help="The hash-chained audit log.")
+    app.add_typer(audit_app, name="audit")
+
+    @audit_app.command("verify")
+    def audit_verify() -> None:
+        """Check the hash chain; report the first broken link."""
+        from signals.audit import verify
+        from signals.db.session import session_scope
+
+        with session_scope() as session:
+            result = verify(session)
+        if result.ok:
+            console.print(f"audit chain intact: {result.checked} events verified")
+            return
+        console.print(
+            f"[red]audit chain BROKEN at event {result.first_broken_id}: {result.reason}[/] "
+            f"({result.checked} events verified before it)"
+        )
+        raise typer.Exit(1)
+
+    db_app = typer.Typer(help="The system of record.")
+    app.add_typer(db_app, name="db")
+
+    @db_app.command("upgrade")
+    def db_upgrade() -> None:
+        """Apply all migrations to SIGNALS_DATABASE_URL."""
+        from signals.db.session import get_engine
+
+        engine = get_engine()
+        console.print(f"schema up to date: {engine.url.render_as_string(hide_password=True)}")
+
+    @app.command("health")
+    def health() -> None:
+        """Per-source health as JSON (same data as `signals sources status`)."""
+        from signals.db.session import session_scope
+        from signals.health import source_health
+
+        with session_scope() as session:
+            json.dump(source_health(session), sys.stdout, default=str, indent=2)
+            sys.stdout.write("\n")
+
+
+def _ensure_demo_users() -> dict[str, str]:
+    """Create the demo accounts once; their passwords are generated and kept in var/."""
+    import secrets
+
+    from signals.auth import create_user, get_user
+    from signals.config import get_settings
+    from signals.db.session import session_scope
+
+    path = get_settings().var_dir / "demo_logins.json"
+    known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    with session_scope() as session:
+        for username, role in DEMO_USERS:
+            if get_user(session, username) is None:
+                known[username] = secrets.token_urlsafe(9)
+                create_user(session, username, known[username], role, actor="system:demo")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(known, indent=2))
+    path.chmod(0o600)
+    return known

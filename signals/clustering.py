@@ -1,0 +1,144 @@
+"""Near-duplicate detection for posts: text normalisation, MinHash signatures and an LSH index.
+
+Reposts of one call differ in small ways (forward prefixes, emoji, typos, a link, a hashtag), so
+the text is normalised hard and compared on character shingles: one typo changes only a handful
+of shingles, while a word-level comparison would lose whole n-grams per typo.
+
+The index lives in the process and is rebuilt cheaply from the stored signatures of open signals
+of the recent window. Every hit is verified against the database by the caller, so a stale entry
+(for instance from a rolled-back transaction) can never attach a post to the wrong signal.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 128
+SEED = 7
+SHINGLE = 4
+# Estimated Jaccard similarity above which two posts count as copies of one text.
+LSH_THRESHOLD = 0.5
+
+_URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
+_MENTION = re.compile(r"(?<!\w)@\w+")
+# Prefixes added by forwarding and reposting ("Fwd:", "RT @x:", "Doorgestuurd:", "DELEN!!").
+_PREFIX = re.compile(
+    r"^\s*(?:(?:fwd?|fw|tr|doorgestuurd|doorgestuurd bericht|forwarded(?: message)?|rt|repost|"
+    r"delen|deel|share|gedeeld)\b\s*[:!>\-]*\s*)+",
+    re.IGNORECASE,
+)
+_NON_WORD = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accent-free text without links, mentions, forward prefixes, emoji or
+    punctuation: what remains is what copies of one call have in common."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _URL.sub(" ", text)
+    text = _MENTION.sub(" ", text)
+    text = text.lower()
+    previous = None
+    while previous != text:  # prefixes stack up: "Fwd: RT: Delen!! ..."
+        previous = text
+        text = _PREFIX.sub("", text)
+    text = text.replace("#", " ")
+    text = _NON_WORD.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
+    norm = normalise(text)
+    if len(norm) <= k:
+        return {norm.encode()} if norm else set()
+    return {norm[i : i + k].encode() for i in range(len(norm) - k + 1)}
+
+
+def minhash_of(text: str) -> MinHash:
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED)
+    grams = shingles(text)
+    if grams:
+        mh.update_batch(list(grams))
+    return mh
+
+
+def to_list(mh: MinHash) -> list[int]:
+    return [int(v) for v in mh.hashvalues]
+
+
+def from_list(values: list[int]) -> MinHash | None:
+    if not values or len(values) != NUM_PERM:
+        return None  # stored with other parameters: cannot be compared, so it is ignored
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values)
+
+
+def similarity(a: MinHash, b: MinHash) -> float:
+    return float(a.jaccard(b))
+
+
+@dataclass
+class SignalIndex:
+    """An LSH index whose keys are `s<signal_id>` (the signal's stored signature) and
+    `p<post_id>` (members added in this process), each pointing at a signal id."""
+
+    lsh: MinHashLSH = field(
+        default_factory=lambda: MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    )
+    owner: dict[str, int] = field(default_factory=dict)
+    signatures: dict[str, MinHash] = field(default_factory=dict)
+    max_signal_id: int = 0
+
+    def add(self, key: str, signal_id: int, mh: MinHash) -> None:
+        if key in self.owner:
+            return
+        if mh.is_empty():
+            return
+        self.lsh.insert(key, mh)
+        self.owner[key] = signal_id
+        self.signatures[key] = mh
+
+    def remove_signal(self, signal_id: int) -> None:
+        for key in [k for k, sid in self.owner.items() if sid == signal_id]:
+            self.lsh.remove(key)
+            del self.owner[key]
+            del self.signatures[key]
+
+    def candidates(self, mh: MinHash) -> list[tuple[int, float, str]]:
+        """(signal_id, estimated similarity, key), best first, one row per signal."""
+        if mh.is_empty():
+            return []
+        best: dict[int, tuple[float, str]] = {}
+        for key in self.lsh.query(mh):
+            sid = self.owner[key]
+            sim = similarity(mh, self.signatures[key])
+            if sim >= LSH_THRESHOLD and sim > best.get(sid, (-1.0, ""))[0]:
+                best[sid] = (sim, key)
+        return sorted(((sid, s, k) for sid, (s, k) in best.items()), key=lambda r: -r[1])
+
+
+_INDEXES: dict[str, SignalIndex] = {}
+_LOCK = threading.Lock()
+
+
+def index_for(db_key: str) -> SignalIndex:
+    """The process-wide index for one database (keyed by its URL)."""
+    with _LOCK:
+        index = _INDEXES.get(db_key)
+        if index is None:
+            index = _INDEXES[db_key] = SignalIndex()
+        return index
+
+
+def reset_index(db_key: str | None = None) -> None:
+    """Forget the in-process index (all of them when no key is given); it rebuilds on demand."""
+    with _LOCK:
+        if db_key is None:
+            _INDEXES.clear()
+        else:
+            _INDEXES.pop(db_key, None)

@@ -1,0 +1,40 @@
+"""The offline demo: replay the bundled synthetic sources through the whole pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from collectors.replay import serve_directory
+from signals.config import REPO_ROOT, Settings
+from signals.pipeline import RunSummary, load_configured_sources, run_pipeline
+
+DEMO_DIR = REPO_ROOT / "config" / "demo"
+# The demo feeds carry absolute links on this port, like real feeds carry their own host.
+DEMO_PORT = 8765
+
+
+@contextmanager
+def demo_server(port: int = DEMO_PORT) -> Iterator[str]:
+    with serve_directory(DEMO_DIR / "site", port=port) as base_url:
+        yield base_url
+
+
+def run_demo_pipeline(settings: Settings, base_url: str) -> RunSummary:
+    demo_settings = replace(
+        settings, sources_path=DEMO_DIR / "sources.yml", sources_base_url=base_url
+    )
+    sources = load_configured_sources(demo_settings)
+    return run_pipeline(demo_settings, sources, alert=False)
+
+
+def import_demo_register(settings: Settings) -> int:
+    """Load the demo's notified manifestations once (re-running skips known references)."""
+    from signals.db.session import get_engine, session_scope
+    from signals.register import import_csv
+
+    path: Path = DEMO_DIR / "register.csv"
+    with session_scope(get_engine(settings.database_url)) as session:
+        return import_csv(session, path, actor="system:demo").created

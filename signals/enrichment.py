@@ -1,0 +1,66 @@
+"""Run the NLP layer over stored posts and keep its output (with the model version)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from signals.db.models import Enrichment, Post
+from signals.switches import autotag_enabled
+
+_BATCH = 256
+
+
+def nlp_text(title: str, text: str) -> str:
+    """The exact string the NLP layer sees; evidence offsets index into it."""
+    title, text = (title or "").strip(), (text or "").strip()
+    if not title or text.startswith(title):
+        return text or title
+    return f"{title}\n{text}"
+
+
+def enrich_posts(session: Session, post_ids: list[int]) -> list[int]:
+    """Enrich the given posts that are not enriched yet; return the ids of flagged ones.
+
+    With automated tagging switched off, posts stay unenriched (collection and manual review
+    go on) and can be enriched later."""
+    if not post_ids or not autotag_enabled(session):
+        return []
+    import nlp
+
+    flagged: list[int] = []
+    for start in range(0, len(post_ids), _BATCH):
+        chunk = post_ids[start : start + _BATCH]
+        posts = session.scalars(
+            select(Post).where(Post.id.in_(chunk), Post.enriched.is_(False)).order_by(Post.id)
+        ).all()
+        if not posts:
+            continue
+        results = nlp.enrich(
+            [nlp_text(p.title, p.text) for p in posts],
+            published_at=[p.published_at or p.fetched_at for p in posts],
+        )
+        for post, result in zip(posts, results, strict=True):
+            session.add(
+                Enrichment(
+                    post_id=post.id,
+                    model_version=result.model_version,
+                    labels={k: {"p": v.p, "flag": v.flag} for k, v in result.labels.items()},
+                    flags=result.flagged,
+                    places=[asdict(p) for p in result.places],
+                    in_almere=result.in_almere,
+                    event_time=result.event_time,
+                    event_time_text=result.event_time_text,
+                    evidence=[asdict(e) for e in result.evidence],
+                    explanations={k: [list(t) for t in v] for k, v in result.explanations.items()},
+                )
+            )
+            post.enriched = True
+            if post.language is None and result.language:
+                post.language = result.language
+            if result.flagged:
+                flagged.append(post.id)
+        session.flush()
+    return flagged

@@ -1,0 +1,271 @@
+"""collect → store → enrich → detect → index → alert. The CLI, the demo and the DAGs call these."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collectors.models import CollectResult, SourceConfig, SourceState
+from signals.audit import record
+from signals.config import Settings, get_settings
+from signals.db.models import Signal, SourceStateRow
+from signals.db.session import get_engine, session_scope
+from signals.db.types import utcnow
+from signals.enrichment import enrich_posts
+from signals.intake import store_raw_posts
+from signals.privacy.pseudonym import Pseudonymizer
+
+log = logging.getLogger(__name__)
+SYSTEM_ACTOR = "system:pipeline"
+
+
+def load_configured_sources(
+    settings: Settings | None = None, sources_path: str | Path | None = None
+) -> list[SourceConfig]:
+    import collectors
+
+    settings = settings or get_settings()
+    substitutions = {"base_url": settings.sources_base_url} if settings.sources_base_url else None
+    return collectors.load_sources(
+        sources_path or settings.sources_path, substitutions=substitutions
+    )
+
+
+def collector_settings(settings: Settings):  # -> collectors.CollectorSettings
+    import collectors
+
+    return collectors.CollectorSettings(
+        user_agent=f"{settings.user_agent} contact: {settings.contact}",
+    )
+
+
+def _load_state(session: Session, source_id: str) -> SourceState | None:
+    row = session.get(SourceStateRow, source_id)
+    if row is None:
+        return None
+    return SourceState(source_id, etag=row.etag, last_modified=row.last_modified, cursor=row.cursor)
+
+
+def _save_state(session: Session, result: CollectResult) -> None:
+    row = session.get(SourceStateRow, result.source_id)
+    if row is None:
+        row = SourceStateRow(source_id=result.source_id, polls=0, errors=0, total_latency_ms=0.0)
+        session.add(row)
+    now = utcnow()
+    row.last_poll_at = now
+    row.polls = (row.polls or 0) + 1
+    row.total_latency_ms = (row.total_latency_ms or 0.0) + (result.latency_ms or 0.0)
+    if result.state is not None:
+        row.etag = result.state.etag
+        row.last_modified = result.state.last_modified
+        row.cursor = result.state.cursor
+    if result.error:
+        row.errors = (row.errors or 0) + 1
+        row.last_error_at = now
+        row.last_error = result.error[:2000]
+    else:
+        row.last_success_at = now
+
+
+@dataclass(slots=True)
+class SourceOutcome:
+    source_id: str
+    new_post_ids: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    skipped: int = 0
+    not_modified: bool = False
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "source_id": self.source_id,
+            "new_post_ids": self.new_post_ids,
+            "duplicates": self.duplicates,
+            "skipped": self.skipped,
+            "not_modified": self.not_modified,
+            "error": self.error,
+        }
+
+
+def store_collect_result(
+    session: Session, result: CollectResult, pseudonymizer: Pseudonymizer
+) -> SourceOutcome:
+    intake = store_raw_posts(session, result.posts, pseudonymizer)
+    _save_state(session, result)
+    return SourceOutcome(
+        source_id=result.source_id,
+        new_post_ids=intake.new_post_ids,
+        duplicates=intake.duplicates,
+        skipped=len(result.skipped),
+        not_modified=result.not_modified,
+        error=result.error,
+    )
+
+
+def _pseudonymizer(settings: Settings) -> Pseudonymizer:
+    return Pseudonymizer(settings.pseudonym_key_dir, settings.pseudonym_key)
+
+
+def enabled_sources(sources_path: str | None = None) -> list[dict]:
+    """The enabled sources with their domain, for one mapped collect task each."""
+    return [
+        {"source_id": s.id, "domain": urlsplit(str(s.url)).hostname or ""}
+        for s in load_configured_sources(sources_path=sources_path)
+        if s.enabled
+    ]
+
+
+def collect_source_task(source_id: str, sources_path: str | None = None) -> dict:
+    """Collect one source and store its new posts. Source problems are returned, not raised."""
+    import collectors
+
+    settings = get_settings()
+    by_id = {s.id: s for s in load_configured_sources(settings, sources_path)}
+    if source_id not in by_id:
+        return SourceOutcome(source_id, error=f"unknown source id {source_id!r}").as_dict()
+    engine = get_engine(settings.database_url)
+    with session_scope(engine) as session:
+        state = _load_state(session, source_id)
+    result = collectors.collect_source(by_id[source_id], state, collector_settings(settings))
+    with session_scope(engine) as session:
+        outcome = store_collect_result(session, result, _pseudonymizer(settings))
+    return outcome.as_dict()
+
+
+@dataclass(slots=True)
+class ProcessOutcome:
+    enriched: int = 0
+    flagged_post_ids: list[int] = field(default_factory=list)
+    signal_ids: list[int] = field(default_factory=list)
+    new_signal_ids: list[int] = field(default_factory=list)
+    indexed: int = 0
+    alerts: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "enriched": self.enriched,
+            "flagged_post_ids": self.flagged_post_ids,
+            "signal_ids": self.signal_ids,
+            "new_signal_ids": self.new_signal_ids,
+            "indexed": self.indexed,
+            "alerts": self.alerts,
+        }
+
+
+def process_in_session(
+    session: Session, post_ids: list[int], settings: Settings, *, alert: bool = True
+) -> ProcessOutcome:
+    from signals.detect import detect
+    from signals.indexing import index_posts, index_signals
+    from signals.search import get_backend
+
+    outcome = ProcessOutcome()
+    flagged = enrich_posts(session, post_ids)
+    outcome.enriched = len(post_ids)
+    outcome.flagged_post_ids = flagged
+    detected = detect(session, flagged)
+    outcome.signal_ids = list(detected.signal_ids)
+    outcome.new_signal_ids = list(detected.new_signal_ids)
+    session.flush()
+    backend = get_backend(settings)
+    outcome.indexed = index_posts(session, backend, post_ids) + index_signals(
+        session, backend, outcome.signal_ids
+    )
+    if alert and outcome.signal_ids:
+        from signals.alerts import send_alerts
+
+        outcome.alerts = sum(
+            1 for a in send_alerts(session, outcome.signal_ids, settings) if a.sent
+        )
+    return outcome
+
+
+def process_posts(post_ids: list[int]) -> dict:
+    """Enrich, detect, index and alert for the given (new) posts."""
+    settings = get_settings()
+    with session_scope(get_engine(settings.database_url)) as session:
+        return process_in_session(session, list(post_ids), settings).as_dict()
+
+
+@dataclass(slots=True)
+class RunSummary:
+    sources_polled: int = 0
+    source_errors: dict[str, str] = field(default_factory=dict)
+    new_posts: int = 0
+    duplicate_posts: int = 0
+    skipped_items: int = 0
+    not_modified: int = 0
+    enriched: int = 0
+    signals_touched: int = 0
+    new_signals: int = 0
+    signals_by_type: dict[str, int] = field(default_factory=dict)
+    alerts: int = 0
+    seconds: float = 0.0
+
+
+def run_pipeline(
+    settings: Settings | None = None,
+    sources: list[SourceConfig] | None = None,
+    *,
+    alert: bool = True,
+) -> RunSummary:
+    """One full pass over all enabled sources. Audited as one pipeline run."""
+    import collectors
+
+    settings = settings or get_settings()
+    started = time.perf_counter()
+    sources = [s for s in (sources or load_configured_sources(settings)) if s.enabled]
+    engine = get_engine(settings.database_url)
+    summary = RunSummary(sources_polled=len(sources))
+    with session_scope(engine) as session:
+        states = {s.id: st for s in sources if (st := _load_state(session, s.id)) is not None}
+    results = collectors.collect_many(sources, states, collector_settings(settings))
+    pseudonymizer = _pseudonymizer(settings)
+    new_ids: list[int] = []
+    with session_scope(engine) as session:
+        for result in results:
+            outcome = store_collect_result(session, result, pseudonymizer)
+            new_ids.extend(outcome.new_post_ids)
+            summary.duplicate_posts += outcome.duplicates
+            summary.skipped_items += outcome.skipped
+            summary.not_modified += int(outcome.not_modified)
+            if outcome.error:
+                summary.source_errors[outcome.source_id] = outcome.error
+                log.warning("source %s failed: %s", outcome.source_id, outcome.error)
+    summary.new_posts = len(new_ids)
+    with session_scope(engine) as session:
+        processed = process_in_session(session, new_ids, settings, alert=alert)
+        summary.enriched = processed.enriched
+        summary.signals_touched = len(processed.signal_ids)
+        summary.new_signals = len(processed.new_signal_ids)
+        summary.alerts = processed.alerts
+        types: Counter[str] = Counter()
+        for signal_types in session.scalars(
+            select(Signal.types).where(Signal.id.in_(processed.signal_ids))
+        ):
+            types.update(signal_types)
+        summary.signals_by_type = dict(types)
+        summary.seconds = round(time.perf_counter() - started, 3)
+        record(
+            session,
+            actor=SYSTEM_ACTOR,
+            action="pipeline.run",
+            target_type="pipeline",
+            purpose="collect, enrich, detect, index",
+            details={
+                "sources": summary.sources_polled,
+                "source_errors": sorted(summary.source_errors),
+                "new_posts": summary.new_posts,
+                "duplicates": summary.duplicate_posts,
+                "new_signals": summary.new_signals,
+                "signal_ids": processed.signal_ids,
+            },
+        )
+    return summary

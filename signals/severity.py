@@ -1,0 +1,143 @@
+"""Severity of a signal: the one place where the score is computed (formula: docs/severity.md).
+
+The score is a sum of six bounded components whose maxima add up to 1.0, so every part can be
+shown to the analyst as "x of at most y" and the total never needs rescaling:
+
+| component     | max  | grows with                                                     |
+| ------------- | ---- | -------------------------------------------------------------- |
+| inhoud        | 0.30 | highest probability among call_to_gathering, anti_government,   |
+|               |      | polarising                                                      |
+| dreiging      | 0.20 | probability of the threat label                                 |
+| almere        | 0.15 | in_almere: yes 0.15, unknown 0.05, no 0                         |
+| urgentie      | 0.15 | how soon the event is: full within 24 h, linear to 0 at 7 days; |
+|               |      | an event more than 6 h past gives 0; a call without a time 0.03 |
+| verspreiding  | 0.10 | posts (log scale, full at 50) and distinct sources (full at 5)  |
+| aanmelding    | 0.10 | "niet aangemeld" 0.10, "aangemeld" 0, not a call 0              |
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+W_CONTENT = 0.30
+W_THREAT = 0.20
+W_ALMERE = 0.15
+W_URGENCY = 0.15
+W_SPREAD = 0.10
+W_NOTIFICATION = 0.10
+
+CONTENT_LABELS = ("call_to_gathering", "anti_government", "polarising")
+URGENT_WITHIN = timedelta(hours=24)
+HORIZON = timedelta(days=7)
+PAST_GRACE = timedelta(hours=6)
+NO_TIME_CALL = 0.2  # fraction of the urgency weight for a call whose time is unknown
+SPREAD_POSTS_FULL = 50
+SPREAD_SOURCES_FULL = 5
+
+LABEL_NL = {
+    "call_to_gathering": "oproep tot samenkomst",
+    "anti_government": "anti-overheid",
+    "polarising": "polariserend",
+    "threat": "dreiging",
+}
+
+
+def _p(labels: dict[str, dict], name: str) -> float:
+    entry = labels.get(name) or {}
+    try:
+        return min(1.0, max(0.0, float(entry.get("p", 0.0))))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _urgency(event_time: datetime | None, now: datetime, is_call: bool) -> tuple[float, str]:
+    if event_time is None:
+        if is_call:
+            return NO_TIME_CALL, "tijdstip onbekend"
+        return 0.0, "geen tijdstip"
+    ahead = event_time - now
+    if ahead < -PAST_GRACE:
+        return 0.0, "tijdstip ligt in het verleden"
+    if ahead <= URGENT_WITHIN:
+        return 1.0, "binnen 24 uur"
+    if ahead >= HORIZON:
+        return 0.0, "over meer dan 7 dagen"
+    span = (HORIZON - URGENT_WITHIN).total_seconds()
+    frac = 1.0 - (ahead - URGENT_WITHIN).total_seconds() / span
+    return frac, f"over {ahead.days} dag(en)"
+
+
+def _spread(post_count: int, source_count: int) -> float:
+    posts = min(1.0, math.log(max(post_count, 1)) / math.log(SPREAD_POSTS_FULL))
+    sources = min(1.0, max(source_count - 1, 0) / (SPREAD_SOURCES_FULL - 1))
+    return 0.5 * posts + 0.5 * sources
+
+
+def score(
+    *,
+    labels: dict[str, dict],
+    in_almere: bool | None,
+    event_time: datetime | None,
+    now: datetime,
+    post_count: int,
+    source_count: int,
+    notification_status: str | None,
+) -> tuple[float, dict[str, Any]]:
+    """Severity in [0, 1] and its breakdown.
+
+    `labels` is {label: {"p": probability, ...}} (the highest per label over a signal's posts).
+    The breakdown is {"total", "components": [{"key", "name" (Dutch), "score", "max",
+    "explanation" (Dutch)}], "labels": {label: p}}: the components add up to the total, and the
+    input probabilities are repeated so the breakdown alone shows how the score was made.
+    """
+    content_label = max(CONTENT_LABELS, key=lambda name: _p(labels, name))
+    p_content = _p(labels, content_label)
+    p_threat = _p(labels, "threat")
+    is_call = _p(labels, "call_to_gathering") > 0 or notification_status is not None
+
+    almere_frac = {True: 1.0, None: 1 / 3, False: 0.0}[in_almere]
+    almere_text = {True: "in Almere", None: "plaats onbekend", False: "buiten Almere"}[in_almere]
+    urgency_frac, urgency_text = _urgency(event_time, now, is_call)
+    spread_frac = _spread(post_count, source_count)
+    notification_frac = 1.0 if notification_status == "niet aangemeld" else 0.0
+    notification_text = notification_status or "geen oproep"
+
+    components = [
+        (
+            "content",
+            "Inhoud",
+            W_CONTENT * p_content,
+            W_CONTENT,
+            f"{LABEL_NL[content_label]}: kans {p_content:.2f}",
+        ),
+        ("threat", "Dreiging", W_THREAT * p_threat, W_THREAT, f"dreiging: kans {p_threat:.2f}"),
+        ("in_almere", "Almere", W_ALMERE * almere_frac, W_ALMERE, almere_text),
+        ("urgency", "Urgentie", W_URGENCY * urgency_frac, W_URGENCY, urgency_text),
+        (
+            "spread",
+            "Verspreiding",
+            W_SPREAD * spread_frac,
+            W_SPREAD,
+            f"{post_count} bericht(en), {source_count} bron(nen)",
+        ),
+        (
+            "notification",
+            "Aanmelding",
+            W_NOTIFICATION * notification_frac,
+            W_NOTIFICATION,
+            notification_text,
+        ),
+    ]
+    total = round(min(1.0, max(0.0, sum(c[2] for c in components))), 4)
+    breakdown: dict[str, Any] = {
+        "total": total,
+        "components": [
+            {"key": key, "name": name, "score": round(value, 4), "max": weight, "explanation": text}
+            for key, name, value, weight, text in components
+        ],
+        "labels": {name: round(_p(labels, name), 4) for name in LABEL_NL},
+        "formula": "docs/severity.md",
+    }
+    return total, breakdown

@@ -1,0 +1,223 @@
+"""Triage decisions and label corrections: plain functions the web routes, API and CLI call.
+
+The state machine follows DESIGN.md. `decide` only moves a signal and records the decision;
+callers that need more (the protocol's chosen interventions) add rows to the returned
+`Decision` in the same transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from signals.audit import record
+from signals.db.models import Decision, LabelCorrection, Post, Signal
+from signals.db.types import utcnow
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "new": ("in_review",),
+    "in_review": ("dismissed", "monitoring", "escalated"),
+    "monitoring": ("dismissed", "escalated"),
+    "escalated": ("closed",),
+    "dismissed": (),
+    "closed": (),
+}
+OPEN_STATUSES: tuple[str, ...] = ("new", "in_review", "monitoring", "escalated")
+# in_review is the only step that needs no written rationale (DESIGN.md).
+RATIONALE_OPTIONAL: frozenset[str] = frozenset({"in_review"})
+
+STATUS_LABELS: dict[str, str] = {
+    "new": "nieuw",
+    "in_review": "in behandeling",
+    "dismissed": "afgewezen",
+    "monitoring": "volgen",
+    "escalated": "opgeschaald",
+    "closed": "gesloten",
+}
+
+DISMISS_REASONS: dict[str, str] = {
+    "not_relevant": "Niet relevant voor openbare orde",
+    "news_report": "Nieuwsbericht of verslag, geen oproep",
+    "criticism": "Gewone kritiek op de overheid",
+    "counter_speech": "Tegenspraak of afkeuring",
+    "outside_almere": "Niet in Almere",
+    "past_event": "Gebeurtenis ligt in het verleden",
+    "announced": "Aangemelde manifestatie, geen aandachtspunt",
+    "duplicate": "Dubbel signaal",
+    "other": "Anders (zie toelichting)",
+}
+
+LABEL_NAMES: dict[str, str] = {
+    "call_to_gathering": "oproep tot samenkomst",
+    "anti_government": "anti-overheid",
+    "polarising": "polariserend",
+    "threat": "dreiging",
+}
+
+MAX_RATIONALE = 5000
+
+
+class TriageError(ValueError):
+    """A refused triage act; the message is Dutch and fit to show the analyst."""
+
+    status_code = 422
+
+
+class NotFoundError(TriageError):
+    status_code = 404
+
+
+class StaleDecisionError(TriageError):
+    status_code = 409
+
+
+class InvalidTransitionError(TriageError):
+    status_code = 409
+
+
+class DecisionValidationError(TriageError):
+    status_code = 422
+
+
+def allowed_transitions(status: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(status, ())
+
+
+def decide(
+    session: Session,
+    signal_id: int,
+    *,
+    to_status: str,
+    actor: str,
+    actor_role: str,
+    rationale: str = "",
+    reason_code: str | None = None,
+    expected_version: int,
+    protocol_version: str | None = None,
+    purpose: str = "triage",
+) -> Decision:
+    """Move a signal to `to_status` if it is still at `expected_version`.
+
+    The version check is a conditional UPDATE, so two analysts deciding at once cannot both
+    win even across processes: the second sees zero rows updated and is refused."""
+    signal = session.get(Signal, signal_id)
+    if signal is None:
+        raise NotFoundError(f"Signaal {signal_id} bestaat niet.")
+    rationale = (rationale or "").strip()
+    reason_code = (reason_code or "").strip() or None
+    _validate(signal, to_status, rationale, reason_code)
+    if signal.version != expected_version:
+        raise StaleDecisionError(_stale_message(signal))
+    from_status = signal.status
+    result = session.execute(
+        update(Signal)
+        .where(Signal.id == signal_id, Signal.version == expected_version)
+        .values(status=to_status, version=expected_version + 1, last_activity_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.refresh(signal)
+        raise StaleDecisionError(_stale_message(signal))
+    session.refresh(signal)
+    decision = Decision(
+        signal_id=signal_id,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        reason_code=reason_code,
+        rationale=rationale,
+        protocol_version=protocol_version,
+    )
+    session.add(decision)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        actor_role=actor_role,
+        action="signal.decide",
+        target_type="signal",
+        target_id=signal_id,
+        purpose=purpose,
+        details={
+            "decision_id": decision.id,
+            "from": from_status,
+            "to": to_status,
+            "reason_code": reason_code,
+            "protocol_version": protocol_version,
+            "version": signal.version,
+        },
+    )
+    return decision
+
+
+def _stale_message(signal: Signal) -> str:
+    return (
+        "Dit signaal is intussen door iemand anders gewijzigd (nu: "
+        f"{STATUS_LABELS.get(signal.status, signal.status)}). Uw besluit is niet opgeslagen; "
+        "laad de pagina opnieuw en bekijk de nieuwe stand voordat u opnieuw besluit."
+    )
+
+
+def _validate(signal: Signal, to_status: str, rationale: str, reason_code: str | None) -> None:
+    if to_status not in STATUS_LABELS:
+        raise DecisionValidationError(f"Onbekende status '{to_status}'.")
+    if to_status not in allowed_transitions(signal.status):
+        allowed = ", ".join(STATUS_LABELS[s] for s in allowed_transitions(signal.status))
+        raise InvalidTransitionError(
+            f"Van '{STATUS_LABELS.get(signal.status, signal.status)}' naar "
+            f"'{STATUS_LABELS[to_status]}' is geen toegestane stap."
+            + (f" Mogelijk: {allowed}." if allowed else " Dit signaal is afgehandeld.")
+        )
+    if len(rationale) > MAX_RATIONALE:
+        raise DecisionValidationError(f"De toelichting is te lang (maximaal {MAX_RATIONALE}).")
+    if to_status not in RATIONALE_OPTIONAL and not rationale:
+        raise DecisionValidationError(
+            f"Een toelichting is verplicht bij '{STATUS_LABELS[to_status]}'."
+        )
+    if to_status == "dismissed":
+        if reason_code is None:
+            raise DecisionValidationError("Kies een reden voor het afwijzen.")
+        if reason_code not in DISMISS_REASONS:
+            raise DecisionValidationError(f"Onbekende reden '{reason_code}'.")
+    elif reason_code is not None and reason_code not in DISMISS_REASONS:
+        raise DecisionValidationError(f"Onbekende reden '{reason_code}'.")
+
+
+def correct_label(
+    session: Session,
+    post_id: int,
+    label: str,
+    value: bool,
+    *,
+    actor: str,
+    actor_role: str | None = None,
+    note: str = "",
+) -> LabelCorrection:
+    """Record an analyst's judgement of one label on one post (training data)."""
+    if label not in LABEL_NAMES:
+        raise DecisionValidationError(f"Onbekend label '{label}'.")
+    post = session.get(Post, post_id)
+    if post is None:
+        raise NotFoundError(f"Bericht {post_id} bestaat niet.")
+    from signals.enrichment import nlp_text
+
+    correction = LabelCorrection(
+        post_id=post_id,
+        text=nlp_text(post.title, post.text),
+        label=label,
+        value=bool(value),
+        actor=actor,
+        note=(note or "").strip()[:MAX_RATIONALE],
+    )
+    session.add(correction)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        actor_role=actor_role,
+        action="label.correct",
+        target_type="post",
+        target_id=post_id,
+        purpose="labelcorrectie (trainingsdata)",
+        details={"correction_id": correction.id, "label": label, "value": bool(value)},
+    )
+    return correction

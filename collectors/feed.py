@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -23,7 +24,7 @@ _BENIGN_BOZO = (
 )
 _XML_DECL = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._-]+)(["'])""")
 _REDDIT_TRAILER = re.compile(r"\s*submitted by\s+/u/\S+.*$", re.S | re.I)
-_MASTODON_HANDLE = re.compile(r"^https?://([^/]+)/@([A-Za-z0-9_.]+)(?:@[^/]+)?/\d+")
+_MASTODON_HANDLE = re.compile(r"^https?://([^/]+)/@([A-Za-z0-9_.]+)(@[^/]+)?/\d+")
 
 
 @dataclass(slots=True)
@@ -63,10 +64,8 @@ def parse_feed(fetched: FetchResult) -> tuple[list[FeedItem], str | None]:
     text = _XML_DECL.sub(lambda m: m.group(1) + "utf-8" + m.group(3), text, count=1)
     parsed = feedparser.parse(
         text.encode("utf-8"),
-        response_headers={
-            "content-type": "application/xml; charset=utf-8",
-            "content-location": fetched.url,
-        },
+        # No content-location: feedparser would also "resolve" opaque GUIDs against it.
+        response_headers={"content-type": "application/xml; charset=utf-8"},
         sanitize_html=False,
         resolve_relative_uris=False,
     )
@@ -83,7 +82,11 @@ def parse_feed(fetched: FetchResult) -> tuple[list[FeedItem], str | None]:
         )
     elif not parsed.version and not parsed.entries:
         raise NotAFeedError(f"not a feed: nothing RSS, Atom or JSON Feed at {fetched.url}")
-    return [_from_feedparser(entry) for entry in parsed.entries], problem
+    items = [_from_feedparser(entry) for entry in parsed.entries]
+    for item in items:
+        if item.link:
+            item.link = urljoin(fetched.url, item.link)
+    return items, problem
 
 
 def _struct_to_dt(value: Any) -> datetime | None:
@@ -118,7 +121,7 @@ def _iso(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def parse_json_feed(body: bytes, fetched: FetchResult) -> list[FeedItem]:
@@ -144,7 +147,8 @@ def parse_json_feed(body: bytes, fetched: FetchResult) -> list[FeedItem]:
         result.append(
             FeedItem(
                 guid=str(item["id"]).strip() if item.get("id") is not None else None,
-                link=item.get("url") or item.get("external_url"),
+                link=urljoin(fetched.url, str(item.get("url") or item.get("external_url") or ""))
+                or None,
                 title=html_to_text(str(item.get("title") or "")),
                 text=text or html_to_text(str(item.get("summary") or "")),
                 author=author,
@@ -178,7 +182,8 @@ def items_to_posts(
         if source.kind == SourceKind.MASTODON_TAG and not author and item.link:
             match = _MASTODON_HANDLE.match(item.link)
             if match:
-                author = f"@{match.group(2)}@{match.group(1)}"
+                # A remote account's URL carries its own domain; a local one gets the host's.
+                author = f"@{match.group(2)}" + (match.group(3) or f"@{match.group(1)}")
         if not item.title and not text:
             result.skipped.append(ItemSkip(where, "item has no title and no text"))
             continue

@@ -4,30 +4,16 @@ count features for the classifier, so the model learns how much each cue is wort
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
-Pattern = list[dict[str, Any]]
+Spec = tuple[str, ...]
 
 
-def _w(*words: str) -> Pattern:
-    """A literal phrase, case-insensitive; a word ending in '*' matches any continuation."""
-    out: Pattern = []
-    for w in words:
-        if w == "…":
-            out.append({"OP": "{,4}"})
-        elif "*" in w:
-            opts = (re.escape(o[:-1]) + ".*" if o.endswith("*") else re.escape(o)
-                    for o in w.split("|"))
-            out.append({"LOWER": {"REGEX": "^(?:" + "|".join(opts) + ")$"}})
-        elif "|" in w:
-            out.append({"LOWER": {"IN": w.split("|")}})
-        else:
-            out.append({"LOWER": w})
-    return out
+def _w(*words: str) -> Spec:
+    """A phrase spec, matched case-insensitively: "a|b" is a choice, "x*" a prefix, "…" up to
+    four arbitrary tokens. pipeline.py compiles specs into the fastest matcher that fits."""
+    return tuple(words)
 
 
-CUES: dict[str, list[Pattern]] = {
+CUES: dict[str, list[Spec]] = {
     # Calls and invitations to be physically present.
     "mobilise": [
         _w("kom|komt|kom-", "naar"), _w("kom|komt", "allemaal|allen|massaal|ook|op"),
@@ -136,8 +122,7 @@ CUES: dict[str, list[Pattern]] = {
         _w("wedstrijd"), _w("concert"), _w("festival"), _w("kerkdienst"), _w("markt"),
         _w("braderie"), _w("open", "dag"), _w("voetbal*"), _w("training"), _w("toernooi"),
     ],
-    "almere_tag": [[{"ORTH": "036"}], [{"ORTH": "#"}, {"LOWER": "almere"}],
-                   [{"LOWER": "#almere"}], [{"LOWER": "almere036"}]],
+    "almere_tag": [_w("036"), _w("#almere"), _w("almere036")],
 }
 
 CUE_KINDS: tuple[str, ...] = tuple(CUES)

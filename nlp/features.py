@@ -40,6 +40,11 @@ _GROUP_RE = re.compile(
     + r")(?![\w'])",
     re.IGNORECASE,
 )
+# Quoted speech: "ze moeten allemaal terug" inside quotes is often counter-speech or a report.
+_QUOTE_RE = re.compile(
+    r"(?<!\w)'([^'\n]{3,160}?)'(?!\w)|\"([^\"\n]{3,160}?)\"|“([^”\n]{3,160}?)”|‘([^’\n]{3,160}?)’"
+)
+_WORD_RE = re.compile(r"\w[\w']*")
 _URL_RE = re.compile(r"https?://\S+|www\.\S+")
 _REPEAT_RE = re.compile(r"(.)\1{2,}")
 
@@ -64,13 +69,27 @@ def normalise(text: str, analysis: Analysis) -> str:
         pos = e
     out.append(text[pos:])
     norm = "".join(out)
+    norm = _QUOTE_RE.sub(_mark_quoted, norm)
     norm = _URL_RE.sub(" url ", norm)
     norm = _REPEAT_RE.sub(r"\1\1", norm)  # "heeeel" → "heel"
     return mask_groups(norm).lower()
 
 
+def _mark_quoted(m: re.Match) -> str:
+    inner = next(g for g in m.groups() if g is not None)
+    # Quoted words become their own features ("q_terug"), distinct from words said in voice.
+    return " citaat " + _WORD_RE.sub(lambda w: "q_" + w.group(0), inner) + " "
+
+
+def quoted_share(text: str) -> float:
+    quoted = sum(len(next(g for g in m.groups() if g is not None)) for m in _QUOTE_RE.finditer(
+        text))
+    return quoted / max(len(text), 1)
+
+
 EXTRA_FEATURES: tuple[str, ...] = (
     *(f"cue:{k}" for k in CUE_KINDS), "has_time", "has_place", "place_almere", "place_elsewhere",
+    "quoted_share", "question",
 )
 
 
@@ -83,6 +102,8 @@ def extra_vector(analysis: Analysis) -> np.ndarray:
             float(bool(analysis.places)),
             float(analysis.in_almere is True),
             float(analysis.in_almere is False),
+            quoted_share(analysis.text),
+            float("?" in analysis.text),
         ],
         dtype=np.float64,
     )

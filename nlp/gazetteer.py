@@ -24,13 +24,14 @@ FUZZY_MIN_LEN = 7
 
 # Frequent Dutch words that sit close to a place name; a fuzzy match on them would be noise.
 _COMMON = frozenset(
-    """
-    almeerder almeerders almeerse amsterdammer amsterdammers amsterdamse haagse utrechtse
-    rotterdamse stadhuis gemeentehuis gemeente stations station centrum centraal parkeren
-    parkeerplaats parkwachter waterkant waterpolo muziekles muzikant literatuur steden
-    kruiden kruidenier bloemen molenaar eilanden seizoenen regenboog landgoed
-    markten marktplein esplanades vaarten straten verzetten
-    """.split()
+    [
+        "almeerder", "almeerders", "almeerse", "amsterdammer", "amsterdammers", "amsterdamse",
+        "haagse", "utrechtse", "rotterdamse", "stadhuis", "gemeentehuis", "gemeente", "stations",
+        "station", "centrum", "centraal", "parkeren", "parkeerplaats", "parkwachter", "waterkant",
+        "waterpolo", "muziekles", "muzikant", "literatuur", "steden", "kruiden", "kruidenier",
+        "bloemen", "molenaar", "eilanden", "seizoenen", "regenboog", "landgoed", "markten",
+        "marktplein", "esplanades", "vaarten", "straten", "verzetten"
+    ]
 )
 
 

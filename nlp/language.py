@@ -10,11 +10,13 @@ SUPPORTED = frozenset({"nl", "en"})
 # Function words and slang that short Dutch posts almost always contain; langid alone tends to
 # call short straattaal posts Afrikaans or Frisian.
 _DUTCH_MARKERS = frozenset(
-    """
-    de het een en van naar niet wij we jullie ik je zijn is bij op morgen vanavond zaterdag
-    zondag iedereen allemaal wat die dat deze gaan kom ook nog maar wel geen hier daar
-    gemeente politie wollah broer mattie fakka osso doekoe waggie
-    """.split()
+    [
+        "de", "het", "een", "en", "van", "naar", "niet", "wij", "we", "jullie", "ik", "je", "zijn",
+        "is", "bij", "op", "morgen", "vanavond", "zaterdag", "zondag", "iedereen", "allemaal",
+        "wat", "die", "dat", "deze", "gaan", "kom", "ook", "nog", "maar", "wel", "geen", "hier",
+        "daar", "gemeente", "politie", "wollah", "broer", "mattie", "fakka", "osso", "doekoe",
+        "waggie"
+    ]
 )
 _WORD = re.compile(r"[a-zà-ÿ']+")
 _LANGS = ["nl", "en", "de", "fr", "es", "it", "pt", "tr", "ar", "pl", "ro", "af", "fy", "ru",
@@ -25,7 +27,7 @@ _LANGS = ["nl", "en", "de", "fr", "es", "it", "pt", "tr", "ar", "pl", "ro", "af"
 def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=False)
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
     ident.set_languages(_LANGS)
     return ident
 

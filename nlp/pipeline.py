@@ -3,15 +3,17 @@ cue Matcher; plus the post-level facts derived from them (places, in_almere, eve
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from itertools import product
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -42,12 +44,14 @@ def fuzzy_places(doc: Doc) -> Doc:
 
 
 def _ruler_patterns(nlp: Language) -> list[dict]:
+    """Case-insensitive names as phrase patterns (fast); case-sensitive ones as token patterns."""
     patterns = []
     for place in load_places():
-        attr = "ORTH" if place.case_sensitive else "LOWER"
         for alias in place.aliases:
-            toks = [t.text for t in nlp.tokenizer(alias)]
-            pat = [{attr: t if place.case_sensitive else t.lower()} for t in toks]
+            if place.case_sensitive:
+                pat: str | list[dict] = [{"ORTH": t.text} for t in nlp.tokenizer(alias)]
+            else:
+                pat = alias.lower()
             patterns.append({"label": PLACE_LABEL, "pattern": pat, "id": place.canonical})
     return patterns
 
@@ -55,24 +59,76 @@ def _ruler_patterns(nlp: Language) -> list[dict]:
 @cache
 def get_nlp() -> Language:
     nlp = spacy.blank("nl")
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler = nlp.add_pipe(
+        "entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"}
+    )
     ruler.add_patterns(_ruler_patterns(nlp))
     nlp.add_pipe("fuzzy_places")
     return nlp
 
 
+class CueMatcher:
+    """Cue specs compiled three ways, because spaCy's token Matcher with regex predicates is the
+    slowest part of the pipeline: literal phrases go to a PhraseMatcher, single-token prefixes to
+    a tuple-startswith check, and only patterns with gaps or prefixes inside phrases to a Matcher.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.tokens = Matcher(nlp.vocab)
+        self.prefixes: list[tuple[str, tuple[str, ...]]] = []
+        for kind, specs in CUES.items():
+            phrase_docs = []
+            prefixes: list[str] = []
+            token_patterns = []
+            for spec in specs:
+                opts = [w.split("|") for w in spec]
+                if len(spec) == 1 and any(o.endswith("*") for o in opts[0]):
+                    prefixes += [o[:-1] for o in opts[0] if o.endswith("*")]
+                    phrase_docs += [nlp.make_doc(o) for o in opts[0] if not o.endswith("*")]
+                elif any(w == "…" or "*" in w for w in spec):
+                    token_patterns.append([_token_spec(w) for w in spec])
+                else:
+                    phrase_docs += [nlp.make_doc(" ".join(c)) for c in product(*opts)]
+            if phrase_docs:
+                self.phrases.add(kind, phrase_docs)
+            if token_patterns:
+                self.tokens.add(kind, token_patterns)
+            if prefixes:
+                self.prefixes.append((kind, tuple(prefixes)))
+
+    def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
+        strings = doc.vocab.strings
+        found = [(strings[m], s, e) for m, s, e in self.phrases(doc)]
+        found += [(strings[m], s, e) for m, s, e in self.tokens(doc)]
+        for tok in doc:
+            low = tok.lower_
+            for kind, prefixes in self.prefixes:
+                if low.startswith(prefixes):
+                    found.append((kind, tok.i, tok.i + 1))
+        return found
+
+
+def _token_spec(word: str) -> dict:
+    if word == "…":
+        return {"OP": "{,4}"}
+    opts = word.split("|")
+    if any(o.endswith("*") for o in opts):
+        alts = (re.escape(o[:-1]) + ".*" if o.endswith("*") else re.escape(o) for o in opts)
+        return {"LOWER": {"REGEX": "^(?:" + "|".join(alts) + ")$"}}
+    return {"LOWER": {"IN": opts}} if len(opts) > 1 else {"LOWER": opts[0]}
+
+
 @cache
-def get_matcher() -> Matcher:
-    matcher = Matcher(get_nlp().vocab)
-    for kind, patterns in CUES.items():
-        matcher.add(kind, patterns)
-    return matcher
+def get_matcher() -> CueMatcher:
+    return CueMatcher(get_nlp())
 
 
 @dataclass(slots=True)
 class Analysis:
     """Rule-based facts about one text, before the classifier."""
 
+    text: str = ""
     places: list[Place] = field(default_factory=list)
     place_spans: list[tuple[int, int]] = field(default_factory=list)
     in_almere: bool | None = None
@@ -90,11 +146,9 @@ class Analysis:
 
 
 def _cue_spans(doc: Doc) -> list[tuple[str, Span]]:
-    matches = get_matcher()(doc)
-    strings = doc.vocab.strings
     by_kind: dict[str, list[Span]] = {}
-    for mid, start, end in matches:
-        by_kind.setdefault(strings[mid], []).append(doc[start:end])
+    for kind, start, end in get_matcher()(doc):
+        by_kind.setdefault(kind, []).append(doc[start:end])
     # Longest non-overlapping span per kind, so "neem … mee" is reported once.
     return [(kind, span) for kind, spans in by_kind.items() for span in filter_spans(spans)]
 
@@ -139,6 +193,7 @@ def analyse_doc(doc: Doc, published_at: datetime | None) -> Analysis:
         counts[kind] += 1
         cues.append(Evidence(span.start_char, span.end_char, span.text, f"cue:{kind}"))
     return Analysis(
+        text=doc.text,
         places=places,
         place_spans=spans,
         in_almere=in_almere_of(doc, places, counts),

@@ -23,6 +23,8 @@ SEED = 7
 SHINGLE = 4
 # Estimated Jaccard similarity above which two posts count as copies of one text.
 LSH_THRESHOLD = 0.5
+# Stored signatures are only comparable under one hashing scheme; name it so reloads agree.
+SCHEME = "affine32"
 
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)@\w+")
@@ -61,7 +63,7 @@ def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
 
 
 def minhash_of(text: str) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED)
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     grams = shingles(text)
     if grams:
         mh.update_batch(list(grams))
@@ -75,7 +77,7 @@ def to_list(mh: MinHash) -> list[int]:
 def from_list(values: list[int]) -> MinHash | None:
     if not values or len(values) != NUM_PERM:
         return None  # stored with other parameters: cannot be compared, so it is ignored
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values)
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME)
 
 
 def similarity(a: MinHash, b: MinHash) -> float:

@@ -1,4 +1,4 @@
-"""Shared fixtures: isolated settings per test, and the system of record on SQLite and PostgreSQL."""
+"""Shared fixtures: isolated settings per test; the system of record on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

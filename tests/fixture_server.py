@@ -84,6 +84,8 @@ class FixtureServer:
     routes: dict[str, Handler] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0
+    max_in_flight: int = 0  # highest number of requests served at the same time
 
     def url(self, path: str) -> str:
         return self.base_url + (path if path.startswith("/") else "/" + path)
@@ -97,6 +99,7 @@ class FixtureServer:
         with self.lock:
             self.requests.clear()
             self.counters.clear()
+            self.max_in_flight = self.in_flight
 
     def add_route(self, path: str, handler: Handler) -> None:
         """Serve `path` (exact, without query) with `handler(request, path, query)`."""
@@ -133,6 +136,8 @@ def _bomb() -> bytes:
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fixture/1.0"
+    # Headers and body go out in separate writes; without this, delayed ACKs add ~40 ms.
+    disable_nagle_algorithm = True
     fixture: FixtureServer  # set on the subclass per server
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
@@ -188,12 +193,21 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         self.send_body(200, body, content_type, headers)
 
+    def handle(self) -> None:
+        # Clients that stop reading (size caps, timeouts) are part of the tests, not errors.
+        try:
+            super().handle()
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+
     # -- dispatch ---------------------------------------------------------------------
 
     def do_GET(self) -> None:  # noqa: N802
         fixture = self.fixture
         with fixture.lock:
             fixture.requests.append(RecordedRequest(self.path, dict(self.headers), time.time()))
+            fixture.in_flight += 1
+            fixture.max_in_flight = max(fixture.max_in_flight, fixture.in_flight)
         parts = urlsplit(self.path)
         path, query = parts.path, parse_qs(parts.query)
         try:
@@ -203,6 +217,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 _dispatch(self, path, query)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        finally:
+            with fixture.lock:
+                fixture.in_flight -= 1
 
     do_HEAD = do_GET  # noqa: N815
 
@@ -328,7 +345,9 @@ def serve_fixtures(root: Path = WEB_ROOT, host: str = "127.0.0.1") -> Iterator[F
     server.daemon_threads = True
     fixture = FixtureServer(base_url=f"http://{host}:{server.server_address[1]}", root=root)
     handler_cls.fixture = fixture  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, name="fixture-server", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="fixture-server", daemon=True
+    )
     thread.start()
     try:
         yield fixture

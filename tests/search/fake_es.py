@@ -92,10 +92,12 @@ def default_response(req: Recorded) -> tuple[int, Any]:
     if method == "GET" and path.startswith("/_alias/"):
         name = path.rsplit("/", 1)[1]
         return 404, {"error": f"alias [{name}] missing", "status": 404}
-    if method == "POST" and path == "/_bulk":
+    if method in ("POST", "PUT") and path == "/_bulk":
         return bulk_ok(req)
     if method == "PUT" and re.fullmatch(r"/[a-z0-9_.\-]+", path):
         return 200, {"acknowledged": True, "shards_acknowledged": True, "index": path[1:]}
+    if method == "DELETE":
+        return 200, {"acknowledged": True}
     if method == "PUT":  # templates, policies
         return 200, {"acknowledged": True}
     if method == "POST" and path.endswith("/_delete_by_query"):
@@ -152,7 +154,8 @@ def _handler(fake: FakeElasticsearch) -> type[BaseHTTPRequestHandler]:
 def running_fake() -> Iterator[FakeElasticsearch]:
     fake = FakeElasticsearch()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
     thread.start()
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     try:

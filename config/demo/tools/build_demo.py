@@ -44,7 +44,8 @@ def permalink(item: Item) -> str:
         case "demo-reddit-almere":
             return f"/r/almere/comments/{item.slug}.html"
         case "demo-mastodon-almere":
-            return f"/mastodon/{item.author}/{item.slug}.html"
+            # Not /@handle/<id>: keep author handles out of stored URLs (content, not people).
+            return f"/mastodon/statuses/{item.slug}.html"
         case "demo-buurtapp":
             return f"/buurtapp/{item.slug}.html"
         case "demo-telegram-almere-alert":
@@ -204,7 +205,6 @@ def atom_feed() -> None:
         sub(entry, f"{a}updated", iso(item.published))
         author = sub(entry, f"{a}author")
         sub(author, f"{a}name", item.author)
-        sub(author, f"{a}uri", f"{BASE}/mastodon/{item.author}")
         sub(entry, f"{a}content", text_html(item.text), type="html")
     write(meta["file"], xml_text(root))
 

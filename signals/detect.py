@@ -1,0 +1,397 @@
+"""Detection: turn flagged, enriched posts into signals, one signal per gathering.
+
+A flagged post joins an existing open signal when it is a copy of the same text (MinHash/LSH on
+normalised character shingles) or, for calls to gather, when it names the same canonical place
+and an event time close to the signal's. Otherwise it starts a new signal. A text match is
+refused when the two name different places or clearly different times: two calls written from
+one template ("zaterdag 14u naar X") are different gatherings.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from signals import clustering, register, severity
+from signals.db.models import Enrichment, Post, Signal, SignalPost
+from signals.db.types import utcnow
+
+log = logging.getLogger(__name__)
+
+OPEN_STATUSES = ("new", "in_review", "monitoring", "escalated")
+# Signals quiet for longer than this no longer collect copies; a call that resurfaces later
+# becomes a new signal and is looked at afresh.
+CLUSTER_WINDOW = timedelta(days=14)
+# Two calls at one canonical place whose event times lie this close are one gathering.
+SAME_GATHERING = timedelta(hours=3)
+CALL = "call_to_gathering"
+# Gazetteer kinds too coarse to identify a gathering place on their own.
+COARSE_KINDS = frozenset({"city", "district", "region", "province", "country", "municipality"})
+
+
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+TYPE_TITLES = {
+    "call_to_gathering": "Oproep tot samenkomst",
+    "threat": "Dreigende uiting",
+    "anti_government": "Anti-overheid-uiting",
+    "polarising": "Polariserende uiting",
+}
+_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+_MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def format_when(moment: datetime) -> str:
+    """Almere local time the Dutch way: "za 28 nov 14:00"."""
+    local = moment.astimezone(LOCAL_TZ)
+    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local:%H:%M}"
+
+
+def signal_title(types: list[str], place: str | None, event_time: datetime | None) -> str:
+    """A short neutral Dutch title from type, place and time only: never an author or a quote."""
+    main = next((t for t in TYPE_TITLES if t in types), None)
+    head = TYPE_TITLES.get(main, "Signaal") if main else "Signaal"
+    if main == CALL and "threat" in types:
+        head += " met dreiging"
+    details = [part for part in (place, format_when(event_time) if event_time else None) if part]
+    return f"{head} – {', '.join(details)}" if details else head
+
+
+@dataclass(slots=True)
+class DetectResult:
+    signal_ids: list[int] = field(default_factory=list)
+    new_signal_ids: list[int] = field(default_factory=list)
+    grown_signal_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What one flagged post contributes to a signal."""
+
+    post: Post
+    enrichment: Enrichment
+    flags: list[str]
+    place: str | None
+    district: str | None
+    in_almere: bool | None
+    event_time: datetime | None
+    event_time_text: str | None
+    minhash: Any
+
+
+def _place_kind(canonical: str) -> str | None:
+    try:
+        from nlp.gazetteer import by_canonical
+    except ImportError:
+        return None
+    entry = by_canonical().get(canonical)
+    return entry.kind if entry else None
+
+
+def _main_place(places: list[Any]) -> tuple[str | None, str | None]:
+    """The most specific place of a post: a square or street beats a district or the city."""
+    usable = [p for p in places if isinstance(p, dict) and p.get("canonical")]
+    if not usable:
+        return None, None
+    ranked = sorted(
+        enumerate(usable),
+        key=lambda ip: (
+            (_place_kind(ip[1]["canonical"]) or "") in COARSE_KINDS,
+            not ip[1].get("in_almere", False),
+            ip[0],
+        ),
+    )
+    best = ranked[0][1]
+    district = best.get("district")
+    if not district:
+        district = next((p.get("district") for p in usable if p.get("district")), None)
+    return best["canonical"], district
+
+
+def _newest_enrichments(session: Session, post_ids: list[int]) -> dict[int, Enrichment]:
+    newest: dict[int, Enrichment] = {}
+    rows = session.scalars(
+        select(Enrichment)
+        .where(Enrichment.post_id.in_(post_ids))
+        .order_by(Enrichment.post_id, Enrichment.created_at, Enrichment.id)
+    )
+    for enrichment in rows:
+        newest[enrichment.post_id] = enrichment  # ordered ascending: the last one wins
+    return newest
+
+
+def _facts(post: Post, enrichment: Enrichment) -> _Facts | None:
+    flags = [f for f in (enrichment.flags or []) if isinstance(f, str)]
+    if not flags:
+        flags = [
+            name
+            for name, score in (enrichment.labels or {}).items()
+            if isinstance(score, dict) and score.get("flag")
+        ]
+    if not flags:
+        return None
+    place, district = _main_place(enrichment.places or [])
+    text = "\n".join(part for part in (post.title, post.text) if part)
+    return _Facts(
+        post=post,
+        enrichment=enrichment,
+        flags=flags,
+        place=place,
+        district=district,
+        in_almere=enrichment.in_almere,
+        event_time=enrichment.event_time,
+        event_time_text=enrichment.event_time_text,
+        minhash=clustering.minhash_of(text),
+    )
+
+
+def _db_key(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
+def _refresh_index(session: Session, index: clustering.SignalIndex, now: datetime) -> None:
+    """Add signals created since the index last looked (by this or another process)."""
+    rows = session.execute(
+        select(Signal.id, Signal.minhash)
+        .where(
+            Signal.id > index.max_signal_id,
+            Signal.status.in_(OPEN_STATUSES),
+            Signal.last_activity_at >= now - CLUSTER_WINDOW,
+        )
+        .order_by(Signal.id)
+    ).all()
+    for signal_id, values in rows:
+        mh = clustering.from_list(values or [])
+        if mh is not None:
+            index.add(f"s{signal_id}", signal_id, mh)
+        index.max_signal_id = max(index.max_signal_id, signal_id)
+
+
+def _conflicts(signal: Signal, facts: _Facts) -> bool:
+    """True when a text match must not merge: the post names another gathering."""
+    if signal.place and facts.place and signal.place != facts.place:
+        return True
+    return bool(
+        signal.event_time
+        and facts.event_time
+        and abs(signal.event_time - facts.event_time) > SAME_GATHERING
+    )
+
+
+def _usable(session: Session, signal_id: int, key: str, now: datetime) -> Signal | None:
+    """The signal behind an index hit, if it still exists, is open and owns that key."""
+    signal = session.get(Signal, signal_id)
+    if signal is None or signal.status not in OPEN_STATUSES:
+        return None
+    if signal.last_activity_at < now - CLUSTER_WINDOW:
+        return None
+    if key.startswith("p"):
+        owned = session.get(SignalPost, (signal_id, int(key[1:])))
+        return signal if owned is not None else None
+    return signal
+
+
+def _find_by_text(
+    session: Session, index: clustering.SignalIndex, facts: _Facts, now: datetime
+) -> Signal | None:
+    for signal_id, _sim, key in index.candidates(facts.minhash):
+        signal = _usable(session, signal_id, key, now)
+        if signal is None:
+            if key in index.owner and session.get(Signal, signal_id) is None:
+                index.remove_signal(signal_id)
+            continue
+        if not _conflicts(signal, facts):
+            return signal
+    return None
+
+
+def _find_by_gathering(session: Session, facts: _Facts, now: datetime) -> Signal | None:
+    if CALL not in facts.flags or not facts.place or facts.event_time is None:
+        return None
+    rows = session.scalars(
+        select(Signal).where(
+            Signal.place == facts.place,
+            Signal.status.in_(OPEN_STATUSES),
+            Signal.event_time >= facts.event_time - SAME_GATHERING,
+            Signal.event_time <= facts.event_time + SAME_GATHERING,
+            Signal.last_activity_at >= now - CLUSTER_WINDOW,
+        )
+    ).all()
+    calls = [s for s in rows if CALL in (s.types or [])]
+    if not calls:
+        return None
+    return min(calls, key=lambda s: abs(s.event_time - facts.event_time))
+
+
+def _merge_labels(old: dict[str, float], enrichment: Enrichment) -> dict[str, float]:
+    merged = dict(old)
+    for name, score in (enrichment.labels or {}).items():
+        if isinstance(score, dict):
+            try:
+                p = float(score.get("p", 0.0))
+            except (TypeError, ValueError):
+                continue
+            merged[name] = max(merged.get(name, 0.0), p)
+    return merged
+
+
+def _visible(signal: Signal) -> tuple[Any, ...]:
+    return (
+        tuple(signal.types or []),
+        signal.severity,
+        signal.title,
+        signal.place,
+        signal.district,
+        signal.in_almere,
+        signal.event_time,
+        signal.event_time_text,
+        signal.notification_status,
+        signal.register_entry_id,
+        signal.post_count,
+        signal.source_count,
+    )
+
+
+def _apply(signal: Signal, facts: _Facts) -> None:
+    """Fold one post's facts into the signal; the first known value of a fact is kept."""
+    types = list(signal.types or [])
+    for flag in facts.flags:
+        if flag not in types:
+            types.append(flag)
+    signal.types = types
+    if signal.place is None and facts.place:
+        signal.place = facts.place
+        signal.district = facts.district
+    if signal.district is None and facts.district:
+        signal.district = facts.district
+    if signal.in_almere is None and facts.in_almere is not None:
+        signal.in_almere = facts.in_almere
+    elif facts.in_almere and signal.in_almere is False:
+        signal.in_almere = True  # one copy placing it in Almere is enough to look at it
+    if signal.event_time is None and facts.event_time is not None:
+        signal.event_time = facts.event_time
+        signal.event_time_text = facts.event_time_text
+    seen = facts.post.fetched_at
+    if seen is not None:
+        if signal.first_seen_at is None or seen < signal.first_seen_at:
+            signal.first_seen_at = seen
+        if signal.last_activity_at is None or seen > signal.last_activity_at:
+            signal.last_activity_at = seen
+
+
+def _rescore(session: Session, signal: Signal, labels: dict[str, float], now: datetime) -> None:
+    signal.post_count = session.scalar(
+        select(func.count()).select_from(SignalPost).where(SignalPost.signal_id == signal.id)
+    )
+    signal.source_count = session.scalar(
+        select(func.count(func.distinct(Post.source_id)))
+        .select_from(SignalPost)
+        .join(Post, Post.id == SignalPost.post_id)
+        .where(SignalPost.signal_id == signal.id)
+    )
+    if CALL in (signal.types or []):
+        entry = register.match(session, signal.place, signal.event_time)
+        signal.register_entry_id = entry.id if entry else None
+        signal.notification_status = "aangemeld" if entry else "niet aangemeld"
+    else:
+        signal.register_entry_id = None
+        signal.notification_status = None
+    value, breakdown = severity.score(
+        labels={name: {"p": p} for name, p in labels.items()},
+        in_almere=signal.in_almere,
+        event_time=signal.event_time,
+        now=now,
+        post_count=signal.post_count,
+        source_count=signal.source_count,
+        notification_status=signal.notification_status,
+    )
+    signal.severity = value
+    signal.severity_breakdown = breakdown
+    signal.title = signal_title(signal.types or [], signal.place, signal.event_time)
+
+
+def detect(session: Session, post_ids: list[int], *, now: datetime | None = None) -> DetectResult:
+    """Attach each flagged post (by its newest enrichment) to the signal of its gathering or
+    start a new one. Idempotent: a post already in a signal is skipped. Runs in the caller's
+    transaction; nothing is committed here."""
+    now = now or utcnow()
+    result = DetectResult()
+    if not post_ids:
+        return result
+    unique_ids = list(dict.fromkeys(post_ids))
+    already = set(
+        session.scalars(select(SignalPost.post_id).where(SignalPost.post_id.in_(unique_ids)))
+    )
+    todo = [pid for pid in unique_ids if pid not in already]
+    if not todo:
+        return result
+    enrichments = _newest_enrichments(session, todo)
+    posts = {p.id: p for p in session.scalars(select(Post).where(Post.id.in_(todo)))}
+
+    index = clustering.index_for(_db_key(session))
+    _refresh_index(session, index, now)
+
+    touched: dict[int, Signal] = {}
+    before: dict[int, tuple[Any, ...]] = {}
+    labels: dict[int, dict[str, float]] = {}
+    new_ids: set[int] = set()
+    for pid in todo:
+        post, enrichment = posts.get(pid), enrichments.get(pid)
+        if post is None or enrichment is None:
+            continue
+        facts = _facts(post, enrichment)
+        if facts is None:
+            continue
+        signal = _find_by_text(session, index, facts, now) or _find_by_gathering(
+            session, facts, now
+        )
+        if signal is None:
+            seen = post.fetched_at or now
+            signal = Signal(
+                types=[],
+                status="new",
+                minhash=clustering.to_list(facts.minhash),
+                first_seen_at=seen,
+                last_activity_at=seen,
+                post_count=0,
+                source_count=0,
+                version=1,
+            )
+            session.add(signal)
+            session.flush()
+            new_ids.add(signal.id)
+            index.add(f"s{signal.id}", signal.id, facts.minhash)
+            index.max_signal_id = max(index.max_signal_id, signal.id)
+        if signal.id not in touched:
+            touched[signal.id] = signal
+            before[signal.id] = _visible(signal)
+            labels[signal.id] = dict((signal.severity_breakdown or {}).get("labels") or {})
+        session.add(SignalPost(signal_id=signal.id, post_id=pid, added_at=now))
+        index.add(f"p{pid}", signal.id, facts.minhash)
+        _apply(signal, facts)
+        labels[signal.id] = _merge_labels(labels[signal.id], enrichment)
+
+    session.flush()
+    for signal_id, signal in touched.items():
+        _rescore(session, signal, labels[signal_id], now)
+        if signal_id in new_ids:
+            result.new_signal_ids.append(signal_id)
+        else:
+            if _visible(signal) != before[signal_id]:
+                signal.version = (signal.version or 1) + 1
+            result.grown_signal_ids.append(signal_id)
+        result.signal_ids.append(signal_id)
+    session.flush()
+    if touched:
+        log.info(
+            "detect: %d post(s) -> %d new, %d grown signal(s)",
+            len(todo),
+            len(result.new_signal_ids),
+            len(result.grown_signal_ids),
+        )
+    return result

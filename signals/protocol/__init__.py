@@ -1,0 +1,39 @@
+"""Versioned protocol of interventions (config/protocol/*.yml)."""
+
+from signals.protocol.diff import diff_protocols
+from signals.protocol.loader import (
+    ProtocolError,
+    find_version_file,
+    load_protocol_file,
+    load_protocol_text,
+)
+from signals.protocol.model import Intervention, LegalStatus, Protocol
+from signals.protocol.service import (
+    ProtocolActionError,
+    activate,
+    active_version,
+    choose_interventions,
+    decide_intervention,
+    protocol_of,
+    suggestions,
+    version_protocol,
+)
+
+__all__ = [
+    "Intervention",
+    "LegalStatus",
+    "Protocol",
+    "ProtocolActionError",
+    "ProtocolError",
+    "activate",
+    "active_version",
+    "choose_interventions",
+    "decide_intervention",
+    "diff_protocols",
+    "find_version_file",
+    "load_protocol_file",
+    "load_protocol_text",
+    "protocol_of",
+    "suggestions",
+    "version_protocol",
+]

@@ -1,0 +1,139 @@
+"""The analysts' web app: `create_app(settings) -> FastAPI`.
+
+Routers of this area live in signals/web/views/; other areas drop a module with an
+`APIRouter` named `router` into signals/web/routers/ and it is included automatically."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import APIRouter
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import Response
+
+from signals.config import Settings, get_settings
+from signals.db.session import get_engine, session_factory
+from signals.web.deps import CSRFError, Forbidden, NotAuthenticated, render
+from signals.web.security import (
+    LoginThrottle,
+    RevokedSessions,
+    SecurityHeadersMiddleware,
+    load_secret_key,
+)
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SESSION_COOKIE = "oov_session"
+SESSION_MAX_AGE = 8 * 3600  # one working day
+
+_OWN_VIEWS = ("auth", "queue", "signal", "register", "users", "audit", "health", "api")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message}, status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotAuthenticated)
+    async def not_authenticated(request: Request, _exc: NotAuthenticated) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": "Niet ingelogd."},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Cookie realm="oov-signals"'},
+            )
+        target = request.url.path
+        if request.method == "GET" and request.url.query:
+            target += "?" + request.url.query
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return _error_page(request, 403, exc.message)
+
+    @app.exception_handler(CSRFError)
+    async def csrf_error(request: Request, _exc: CSRFError) -> Response:
+        return _error_page(
+            request,
+            403,
+            "Het formulier is verlopen of ongeldig (CSRF-controle). Laad de pagina opnieuw.",
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else "Er ging iets mis."
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "Deze pagina bestaat niet."
+        elif exc.status_code == 405:
+            detail = "Deze methode is hier niet toegestaan."
+        response = _error_page(request, exc.status_code, detail)
+        for key, value in (getattr(exc, "headers", None) or {}).items():
+            response.headers[key] = value
+        return response
+
+
+def _include_routers(app: FastAPI) -> None:
+    for name in _OWN_VIEWS:
+        module = importlib.import_module(f"signals.web.views.{name}")
+        app.include_router(module.router)
+    from signals.web import routers as extension_pkg
+
+    for info in sorted(pkgutil.iter_modules(extension_pkg.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"signals.web.routers.{info.name}")
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            app.include_router(router)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = get_engine(settings.database_url)
+    app = FastAPI(
+        title="oov-signals",
+        description=(
+            "Signalen openbare orde voor analisten van de gemeente. JSON-API onder /api; "
+            "inloggen via /login (sessiecookie) en de CSRF-token in de kop X-CSRF-Token."
+        ),
+        version="0.1.0",
+        docs_url=None,  # Swagger UI would load scripts from a CDN, which the CSP forbids
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = session_factory(engine)
+    app.state.login_throttle = LoginThrottle()
+    app.state.revoked_sessions = RevokedSessions(SESSION_MAX_AGE)
+
+    # Starlette runs the last-added middleware first: headers wrap everything, sessions next.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=load_secret_key(settings.secret_key_path),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="strict",
+        https_only=settings.base_url.startswith("https://"),
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    _install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    _include_routers(app)
+    return app
+

@@ -1,0 +1,199 @@
+"""Dependencies every router reuses: database session, the logged-in user, role checks,
+CSRF protection and template rendering.
+
+Other areas' routers (signals/web/routers/*.py) use them like:
+
+    @router.get("/protocol", dependencies=[Depends(require_roles("supervisor"))])
+    def page(request: Request, user: CurrentUser = Depends(current_user), ...):
+        return render(request, "protocol/index.html", {...})
+
+    @router.post("/protocol/x", dependencies=[Depends(require_roles("supervisor")),
+                                              Depends(csrf_protect)])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from signals.db.models import User
+from signals.triage import DISMISS_REASONS, LABEL_NAMES, STATUS_LABELS
+from signals.web.security import (
+    CSRF_FORM_FIELD,
+    CSRF_HEADER,
+    CSRF_SESSION_KEY,
+    new_token,
+    tokens_match,
+)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+
+TYPE_LABELS: dict[str, str] = dict(LABEL_NAMES)
+
+ROLE_LABELS: dict[str, str] = {
+    "analyst": "analist",
+    "supervisor": "supervisor",
+    "auditor": "auditor",
+    "admin": "beheerder",
+}
+
+
+class NotAuthenticated(Exception):
+    """No valid session: HTML routes redirect to the login page, the API answers 401."""
+
+
+class Forbidden(Exception):
+    """Logged in, but this role may not use the route."""
+
+    def __init__(self, message: str = "U heeft geen toegang tot deze pagina.") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CSRFError(Exception):
+    """A state-changing request without a valid CSRF token."""
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentUser:
+    id: int
+    username: str
+    role: str
+
+
+def fmt_dt(value: datetime | None, with_time: bool = True) -> str:
+    if value is None:
+        return "—"
+    local = value.astimezone(LOCAL_TZ)
+    return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
+
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals.update(
+    STATUS_LABELS=STATUS_LABELS,
+    TYPE_LABELS=TYPE_LABELS,
+    ROLE_LABELS=ROLE_LABELS,
+    DISMISS_REASONS=DISMISS_REASONS,
+)
+templates.env.filters["dt"] = fmt_dt
+templates.env.filters["date"] = lambda v: fmt_dt(v, with_time=False)
+templates.env.filters["status_nl"] = lambda s: STATUS_LABELS.get(s, s)
+templates.env.filters["type_nl"] = lambda t: TYPE_LABELS.get(t, t)
+
+
+def marks_only(html: str | None) -> Markup:
+    """Search snippets arrive escaped with <mark> tags (SearchBackend contract); drop any
+    other tag anyway, so a backend bug cannot inject markup."""
+    return Markup(_NON_MARK_TAG.sub("", html or ""))
+
+
+_NON_MARK_TAG = re.compile(r"<(?!/?mark>)[^>]*>?")
+templates.env.filters["marks_only"] = marks_only
+templates.env.filters["pct"] = lambda p: f"{round(float(p or 0) * 100)}%"
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A database session for one request. Routes commit explicitly before they respond,
+    so that nothing depends on when the dependency's exit code runs."""
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(CSRF_SESSION_KEY)
+    if not token:
+        token = new_token()
+        request.session[CSRF_SESSION_KEY] = token
+    return token
+
+
+def current_user(request: Request, session: Session = Depends(get_session)) -> CurrentUser:
+    cached = getattr(request.state, "user", None)
+    if isinstance(cached, CurrentUser):
+        return cached
+    uid = request.session.get("uid")
+    sid = request.session.get("sid")
+    if not uid or not sid or request.app.state.revoked_sessions.is_revoked(sid):
+        raise NotAuthenticated()
+    user = session.get(User, uid)
+    # Role and status are read from the database on every request, so a disabled user or a
+    # changed role takes effect at once, not at the next login.
+    if user is None or not user.active:
+        request.session.clear()
+        raise NotAuthenticated()
+    found = CurrentUser(id=user.id, username=user.username, role=user.role)
+    request.state.user = found
+    return found
+
+
+def require_roles(*roles: str) -> Callable[..., CurrentUser]:
+    """A dependency that admits only the named roles; the roles are also kept on the
+    function (`.roles`) so a test can check that every route declares them."""
+    allowed = frozenset(roles)
+
+    def dependency(user: CurrentUser = Depends(current_user)) -> CurrentUser:
+        if user.role not in allowed:
+            raise Forbidden()
+        return user
+
+    dependency.roles = allowed  # type: ignore[attr-defined]
+    dependency.__name__ = "require_roles_" + "_".join(sorted(allowed))
+    return dependency
+
+
+async def csrf_protect(request: Request) -> None:
+    """Require the session's CSRF token: in the X-CSRF-Token header (JSON) or, for HTML
+    forms, in the `csrf_token` field."""
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return
+    expected = request.session.get(CSRF_SESSION_KEY)
+    given = request.headers.get(CSRF_HEADER)
+    if given is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FORM_FIELD)
+            given = value if isinstance(value, str) else None
+    if not tokens_match(expected, given):
+        raise CSRFError()
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    ctx: dict[str, Any] = {
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "csrf_field": Markup('<input type="hidden" name="{}" value="{}">').format(
+            CSRF_FORM_FIELD, csrf_token(request)
+        ),
+    }
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+# Shared role gates. Reusing one object per gate lets FastAPI resolve it once per request.
+ANY_ROLE = require_roles("analyst", "supervisor", "auditor", "admin")
+CONTENT_ROLES = require_roles("analyst", "supervisor")  # may read post content and search
+SUPERVISORS = require_roles("supervisor")
+AUDITORS = require_roles("auditor", "admin")
+ADMINS = require_roles("admin")

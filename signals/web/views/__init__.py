@@ -1,0 +1,1 @@
+"""This area's routers; create_app includes them explicitly."""

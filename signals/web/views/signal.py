@@ -1,0 +1,223 @@
+"""The signal page, triage decisions and label corrections (HTML forms)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from signals.audit import record
+from signals.db.models import ProtocolVersion
+from signals.enrichment import nlp_text
+from signals.triage import (
+    DISMISS_REASONS,
+    LABEL_NAMES,
+    StaleDecisionError,
+    TriageError,
+    allowed_transitions,
+    correct_label,
+    decide,
+)
+from signals.web.deps import CONTENT_ROLES, CurrentUser, csrf_protect, get_session, render
+from signals.web.highlight import highlight
+from signals.web.queries import SignalDetail, get_backend_or_none, signal_detail
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False)
+
+
+def active_protocol_version(session: Session) -> str | None:
+    return session.scalar(
+        select(ProtocolVersion.version_id).where(ProtocolVersion.active.is_(True)).limit(1)
+    )
+
+
+def reindex_signal(request: Request, session: Session, signal_id: int) -> None:
+    """Keep the search index's status in step; the index is a mirror, so failure is logged and
+    repaired by the next `signals reindex`, never shown as a failed decision."""
+    backend = get_backend_or_none(request.app.state.settings)
+    if backend is None:
+        return
+    try:
+        from signals.indexing import index_signals
+
+        index_signals(session, backend, [signal_id])
+    except Exception:
+        log.exception("could not re-index signal %s", signal_id)
+
+
+def audit_view(session: Session, user: CurrentUser, signal_id: int, channel: str) -> None:
+    record(
+        session,
+        actor=user.username,
+        actor_role=user.role,
+        action="signal.view",
+        target_type="signal",
+        target_id=signal_id,
+        purpose="triage",
+        details={"channel": channel},
+    )
+
+
+def load_detail(session: Session, signal_id: int) -> SignalDetail:
+    detail = signal_detail(session, signal_id)
+    if detail is None:
+        raise HTTPException(404, f"Signaal {signal_id} bestaat niet.")
+    return detail
+
+
+def short_pseudonym(value: str | None) -> str:
+    if not value:
+        return "onbekend"
+    tail = value.rsplit(":", 1)[-1]
+    return tail[:10] + ("…" if len(tail) > 10 else "")
+
+
+def _page_context(detail: SignalDetail, session: Session) -> dict[str, Any]:
+    posts = []
+    for view in detail.posts:
+        enrichment = view.enrichment
+        full = nlp_text(view.post.title, view.post.text)
+        labels = []
+        if enrichment is not None:
+            for name, score in sorted(
+                (enrichment.labels or {}).items(), key=lambda kv: -float(kv[1].get("p", 0))
+            ):
+                labels.append(
+                    {
+                        "name": name,
+                        "p": float(score.get("p", 0.0)),
+                        "flag": bool(score.get("flag")),
+                        "terms": (enrichment.explanations or {}).get(name, [])[:8],
+                    }
+                )
+        posts.append(
+            {
+                "post": view.post,
+                "enrichment": enrichment,
+                "html": highlight(full, enrichment.evidence if enrichment else None),
+                "labels": labels,
+                "author": short_pseudonym(view.post.author_pseudonym),
+            }
+        )
+    return {
+        "detail": detail,
+        "s": detail.signal,
+        "posts": posts,
+        "transitions": allowed_transitions(detail.signal.status),
+        "label_names": LABEL_NAMES,
+        "dismiss_reasons": DISMISS_REASONS,
+        "protocol_version": active_protocol_version(session),
+    }
+
+
+@router.get("/signalen/{signal_id}")
+def signal_page(
+    request: Request,
+    signal_id: int,
+    user: CurrentUser = Depends(CONTENT_ROLES),
+    session: Session = Depends(get_session),
+) -> Response:
+    detail = load_detail(session, signal_id)
+    audit_view(session, user, signal_id, "web")
+    session.commit()
+    context = _page_context(detail, session)
+    context["flash"] = request.session.pop("flash", None)
+    return render(request, "signal.html", context)
+
+
+@router.post(
+    "/signalen/{signal_id}/besluit", dependencies=[Depends(CONTENT_ROLES), Depends(csrf_protect)]
+)
+def decide_form(
+    request: Request,
+    signal_id: int,
+    to_status: str = Form(..., max_length=16),
+    version: int = Form(...),
+    rationale: str = Form("", max_length=5000),
+    reason_code: str = Form("", max_length=64),
+    user: CurrentUser = Depends(CONTENT_ROLES),
+    session: Session = Depends(get_session),
+) -> Response:
+    try:
+        decide(
+            session,
+            signal_id,
+            to_status=to_status,
+            actor=user.username,
+            actor_role=user.role,
+            rationale=rationale,
+            reason_code=reason_code or None,
+            expected_version=version,
+            protocol_version=active_protocol_version(session),
+        )
+    except TriageError as exc:
+        session.rollback()
+        if exc.status_code == 404:
+            raise HTTPException(404, str(exc)) from exc
+        record(
+            session,
+            actor=user.username,
+            actor_role=user.role,
+            action="signal.decide.refused",
+            target_type="signal",
+            target_id=signal_id,
+            purpose="triage",
+            details={
+                "to": to_status,
+                "stale": isinstance(exc, StaleDecisionError),
+                "reason": type(exc).__name__,
+            },
+        )
+        session.commit()
+        detail = load_detail(session, signal_id)
+        context = _page_context(detail, session)
+        context.update(
+            {
+                "error": str(exc),
+                "form": {"to_status": to_status, "rationale": rationale, "reason": reason_code},
+            }
+        )
+        return render(request, "signal.html", context, exc.status_code)
+    session.commit()
+    reindex_signal(request, session, signal_id)
+    session.commit()
+    request.session["flash"] = "Besluit vastgelegd."
+    return RedirectResponse(f"/signalen/{signal_id}#historie", status_code=303)
+
+
+@router.post(
+    "/berichten/{post_id}/label", dependencies=[Depends(CONTENT_ROLES), Depends(csrf_protect)]
+)
+def label_form(
+    request: Request,
+    post_id: int,
+    label: str = Form(..., max_length=32),
+    value: str = Form(..., max_length=8),
+    signal_id: int = Form(...),
+    note: str = Form("", max_length=2000),
+    user: CurrentUser = Depends(CONTENT_ROLES),
+    session: Session = Depends(get_session),
+) -> Response:
+    try:
+        correct_label(
+            session,
+            post_id,
+            label,
+            value in {"1", "true", "ja"},
+            actor=user.username,
+            actor_role=user.role,
+            note=note,
+        )
+    except TriageError as exc:
+        session.rollback()
+        raise HTTPException(exc.status_code, str(exc)) from exc
+    session.commit()
+    request.session["flash"] = "Labelcorrectie opgeslagen; zij telt mee bij het hertrainen."
+    return RedirectResponse(f"/signalen/{signal_id}#bericht-{post_id}", status_code=303)

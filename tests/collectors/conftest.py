@@ -1,0 +1,48 @@
+"""Shared fixtures for the collector tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+# The fixture server lives in tests/ (shared with other suites); make `tests` importable
+# even when pytest is started without the repository root on sys.path.
+_ROOT = Path(__file__).resolve().parents[2]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from collectors import CollectorSettings, SourceConfig  # noqa: E402
+from tests.fixture_server import FixtureServer, fixture_server  # noqa: E402,F401
+
+LEGAL = {
+    "purpose": "Vroegtijdig signaleren van oproepen tot samenkomst in Almere",
+    "legal_basis": "AVG art. 6 lid 1 sub e jo. Gemeentewet art. 172 lid 1",
+    "public_because": "Openbare feed, zonder inloggen voor iedereen leesbaar",
+}
+
+
+@pytest.fixture
+def settings() -> CollectorSettings:
+    """Real politeness, with test-sized waits."""
+    return CollectorSettings(
+        user_agent="oov-signals-test/0.1 (+mailto:test@example.org)",
+        contact="test@example.org",
+        timeout_s=2.0,
+        per_domain_delay_s=0.0,
+        retries=1,
+        backoff_base_s=0.01,
+    )
+
+
+@pytest.fixture
+def make_source(fixture_server: FixtureServer):  # type: ignore[no-untyped-def]  # noqa: F811
+    def make(
+        path: str, kind: str = "feed", source_id: str = "src", **extra: object
+    ) -> SourceConfig:
+        return SourceConfig(
+            id=source_id, kind=kind, url=fixture_server.url(path), **LEGAL, **extra
+        )
+
+    return make

@@ -1,0 +1,217 @@
+"""One signal per gathering: copies cluster, different calls stay apart, clusters grow."""
+# ruff: noqa: E501  (the variants are real-length posts; wrapping them would hide the typos)
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conftest import NOW, SATURDAY_14, MakePost, at
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from signals import clustering
+from signals.db.models import Signal, SignalPost
+from signals.detect import detect
+
+BASE = "Zaterdag 14:00 iedereen naar het Stadhuisplein! Laat zien dat we het zat zijn, neem je vrienden mee"
+
+# Twenty copies as they circulate: forwards, reposts, emoji, typos, links, hashtags, shouting.
+VARIANTS = [
+    BASE,
+    "Fwd: " + BASE,
+    "FW: Fwd: " + BASE + " 🔥🔥🔥",
+    "RT @actie036: " + BASE,
+    "Doorgestuurd: " + BASE + " https://t.me/joinchat/abc123",
+    "DELEN!! " + BASE.upper(),
+    BASE + " #almere #036 #genoegisgenoeg",
+    "Zaterdag 14:00 iedereen naar het Stadhuisplijn! Laat zien dat we het zat zijn, neem je vrienden mee",
+    "Zaterdag 14.00 iedereen naar t Stadhuisplein!! Laat zien dat we t zat zijn, neem je vrienden mee",
+    "zaterdag 14:00 iedereen naar het stadhuisplein laat zien dat we het zat zijn neem je vriende mee",
+    "Zatredag 14:00 iederen naar het Stadhuisplein! Laat zien dat we het zat zyn, neem je vrienden mee",
+    "📢📢 " + BASE + " 📢📢",
+    "Zaterdag 14:00 iedereen naar het Stadhuisplein! Laat zien dat we het zat zijn, neem je vrienden mee!!!",
+    "Repost: " + BASE + " (via telegram)",
+    "@iedereen " + BASE,
+    "Zaterdag 14:00 iedereen naar het Stadhuisplein! Laat zien dat we het zat zijn. Neem je vrienden mee ✊",
+    "> " + BASE,
+    "Zaterdag 14:00 iedereen naar het Stadhuisplein! Laat zien dat we het zat zijn, neem je vriendinnen mee",
+    "Zaterdag 14:00 ALLEMAAL naar het Stadhuisplein! Laat zien dat we het zat zijn, neem je vrienden mee",
+    "Deel dit: " + BASE + " 🇳🇱",
+]
+
+
+def _ids_for(make_post: MakePost, texts: list[str], **kwargs) -> list[int]:
+    return [make_post(t, source=f"src-{i % 5}", **kwargs) for i, t in enumerate(texts)]
+
+
+def test_normalise_strips_what_copies_add() -> None:
+    assert clustering.normalise("Fwd: RT @x: DELEN!! Hallo 🔥 https://t.co/a #Almere") == (
+        "hallo almere"
+    )
+
+
+def test_twenty_variants_become_one_signal(session: Session, make_post: MakePost) -> None:
+    assert len(VARIANTS) == 20
+    ids = _ids_for(make_post, VARIANTS)
+    result = detect(session, ids, now=NOW)
+
+    assert len(result.signal_ids) == 1
+    signal = session.get(Signal, result.signal_ids[0])
+    assert signal.post_count == 20
+    assert signal.source_count == 5
+    assert signal.types == ["call_to_gathering"]
+    assert signal.status == "new"
+    assert signal.place == "Stadhuisplein"
+    assert signal.minhash and len(signal.minhash) == clustering.NUM_PERM
+    assert "Oproep tot samenkomst" in signal.title and "Stadhuisplein" in signal.title
+    assert "za 28 nov 14:00" in signal.title
+
+
+def test_variants_cluster_on_text_alone(session: Session, make_post: MakePost) -> None:
+    """Without any place or time from the NLP, only the MinHash text match can join them."""
+    ids = _ids_for(make_post, VARIANTS, place=None, event_time=None)
+    result = detect(session, ids, now=NOW)
+    assert len(result.signal_ids) == 1
+    assert session.get(Signal, result.signal_ids[0]).post_count == 20
+
+
+def test_variants_cluster_across_calls(session: Session, make_post: MakePost) -> None:
+    """Copies arriving one by one in separate detect() calls (and transactions) still join."""
+    first = detect(session, [make_post(VARIANTS[0])], now=NOW)
+    session.commit()
+    clustering.reset_index()  # as after a restart: rebuilt from stored signatures
+    for i, text in enumerate(VARIANTS[1:], start=1):
+        result = detect(session, [make_post(text, source=f"src-{i % 5}")], now=at(hours=i))
+        session.commit()
+        assert result.signal_ids == first.signal_ids
+        assert result.grown_signal_ids == first.signal_ids
+    assert session.scalar(select(func.count()).select_from(Signal)) == 1
+    assert session.get(Signal, first.signal_ids[0]).post_count == 20
+
+
+def test_two_different_calls_stay_two(session: Session, make_post: MakePost) -> None:
+    a = make_post(BASE)
+    # Same template, another place and another day: another gathering.
+    b = make_post(
+        "Zondag 15:00 iedereen naar de Esplanade! Laat zien dat we het zat zijn, neem je vrienden mee",
+        place="Esplanade",
+        event_time=SATURDAY_14 + timedelta(days=1, hours=1),
+    )
+    c = make_post(
+        "Vanavond pullen we up bij de Kruidenwijk, neem vuurwerk mee voor de blauwe",
+        flags=("call_to_gathering", "threat", "anti_government"),
+        place="Kruidenwijk",
+        event_time=at(hours=8),
+    )
+    result = detect(session, [a, b, c], now=NOW)
+    assert len(result.new_signal_ids) == 3
+    counts = [session.get(Signal, sid).post_count for sid in result.signal_ids]
+    assert counts == [1, 1, 1]
+    places = {session.get(Signal, sid).place for sid in result.signal_ids}
+    assert places == {"Stadhuisplein", "Esplanade", "Kruidenwijk"}
+
+
+def test_same_text_other_time_is_another_gathering(session: Session, make_post: MakePost) -> None:
+    a = make_post(BASE)
+    b = make_post(BASE, event_time=SATURDAY_14 + timedelta(days=7))
+    result = detect(session, [a, b], now=NOW)
+    assert len(result.new_signal_ids) == 2
+
+
+def test_same_place_and_time_different_words_join(session: Session, make_post: MakePost) -> None:
+    a = make_post(BASE)
+    b = make_post(
+        "Kom allemaal zaterdag om 2 uur naar het plein bij het stadhuis, wij pikken het niet meer",
+        source="forum-b",
+        event_time=SATURDAY_14 + timedelta(minutes=30),
+    )
+    result = detect(session, [a, b], now=NOW)
+    assert len(result.signal_ids) == 1
+    signal = session.get(Signal, result.signal_ids[0])
+    assert (signal.post_count, signal.source_count) == (2, 2)
+
+
+def test_cluster_grows_and_versions_on_later_arrivals(
+    session: Session, make_post: MakePost
+) -> None:
+    first = detect(session, [make_post(VARIANTS[0], source="forum-a")], now=NOW)
+    signal = session.get(Signal, first.new_signal_ids[0])
+    assert (signal.post_count, signal.source_count, signal.version) == (1, 1, 1)
+    severity_before = signal.severity
+    session.commit()
+
+    later = at(hours=5)
+    ids = [
+        make_post(VARIANTS[1], source="forum-b", fetched_at=later),
+        make_post(
+            VARIANTS[3],
+            source="forum-c",
+            fetched_at=later,
+            flags=("call_to_gathering", "threat"),
+            probs={"threat": 0.8},
+        ),
+    ]
+    grown = detect(session, ids, now=later)
+    assert grown.new_signal_ids == []
+    assert grown.grown_signal_ids == [signal.id]
+    session.refresh(signal)
+    assert (signal.post_count, signal.source_count) == (3, 3)
+    assert signal.types == ["call_to_gathering", "threat"]
+    assert signal.last_activity_at == later
+    assert signal.first_seen_at == NOW
+    assert signal.version == 2
+    assert signal.severity > severity_before
+    assert "dreiging" in signal.title
+
+
+def test_detect_is_idempotent_and_ignores_unflagged(session: Session, make_post: MakePost) -> None:
+    flagged = make_post(BASE)
+    plain = make_post("Leuke markt vandaag op de Esplanade", flags=(), place="Esplanade")
+    first = detect(session, [flagged, plain], now=NOW)
+    assert len(first.signal_ids) == 1
+    again = detect(session, [flagged, plain], now=NOW)
+    assert again.signal_ids == []
+    links = session.scalar(select(func.count()).select_from(SignalPost))
+    assert links == 1
+
+
+def test_newest_enrichment_decides(session: Session, make_post: MakePost) -> None:
+    from signals.db.models import Enrichment
+
+    pid = make_post(BASE)
+    older = session.scalars(select(Enrichment).where(Enrichment.post_id == pid)).one()
+    session.add(
+        Enrichment(
+            post_id=pid,
+            model_version="test-2",
+            labels={"call_to_gathering": {"p": 0.1, "flag": False}},
+            flags=[],
+            places=[],
+            created_at=older.created_at + timedelta(hours=1),
+        )
+    )
+    session.flush()
+    assert detect(session, [pid], now=NOW).signal_ids == []
+
+
+def test_dismissed_signal_does_not_collect_new_copies(
+    session: Session, make_post: MakePost
+) -> None:
+    first = detect(session, [make_post(BASE)], now=NOW)
+    session.get(Signal, first.new_signal_ids[0]).status = "dismissed"
+    session.flush()
+    second = detect(session, [make_post("Fwd: " + BASE, source="forum-b")], now=NOW)
+    assert second.new_signal_ids and second.new_signal_ids != first.new_signal_ids
+
+
+def test_non_call_signal_has_no_notification_status(session: Session, make_post: MakePost) -> None:
+    pid = make_post(
+        "De burgemeester is een landverrader, tribunaal!",
+        flags=("anti_government",),
+        place=None,
+        event_time=None,
+    )
+    signal = session.get(Signal, detect(session, [pid], now=NOW).signal_ids[0])
+    assert signal.notification_status is None
+    assert signal.title == "Anti-overheid-uiting"
+    assert "pseu_" not in signal.title

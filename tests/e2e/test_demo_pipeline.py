@@ -1,0 +1,143 @@
+"""The demo path end to end: local HTTP replay → collect → enrich → detect → index."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+
+import feedparser
+import pytest
+import yaml
+from sqlalchemy import select
+
+from signals.config import get_settings
+from signals.db.models import Post, Signal, SignalPost
+from signals.db.session import get_engine, session_scope
+from signals.demo import DEMO_DIR, demo_server, import_demo_register, run_demo_pipeline
+
+EXPECTED = yaml.safe_load((DEMO_DIR / "expected.yml").read_text())["items"]
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory):
+    mp = pytest.MonkeyPatch()
+    var = tmp_path_factory.mktemp("demo") / "var"
+    var.mkdir()
+    mp.setenv("SIGNALS_VAR_DIR", str(var))
+    mp.setenv("SIGNALS_DATABASE_URL", f"sqlite:///{var / 'signals.db'}")
+    mp.delenv("SIGNALS_PSEUDONYM_KEY", raising=False)
+    mp.delenv("SIGNALS_ES_URL", raising=False)
+    mp.setenv("SIGNALS_AUTOTAG", "on")
+    settings = get_settings()
+    log_records: list[str] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            log_records.append(self.format(record))
+
+    handler = Capture(level=logging.DEBUG)
+    logging.getLogger().addHandler(handler)
+    previous_level = logging.getLogger().level
+    logging.getLogger().setLevel(logging.DEBUG)
+    try:
+        import_demo_register(settings)
+        with demo_server() as base_url:
+            first = run_demo_pipeline(settings, base_url)
+            second = run_demo_pipeline(settings, base_url)
+    finally:
+        logging.getLogger().removeHandler(handler)
+        logging.getLogger().setLevel(previous_level)
+    yield settings, first, second, log_records
+    mp.undo()
+
+
+def _signal_of_url(settings) -> dict[str, int | None]:
+    with session_scope(get_engine(settings.database_url)) as session:
+        rows = session.execute(
+            select(Post.url, SignalPost.signal_id).outerjoin(
+                SignalPost, SignalPost.post_id == Post.id
+            )
+        ).all()
+    return {url: signal_id for url, signal_id in rows}
+
+
+def test_every_demo_item_is_collected_once(demo_run):
+    settings, first, second, _ = demo_run
+    assert not first.source_errors, first.source_errors
+    assert first.new_posts == len(EXPECTED)
+    assert second.new_posts == 0 and second.new_signals == 0
+
+
+@pytest.mark.parametrize("path", sorted(EXPECTED))
+def test_demo_item_becomes_signal_exactly_when_expected(demo_run, path):
+    settings = demo_run[0]
+    item = EXPECTED[path]
+    by_url = _signal_of_url(settings)
+    assert item["url"] in by_url, f"{path} was not collected"
+    became_signal = by_url[item["url"]] is not None
+    assert became_signal == item["flag"], f"{path} ({item['kind']}: {item.get('case')})"
+
+
+def test_reposts_of_one_call_are_one_signal(demo_run):
+    settings = demo_run[0]
+    by_url = _signal_of_url(settings)
+    clusters: dict[str, set] = defaultdict(set)
+    for item in EXPECTED.values():
+        if item.get("cluster"):
+            clusters[item["cluster"]].add(by_url.get(item["url"]))
+    assert clusters
+    for name, signal_ids in clusters.items():
+        assert len(signal_ids) == 1 and None not in signal_ids, name
+
+
+def test_notified_demonstration_is_marked_aangemeld(demo_run):
+    settings = demo_run[0]
+    by_url = _signal_of_url(settings)
+    announced = [i for i in EXPECTED.values() if i["kind"] == "announced_gathering"]
+    assert announced
+    with session_scope(get_engine(settings.database_url)) as session:
+        for item in announced:
+            signal = session.get(Signal, by_url[item["url"]])
+            assert signal.notification_status == "aangemeld"
+            assert signal.register_entry_id is not None
+        statuses = set(session.scalars(select(Signal.notification_status)))
+    assert "niet aangemeld" in statuses
+    assert not any("illega" in (s or "") for s in statuses)
+
+
+def _demo_handles() -> set[str]:
+    handles: set[str] = set()
+    for path in (DEMO_DIR / "site").rglob("*"):
+        if path.suffix in {".xml", ".rss", ".atom"}:
+            for entry in feedparser.parse(path.read_bytes()).entries:
+                if entry.get("author"):
+                    handles.add(entry["author"])
+    return {h for h in handles if len(h.strip("@").split("/")[-1]) >= 5}
+
+
+def test_no_plaintext_author_handle_is_stored_or_logged(demo_run):
+    settings, _, _, log_records = demo_run
+    handles = _demo_handles()
+    assert len(handles) >= 3
+    haystacks = ["\n".join(log_records).casefold()]
+    for db_file in Path(settings.var_dir).glob("*.db"):
+        conn = sqlite3.connect(db_file)
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+            rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
+            haystacks.append(" ".join(str(v) for row in rows for v in row).casefold())
+        conn.close()
+    text = "\n".join(haystacks)
+    for handle in handles:
+        bare = handle.strip().lstrip("@").split("/")[-1].casefold()
+        assert bare not in text, f"plaintext handle {handle!r} found"
+
+
+def test_demo_signals_are_searchable(demo_run):
+    from signals.search import get_backend
+
+    settings = demo_run[0]
+    result = get_backend(settings).search("Stationsplein", kind="signals")
+    assert result.total >= 1
+    assert all("<script" not in hit.highlight for hit in result.hits)

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
-.PHONY: install run test lint postgres chromium benchmarks clean
+.PHONY: install lock run test lint postgres system-packages benchmarks clean
 
 install: $(STAMP)
 
@@ -28,12 +28,13 @@ postgres:
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
 	  echo "PostgreSQL did not come up on 127.0.0.1:5432" >&2; exit 1
 
-# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
-chromium:
-	@command -v chromium >/dev/null || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+# Debian packages the tests drive: Chromium (Playwright cannot download browsers here) and
+# poppler-utils (pdftotext reads the briefing PDF).
+system-packages:
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null)
 
-test: install postgres chromium
+test: install postgres system-packages
 	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q
 
 lint: install

@@ -9,7 +9,7 @@ Spec = tuple[str, ...]
 
 def _w(*words: str) -> Spec:
     """A phrase spec, matched case-insensitively: "a|b" is a choice, "x*" a prefix, "…" up to
-    four arbitrary tokens. pipeline.py compiles specs into the fastest matcher that fits."""
+    five arbitrary tokens. pipeline.py compiles specs into the fastest matcher that fits."""
     return tuple(words)
 
 

@@ -35,6 +35,9 @@ _COMMON = frozenset(
 )
 
 
+_DERIVED_SUFFIXES = frozenset({"s", "se", "e", "er", "ers", "en", "ense", "enaar", "enaren", "ig"})
+
+
 @dataclass(frozen=True, slots=True)
 class PlaceEntry:
     canonical: str
@@ -109,7 +112,7 @@ def fuzzy_lookup(word: str) -> str | None:
     if alias == key:
         return canon[idx]
     # Inflections and derived words ("Amsterdamse", "Almeerder") are not place mentions.
-    if key.startswith(alias) or alias.startswith(key):
+    if key.startswith(alias) and key[len(alias):] in _DERIVED_SUFFIXES:
         return None
     if key[0] != alias[0] or abs(len(key) - len(alias)) > 2:
         return None

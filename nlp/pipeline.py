@@ -111,7 +111,7 @@ class CueMatcher:
 
 def _token_spec(word: str) -> dict:
     if word == "…":
-        return {"OP": "{,4}"}
+        return {"OP": "{,5}"}
     opts = word.split("|")
     if any(o.endswith("*") for o in opts):
         alts = (re.escape(o[:-1]) + ".*" if o.endswith("*") else re.escape(o) for o in opts)

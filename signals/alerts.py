@@ -39,6 +39,10 @@ class AlertOutcome:
     ok: bool
     error: str | None = None
 
+    @property
+    def sent(self) -> bool:
+        return self.ok
+
 
 def should_alert(signal: Signal, threshold: float) -> bool:
     """New above the threshold, or risen by RESEND_STEP since the last alert."""

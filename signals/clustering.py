@@ -94,9 +94,15 @@ class SignalIndex:
     )
     owner: dict[str, int] = field(default_factory=dict)
     signatures: dict[str, MinHash] = field(default_factory=dict)
+    # What the key stood for when it was added (a post's content hash), so that a caller can
+    # tell a live entry from one whose database row was rolled back or replaced.
+    fingerprints: dict[str, str] = field(default_factory=dict)
     max_signal_id: int = 0
 
-    def add(self, key: str, signal_id: int, mh: MinHash) -> None:
+    def __len__(self) -> int:
+        return len(self.owner)
+
+    def add(self, key: str, signal_id: int, mh: MinHash, fingerprint: str = "") -> None:
         if key in self.owner:
             return
         if mh.is_empty():
@@ -104,12 +110,14 @@ class SignalIndex:
         self.lsh.insert(key, mh)
         self.owner[key] = signal_id
         self.signatures[key] = mh
+        self.fingerprints[key] = fingerprint
 
     def remove_signal(self, signal_id: int) -> None:
         for key in [k for k, sid in self.owner.items() if sid == signal_id]:
             self.lsh.remove(key)
             del self.owner[key]
             del self.signatures[key]
+            del self.fingerprints[key]
 
     def candidates(self, mh: MinHash) -> list[tuple[int, float, str]]:
         """(signal_id, estimated similarity, key), best first, one row per signal."""
@@ -124,6 +132,10 @@ class SignalIndex:
         return sorted(((sid, s, k) for sid, (s, k) in best.items()), key=lambda r: -r[1])
 
 
+# Past this many keys the index is dropped and rebuilt from the stored signatures, which keeps a
+# long-running worker's memory bounded (the rebuild only holds open signals of the window).
+MAX_KEYS = 200_000
+
 _INDEXES: dict[str, SignalIndex] = {}
 _LOCK = threading.Lock()
 
@@ -132,7 +144,7 @@ def index_for(db_key: str) -> SignalIndex:
     """The process-wide index for one database (keyed by its URL)."""
     with _LOCK:
         index = _INDEXES.get(db_key)
-        if index is None:
+        if index is None or len(index) > MAX_KEYS:
             index = _INDEXES[db_key] = SignalIndex()
         return index
 

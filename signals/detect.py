@@ -136,7 +136,8 @@ def _facts(post: Post, enrichment: Enrichment) -> _Facts | None:
     if not flags:
         return None
     place, district = _main_place(enrichment.places or [])
-    text = "\n".join(part for part in (post.title, post.text) if part)
+    title, body = (post.title or "").strip(), (post.text or "").strip()
+    text = body if not title or body.startswith(title) else f"{title}\n{body}"
     return _Facts(
         post=post,
         enrichment=enrichment,
@@ -183,16 +184,26 @@ def _conflicts(signal: Signal, facts: _Facts) -> bool:
     )
 
 
-def _usable(session: Session, signal_id: int, key: str, now: datetime) -> Signal | None:
-    """The signal behind an index hit, if it still exists, is open and owns that key."""
+def _usable(
+    session: Session, index: clustering.SignalIndex, signal_id: int, key: str, now: datetime
+) -> Signal | None:
+    """The signal behind an index hit, if it still exists, is open and is what the index
+    remembers (ids can come back after a rollback, so the content is checked, not only ids)."""
     signal = session.get(Signal, signal_id)
     if signal is None or signal.status not in OPEN_STATUSES:
         return None
     if signal.last_activity_at < now - CLUSTER_WINDOW:
         return None
     if key.startswith("p"):
-        owned = session.get(SignalPost, (signal_id, int(key[1:])))
-        return signal if owned is not None else None
+        post_id = int(key[1:])
+        if session.get(SignalPost, (signal_id, post_id)) is None:
+            return None
+        post = session.get(Post, post_id)
+        if post is None or post.content_hash != index.fingerprints.get(key):
+            return None
+        return signal
+    if signal.minhash != clustering.to_list(index.signatures[key]):
+        return None
     return signal
 
 
@@ -200,10 +211,8 @@ def _find_by_text(
     session: Session, index: clustering.SignalIndex, facts: _Facts, now: datetime
 ) -> Signal | None:
     for signal_id, _sim, key in index.candidates(facts.minhash):
-        signal = _usable(session, signal_id, key, now)
+        signal = _usable(session, index, signal_id, key, now)
         if signal is None:
-            if key in index.owner and session.get(Signal, signal_id) is None:
-                index.remove_signal(signal_id)
             continue
         if not _conflicts(signal, facts):
             return signal
@@ -372,7 +381,7 @@ def detect(session: Session, post_ids: list[int], *, now: datetime | None = None
             before[signal.id] = _visible(signal)
             labels[signal.id] = dict((signal.severity_breakdown or {}).get("labels") or {})
         session.add(SignalPost(signal_id=signal.id, post_id=pid, added_at=now))
-        index.add(f"p{pid}", signal.id, facts.minhash)
+        index.add(f"p{pid}", signal.id, facts.minhash, post.content_hash)
         _apply(signal, facts)
         labels[signal.id] = _merge_labels(labels[signal.id], enrichment)
 

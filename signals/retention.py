@@ -171,7 +171,9 @@ def _due_audit(session: Session, policy: RetentionPolicy, now: datetime) -> tupl
     cutoff = now - timedelta(days=policy.audit_days)
     first_kept = session.scalar(select(func.min(AuditEvent.id)).where(AuditEvent.ts >= cutoff))
     where = AuditEvent.id < first_kept if first_kept is not None else AuditEvent.ts < cutoff
-    count, last_id = session.execute(select(func.count(), func.max(AuditEvent.id)).where(where)).one()
+    count, last_id = session.execute(
+        select(func.count(), func.max(AuditEvent.id)).where(where)
+    ).one()
     if not count:
         return 0, 0, ""
     last_hash = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == last_id))
@@ -289,9 +291,7 @@ def purge_due(dry_run: bool = False, now: datetime | None = None) -> dict:
     pseudonymizer = Pseudonymizer(settings.pseudonym_key_dir, settings.pseudonym_key)
     backend = None if dry_run else get_backend(settings)
     with session_scope(get_engine(settings.database_url)) as session:
-        report = purge(
-            session, backend, policy, now, dry_run=dry_run, pseudonymizer=pseudonymizer
-        )
+        report = purge(session, backend, policy, now, dry_run=dry_run, pseudonymizer=pseudonymizer)
     if not dry_run:
         destroy_keys(pseudonymizer, report.keys_destroyed)
     return report.as_dict()

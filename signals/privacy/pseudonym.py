@@ -71,6 +71,15 @@ class Pseudonymizer:
         digest = hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
         return f"ps_{digest}", period
 
+    def pseudonym_in_period(self, handle: str, source_id: str, period: str) -> str | None:
+        """The pseudonym a handle had in one period, never creating a key (data-subject
+        requests must not resurrect a shredded period)."""
+        key = self.key_for(period, create=False)
+        if key is None:
+            return None
+        message = f"{source_id}\x1f{normalise_handle(handle)}".encode()
+        return "ps_" + hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
     def periods(self) -> list[str]:
         if self.static_key is not None:
             return [STATIC_PERIOD]

@@ -97,7 +97,8 @@ def main() -> int:
                 gid = f"a-g{len(groups) + 1:04d}"
                 groups[f"__{i}"] = gid
             else:
-                key = f"{src}:{tag}"
+                # tags starting with "x" are shared across source files (scenario clusters)
+                key = tag if tag.startswith("x") else f"{src}:{tag}"
                 if key not in groups:
                     groups[key] = f"a-g{len(groups) + 1:04d}"
                 gid = groups[key]

@@ -2,7 +2,8 @@
 
 Same line format as part A so both corpora read alike:
     labels|register|hard_negative|in_almere|when|places|group|text
-(labels: letters c/a/p/t or '-'; places ';'-separated or '-'; group '-' = own group;
+(labels: letters c/a/p/t or '-'; places ';'-separated or '-'; group '-' = own group,
+'@name' = a group shared across files;
 a literal '\\n' in text becomes a newline). Lines starting with '#' are comments.
 
 Files named fair_*.txt hold counterfactual templates for the fairness test:
@@ -21,20 +22,36 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "part_b.jsonl"
 
 REGISTERS = {
-    "n": "news", "f": "forum", "t": "telegram", "w": "whatsapp", "c": "comment",
-    "tw": "tweet", "m": "mastodon", "r": "reddit", "s": "straattaal",
+    "n": "news",
+    "f": "forum",
+    "t": "telegram",
+    "w": "whatsapp",
+    "c": "comment",
+    "tw": "tweet",
+    "m": "mastodon",
+    "r": "reddit",
+    "s": "straattaal",
 }
 HARD = {
-    "rep": "report", "pp": "private_plan", "oa": "online_action", "ce": "cultural_event",
-    "wa": "warning", "cr": "criticism", "cs": "counter_speech", "qh": "quoted_hostility",
-    "ng": "neutral_group", "fig": "figurative", "azc": "azc_opposition",
+    "rep": "report",
+    "pp": "private_plan",
+    "oa": "online_action",
+    "ce": "cultural_event",
+    "wa": "warning",
+    "cr": "criticism",
+    "cs": "counter_speech",
+    "qh": "quoted_hostility",
+    "ng": "neutral_group",
+    "fig": "figurative",
+    "azc": "azc_opposition",
 }
 ALM = {"y": True, "n": False, "u": None}
 LABEL_KEYS = {"c": "call_to_gathering", "a": "anti_government", "p": "polarising", "t": "threat"}
 
 
-def build_record(lab: str, reg: str, hn: str, alm: str, when: str, places: str,
-                 text: str, where: str) -> dict:
+def build_record(
+    lab: str, reg: str, hn: str, alm: str, when: str, places: str, text: str, where: str
+) -> dict:
     text = text.replace("\\n", "\n")
     if lab != "-" and set(lab) - set(LABEL_KEYS):
         raise ValueError(f"{where}: bad labels {lab!r}")
@@ -58,8 +75,13 @@ def build_record(lab: str, reg: str, hn: str, alm: str, when: str, places: str,
     if ALM[alm] is None and ("036" in text or "#almere" in low):
         raise ValueError(f"{where}: 036/#almere present but in_almere unknown")
     return {
-        "text": text, "labels": labels, "places": place_list, "in_almere": ALM[alm],
-        "when": when, "register": REGISTERS[reg], "hard_negative": hard,
+        "text": text,
+        "labels": labels,
+        "places": place_list,
+        "in_almere": ALM[alm],
+        "when": when,
+        "register": REGISTERS[reg],
+        "hard_negative": hard,
     }
 
 
@@ -80,8 +102,11 @@ def read_sources() -> list[tuple[dict, str]]:
             lab, reg, hn, alm, when, places, group, text = parts
             if fair:
                 for term in group.split(","):
-                    rec = build_record(lab, reg, hn, alm, when, places,
-                                       text.replace("{g}", term.strip()), where)
+                    filled = text.replace("{g}", term.strip())
+                    # A term at the start of a sentence is capitalised like a writer would.
+                    if text.startswith("{g}"):
+                        filled = filled[0].upper() + filled[1:]
+                    rec = build_record(lab, reg, hn, alm, when, places, filled, where)
                     out.append((rec, f"{src.stem}:{n}"))
                 continue
             try:
@@ -93,6 +118,9 @@ def read_sources() -> list[tuple[dict, str]]:
             if group == "-":
                 own += 1
                 key = f"__own{own}"
+            elif group.startswith("@"):
+                # '@name' groups span source files (a message reposted in another batch).
+                key = group
             else:
                 key = f"{src.stem}:{group}"
             out.append((rec, key))
@@ -112,8 +140,10 @@ def main() -> int:
         for i, (rec, key) in enumerate(pairs, 1):
             if key not in groups:
                 groups[key] = f"b-g{len(groups) + 1:04d}"
-            fh.write(json.dumps({"id": f"b-{i:04d}", **rec, "group": groups[key]},
-                                ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps({"id": f"b-{i:04d}", **rec, "group": groups[key]}, ensure_ascii=False)
+                + "\n"
+            )
     print(f"wrote {len(pairs)} records, {len(groups)} groups to {OUT}")
     return 0
 

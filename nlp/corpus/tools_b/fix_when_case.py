@@ -15,7 +15,7 @@ for path in sys.argv[1:]:
             if when not in text:
                 i = text.lower().find(when.lower())
                 if i >= 0:
-                    parts[4] = text[i:i + len(when)]
+                    parts[4] = text[i : i + len(when)]
                     line = "|".join(parts)
         out.append(line)
     Path(path).write_text("\n".join(out) + "\n", encoding="utf-8")

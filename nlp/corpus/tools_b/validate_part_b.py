@@ -8,13 +8,32 @@ from collections import Counter
 from pathlib import Path
 
 PATH = Path(__file__).resolve().parent.parent / "part_b.jsonl"
-KEYS = {"id", "text", "labels", "places", "in_almere", "when", "register",
-        "hard_negative", "group"}
+KEYS = {"id", "text", "labels", "places", "in_almere", "when", "register", "hard_negative", "group"}
 LABELS = {"call_to_gathering", "anti_government", "polarising", "threat"}
-REGISTERS = {"news", "forum", "telegram", "whatsapp", "comment", "tweet", "mastodon",
-             "reddit", "straattaal"}
-HARD = {"report", "private_plan", "online_action", "cultural_event", "warning", "criticism",
-        "counter_speech", "quoted_hostility", "neutral_group", "figurative", "azc_opposition"}
+REGISTERS = {
+    "news",
+    "forum",
+    "telegram",
+    "whatsapp",
+    "comment",
+    "tweet",
+    "mastodon",
+    "reddit",
+    "straattaal",
+}
+HARD = {
+    "report",
+    "private_plan",
+    "online_action",
+    "cultural_event",
+    "warning",
+    "criticism",
+    "counter_speech",
+    "quoted_hostility",
+    "neutral_group",
+    "figurative",
+    "azc_opposition",
+}
 
 
 def main() -> int:
@@ -30,7 +49,8 @@ def main() -> int:
         if set(row) != KEYS:
             errors.append(f"line {n}: keys {sorted(row)}")
         if set(row["labels"]) != LABELS or not all(
-                isinstance(v, bool) for v in row["labels"].values()):
+            isinstance(v, bool) for v in row["labels"].values()
+        ):
             errors.append(f"line {n}: labels {row['labels']}")
         for p in row["places"]:
             if p not in row["text"]:
@@ -40,7 +60,8 @@ def main() -> int:
         if row["register"] not in REGISTERS:
             errors.append(f"line {n}: register {row['register']}")
         if row["hard_negative"] is not None and (
-                row["hard_negative"] not in HARD or any(row["labels"].values())):
+            row["hard_negative"] not in HARD or any(row["labels"].values())
+        ):
             errors.append(f"line {n}: hard_negative {row['hard_negative']}")
         if row["in_almere"] not in (True, False, None):
             errors.append(f"line {n}: in_almere")

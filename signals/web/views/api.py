@@ -1,7 +1,428 @@
-"""Placeholder."""
+"""JSON API under /api, mirroring the pages. Same session cookie; state-changing calls need
+the X-CSRF-Token header (GET /api/me returns the token)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from sqlalchemy.orm import Session
+
+from signals import auth
+from signals.audit import record
+from signals.db.models import RegisterEntry
+from signals.triage import StaleDecisionError, TriageError, allowed_transitions, correct_label
+from signals.triage import decide as triage_decide
+from signals.web.deps import (
+    ADMINS,
+    ANY_ROLE,
+    AUDITORS,
+    CONTENT_ROLES,
+    SUPERVISORS,
+    CurrentUser,
+    csrf_protect,
+    csrf_token,
+    get_session,
+)
+from signals.web.schemas import (
+    AuditEventOut,
+    AuditList,
+    DecisionIn,
+    DecisionOut,
+    ErrorOut,
+    LabelCorrectionOut,
+    LabelIn,
+    LabelOut,
+    MeOut,
+    PostOut,
+    RegisterEntryIn,
+    RegisterEntryOut,
+    SignalDetailOut,
+    SignalList,
+    SignalSummary,
+    UserCreated,
+    UserIn,
+    UserOut,
+    UserPatch,
+    VerifyOut,
+)
+from signals.web.views.audit import AuditFilters, audit_query, record_audit_query, run_verify
+from signals.web.views.queue import build_filters, run_queue
+from signals.web.views.signal import (
+    active_protocol_version,
+    audit_view,
+    load_detail,
+    reindex_signal,
+)
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Niet ingelogd"},
+    403: {"model": ErrorOut, "description": "Geen toegang voor deze rol, of CSRF-token ontbreekt"},
+}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "Bestaat niet"}}
+_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorOut, "description": "Verouderd of niet toegestaan (conflict)"}
+}
+_INVALID: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Ongeldig verzoek"},
+}
+
+router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
+
+
+@router.get("/me", response_model=MeOut)
+def me(request: Request, user: CurrentUser = Depends(ANY_ROLE)) -> MeOut:
+    return MeOut(username=user.username, role=user.role, csrf_token=csrf_token(request))
+
+
+@router.get("/signals", response_model=SignalList)
+def list_signals(
+    request: Request,
+    status: str | None = Query(None, max_length=16, description="open, all of een status"),
+    type: str | None = Query(None, max_length=32),
+    district: str | None = Query(None, max_length=64),
+    date_from: str | None = Query(None, max_length=10, description="JJJJ-MM-DD"),
+    date_to: str | None = Query(None, max_length=10, description="JJJJ-MM-DD"),
+    q: str | None = Query(None, max_length=200, description="Volledige-tekst-zoekopdracht"),
+    page: int = Query(1, ge=1, le=100000),
+    user: CurrentUser = Depends(CONTENT_ROLES),
+    session: Session = Depends(get_session),
+) -> SignalList:
+    f = build_filters(status, type, district, date_from, date_to, q, page)
+    result = run_queue(request, session, user, f)
+    note = result.search_error or (
+        "zoekindex niet beschikbaar; alleen titels en plaatsen doorzocht"
+        if result.search_fallback
+        else None
+    )
+    return SignalList(
+        items=[SignalSummary.model_validate(s) for s in result.items],
+        total=result.total,
+        page=result.page,
+        pages=result.pages,
+        page_size=50,
+        counts=result.counts,
+        snippets={str(k): v for k, v in result.snippets.items()},
+        search_note=note,
+    )
+
+
+@router.get("/signals/{signal_id}", response_model=SignalDetailOut, responses=_NOT_FOUND)
+def get_signal(
+    signal_id: int,
+    user: CurrentUser = Depends(CONTENT_ROLES),
+    session: Session = Depends(get_session),
+) -> SignalDetailOut:
+    detail = load_detail(session, signal_id)
+    audit_view(session, user, signal_id, "api")
+    session.commit()
+    s = detail.signal
+    posts = []
+    for view in detail.posts:
+        e = view.enrichment
+        explanations = (e.explanations or {}) if e else {}
+        posts.append(
+            PostOut(
+                id=view.post.id,
+                source_id=view.post.source_id,
+                url=view.post.url,
+                title=view.post.title,
+                text=view.post.text,
+                author_pseudonym=view.post.author_pseudonym,
+                published_at=view.post.published_at,
+                fetched_at=view.post.fetched_at,
+                model_version=e.model_version if e else None,
+                labels={
+                    name: LabelOut(
+                        p=float(score.get("p", 0.0)),
+                        flag=bool(score.get("flag")),
+                        terms=[(str(t[0]), float(t[1])) for t in explanations.get(name, [])],
+                    )
+                    for name, score in ((e.labels or {}) if e else {}).items()
+                },
+                evidence=list(e.evidence or []) if e else [],
+                places=list(e.places or []) if e else [],
+                event_time=e.event_time if e else None,
+                event_time_text=e.event_time_text if e else None,
+            )
+        )
+    base = SignalSummary.model_validate(s).model_dump()
+    return SignalDetailOut(
+        **base,
+        in_almere=s.in_almere,
+        event_time_text=s.event_time_text,
+        severity_breakdown=s.severity_breakdown or {},
+        register_entry=s.register_entry,
+        allowed_transitions=list(allowed_transitions(s.status)),
+        posts=posts,
+        decisions=[DecisionOut.model_validate(d) for d in detail.decisions],
+    )
+
+
+@router.post(
+    "/signals/{signal_id}/decisions",
+    response_model=DecisionOut,
+    status_code=201,
+    dependencies=[Depends(CONTENT_ROLES), Depends(csrf_protect)],
+    responses={
+        **_NOT_FOUND,
+        **_CONFLICT,
+        422: {"description": "Besluit onvolledig (bijv. toelichting ontbreekt)"},
+    },
+)
+def post_decision(
+    request: Request,
+    signal_id: int,
+    body: DecisionIn,
+    user: CurrentUser = Depends(CONTENT_ROLES),
+    session: Session = Depends(get_session),
+) -> DecisionOut:
+    try:
+        decision = triage_decide(
+            session,
+            signal_id,
+            to_status=body.to_status,
+            actor=user.username,
+            actor_role=user.role,
+            rationale=body.rationale,
+            reason_code=body.reason_code,
+            expected_version=body.version,
+            protocol_version=active_protocol_version(session),
+        )
+    except TriageError as exc:
+        session.rollback()
+        if exc.status_code != 404:
+            record(
+                session,
+                actor=user.username,
+                actor_role=user.role,
+                action="signal.decide.refused",
+                target_type="signal",
+                target_id=signal_id,
+                purpose="triage",
+                details={
+                    "to": body.to_status,
+                    "stale": isinstance(exc, StaleDecisionError),
+                    "reason": type(exc).__name__,
+                },
+            )
+            session.commit()
+        raise HTTPException(exc.status_code, str(exc)) from exc
+    session.commit()
+    out = DecisionOut.model_validate(decision)
+    reindex_signal(request, session, signal_id)
+    session.commit()
+    return out
+
+
+@router.post(
+    "/posts/{post_id}/labels",
+    response_model=LabelCorrectionOut,
+    status_code=201,
+    dependencies=[Depends(CONTENT_ROLES), Depends(csrf_protect)],
+    responses=_NOT_FOUND,
+)
+def post_label(
+    post_id: int,
+    body: LabelIn,
+    user: CurrentUser = Depends(CONTENT_ROLES),
+    session: Session = Depends(get_session),
+) -> LabelCorrectionOut:
+    try:
+        correction = correct_label(
+            session,
+            post_id,
+            body.label,
+            body.value,
+            actor=user.username,
+            actor_role=user.role,
+            note=body.note,
+        )
+    except TriageError as exc:
+        session.rollback()
+        raise HTTPException(exc.status_code, str(exc)) from exc
+    session.commit()
+    return LabelCorrectionOut.model_validate(correction)
+
+
+@router.get("/audit", response_model=AuditList, responses=_INVALID)
+def get_audit(
+    actor: str | None = Query(None, max_length=64),
+    action: str | None = Query(None, max_length=64),
+    signal_id: int | None = Query(None, ge=1, le=2**62),
+    date_from: str | None = Query(None, max_length=10, description="JJJJ-MM-DD"),
+    date_to: str | None = Query(None, max_length=10, description="JJJJ-MM-DD"),
+    page: int = Query(1, ge=1, le=100000),
+    user: CurrentUser = Depends(AUDITORS),
+    session: Session = Depends(get_session),
+) -> AuditList:
+    f = AuditFilters.parse(actor, action, signal_id, date_from, date_to, page)
+    items, total, pages = audit_query(session, f)
+    out = AuditList(
+        items=[AuditEventOut.model_validate(e) for e in items],
+        total=total,
+        page=f.page,
+        pages=pages,
+    )
+    record_audit_query(session, user, f, "api")
+    session.commit()
+    return out
+
+
+@router.get("/audit/verify", response_model=VerifyOut)
+def get_verify(
+    user: CurrentUser = Depends(AUDITORS), session: Session = Depends(get_session)
+) -> VerifyOut:
+    result = run_verify(session, user)
+    session.commit()
+    return VerifyOut(
+        ok=result.ok,
+        checked=result.checked,
+        first_broken_id=result.first_broken_id,
+        reason=result.reason,
+    )
+
+
+@router.get("/users", response_model=list[UserOut])
+def get_users(
+    _user: CurrentUser = Depends(ADMINS), session: Session = Depends(get_session)
+) -> list[UserOut]:
+    return [UserOut.model_validate(u) for u in auth.list_users(session)]
+
+
+@router.post(
+    "/users",
+    response_model=UserCreated,
+    status_code=201,
+    dependencies=[Depends(ADMINS), Depends(csrf_protect)],
+    responses=_CONFLICT,
+)
+def post_user(
+    body: UserIn,
+    user: CurrentUser = Depends(ADMINS),
+    session: Session = Depends(get_session),
+) -> UserCreated:
+    password = body.password or auth.generate_password()
+    try:
+        created = auth.create_user(
+            session, body.username, body.role, password, actor=user.username, actor_role=user.role
+        )
+    except auth.AuthError as exc:
+        session.rollback()
+        raise HTTPException(409, str(exc)) from exc
+    session.commit()
+    out = UserCreated.model_validate(created)
+    out.password = None if body.password else password
+    return out
+
+
+@router.patch(
+    "/users/{username}",
+    response_model=UserOut,
+    dependencies=[Depends(ADMINS), Depends(csrf_protect)],
+    responses={**_NOT_FOUND, **_CONFLICT},
+)
+def patch_user(
+    username: str,
+    body: UserPatch,
+    user: CurrentUser = Depends(ADMINS),
+    session: Session = Depends(get_session),
+) -> UserOut:
+    target = auth.get_user(session, username)
+    if target is None:
+        raise HTTPException(404, f"Gebruiker '{username}' bestaat niet.")
+    if target.id == user.id and (body.active is False or (body.role and body.role != "admin")):
+        raise HTTPException(409, "U kunt uzelf niet uitschakelen of uw eigen beheerrol afnemen.")
+    try:
+        if body.role is not None and body.role != target.role:
+            auth.set_role(session, username, body.role, actor=user.username, actor_role=user.role)
+        if body.active is not None and body.active != target.active:
+            auth.set_active(
+                session, username, body.active, actor=user.username, actor_role=user.role
+            )
+    except auth.AuthError as exc:
+        session.rollback()
+        raise HTTPException(409, str(exc)) from exc
+    session.commit()
+    return UserOut.model_validate(target)
+
+
+@router.get("/register", response_model=list[RegisterEntryOut])
+def get_register(
+    _user: CurrentUser = Depends(SUPERVISORS), session: Session = Depends(get_session)
+) -> list[RegisterEntryOut]:
+    from signals.register import list_entries
+
+    return [RegisterEntryOut.model_validate(e) for e in list_entries(session)]
+
+
+@router.post(
+    "/register",
+    response_model=RegisterEntryOut,
+    status_code=201,
+    dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)],
+    responses={**_CONFLICT, **_INVALID},
+)
+def post_register(
+    body: RegisterEntryIn,
+    user: CurrentUser = Depends(SUPERVISORS),
+    session: Session = Depends(get_session),
+) -> RegisterEntryOut:
+    from signals.register import RegisterError, create_entry
+
+    fields = body.model_dump(exclude={"version"})
+    _require_aware(fields)
+    try:
+        entry = create_entry(session, actor=user.username, **fields)
+    except RegisterError as exc:
+        session.rollback()
+        raise HTTPException(409, str(exc)) from exc
+    session.commit()
+    return RegisterEntryOut.model_validate(entry)
+
+
+@router.put(
+    "/register/{entry_id}",
+    response_model=RegisterEntryOut,
+    dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)],
+    responses={**_NOT_FOUND, **_CONFLICT, **_INVALID},
+)
+def put_register(
+    entry_id: int,
+    body: RegisterEntryIn,
+    user: CurrentUser = Depends(SUPERVISORS),
+    session: Session = Depends(get_session),
+) -> RegisterEntryOut:
+    from signals.register import RegisterError, update_entry
+
+    if session.get(RegisterEntry, entry_id) is None:
+        raise HTTPException(404, f"Registratie {entry_id} bestaat niet.")
+    if body.version is None:
+        raise HTTPException(400, "Geef de versie mee die u heeft gelezen (version).")
+    fields = body.model_dump(exclude={"version"})
+    _require_aware(fields)
+    try:
+        entry = update_entry(
+            session, entry_id, expected_version=body.version, actor=user.username, **fields
+        )
+    except RegisterError as exc:
+        session.rollback()
+        raise HTTPException(409, str(exc)) from exc
+    session.commit()
+    return RegisterEntryOut.model_validate(entry)
+
+
+def _require_aware(fields: dict[str, Any]) -> None:
+    for name in ("start_at", "end_at"):
+        if fields[name].tzinfo is None:
+            raise HTTPException(400, f"{name}: geef een tijdzone mee (bijv. +01:00 of Z).")
+
+
+@router.get("/health/sources", response_model=list[dict[str, Any]])
+def get_source_health(
+    _user: CurrentUser = Depends(ADMINS), session: Session = Depends(get_session)
+) -> list[dict[str, Any]]:
+    from signals.health import source_health
+
+    return source_health(session)
+

@@ -1,7 +1,22 @@
-"""Placeholder."""
+"""The admins' source health page (numbers per source; no content)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
 
-router = APIRouter()
+from signals.web.deps import ADMINS, CurrentUser, get_session, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/bronnen")
+def sources_page(
+    request: Request,
+    _user: CurrentUser = Depends(ADMINS),
+    session: Session = Depends(get_session),
+) -> Response:
+    from signals.health import source_health  # imported lazily: another area owns it
+
+    return render(request, "health.html", {"rows": source_health(session)})

@@ -1,0 +1,122 @@
+"""`page` sources: run the Scrapy crawl in a subprocess and turn its output into posts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from collectors.models import CollectResult, ItemSkip, RawPost, SourceConfig, SourceState
+from collectors.seen import SeenItems
+from collectors.settings import CollectorSettings
+from collectors.text import canonical_url
+
+
+def crawl_spec(
+    source: SourceConfig, settings: CollectorSettings, seen: SeenItems
+) -> dict[str, object]:
+    return {
+        "source_id": source.id,
+        "url": str(source.url),
+        "max_depth": source.max_depth,
+        "max_pages": source.max_pages,
+        "follow_pattern": source.follow_pattern,
+        "seen": list(seen.items),
+        "settings": {
+            "user_agent": settings.user_agent,
+            "contact": settings.contact,
+            "obey_robots": settings.obey_robots,
+            "per_domain_delay_s": settings.per_domain_delay_s,
+            "timeout_s": settings.timeout_s,
+            "max_bytes": settings.max_bytes,
+            "max_redirects": settings.max_redirects,
+            "retries": settings.retries,
+            "crawl_timeout_s": settings.crawl_timeout_s,
+        },
+    }
+
+
+def run_crawl(spec: dict[str, object], timeout_s: float) -> tuple[list[dict], str | None]:
+    """Run `python -m collectors.crawl`; return its records and a process-level problem."""
+    with tempfile.TemporaryDirectory(prefix="oov-crawl-") as tmp:
+        spec_path = Path(tmp) / "spec.json"
+        out_path = Path(tmp) / "out.jsonl"
+        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        try:
+            completed = subprocess.run(
+                [sys.executable, "-m", "collectors.crawl", str(spec_path), str(out_path)],
+                capture_output=True,
+                text=True,
+                timeout=timeout_s,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            problem: str | None = f"crawl did not finish within {timeout_s:g} s; stopped"
+        else:
+            problem = None
+            if completed.returncode != 0:
+                tail = (completed.stderr or "").strip().splitlines()[-3:]
+                problem = f"crawler exited with code {completed.returncode}: {' | '.join(tail)}"
+        records: list[dict] = []
+        if out_path.exists():
+            for line in out_path.read_text(encoding="utf-8").splitlines():
+                try:
+                    records.append(json.loads(line))
+                except ValueError:
+                    continue  # a line cut short by a killed crawl
+        return records, problem
+
+
+def collect_pages(
+    source: SourceConfig,
+    state: SourceState,
+    settings: CollectorSettings,
+    result: CollectResult,
+) -> None:
+    # Imported here to avoid a cycle: collect.py imports this module lazily.
+    from collectors.collect import keep_new_dated
+
+    seen = SeenItems.from_cursor(state.cursor)
+    timeout = settings.crawl_timeout_s + 30.0
+    records, problem = run_crawl(crawl_spec(source, settings, seen), timeout)
+    now = datetime.now(UTC)
+    posts: list[RawPost] = []
+    errors: list[str] = [problem] if problem else []
+    by_id: set[str] = set()
+    for record in records:
+        kind = record.get("type")
+        if kind == "error":
+            errors.append(str(record.get("message")))
+        elif kind == "skip":
+            result.skipped.append(ItemSkip(record.get("url"), str(record.get("reason"))))
+        elif kind == "stats":
+            result.requests += int(record.get("pages") or 0)
+        elif kind == "article":
+            external_id = canonical_url(record["url"])
+            if external_id in by_id:
+                result.skipped.append(ItemSkip(record["url"], "same article reached twice"))
+                continue
+            by_id.add(external_id)
+            published = record.get("published_at")
+            posts.append(
+                RawPost(
+                    source_id=source.id,
+                    url=record["url"],
+                    title=record.get("title") or "",
+                    text=record.get("text") or "",
+                    external_id=external_id,
+                    author=record.get("author"),
+                    published_at=datetime.fromisoformat(published) if published else None,
+                    fetched_at=now,
+                )
+            )
+    result.posts = keep_new_dated(posts, seen, settings, result)
+    # Undated articles are remembered too, so they are not fetched again on every run.
+    for skip in result.skipped:
+        if skip.url and skip.reason in ("item has no publication date", "no article text found"):
+            seen.remember(canonical_url(skip.url), "")
+    result.error = "; ".join(errors) or None
+    result.state = SourceState(source_id=source.id, cursor=seen.to_cursor(settings.seen_limit))

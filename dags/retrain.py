@@ -1,0 +1,33 @@
+"""Weekly (Sunday 02:00 Europe/Amsterdam): train a challenger from the corpus plus analysts'
+label corrections, evaluate it on the frozen test split and promote it only if it is not
+worse on any label; the decision and both scores are audited by the function."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import CronTriggerTimetable, dag, task
+
+
+@task(retries=1, retry_delay=timedelta(minutes=30), execution_timeout=timedelta(hours=3))
+def retrain_and_promote() -> dict:
+    from signals.retrain import retrain_and_promote as run
+
+    return run()
+
+
+@dag(
+    dag_id="retrain",
+    schedule=CronTriggerTimetable("0 2 * * 0", timezone="Europe/Amsterdam"),
+    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Amsterdam"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["oov-signals", "model"],
+    doc_md=__doc__,
+)
+def retrain() -> None:
+    retrain_and_promote()
+
+
+retrain()

@@ -1,0 +1,48 @@
+"""Charts for the briefing as PNG data URIs: they render the same in browsers and WeasyPrint,
+and without metadata the same data gives the same bytes."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+TYPE_NL = {
+    "call_to_gathering": "Oproep tot samenkomst",
+    "anti_government": "Anti-overheid",
+    "polarising": "Polariserend",
+    "threat": "Dreiging",
+}
+_COLOURS = ("#1f4e79", "#c55a11", "#7f6000", "#a50021", "#548235", "#7030a0")
+
+
+def _png_data_uri(fig: plt.Figure) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None}, bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def grouped_bars(week_labels: list[str], series: dict[str, list[int]], title: str) -> str:
+    fig, ax = plt.subplots(figsize=(7.2, 2.8), dpi=100)
+    names = list(series)
+    width = 0.8 / max(1, len(names))
+    for i, name in enumerate(names):
+        xs = [x + (i - (len(names) - 1) / 2) * width for x in range(len(week_labels))]
+        ax.bar(
+            xs,
+            series[name],
+            width=width,
+            label=TYPE_NL.get(name, name),
+            color=_COLOURS[i % len(_COLOURS)],
+        )
+    ax.set_xticks(range(len(week_labels)), week_labels)
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel("aantal signalen")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=7, frameon=False, ncols=min(4, len(names)))
+    return _png_data_uri(fig)

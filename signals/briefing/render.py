@@ -1,0 +1,146 @@
+"""Render the briefing to HTML (Jinja2, autoescaped) and PDF (WeasyPrint), and audit it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy.orm import Session
+
+from signals.audit import record
+from signals.briefing.charts import TYPE_NL, grouped_bars
+from signals.briefing.data import BriefingData, collect, local
+from signals.briefing.week import Week, previous_week
+from signals.protocol import version_protocol
+
+STATUS_NL = {
+    "new": "nieuw",
+    "in_review": "in behandeling",
+    "dismissed": "afgewezen",
+    "monitoring": "volgen",
+    "escalated": "geëscaleerd",
+    "closed": "afgesloten",
+    None: "—",
+}
+APPROVAL_NL = {
+    "not_required": "niet vereist",
+    "pending": "wacht op goedkeuring",
+    "approved": "goedgekeurd",
+    "rejected": "afgewezen",
+}
+MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("signals.briefing", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _fmt_date(moment: datetime, shift_days: int = 0) -> str:
+    day = local(moment + timedelta(days=shift_days))
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"  # type: ignore[union-attr]
+
+
+def _fmt_dt(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    at = local(moment)
+    return f"{DAYS[at.weekday()]} {at.day} {MONTHS[at.month - 1]} {at:%H:%M}"  # type: ignore[union-attr]
+
+
+def render_html(session: Session, data: BriefingData) -> str:
+    def intervention_name(version: str, intervention_id: str) -> str:
+        protocol = version_protocol(session, version)
+        item = protocol.get(intervention_id) if protocol else None
+        return item.name if item else intervention_id
+
+    chart = grouped_bars(
+        [w.label for w in data.weeks], data.counts_by_type, "Signalen per type, laatste vijf weken"
+    )
+    return (
+        _environment()
+        .get_template("briefing.html")
+        .render(
+            d=data,
+            chart_types=chart,
+            type_nl=lambda label: TYPE_NL.get(label, label),
+            status_nl=lambda status: STATUS_NL.get(status, status),
+            approval_nl=lambda status: APPROVAL_NL.get(status, status),
+            intervention_name=intervention_name,
+            fmt_date=_fmt_date,
+            fmt_dt=_fmt_dt,
+            hours=lambda h: "—" if h is None else f"{h:.1f} uur".replace(".", ","),
+            share=lambda s: "—" if s is None else f"{100 * s:.0f}%",
+        )
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    # WeasyPrint logs every CSS step at INFO; the briefing has nothing to learn from that.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf(
+        pdf_identifier=b"oov-signals-briefing", uncompressed_pdf=False
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingFiles:
+    week: str
+    html_path: Path
+    pdf_path: Path
+    html_sha256: str
+
+
+def write_briefing(
+    session: Session, week: Week, out_dir: Path, *, actor: str, actor_role: str | None = None
+) -> BriefingFiles:
+    data = collect(session, week)
+    html = render_html(session, data)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path = out_dir / f"briefing-{week.label}.html"
+    pdf_path = out_dir / f"briefing-{week.label}.pdf"
+    html_path.write_text(html, encoding="utf-8")
+    pdf_path.write_bytes(render_pdf(html))
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    record(
+        session,
+        actor=actor,
+        actor_role=actor_role,
+        action="briefing.generate",
+        target_type="briefing",
+        target_id=week.label,
+        purpose="weekbriefing driehoek",
+        details={"html_sha256": digest, "signals": sum(data.total_by_week[-1:])},
+    )
+    return BriefingFiles(week.label, html_path, pdf_path, digest)
+
+
+def write_weekly_briefing(week: str | None = None) -> dict:
+    """For the DAG: the given ISO week, or the week before now; into SIGNALS_BRIEFING_DIR."""
+    from signals.config import get_settings
+    from signals.db.session import get_engine, session_scope
+
+    settings = get_settings()
+    target = Week.parse(week) if week else previous_week()
+    with session_scope(get_engine(settings.database_url)) as session:
+        files = write_briefing(session, target, settings.briefing_dir, actor="system:briefing")
+    return {
+        "week": files.week,
+        "html": str(files.html_path),
+        "pdf": str(files.pdf_path),
+        "html_sha256": files.html_sha256,
+    }

@@ -1,0 +1,242 @@
+"""Pydantic request/response models of the JSON API (they shape the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+StatusName = Literal["new", "in_review", "dismissed", "monitoring", "escalated", "closed"]
+LabelName = Literal["call_to_gathering", "anti_government", "polarising", "threat"]
+RoleName = Literal["analyst", "supervisor", "auditor", "admin"]
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+class SignalSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    types: list[str]
+    status: str
+    severity: float
+    title: str
+    place: str | None
+    district: str | None
+    event_time: datetime | None
+    notification_status: str | None
+    post_count: int
+    source_count: int
+    first_seen_at: datetime
+    last_activity_at: datetime
+    version: int
+
+
+class SignalList(BaseModel):
+    items: list[SignalSummary]
+    total: int
+    page: int
+    pages: int
+    page_size: int
+    counts: dict[str, int]
+    snippets: dict[str, str] = Field(default_factory=dict)
+    search_note: str | None = None
+
+
+class EvidenceOut(BaseModel):
+    start: int | None = None
+    end: int | None = None
+    text: str = ""
+    kind: str = ""
+
+
+class LabelOut(BaseModel):
+    p: float
+    flag: bool
+    terms: list[tuple[str, float]] = Field(default_factory=list)
+
+
+class PostOut(BaseModel):
+    id: int
+    source_id: str
+    url: str
+    title: str
+    text: str
+    author_pseudonym: str | None
+    published_at: datetime | None
+    fetched_at: datetime
+    model_version: str | None
+    labels: dict[str, LabelOut]
+    evidence: list[EvidenceOut]
+    places: list[dict[str, Any]]
+    event_time: datetime | None
+    event_time_text: str | None
+
+
+class RegisterRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    reference: str
+    place: str
+    start_at: datetime
+    end_at: datetime
+    status: str
+
+
+class InterventionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    intervention_id: str
+    protocol_version: str
+    approval_status: str
+
+
+class DecisionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    signal_id: int
+    from_status: str
+    to_status: str
+    actor: str
+    reason_code: str | None
+    rationale: str
+    protocol_version: str | None
+    created_at: datetime
+    interventions: list[InterventionOut] = Field(default_factory=list)
+
+
+class SignalDetailOut(SignalSummary):
+    in_almere: bool | None
+    event_time_text: str | None
+    severity_breakdown: dict[str, Any]
+    register_entry: RegisterRef | None
+    allowed_transitions: list[str]
+    posts: list[PostOut]
+    decisions: list[DecisionOut]
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to_status: StatusName
+    version: int = Field(ge=1, le=2**31 - 1, description="Signal.version as last seen")
+    rationale: str = Field("", max_length=5000)
+    reason_code: str | None = Field(None, max_length=64)
+
+
+class LabelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: LabelName
+    value: bool
+    note: str = Field("", max_length=2000)
+
+
+class LabelCorrectionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    post_id: int | None
+    label: str
+    value: bool
+    actor: str
+    note: str
+    created_at: datetime
+
+
+class AuditEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    ts: datetime
+    actor: str
+    actor_role: str | None
+    action: str
+    target_type: str | None
+    target_id: str | None
+    purpose: str | None
+    details: dict[str, Any]
+
+
+class AuditList(BaseModel):
+    items: list[AuditEventOut]
+    total: int
+    page: int
+    pages: int
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    checked: int
+    first_broken_id: int | None
+    reason: str | None
+
+
+class MeOut(BaseModel):
+    username: str
+    role: str
+    csrf_token: str
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    role: str
+    active: bool
+    locked_until: datetime | None
+    created_at: datetime
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    role: RoleName
+    password: str | None = Field(None, min_length=10, max_length=1024)
+
+
+class UserCreated(UserOut):
+    password: str | None = Field(None, description="Only when generated; shown once")
+
+
+class UserPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: RoleName | None = None
+    active: bool | None = None
+
+
+class RegisterEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    reference: str
+    organiser_ref: str
+    place: str
+    place_canonical: str | None
+    start_at: datetime
+    end_at: datetime
+    status: str
+    description: str
+    version: int
+    updated_at: datetime
+
+
+class RegisterEntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reference: str = Field(min_length=1, max_length=64)
+    organiser_ref: str = Field("", max_length=128)
+    place: str = Field(min_length=1, max_length=255)
+    start_at: datetime
+    end_at: datetime
+    status: str = Field("aangemeld", max_length=32)
+    description: str = Field("", max_length=5000)
+    version: int | None = Field(None, ge=1, description="Required when updating")

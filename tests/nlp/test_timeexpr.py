@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from nlp.pipeline import analyse
+from nlp.timeexpr import TZ, find_times, first_time
+
+PUBLISHED = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)  # a Thursday
+
+
+def _at(day: int, month: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TZ)
+
+
+@pytest.mark.parametrize(
+    ("text", "expr", "value"),
+    [
+        ("Zaterdag 14u iedereen naar het Stadhuisplein", "Zaterdag 14u", _at(28, 11, 14)),
+        ("morgenavond verzamelen bij de Esplanade", "morgenavond", _at(27, 11, 20)),
+        ("vanavond na het eten naar de Kruidenwijk", "vanavond na het eten", _at(26, 11, 19)),
+        ("om 20.00 uur bij het stadhuis", "om 20.00 uur", _at(26, 11, 20)),
+        ("om 20.00 bij het stadhuis", "om 20.00", _at(26, 11, 20)),
+        ("op 3 januari komen we terug", "3 januari", _at(3, 1, 12, year=2027)),
+        ("a.s. zondag om 13:30 Weerwater", "a.s. zondag om 13:30", _at(29, 11, 13, 30)),
+        ("overmorgen gaan we", "overmorgen", _at(28, 11, 12)),
+        ("zaterdagavond pullen we up", "zaterdagavond", _at(28, 11, 20)),
+        ("volgende week zaterdag", "volgende week zaterdag", _at(5, 12, 12)),
+        ("28-11 om 21u bij het Forum", "28-11 om 21u", _at(28, 11, 21)),
+        ("donderdag om 9 uur", "donderdag om 9 uur", _at(3, 12, 9)),
+        ("vanmiddag", "vanmiddag", _at(26, 11, 14)),
+    ],
+)
+def test_resolves_relative_to_published_at(text: str, expr: str, value: datetime) -> None:
+    found = first_time(text, PUBLISHED)
+    assert found is not None
+    assert found.text == expr
+    assert text[found.start:found.end].strip() == expr
+    assert found.value == value
+    assert found.value.tzinfo is not None
+    assert found.value.utcoffset() == value.utcoffset()
+
+
+def test_summer_time_offset() -> None:
+    summer = datetime(2026, 7, 1, 9, 0, tzinfo=TZ)
+    found = first_time("morgen om 14:00", summer)
+    assert found is not None
+    assert found.value.isoformat() == "2026-07-02T14:00:00+02:00"
+
+
+def test_naive_and_utc_published_at_are_converted() -> None:
+    utc = datetime.fromisoformat("2026-11-26T23:30:00+00:00")  # already Friday in Almere
+    found = first_time("morgen om 14:00", utc)
+    assert found is not None and found.value == _at(28, 11, 14)
+
+
+@pytest.mark.parametrize(
+    "text", ["kost €3.50 ofzo", "we waren met 14 man", "versie 2.0 is uit", "gewoon een post"]
+)
+def test_no_false_times(text: str) -> None:
+    assert find_times(text, PUBLISHED) == []
+
+
+def test_analysis_keeps_time_text() -> None:
+    a = analyse(["Zaterdag 14u iedereen naar het Stadhuisplein"], [PUBLISHED])[0]
+    assert a.time is not None and a.time.text == "Zaterdag 14u"

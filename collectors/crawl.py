@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import resource
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -67,7 +68,8 @@ class SourceSpider(scrapy.Spider):
         )
 
     def closed(self, reason: str) -> None:
-        self.emit({"type": "stats", "pages": self.pages, "reason": reason})
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        self.emit({"type": "stats", "pages": self.pages, "reason": reason, "peak_rss_kb": peak_kb})
 
     # -- link following ---------------------------------------------------------------
 
@@ -80,9 +82,10 @@ class SourceSpider(scrapy.Spider):
                 continue
             if _site(url) != self.site:
                 continue  # same site only
-            if self.pattern and not self.pattern.search(url):
-                continue
             key = canonical_url(url)
+            # Matched against the canonical form, so tracking parameters do not hide a link.
+            if self.pattern and not self.pattern.search(key):
+                continue
             if key in self.scheduled:
                 continue
             self.scheduled.add(key)
@@ -116,7 +119,9 @@ class SourceSpider(scrapy.Spider):
         nested = selector.xpath("//sitemapindex/sitemap/loc/text()").getall()
         for url in nested[: self.max_pages]:
             if _site(url) == self.site:
-                yield scrapy.Request(url.strip(), callback=self.parse_sitemap, errback=self.on_error)
+                yield scrapy.Request(
+                    url.strip(), callback=self.parse_sitemap, errback=self.on_error
+                )
         # A sitemap lists articles directly: they count as depth 1.
         yield from self.follow(response, selector.xpath("//url/loc/text()").getall(), 1)
 
@@ -197,6 +202,7 @@ def crawler_settings(spec: dict[str, Any]) -> dict[str, Any]:
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "ERROR",
         "LOG_ENABLED": True,
+        "LOG_INSTALL_ROOT_HANDLER": True,
         "CLOSESPIDER_PAGECOUNT": spec["max_pages"] + 5,
         "CLOSESPIDER_TIMEOUT": net["crawl_timeout_s"],
         "DEPTH_LIMIT": spec["max_depth"] + 2,
@@ -210,7 +216,7 @@ def main(argv: list[str]) -> int:
         return 2
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     with open(argv[1], "w", encoding="utf-8") as out:
-        process = CrawlerProcess(settings=crawler_settings(spec), install_root_handler=True)
+        process = CrawlerProcess(settings=crawler_settings(spec))
         process.crawl(SourceSpider, spec=spec, out=out)
         process.start()
     return 0

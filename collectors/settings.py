@@ -33,6 +33,8 @@ class CollectorSettings:
     # Remembered item ids per source (incremental collection without a database lookup).
     seen_limit: int = 1000
     max_workers: int = 4
+    # Telegram preview pages fetched on a channel's first poll (no cursor yet).
+    telegram_backfill_pages: int = 2
     # Extra seconds allowed for a Scrapy crawl subprocess on top of its own limits.
     crawl_timeout_s: float = 600.0
 

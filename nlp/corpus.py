@@ -74,10 +74,37 @@ def split_of_group(group: str) -> str:
     return "train" if bucket < 70 else "dev" if bucket < 85 else "test"
 
 
+def text_key(text: str) -> str:
+    return hashlib.sha1(" ".join(text.lower().split()).encode()).hexdigest()[:16]
+
+
+def split_keys(posts: list[Post]) -> dict[str, str]:
+    """id → the key its split is drawn from. Groups that share a text are merged (a duplicate must
+    not sit on both sides), and a merged group's key is the smallest text hash of its members:
+    stable when the corpus builders renumber their group ids."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in posts:
+        a, b = find("g:" + p.group), find("t:" + text_key(p.text))
+        if a != b:
+            parent[a] = b
+    members: dict[str, list[str]] = {}
+    for p in posts:
+        members.setdefault(find("g:" + p.group), []).append(text_key(p.text))
+    return {p.id: min(members[find("g:" + p.group)]) for p in posts}
+
+
 def assign_splits(posts: list[Post]) -> dict[str, str]:
-    """id → split, decided by the group alone (the rule is the fixed part, splits.json its
-    record for the corpus a model was trained on)."""
-    return {p.id: split_of_group(p.group) for p in posts}
+    """id → split, decided by the (merged) group alone: the rule is what is fixed, splits.json
+    is its record for the corpus the model was trained on."""
+    keys = split_keys(posts)
+    return {p.id: split_of_group(keys[p.id]) for p in posts}
 
 
 def read_splits(corpus_dir: Path = DEFAULT_CORPUS_DIR) -> dict[str, str]:

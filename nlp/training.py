@@ -20,6 +20,7 @@ from nlp.corpus import (
     assign_splits,
     by_split,
     load_corpus,
+    text_key,
     write_splits,
 )
 from nlp.model import (
@@ -54,7 +55,7 @@ class TrainReport:
 
 
 def text_hash(text: str) -> str:
-    return hashlib.sha1(" ".join(text.lower().split()).encode()).hexdigest()[:16]
+    return text_key(text)
 
 
 def _y(posts: list[Post], label: str) -> np.ndarray:

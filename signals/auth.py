@@ -72,8 +72,8 @@ def get_user(session: Session, username: str) -> User | None:
 def create_user(
     session: Session,
     username: str,
-    role: str,
     password: str,
+    role: str,
     *,
     actor: str = "system",
     actor_role: str | None = None,

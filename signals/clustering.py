@@ -5,8 +5,8 @@ the text is normalised hard and compared on character shingles: one typo changes
 of shingles, while a word-level comparison would lose whole n-grams per typo.
 
 The index lives in the process and is rebuilt cheaply from the stored signatures of open signals
-of the recent window. Every hit is verified against the database by the caller, so a stale entry
-(for instance from a rolled-back transaction) can never attach a post to the wrong signal.
+of the recent window. Keys added in a transaction that rolls back are taken out again (see
+`signals.detect`), and every hit is checked against the signal row before it is used.
 """
 
 from __future__ import annotations
@@ -94,15 +94,12 @@ class SignalIndex:
     )
     owner: dict[str, int] = field(default_factory=dict)
     signatures: dict[str, MinHash] = field(default_factory=dict)
-    # What the key stood for when it was added (a post's content hash), so that a caller can
-    # tell a live entry from one whose database row was rolled back or replaced.
-    fingerprints: dict[str, str] = field(default_factory=dict)
     max_signal_id: int = 0
 
     def __len__(self) -> int:
         return len(self.owner)
 
-    def add(self, key: str, signal_id: int, mh: MinHash, fingerprint: str = "") -> None:
+    def add(self, key: str, signal_id: int, mh: MinHash) -> None:
         if key in self.owner:
             return
         if mh.is_empty():
@@ -110,14 +107,19 @@ class SignalIndex:
         self.lsh.insert(key, mh)
         self.owner[key] = signal_id
         self.signatures[key] = mh
-        self.fingerprints[key] = fingerprint
+
+    def remove_keys(self, keys: list[str]) -> None:
+        for key in keys:
+            if key in self.owner:
+                self.lsh.remove(key)
+                del self.owner[key]
+                del self.signatures[key]
 
     def remove_signal(self, signal_id: int) -> None:
         for key in [k for k, sid in self.owner.items() if sid == signal_id]:
             self.lsh.remove(key)
             del self.owner[key]
             del self.signatures[key]
-            del self.fingerprints[key]
 
     def candidates(self, mh: MinHash) -> list[tuple[int, float, str]]:
         """(signal_id, estimated similarity, key), best first, one row per signal."""

@@ -10,12 +10,13 @@ one template ("zaterdag 14u naar X") are different gatherings.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from signals import clustering, register, severity
@@ -155,6 +156,37 @@ def _db_key(session: Session) -> str:
     return session.get_bind().engine.url.render_as_string(hide_password=True)
 
 
+_PENDING = "signals.detect.pending_keys"
+
+
+def _forget_on_rollback(session: Session, index: clustering.SignalIndex, key: str) -> None:
+    """Remember that `key` was indexed inside this transaction, so a rollback takes it out."""
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = []
+
+        def committed(sess: Session) -> None:
+            sess.info.get(_PENDING, []).clear()
+
+        def rolled_back(sess: Session) -> None:
+            for idx, keys in _group(sess.info.get(_PENDING, [])).items():
+                idx.remove_keys(keys)
+            sess.info.get(_PENDING, []).clear()
+
+        event.listen(session, "after_commit", committed)
+        event.listen(session, "after_rollback", rolled_back)
+    pending.append((index, key))
+
+
+def _group(
+    pending: list[tuple[clustering.SignalIndex, str]],
+) -> dict[clustering.SignalIndex, list[str]]:
+    grouped: dict[clustering.SignalIndex, list[str]] = {}
+    for index, key in pending:
+        grouped.setdefault(index, []).append(key)
+    return grouped
+
+
 def _refresh_index(session: Session, index: clustering.SignalIndex, now: datetime) -> None:
     """Add signals created since the index last looked (by this or another process)."""
     rows = session.execute(
@@ -173,36 +205,54 @@ def _refresh_index(session: Session, index: clustering.SignalIndex, now: datetim
         index.max_signal_id = max(index.max_signal_id, signal_id)
 
 
+_CLOCK = re.compile(r"\d{1,2}\s*[:.hu]\s*\d{0,2}|\d{1,2}\s*uur|\b(?:om|at|vanaf)\s+\d", re.I)
+_DAYPART = re.compile(r"avond|middag|ochtend|morgens|nacht|tonight|evening|afternoon|morning", re.I)
+
+
+def time_precision(event_time_text: str | None) -> int:
+    """2 for a clock time, 1 for a part of the day, 0 for a date only. The NLP layer puts a
+    bare date at noon and a part of the day at a conventional hour, so only clock times may be
+    compared to the hour."""
+    text = event_time_text or ""
+    if _CLOCK.search(text):
+        return 2
+    if _DAYPART.search(text):
+        return 1
+    return 0
+
+
+def same_time(a: datetime, a_text: str | None, b: datetime, b_text: str | None) -> bool:
+    """Whether two extracted event times can be the same gathering."""
+    pa, pb = time_precision(a_text), time_precision(b_text)
+    if pa == pb and pa > 0:
+        return abs(a - b) <= SAME_GATHERING
+    return a.astimezone(LOCAL_TZ).date() == b.astimezone(LOCAL_TZ).date()
+
+
 def _conflicts(signal: Signal, facts: _Facts) -> bool:
     """True when a text match must not merge: the post names another gathering."""
     if signal.place and facts.place and signal.place != facts.place:
-        return True
-    return bool(
-        signal.event_time
-        and facts.event_time
-        and abs(signal.event_time - facts.event_time) > SAME_GATHERING
-    )
+        coarse = {_place_kind(signal.place), _place_kind(facts.place)} & COARSE_KINDS
+        if not coarse:
+            return True  # two specific places: two gatherings
+    if signal.event_time and facts.event_time:
+        return not same_time(
+            signal.event_time, signal.event_time_text, facts.event_time, facts.event_time_text
+        )
+    return False
 
 
 def _usable(
     session: Session, index: clustering.SignalIndex, signal_id: int, key: str, now: datetime
 ) -> Signal | None:
-    """The signal behind an index hit, if it still exists, is open and is what the index
-    remembers (ids can come back after a rollback, so the content is checked, not only ids)."""
+    """The signal behind an index hit, if it still exists, is open and recent. A signal key is
+    also checked against the stored signature, since ids can be reused after a rollback."""
     signal = session.get(Signal, signal_id)
     if signal is None or signal.status not in OPEN_STATUSES:
         return None
     if signal.last_activity_at < now - CLUSTER_WINDOW:
         return None
-    if key.startswith("p"):
-        post_id = int(key[1:])
-        if session.get(SignalPost, (signal_id, post_id)) is None:
-            return None
-        post = session.get(Post, post_id)
-        if post is None or post.content_hash != index.fingerprints.get(key):
-            return None
-        return signal
-    if signal.minhash != clustering.to_list(index.signatures[key]):
+    if key.startswith("s") and signal.minhash != clustering.to_list(index.signatures[key]):
         return None
     return signal
 
@@ -212,29 +262,47 @@ def _find_by_text(
 ) -> Signal | None:
     for signal_id, _sim, key in index.candidates(facts.minhash):
         signal = _usable(session, index, signal_id, key, now)
-        if signal is None:
-            continue
-        if not _conflicts(signal, facts):
+        if signal is not None and not _conflicts(signal, facts):
             return signal
     return None
 
 
-def _find_by_gathering(session: Session, facts: _Facts, now: datetime) -> Signal | None:
+def _same_gathering(signal: Signal, facts: _Facts, now: datetime) -> bool:
+    return (
+        signal.place == facts.place
+        and signal.event_time is not None
+        and facts.event_time is not None
+        and signal.status in OPEN_STATUSES
+        and CALL in (signal.types or [])
+        and signal.last_activity_at >= now - CLUSTER_WINDOW
+        and same_time(
+            signal.event_time, signal.event_time_text, facts.event_time, facts.event_time_text
+        )
+    )
+
+
+def _find_by_gathering(
+    session: Session, facts: _Facts, now: datetime, touched: dict[int, Signal]
+) -> Signal | None:
+    """An open call at the same canonical place and time. Signals touched in this call are
+    checked in memory: their newest place and time are not flushed yet."""
     if CALL not in facts.flags or not facts.place or facts.event_time is None:
         return None
+    assert facts.event_time is not None
     rows = session.scalars(
         select(Signal).where(
             Signal.place == facts.place,
             Signal.status.in_(OPEN_STATUSES),
-            Signal.event_time >= facts.event_time - SAME_GATHERING,
-            Signal.event_time <= facts.event_time + SAME_GATHERING,
+            Signal.event_time >= facts.event_time - timedelta(days=1),
+            Signal.event_time <= facts.event_time + timedelta(days=1),
             Signal.last_activity_at >= now - CLUSTER_WINDOW,
         )
     ).all()
-    calls = [s for s in rows if CALL in (s.types or [])]
-    if not calls:
+    found = {s.id: s for s in [*touched.values(), *rows] if _same_gathering(s, facts, now)}
+    if not found:
         return None
-    return min(calls, key=lambda s: abs(s.event_time - facts.event_time))
+    event_time = facts.event_time
+    return min(found.values(), key=lambda s: abs(s.event_time - event_time))
 
 
 def _merge_labels(old: dict[str, float], enrichment: Enrichment) -> dict[str, float]:
@@ -273,16 +341,27 @@ def _apply(signal: Signal, facts: _Facts) -> None:
         if flag not in types:
             types.append(flag)
     signal.types = types
-    if signal.place is None and facts.place:
+    if facts.place and (
+        signal.place is None
+        or (
+            _place_kind(signal.place) in COARSE_KINDS
+            and _place_kind(facts.place) not in COARSE_KINDS
+        )
+    ):
+        # "Almere" in the first copy, "Stationsplein Almere" in a later one: keep the precise.
         signal.place = facts.place
-        signal.district = facts.district
+        signal.district = facts.district or signal.district
     if signal.district is None and facts.district:
         signal.district = facts.district
     if signal.in_almere is None and facts.in_almere is not None:
         signal.in_almere = facts.in_almere
     elif facts.in_almere and signal.in_almere is False:
         signal.in_almere = True  # one copy placing it in Almere is enough to look at it
-    if signal.event_time is None and facts.event_time is not None:
+    if facts.event_time is not None and (
+        signal.event_time is None
+        or time_precision(facts.event_time_text) > time_precision(signal.event_time_text)
+    ):
+        # A later copy may say "zaterdag 14:00" where the first said only "zaterdag".
         signal.event_time = facts.event_time
         signal.event_time_text = facts.event_time_text
     seen = facts.post.fetched_at
@@ -294,15 +373,13 @@ def _apply(signal: Signal, facts: _Facts) -> None:
 
 
 def _rescore(session: Session, signal: Signal, labels: dict[str, float], now: datetime) -> None:
-    signal.post_count = session.scalar(
-        select(func.count()).select_from(SignalPost).where(SignalPost.signal_id == signal.id)
-    )
-    signal.source_count = session.scalar(
-        select(func.count(func.distinct(Post.source_id)))
+    posts, sources = session.execute(
+        select(func.count(), func.count(func.distinct(Post.source_id)))
         .select_from(SignalPost)
         .join(Post, Post.id == SignalPost.post_id)
         .where(SignalPost.signal_id == signal.id)
-    )
+    ).one()
+    signal.post_count, signal.source_count = int(posts), int(sources)
     if CALL in (signal.types or []):
         entry = register.match(session, signal.place, signal.event_time)
         signal.register_entry_id = entry.id if entry else None
@@ -349,41 +426,45 @@ def detect(session: Session, post_ids: list[int], *, now: datetime | None = None
     before: dict[int, tuple[Any, ...]] = {}
     labels: dict[int, dict[str, float]] = {}
     new_ids: set[int] = set()
-    for pid in todo:
-        post, enrichment = posts.get(pid), enrichments.get(pid)
-        if post is None or enrichment is None:
-            continue
-        facts = _facts(post, enrichment)
-        if facts is None:
-            continue
-        signal = _find_by_text(session, index, facts, now) or _find_by_gathering(
-            session, facts, now
-        )
-        if signal is None:
-            seen = post.fetched_at or now
-            signal = Signal(
-                types=[],
-                status="new",
-                minhash=clustering.to_list(facts.minhash),
-                first_seen_at=seen,
-                last_activity_at=seen,
-                post_count=0,
-                source_count=0,
-                version=1,
+    # No autoflush inside the loop: each lookup would otherwise flush the links added so far.
+    with session.no_autoflush:
+        for pid in todo:
+            post, enrichment = posts.get(pid), enrichments.get(pid)
+            if post is None or enrichment is None:
+                continue
+            facts = _facts(post, enrichment)
+            if facts is None:
+                continue
+            signal = _find_by_text(session, index, facts, now) or _find_by_gathering(
+                session, facts, now, touched
             )
-            session.add(signal)
-            session.flush()
-            new_ids.add(signal.id)
-            index.add(f"s{signal.id}", signal.id, facts.minhash)
-            index.max_signal_id = max(index.max_signal_id, signal.id)
-        if signal.id not in touched:
-            touched[signal.id] = signal
-            before[signal.id] = _visible(signal)
-            labels[signal.id] = dict((signal.severity_breakdown or {}).get("labels") or {})
-        session.add(SignalPost(signal_id=signal.id, post_id=pid, added_at=now))
-        index.add(f"p{pid}", signal.id, facts.minhash, post.content_hash)
-        _apply(signal, facts)
-        labels[signal.id] = _merge_labels(labels[signal.id], enrichment)
+            if signal is None:
+                seen = post.fetched_at or now
+                signal = Signal(
+                    types=[],
+                    status="new",
+                    minhash=clustering.to_list(facts.minhash),
+                    first_seen_at=seen,
+                    last_activity_at=seen,
+                    post_count=0,
+                    source_count=0,
+                    version=1,
+                )
+                session.add(signal)
+                session.flush([signal])
+                new_ids.add(signal.id)
+                index.add(f"s{signal.id}", signal.id, facts.minhash)
+                _forget_on_rollback(session, index, f"s{signal.id}")
+                index.max_signal_id = max(index.max_signal_id, signal.id)
+            if signal.id not in touched:
+                touched[signal.id] = signal
+                before[signal.id] = _visible(signal)
+                labels[signal.id] = dict((signal.severity_breakdown or {}).get("labels") or {})
+            session.add(SignalPost(signal_id=signal.id, post_id=pid, added_at=now))
+            index.add(f"p{pid}", signal.id, facts.minhash)
+            _forget_on_rollback(session, index, f"p{pid}")
+            _apply(signal, facts)
+            labels[signal.id] = _merge_labels(labels[signal.id], enrichment)
 
     session.flush()
     for signal_id, signal in touched.items():
@@ -404,3 +485,30 @@ def detect(session: Session, post_ids: list[int], *, now: datetime | None = None
             len(result.grown_signal_ids),
         )
     return result
+
+
+def refresh_signals(
+    session: Session, signal_ids: list[int] | None = None, *, now: datetime | None = None
+) -> list[int]:
+    """Recompute register match, severity and title of open signals (the given ones, or every
+    open signal active within the window). For after a register change, and periodically so
+    that urgency follows the clock. Returns the ids whose visible state changed; their version
+    is bumped so that a decision made on the old state is refused as stale."""
+    now = now or utcnow()
+    query = select(Signal).where(Signal.status.in_(OPEN_STATUSES))
+    if signal_ids is None:
+        query = query.where(Signal.last_activity_at >= now - CLUSTER_WINDOW)
+    else:
+        if not signal_ids:
+            return []
+        query = query.where(Signal.id.in_(signal_ids))
+    changed: list[int] = []
+    for signal in session.scalars(query.order_by(Signal.id)).all():
+        before = _visible(signal)
+        labels = dict((signal.severity_breakdown or {}).get("labels") or {})
+        _rescore(session, signal, labels, now)
+        if _visible(signal) != before:
+            signal.version = (signal.version or 1) + 1
+            changed.append(signal.id)
+    session.flush()
+    return changed

@@ -28,7 +28,9 @@ from signals.db.types import utcnow
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 CSV_COLUMNS = ("reference", "organiser_ref", "place", "start", "end", "status", "description")
 # Entries in these states no longer announce anything, so they never match.
-INACTIVE_STATUSES = frozenset({"ingetrokken", "geannuleerd", "vervallen"})
+INACTIVE_STATUSES = frozenset(
+    {"ingetrokken", "geannuleerd", "vervallen", "withdrawn", "cancelled", "canceled", "expired"}
+)
 DEFAULT_MARGIN = timedelta(hours=2)
 # Place names this similar (rapidfuzz ratio, 0-100) are treated as the same place.
 PLACE_SIMILARITY = 85
@@ -262,13 +264,19 @@ def import_csv(session: Session, path: str | Path, *, actor: str) -> ImportResul
                 result.updated += 1
         session.flush()
         ids.append(entry.id)
+    rematched = rematch_signals(session, [e for e in existing.values()] + _entries(session, ids))
     audit.record(
         session,
         actor=actor,
         action="register.import",
         target_type="register",
         purpose="registratie aangemelde manifestaties",
-        details={"created": result.created, "updated": result.updated, "entry_ids": ids},
+        details={
+            "created": result.created,
+            "updated": result.updated,
+            "entry_ids": ids,
+            "signals_rematched": rematched,
+        },
     )
     return result
 
@@ -304,6 +312,7 @@ def create_entry(session: Session, *, actor: str, **fields: object) -> RegisterE
     )
     session.add(entry)
     session.flush()
+    rematched = rematch_signals(session, [entry])
     audit.record(
         session,
         actor=actor,
@@ -311,7 +320,7 @@ def create_entry(session: Session, *, actor: str, **fields: object) -> RegisterE
         target_type="register_entry",
         target_id=entry.id,
         purpose="registratie aangemelde manifestaties",
-        details={"entry_id": entry.id},
+        details={"entry_id": entry.id, "signals_rematched": rematched},
     )
     return entry
 
@@ -333,6 +342,15 @@ def update_entry(
         )
     merged = {"start_at": entry.start_at, "end_at": entry.end_at, **fields}
     _validate(merged)
+    new_reference = str(fields.get("reference") or entry.reference).strip()
+    if new_reference != entry.reference:
+        taken = session.scalar(
+            select(RegisterEntry.id).where(
+                RegisterEntry.reference == new_reference, RegisterEntry.id != entry_id
+            )
+        )
+        if taken is not None:
+            raise RegisterError(f"referentie {new_reference!r} bestaat al")
     changed = sorted(name for name, value in fields.items() if getattr(entry, name) != value)
     if not changed:
         return entry
@@ -342,6 +360,7 @@ def update_entry(
     if "place" in values:
         values["place"] = str(values["place"]).strip()
         values["place_canonical"] = canonical_place(str(values["place"]))
+    old_window = (entry.start_at, entry.end_at)
     values["version"] = expected_version + 1
     values["updated_at"] = utcnow()
     # Compare-and-set in SQL, so two sessions that both passed the check above cannot both win:
@@ -356,6 +375,7 @@ def update_entry(
         session.expire(entry)
         raise StaleEntryError("deze registratie is intussen door iemand anders gewijzigd")
     session.refresh(entry)
+    rematched = rematch_signals(session, [entry], extra_windows=[old_window])
     audit.record(
         session,
         actor=actor,
@@ -363,7 +383,12 @@ def update_entry(
         target_type="register_entry",
         target_id=entry.id,
         purpose="registratie aangemelde manifestaties",
-        details={"entry_id": entry.id, "fields": changed, "version": entry.version},
+        details={
+            "entry_id": entry.id,
+            "fields": changed,
+            "version": entry.version,
+            "signals_rematched": rematched,
+        },
     )
     return entry
 
@@ -372,6 +397,43 @@ def list_entries(session: Session, *, limit: int = 500) -> list[RegisterEntry]:
     return list(
         session.scalars(select(RegisterEntry).order_by(RegisterEntry.start_at.desc()).limit(limit))
     )
+
+
+# --- effect on signals ----------------------------------------------------------------------
+
+
+def _entries(session: Session, ids: list[int]) -> list[RegisterEntry]:
+    if not ids:
+        return []
+    return list(session.scalars(select(RegisterEntry).where(RegisterEntry.id.in_(ids))))
+
+
+def rematch_signals(
+    session: Session,
+    entries: list[RegisterEntry],
+    *,
+    extra_windows: list[tuple[datetime, datetime]] | None = None,
+) -> int:
+    """Re-evaluate the open calls a register change can affect: those linked to the entries and
+    those whose event time falls in an entry's (old or new) window. Returns how many changed."""
+    from signals.db.models import Signal
+    from signals.detect import CALL, OPEN_STATUSES, refresh_signals
+
+    windows = [(e.start_at, e.end_at) for e in entries] + list(extra_windows or [])
+    if not windows:
+        return 0
+    margin = match_margin()
+    low = min(start for start, _ in windows) - margin
+    high = max(end for _, end in windows) + margin
+    rows = session.execute(
+        select(Signal.id, Signal.types).where(
+            Signal.status.in_(OPEN_STATUSES),
+            (Signal.register_entry_id.in_([e.id for e in entries]))
+            | (Signal.event_time.between(low, high)),
+        )
+    ).all()
+    ids = [sid for sid, types in rows if CALL in (types or [])]
+    return len(refresh_signals(session, ids)) if ids else 0
 
 
 # --- matching --------------------------------------------------------------------------------

@@ -104,9 +104,10 @@ def decide(
         raise NotFoundError(f"Signaal {signal_id} bestaat niet.")
     rationale = (rationale or "").strip()
     reason_code = (reason_code or "").strip() or None
-    _validate(signal, to_status, rationale, reason_code)
+    # Staleness first: a decision taken on an outdated page is refused as such, whatever it says.
     if signal.version != expected_version:
         raise StaleDecisionError(_stale_message(signal))
+    _validate(signal, to_status, rationale, reason_code)
     from_status = signal.status
     result = session.execute(
         update(Signal)

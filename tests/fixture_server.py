@@ -63,6 +63,13 @@ _TYPES = {
 # Fixed so Last-Modified is stable across runs.
 _LAST_MODIFIED = email.utils.format_datetime(datetime(2026, 11, 20, 9, 0, tzinfo=UTC), usegmt=True)
 _HUGE_BYTES = 50 * 1024 * 1024
+
+# The legal fields every SourceConfig needs, for tests that build sources by hand.
+LEGAL_FIELDS = {
+    "purpose": "Vroegtijdig signaleren van oproepen tot samenkomst in Almere",
+    "legal_basis": "AVG art. 6 lid 1 sub e jo. Gemeentewet art. 172 lid 1",
+    "public_because": "Openbare feed, zonder inloggen voor iedereen leesbaar",
+}
 _BOMB_BYTES = 100 * 1024 * 1024
 
 

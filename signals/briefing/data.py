@@ -39,6 +39,10 @@ class CalendarItem:
     status: str | None
     reference: str | None
 
+    @property
+    def day(self) -> str:
+        return self.start.astimezone(AMSTERDAM).date().isoformat()
+
 
 @dataclass(slots=True)
 class EscalatedItem:

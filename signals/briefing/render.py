@@ -80,6 +80,8 @@ def render_html(session: Session, data: BriefingData) -> str:
             intervention_name=intervention_name,
             fmt_date=_fmt_date,
             fmt_dt=_fmt_dt,
+            fmt_day=lambda m: _fmt_dt(m).rsplit(" ", 1)[0],
+            fmt_time=lambda m: f"{local(m):%H:%M}",
             hours=lambda h: "—" if h is None else f"{h:.1f} uur".replace(".", ","),
             share=lambda s: "—" if s is None else f"{100 * s:.0f}%",
         )

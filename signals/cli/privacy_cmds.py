@@ -1,7 +1,185 @@
+"""Privacy commands: retention purge, data-subject requests, four-eyes reveal, kill switch.
+
+`--as USER` names the acting account; its role is checked in the users table at the moment
+of the act and the act is audited under that name. Refusals are audited too."""
+
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def _dump(data: Any) -> None:
+    json.dump(data, sys.stdout, default=str, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+@contextmanager
+def _privacy_act() -> Iterator[Any]:
+    """A unit of work whose refusal is still committed (the refusal's audit event must stay)."""
+    from signals.db.session import get_engine, session_factory
+    from signals.privacy.access import PrivacyError
+    from signals.privacy.escrow import EscrowError
+
+    session = session_factory(get_engine())()
+    try:
+        yield session
+        session.commit()
+    except (PrivacyError, EscrowError) as exc:
+        session.commit()
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _run(act: Callable[[Any], Any]) -> Any:
+    with _privacy_act() as session:
+        return act(session)
 
 
 def register(app: typer.Typer) -> None:
-    """Placeholder until this area's commands land."""
+    @app.command("purge")
+    def purge_cmd(
+        dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would go."),
+        as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
+    ) -> None:
+        """Delete what is past its retention limit (database and index); audited."""
+        from signals.retention import purge_due
+
+        report = purge_due(dry_run=dry_run)
+        if as_json:
+            _dump(report)
+            return
+        table = Table(title="Bewaartermijnen: " + ("proefrun" if dry_run else "opgeschoond"))
+        table.add_column("class")
+        table.add_column("count", justify="right")
+        table.add_column("ids")
+        table.add_row("posts", str(len(report["post_ids"])), _ids(report["post_ids"]))
+        for name, ids in report["signal_ids"].items():
+            table.add_row(f"signals ({name})", str(len(ids)), _ids(ids))
+        table.add_row("audit events", str(report["audit_events"]), "")
+        table.add_row(
+            "pseudonym keys",
+            str(len(report["keys_destroyed"])),
+            ", ".join(report["keys_destroyed"]),
+        )
+        console.print(table)
+
+    privacy_app = typer.Typer(help="Data-subject requests and the four-eyes reveal.")
+    app.add_typer(privacy_app, name="privacy")
+
+    @privacy_app.command("lookup")
+    def lookup_cmd(
+        handle: str = typer.Option(..., "--handle", help="The handle the requester gives."),
+        source: str = typer.Option(..., "--source", help="Source id from sources.yml."),
+        reference: str = typer.Option(..., "--reference", help="Reference of the request."),
+        actor: str = typer.Option(..., "--as", help="Acting user (role admin)."),
+    ) -> None:
+        """List the records holding this handle's pseudonym (access request, AVG art. 15)."""
+        from signals.privacy.subjects import lookup
+
+        records = _run(lambda s: lookup(s, handle, source, actor=actor, reference=reference))
+        _dump({"reference": reference, "source_id": source, "records": records})
+
+    @privacy_app.command("erase")
+    def erase_cmd(
+        handle: str = typer.Option(..., "--handle"),
+        source: str = typer.Option(..., "--source"),
+        reference: str = typer.Option(..., "--reference"),
+        actor: str = typer.Option(..., "--as", help="Acting user (role admin)."),
+        yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    ) -> None:
+        """Remove the records holding this handle's pseudonym (erasure request, AVG art. 17)."""
+        from signals.privacy.subjects import erase
+        from signals.search import get_backend
+
+        if not yes:
+            typer.confirm(f"Erase all records of this handle in source {source}?", abort=True)
+        result = _run(
+            lambda s: erase(s, get_backend(), handle, source, actor=actor, reference=reference)
+        )
+        _dump({"reference": reference, **result})
+
+    @privacy_app.command("reveal-request")
+    def reveal_request_cmd(
+        signal_id: int = typer.Option(..., "--signal"),
+        post_id: int = typer.Option(..., "--post"),
+        ground: str = typer.Option(..., "--ground", help="The legal ground for the reveal."),
+        actor: str = typer.Option(..., "--as", help="Requesting supervisor."),
+    ) -> None:
+        """Ask to reveal the escrowed author of one post of an escalated signal."""
+        from signals.privacy.reveal import request_reveal
+
+        request_id = _run(
+            lambda s: (
+                request_reveal(
+                    s, signal_id=signal_id, post_id=post_id, actor=actor, legal_ground=ground
+                ).id
+            )
+        )
+        console.print(f"verzoek {request_id} ingediend; een tweede supervisor moet goedkeuren")
+
+    @privacy_app.command("reveal-approve")
+    def reveal_approve_cmd(
+        request_id: int = typer.Option(..., "--request"),
+        actor: str = typer.Option(..., "--as", help="Approving (second) supervisor."),
+        reject: bool = typer.Option(False, "--reject", help="Reject instead of approve."),
+        note: str = typer.Option("", "--note"),
+    ) -> None:
+        """The second supervisor approves (or rejects) a reveal request."""
+        from signals.privacy.reveal import decide_reveal
+
+        status = _run(
+            lambda s: (
+                decide_reveal(s, request_id, actor=actor, approve=not reject, note=note).status
+            )
+        )
+        console.print(f"verzoek {request_id}: {status}")
+
+    @privacy_app.command("reveal-show")
+    def reveal_show_cmd(
+        request_id: int = typer.Option(..., "--request"),
+        actor: str = typer.Option(..., "--as", help="Requester or approver."),
+    ) -> None:
+        """Show the handle of an approved request (audited each time)."""
+        from signals.privacy.reveal import reveal
+
+        console.print(_run(lambda s: reveal(s, request_id, actor=actor)), markup=False)
+
+    @app.command("autotag")
+    def autotag_cmd(
+        state: str = typer.Argument(..., help="on or off"),
+        actor: str = typer.Option(..., "--as", help="Acting user (role admin)."),
+        reason: str = typer.Option(..., "--reason", help="Why (audited)."),
+    ) -> None:
+        """Kill switch for automated tagging; collection and manual review go on."""
+        from signals.privacy.access import require_role
+        from signals.switches import set_autotag
+
+        if state not in {"on", "off"}:
+            raise typer.BadParameter("state must be 'on' or 'off'")
+
+        def act(session: Any) -> None:
+            require_role(session, actor, "admin", action=f"autotag.{state}")
+            set_autotag(session, state == "on", actor=actor, actor_role="admin", reason=reason)
+
+        _run(act)
+        console.print(f"automatisch labelen: {'aan' if state == 'on' else 'UIT'}")
+
+
+def _ids(ids: list[int], limit: int = 20) -> str:
+    shown = ", ".join(str(i) for i in ids[:limit])
+    return shown + (f" … (+{len(ids) - limit})" if len(ids) > limit else "")

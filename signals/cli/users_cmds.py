@@ -1,7 +1,98 @@
+"""`signals users add|list|disable|enable|role|password`: accounts for the web app."""
+
 from __future__ import annotations
 
 import typer
 
+ROLE_HELP = "analyst, supervisor, auditor or admin"
+
 
 def register(app: typer.Typer) -> None:
-    """Placeholder until this area's commands land."""
+    users = typer.Typer(help="Manage web-app accounts (argon2-hashed passwords).")
+    app.add_typer(users, name="users")
+
+    @users.command("add")
+    def add(
+        username: str,
+        role: str = typer.Option("analyst", "--role", help=ROLE_HELP),
+        password: str | None = typer.Option(
+            None, "--password", help="Leave out to be prompted; '-' generates one."
+        ),
+    ) -> None:
+        """Create an account. A generated password is printed once and stored nowhere."""
+        from signals import auth
+        from signals.db.session import session_scope
+
+        generated = False
+        if password is None:
+            password = typer.prompt(
+                "Password (empty: generate one)",
+                default="",
+                hide_input=True,
+                confirmation_prompt=True,
+                show_default=False,
+            )
+        if not password or password == "-":
+            password, generated = auth.generate_password(), True
+        try:
+            with session_scope() as session:
+                auth.create_user(session, username, password, role, actor="cli")
+        except auth.AuthError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(f"created {username} ({role})")
+        if generated:
+            typer.echo(f"password (shown once): {password}")
+
+    @users.command("list")
+    def list_() -> None:
+        """List accounts with role and status."""
+        from signals import auth
+        from signals.db.session import session_scope
+
+        with session_scope() as session:
+            for user in auth.list_users(session):
+                state = "active" if user.active else "disabled"
+                if user.locked_until is not None:
+                    state += f", locked until {user.locked_until:%Y-%m-%d %H:%M} UTC"
+                typer.echo(f"{user.username}\t{user.role}\t{state}")
+
+    def _change(username: str, action: str, value: str | None = None) -> None:
+        from signals import auth
+        from signals.db.session import session_scope
+
+        try:
+            with session_scope() as session:
+                if action == "disable":
+                    auth.set_active(session, username, False, actor="cli")
+                elif action == "enable":
+                    auth.set_active(session, username, True, actor="cli")
+                elif action == "role":
+                    auth.set_role(session, username, value or "", actor="cli")
+                elif action == "password":
+                    auth.set_password(session, username, value or "", actor="cli")
+        except auth.AuthError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(f"{username}: {action} done")
+
+    @users.command("disable")
+    def disable(username: str) -> None:
+        """Disable an account (takes effect on its next request)."""
+        _change(username, "disable")
+
+    @users.command("enable")
+    def enable(username: str) -> None:
+        """Re-enable an account and clear a lockout."""
+        _change(username, "enable")
+
+    @users.command("role")
+    def role(username: str, new_role: str = typer.Argument(..., help=ROLE_HELP)) -> None:
+        """Change an account's role."""
+        _change(username, "role", new_role)
+
+    @users.command("password")
+    def password(username: str) -> None:
+        """Set a new password (prompted)."""
+        value = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+        _change(username, "password", value)

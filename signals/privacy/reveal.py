@@ -137,3 +137,17 @@ def pending_requests(session: Session) -> list[RevealRequest]:
             .order_by(RevealRequest.id)
         )
     )
+
+
+def approved_for(session: Session, username: str) -> list[RevealRequest]:
+    """Approved requests this supervisor may read (as requester or approver)."""
+    return list(
+        session.scalars(
+            select(RevealRequest)
+            .where(
+                RevealRequest.status == "approved",
+                (RevealRequest.requested_by == username) | (RevealRequest.approved_by == username),
+            )
+            .order_by(RevealRequest.id)
+        )
+    )

@@ -8,11 +8,13 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
-from fastapi.routing import APIRouter
+from fastapi.routing import APIRoute, APIRouter
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -103,6 +105,22 @@ def _include_routers(app: FastAPI) -> None:
             app.include_router(router)
 
 
+def iter_api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
+    """Every endpoint as (full path, route), also inside included routers (recent FastAPI keeps
+    them nested rather than copying them into app.routes)."""
+
+    def walk(routes: list[Any], prefix: str) -> Iterator[tuple[str, APIRoute]]:
+        for route in routes:
+            original = getattr(route, "original_router", None)
+            if original is not None:
+                context = getattr(route, "include_context", None)
+                yield from walk(list(original.routes), prefix + getattr(context, "prefix", ""))
+            elif isinstance(route, APIRoute):
+                yield prefix + route.path, route
+
+    yield from walk(list(app.routes), "")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = get_engine(settings.database_url)
@@ -136,4 +154,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _include_routers(app)
     return app
-

@@ -189,9 +189,7 @@ def signal_detail(session: Session, signal_id: int) -> SignalDetail | None:
         select(Signal)
         .where(Signal.id == signal_id)
         .options(
-            selectinload(Signal.posts)
-            .selectinload(SignalPost.post)
-            .selectinload(Post.enrichments),
+            selectinload(Signal.posts).selectinload(SignalPost.post).selectinload(Post.enrichments),
             selectinload(Signal.decisions).selectinload(Decision.interventions),
             selectinload(Signal.register_entry),
         )

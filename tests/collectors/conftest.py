@@ -14,13 +14,11 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 from collectors import CollectorSettings, SourceConfig  # noqa: E402
-from tests.fixture_server import FixtureServer, fixture_server  # noqa: E402,F401
-
-LEGAL = {
-    "purpose": "Vroegtijdig signaleren van oproepen tot samenkomst in Almere",
-    "legal_basis": "AVG art. 6 lid 1 sub e jo. Gemeentewet art. 172 lid 1",
-    "public_because": "Openbare feed, zonder inloggen voor iedereen leesbaar",
-}
+from tests.fixture_server import (  # noqa: E402
+    LEGAL_FIELDS,
+    FixtureServer,
+    fixture_server,  # noqa: F401 - the shared pytest fixture
+)
 
 
 @pytest.fixture
@@ -42,7 +40,7 @@ def make_source(fixture_server: FixtureServer):  # type: ignore[no-untyped-def] 
         path: str, kind: str = "feed", source_id: str = "src", **extra: object
     ) -> SourceConfig:
         return SourceConfig(
-            id=source_id, kind=kind, url=fixture_server.url(path), **LEGAL, **extra
+            id=source_id, kind=kind, url=fixture_server.url(path), **LEGAL_FIELDS, **extra
         )
 
     return make

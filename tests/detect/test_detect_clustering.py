@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from signals import clustering
-from signals.db.models import Signal, SignalPost
+from signals.db.models import Enrichment, Signal, SignalPost
 from signals.detect import detect
 
 BASE = "Zaterdag 14:00 iedereen naar het Stadhuisplein! Laat zien dat we het zat zijn, neem je vrienden mee"
@@ -215,3 +215,33 @@ def test_non_call_signal_has_no_notification_status(session: Session, make_post:
     assert signal.notification_status is None
     assert signal.title == "Anti-overheid-uiting"
     assert "pseu_" not in signal.title
+
+
+def test_date_only_copy_joins_and_the_precise_time_wins(
+    session: Session, make_post: MakePost
+) -> None:
+    """The NLP puts "zaterdag" at noon; it is still the gathering "zaterdag 14:00" names."""
+    noon = SATURDAY_14 - timedelta(hours=2)
+    vague = make_post("Zaterdag allemaal naar het Stadhuisplein!", event_time=noon)
+    session.execute(
+        Enrichment.__table__.update()
+        .where(Enrichment.post_id == vague)
+        .values(event_time_text="zaterdag")
+    )
+    precise = make_post(
+        "Kom zaterdag om 14:00 naar het plein voor het stadhuis, we zijn het zat", source="b"
+    )
+    result = detect(session, [vague, precise], now=NOW)
+    assert len(result.signal_ids) == 1
+    signal = session.get(Signal, result.signal_ids[0])
+    assert signal.post_count == 2
+    assert signal.event_time == SATURDAY_14
+    assert "14:00" in signal.title
+
+
+def test_coarse_place_copy_joins_a_precise_one(session: Session, make_post: MakePost) -> None:
+    a = make_post(VARIANTS[0], place="Almere", source="a")
+    b = make_post(VARIANTS[1], place="Stadhuisplein", source="b")
+    result = detect(session, [a, b], now=NOW)
+    assert len(result.signal_ids) == 1
+    assert session.get(Signal, result.signal_ids[0]).place == "Stadhuisplein"

@@ -190,3 +190,41 @@ def test_detect_marks_calls_aangemeld_or_niet_aangemeld(
     assert by_place["Esplanade"].severity > by_place["Stadhuisplein"].severity
     for signal in by_place.values():
         assert "illegaal" not in (signal.title + str(signal.severity_breakdown)).lower()
+
+
+def test_register_change_rematches_open_calls(session: Session, make_post: MakePost) -> None:
+    pid = make_post("Zaterdag 14:00 naar het Stadhuisplein, we pikken het niet langer")
+    signal = session.get(Signal, detect(session, [pid], now=NOW).new_signal_ids[0])
+    assert signal.notification_status == "niet aangemeld"
+    version = signal.version
+
+    entry = _entry(session)  # the organiser notifies after the call went round
+    session.refresh(signal)
+    assert signal.notification_status == "aangemeld"
+    assert signal.register_entry_id == entry.id
+    assert signal.version > version
+
+    # Moving the entry a week later unlinks the call again.
+    register.update_entry(
+        session,
+        entry.id,
+        expected_version=entry.version,
+        actor="supervisor1",
+        start_at=entry.start_at + timedelta(days=7),
+        end_at=entry.end_at + timedelta(days=7),
+    )
+    session.refresh(signal)
+    assert signal.notification_status == "niet aangemeld"
+    assert signal.register_entry_id is None
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "register.update")).one()
+    assert event.details["signals_rematched"] == 1
+
+
+def test_demo_style_statuses(session: Session, tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path,
+        "WOM-1,ORG-1,Grote Markt,2026-11-28T14:00:00+01:00,2026-11-28T16:00:00+01:00,"
+        "withdrawn,Stille tocht\n",
+    )
+    assert register.import_csv(session, path, actor="s").ok
+    assert register.match(session, "Grote Markt", SATURDAY_14) is None

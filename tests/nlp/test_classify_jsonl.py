@@ -19,7 +19,8 @@ LINES = [
     {"text": "no id"},
     {"id": "c", "text": "De gemeente moet iets aan de parkeeroverlast doen.",
      "published_at": "gisteren"},
-    {"id": "d", "text": "Gisteren 200 man op de Grote Markt.", "published_at": "2026-11-26T09:00:00Z"},
+    {"id": "d", "text": "Gisteren 200 man op de Grote Markt.",
+     "published_at": "2026-11-26T09:00:00Z"},
 ]
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,7 +15,7 @@ from sqlalchemy import Engine
 from signals.auth import create_user
 from signals.config import Settings, get_settings
 from signals.db.models import Enrichment, Post, Signal, SignalPost
-from signals.db.session import get_engine, session_scope
+from signals.db.session import get_engine, make_engine, migrate, session_scope
 from signals.web.app import create_app
 
 PASSWORD = "correct-horse-battery"
@@ -26,16 +28,31 @@ class Env:
     engine: Engine
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch) -> Env:
-    monkeypatch.setenv("SIGNALS_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("SIGNALS_DATABASE_URL", f"sqlite:///{tmp_path / 'web.db'}")
-    settings = get_settings()
-    engine = get_engine(settings.database_url)
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    """Migrated once, with one user per role; each test gets its own copy (migrating and
+    hashing passwords per test would dominate the run time)."""
+    path = tmp_path_factory.mktemp("template") / "web.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
     with session_scope(engine) as session:
         for role in ("analyst", "supervisor", "auditor", "admin"):
-            create_user(session, role, role, PASSWORD)
-        create_user(session, "analyst2", "analyst", PASSWORD)
+            create_user(session, role, PASSWORD, role)
+        create_user(session, "analyst2", PASSWORD, "analyst")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch, template_db) -> Env:
+    db = tmp_path / "web.db"
+    shutil.copyfile(template_db, db)
+    monkeypatch.setenv("SIGNALS_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("SIGNALS_DATABASE_URL", f"sqlite:///{db}")
+    settings = get_settings()
+    engine = get_engine(settings.database_url)
     return Env(settings, engine)
 
 
@@ -92,10 +109,20 @@ def make_signal(
             severity_breakdown={
                 "total": severity,
                 "components": [
-                    {"key": "content", "name": "Inhoud", "score": 0.45, "max": 0.5,
-                     "explanation": "oproep tot samenkomst: kans 0.93"},
-                    {"key": "urgency", "name": "Urgentie", "score": 0.2, "max": 0.2,
-                     "explanation": "over 2 dagen"},
+                    {
+                        "key": "content",
+                        "name": "Inhoud",
+                        "score": 0.45,
+                        "max": 0.5,
+                        "explanation": "oproep tot samenkomst: kans 0.93",
+                    },
+                    {
+                        "key": "urgency",
+                        "name": "Urgentie",
+                        "score": 0.2,
+                        "max": 0.2,
+                        "explanation": "over 2 dagen",
+                    },
                 ],
                 "formula": "docs/severity.md",
             },
@@ -141,13 +168,27 @@ def make_signal(
                         "threat": {"p": 0.02, "flag": False},
                     },
                     flags=["call_to_gathering"],
-                    places=[{"text": "Stadhuisplein", "canonical": "Stadhuisplein",
-                             "district": district, "in_almere": True}],
+                    places=[
+                        {
+                            "text": "Stadhuisplein",
+                            "canonical": "Stadhuisplein",
+                            "district": district,
+                            "in_almere": True,
+                        }
+                    ],
                     in_almere=True,
                     event_time=now + timedelta(days=2),
                     event_time_text="zaterdag 14:00",
-                    evidence=[{"start": at, "end": at + len("Stadhuisplein"),
-                               "text": "Stadhuisplein", "kind": "place"}] if at >= 0 else [],
+                    evidence=[
+                        {
+                            "start": at,
+                            "end": at + len("Stadhuisplein"),
+                            "text": "Stadhuisplein",
+                            "kind": "place",
+                        }
+                    ]
+                    if at >= 0
+                    else [],
                     explanations={"call_to_gathering": [["verzamelen", 1.7], ["allemaal", 0.9]]},
                 )
             )

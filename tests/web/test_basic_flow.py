@@ -7,13 +7,15 @@ from sqlalchemy import select, update
 from signals.audit import verify
 from signals.db.models import AuditEvent
 from signals.db.session import session_scope
+
 from .conftest import login, make_signal
 
 
 def test_login_list_open_and_audit(client, env):
     high = make_signal(env.engine, title="Oproep Stadhuisplein", severity=0.9)
-    low = make_signal(env.engine, title="Rustige oproep Haven", severity=0.3,
-                      district="Almere Haven", key="b")
+    low = make_signal(
+        env.engine, title="Rustige oproep Haven", severity=0.3, district="Almere Haven", key="b"
+    )
     assert login(client, "analyst").status_code == 303
 
     queue = client.get("/signalen")
@@ -36,16 +38,15 @@ def test_login_list_open_and_audit(client, env):
     assert "illegaal" not in page.text.lower()
 
     with session_scope(env.engine) as session:
-        views = session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "signal.view")
-        ).all()
+        views = session.scalars(select(AuditEvent).where(AuditEvent.action == "signal.view")).all()
         assert [(v.actor, v.actor_role, v.target_id) for v in views] == [
             ("analyst", "analyst", str(high))
         ]
         assert views[0].purpose
-        assert session.scalar(
-            select(AuditEvent).where(AuditEvent.action == "login.success")
-        ) is not None
+        assert (
+            session.scalar(select(AuditEvent).where(AuditEvent.action == "login.success"))
+            is not None
+        )
     assert low != high
 
 

@@ -59,7 +59,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Niet ingelogd"},
     403: {"model": ErrorOut, "description": "Geen toegang voor deze rol, of CSRF-token ontbreekt"},
 }
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "Bestaat niet"}}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "Bestaat niet"}
+}
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorOut, "description": "Verouderd of niet toegestaan (conflict)"}
 }
@@ -305,7 +307,7 @@ def post_user(
     password = body.password or auth.generate_password()
     try:
         created = auth.create_user(
-            session, body.username, body.role, password, actor=user.username, actor_role=user.role
+            session, body.username, password, body.role, actor=user.username, actor_role=user.role
         )
     except auth.AuthError as exc:
         session.rollback()
@@ -425,4 +427,3 @@ def get_source_health(
     from signals.health import source_health
 
     return source_health(session)
-

@@ -196,14 +196,38 @@ def audit_export(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
-        ["id", "ts", "actor", "actor_role", "action", "target_type", "target_id", "purpose",
-         "details", "prev_hash", "hash"]
+        [
+            "id",
+            "ts",
+            "actor",
+            "actor_role",
+            "action",
+            "target_type",
+            "target_id",
+            "purpose",
+            "details",
+            "prev_hash",
+            "hash",
+        ]
     )
     for e in rows:
         writer.writerow(
-            map(_cell, [e.id, e.ts.isoformat(), e.actor, e.actor_role or "", e.action, e.target_type or "",
-             e.target_id or "", e.purpose or "",
-             json.dumps(e.details or {}, ensure_ascii=False, sort_keys=True), e.prev_hash, e.hash])
+            map(
+                _cell,
+                [
+                    e.id,
+                    e.ts.isoformat(),
+                    e.actor,
+                    e.actor_role or "",
+                    e.action,
+                    e.target_type or "",
+                    e.target_id or "",
+                    e.purpose or "",
+                    json.dumps(e.details or {}, ensure_ascii=False, sort_keys=True),
+                    e.prev_hash,
+                    e.hash,
+                ],
+            )
         )
     record(
         session,

@@ -96,9 +96,7 @@ def login(
     throttle.success(client)
     # Rotate: drop everything the pre-login session held (including a planted id).
     request.session.clear()
-    request.session.update(
-        {"sid": new_token(), "uid": user.id, CSRF_SESSION_KEY: new_token()}
-    )
+    request.session.update({"sid": new_token(), "uid": user.id, CSRF_SESSION_KEY: new_token()})
     record(
         session,
         actor=user.username,

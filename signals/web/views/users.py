@@ -57,7 +57,7 @@ def add_user(
     password = auth.generate_password()
     try:
         auth.create_user(
-            session, username, role, password, actor=user.username, actor_role=user.role
+            session, username, password, role, actor=user.username, actor_role=user.role
         )
     except auth.AuthError as exc:
         session.rollback()

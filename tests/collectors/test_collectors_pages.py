@@ -1,0 +1,140 @@
+"""`page` sources: Scrapy really crawls the fixture site in a subprocess."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+from collectors import CollectorSettings, SourceConfig, collect_source
+from tests.fixture_server import LEGAL_FIELDS, serve_fixtures
+
+ARTICLE_PATTERN = r"/site/nieuws/[a-z\-]+\.html$"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _bytecode_cache(tmp_path_factory):
+    """This sandbox sets PYTHONDONTWRITEBYTECODE, so each Scrapy subprocess would recompile
+    every import (seconds). Let the children cache bytecode in a temp dir instead."""
+    saved = {k: os.environ.get(k) for k in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(tmp_path_factory.getbasetemp() / "pycache")
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def site():
+    # One server and one crawl for the module: a Scrapy subprocess costs seconds to start.
+    with serve_fixtures() as server:
+        settings = CollectorSettings(
+            user_agent="oov-signals-test/0.1 (+mailto:test@example.org)",
+            contact="test@example.org",
+            timeout_s=2.0,
+            per_domain_delay_s=0.0,
+            retries=0,
+        )
+        source = SourceConfig(
+            id="lokaal",
+            kind="page",
+            url=server.url("/site/nieuws/"),
+            max_depth=1,
+            max_pages=20,
+            follow_pattern=ARTICLE_PATTERN,
+            **LEGAL_FIELDS,
+        )
+        result = collect_source(source, None, settings)
+        yield server, source, settings, result, list(server.requests), server.max_in_flight
+
+
+@pytest.fixture
+def crawled(site):
+    return site[1], site[3]
+
+
+def test_listing_crawl_yields_articles_with_their_stated_dates(site):
+    fixture_server, _, _, result, _, _ = site
+    assert result.error is None
+    by_url = {p.url.removeprefix(fixture_server.base_url): p for p in result.posts}
+    assert set(by_url) == {
+        "/site/nieuws/demonstratie-stadhuisplein.html",
+        "/site/nieuws/nieuws-markt.html",
+        "/site/nieuws/raad-jsonld.html",
+    }
+    # The pages' own dates (meta, <time>, JSON-LD), never script stamps or the crawl time.
+    assert by_url["/site/nieuws/demonstratie-stadhuisplein.html"].published_at == datetime(
+        2026, 11, 24, 20, 15, tzinfo=UTC
+    )
+    assert by_url["/site/nieuws/nieuws-markt.html"].published_at == datetime(
+        2026, 11, 23, 9, 15, tzinfo=UTC
+    )
+    assert by_url["/site/nieuws/raad-jsonld.html"].published_at == datetime(
+        2026, 11, 22, 7, 0, tzinfo=UTC
+    )
+    demo = by_url["/site/nieuws/demonstratie-stadhuisplein.html"]
+    assert demo.title == "Demonstratie op het Stadhuisplein verliep rustig"
+    assert demo.text.startswith("Ongeveer tweehonderd mensen kwamen dinsdagavond samen")
+    assert "dataLayer" not in demo.text and "Meer nieuws" not in demo.text
+    assert demo.author == "Redactie Almere Lokaal"
+    assert demo.language == "nl"
+    # Tracking parameters from the listing link are gone from the id.
+    assert all("utm_" not in (p.external_id or "") for p in result.posts)
+
+
+def test_crawl_skips_with_reasons_and_respects_robots_and_site(site):
+    fixture_server, _, _, result, requests, max_in_flight = site
+    reasons = {s.url.removeprefix(fixture_server.base_url): s.reason for s in result.skipped}
+    assert reasons["/site/nieuws/zonder-datum.html"] == "item has no publication date"
+    assert reasons["/site/nieuws/verborgen-concept.html"] == "forbidden by robots.txt"
+    assert reasons["/site/nieuws/bestaat-niet.html"] == "HTTP 404"
+    paths = {r.path.split("?")[0] for r in requests}
+    assert "/site/nieuws/verborgen-concept.html" not in paths  # robots: never fetched
+    assert "/site/over-ons.html" not in paths  # outside follow_pattern
+    agents = {r.headers["User-Agent"] for r in requests}
+    assert agents == {"oov-signals-test/0.1 (+mailto:test@example.org)"}
+    assert max_in_flight == 1
+
+
+def test_recrawl_with_state_fetches_only_the_listing(site):
+    fixture_server, source, settings, first, _, _ = site
+    fixture_server.clear()
+    second = collect_source(source, first.state, settings)
+
+    assert second.posts == [] and second.error is None
+    fetched = {r.path.split("?")[0] for r in fixture_server.requests}
+    assert "/site/nieuws/demonstratie-stadhuisplein.html" not in fetched
+    assert "/site/nieuws/zonder-datum.html" not in fetched
+    assert "/site/nieuws/" in fetched
+
+
+def test_sitemap_start_and_page_limit(make_source, settings):
+    source = make_source("/site/sitemap.xml", kind="page", max_pages=2)
+    result = collect_source(source, None, settings)
+
+    assert result.error is None
+    assert len(result.posts) == 2  # three same-site articles listed, limit two
+    assert [s.reason for s in result.skipped] == ["page limit reached"]
+
+
+def test_single_article_page(make_source, settings):
+    article = collect_source(
+        make_source("/site/nieuws/raad-jsonld.html", kind="page", max_depth=0), None, settings
+    )
+    assert [p.title for p in article.posts] == ["Raad stemt in met nieuw parkeerbeleid"]
+    assert article.posts[0].author == "Pieter Bakker"
+
+
+def test_huge_start_page_is_cut_at_the_size_cap(make_source, settings):
+    huge = collect_source(make_source("/huge", kind="page", max_depth=0), None, settings)
+    assert huge.posts == [] and "size cap" in (huge.error or "")
+
+
+def test_robots_disallowed_start_page_is_an_error(make_source, settings, fixture_server):
+    private = collect_source(make_source("/private/x.html", kind="page"), None, settings)
+    assert "forbidden by robots.txt" in (private.error or "")
+    assert fixture_server.hits("/private/x.html") == []

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from nlp.corpus import (
+    DEFAULT_CORPUS_DIR,
+    assign_splits,
+    by_split,
+    load_corpus,
+    read_splits,
+    split_keys,
+    split_of_group,
+)
+from nlp.model import DEFAULT_MODEL_DIR, METRICS_FILE
+from nlp.training import text_hash
+
+
+def test_split_is_by_group_and_recorded() -> None:
+    posts = load_corpus()
+    splits = assign_splits(posts)
+    assert read_splits(DEFAULT_CORPUS_DIR) == splits  # splits.json is the record of the rule
+    keys = split_keys(posts)
+    per_group: dict[str, set[str]] = defaultdict(set)
+    per_text: dict[str, set[str]] = defaultdict(set)
+    for p in posts:
+        per_group[p.group].add(splits[p.id])
+        per_text[" ".join(p.text.lower().split())].add(splits[p.id])
+        assert splits[p.id] == split_of_group(keys[p.id])
+    assert all(len(s) == 1 for s in per_group.values())
+    assert all(len(s) == 1 for s in per_text.values())
+    parts = by_split(posts, splits)
+    n = len(posts)
+    assert 0.6 < len(parts["train"]) / n < 0.8
+    assert 0.08 < len(parts["test"]) / n < 0.22
+
+
+def test_no_test_text_in_training_of_committed_model() -> None:
+    metrics = json.loads((DEFAULT_MODEL_DIR / METRICS_FILE).read_text())
+    trained = set(metrics["train_text_hashes"])
+    posts = load_corpus()
+    parts = by_split(posts, assign_splits(posts))
+    test_hashes = {text_hash(p.text) for p in parts["test"]}
+    assert trained and test_hashes
+    assert not trained & test_hashes
+    assert metrics["n_test"] == len(parts["test"])

@@ -8,6 +8,7 @@ so the Twisted reactor never meets the caller's event loop or threads. SPEC is w
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import resource
@@ -19,12 +20,15 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from scrapy.crawler import CrawlerProcess
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.response import response_status_message
 from twisted.python.failure import Failure
 
 from collectors.extract import extract_article
+from collectors.net import retry_after_s
 from collectors.text import canonical_url, short_hash
 
 _SKIP_EXTENSIONS = re.compile(
@@ -177,6 +181,34 @@ class SourceSpider(scrapy.Spider):
             self.emit({"type": "skip", "url": request.url, "reason": reason})
 
 
+class PoliteRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry, plus exponential backoff and the server's Retry-After (429/5xx).
+    A Retry-After longer than we are willing to wait gives up on the page for this run."""
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.backoff_base_s = settings.getfloat("OOV_BACKOFF_BASE_S", 1.0)
+        self.max_retry_after_s = settings.getfloat("OOV_MAX_RETRY_AFTER_S", 120.0)
+
+    async def process_response(  # type: ignore[override]
+        self, request: scrapy.Request, response: Response, spider: Any = None
+    ) -> scrapy.Request | Response:
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        retries = int(request.meta.get("retry_times", 0))
+        if retries >= self.max_retry_times:
+            return response
+        wait = self.backoff_base_s * 2**retries
+        header = response.headers.get(b"Retry-After")
+        after = retry_after_s(header.decode("latin-1") if header else None)
+        if after is not None:
+            if after > self.max_retry_after_s:
+                return response
+            wait = max(wait, after)
+        await asyncio.sleep(wait)
+        return self._retry(request, response_status_message(response.status)) or response
+
+
 def crawler_settings(spec: dict[str, Any]) -> dict[str, Any]:
     net = spec["settings"]
     return {
@@ -198,6 +230,12 @@ def crawler_settings(spec: dict[str, Any]) -> dict[str, Any]:
         "RETRY_ENABLED": net["retries"] > 0,
         "RETRY_TIMES": net["retries"],
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504],
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "collectors.crawl.PoliteRetryMiddleware": 550,
+        },
+        "OOV_BACKOFF_BASE_S": net["backoff_base_s"],
+        "OOV_MAX_RETRY_AFTER_S": net["max_retry_after_s"],
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "ERROR",

@@ -129,7 +129,7 @@ class _Decoder:
         return out
 
 
-def _retry_after_s(value: str | None) -> float | None:
+def retry_after_s(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
@@ -285,7 +285,7 @@ class Fetcher:
                 result.requests = attempts
                 if result.status not in _RETRY_STATUSES:
                     return result
-                retry_after = _retry_after_s(result.headers.get("retry-after"))
+                retry_after = retry_after_s(result.headers.get("retry-after"))
                 problem = f"HTTP {result.status} from {url}"
                 if attempts > settings.retries:
                     # The caller turns a final 5xx/429 into a readable error.

@@ -34,6 +34,8 @@ def crawl_spec(
             "max_bytes": settings.max_bytes,
             "max_redirects": settings.max_redirects,
             "retries": settings.retries,
+            "backoff_base_s": settings.backoff_base_s,
+            "max_retry_after_s": settings.max_retry_after_s,
             "crawl_timeout_s": settings.crawl_timeout_s,
         },
     }

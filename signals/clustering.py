@@ -94,32 +94,41 @@ class SignalIndex:
     )
     owner: dict[str, int] = field(default_factory=dict)
     signatures: dict[str, MinHash] = field(default_factory=dict)
+    per_signal: dict[int, int] = field(default_factory=dict)
     max_signal_id: int = 0
 
     def __len__(self) -> int:
         return len(self.owner)
 
-    def add(self, key: str, signal_id: int, mh: MinHash) -> None:
-        if key in self.owner:
-            return
-        if mh.is_empty():
-            return
+    def add(self, key: str, signal_id: int, mh: MinHash) -> bool:
+        """Index `mh` under `key`; False when skipped (known, empty, or the signal already has
+        enough members indexed to be found by any further copy)."""
+        if key in self.owner or mh.is_empty():
+            return False
+        if self.per_signal.get(signal_id, 0) >= MAX_KEYS_PER_SIGNAL:
+            return False
         self.lsh.insert(key, mh)
         self.owner[key] = signal_id
         self.signatures[key] = mh
+        self.per_signal[signal_id] = self.per_signal.get(signal_id, 0) + 1
+        return True
+
+    def _drop(self, key: str) -> None:
+        self.lsh.remove(key)
+        signal_id = self.owner.pop(key)
+        del self.signatures[key]
+        self.per_signal[signal_id] -= 1
+        if not self.per_signal[signal_id]:
+            del self.per_signal[signal_id]
 
     def remove_keys(self, keys: list[str]) -> None:
         for key in keys:
             if key in self.owner:
-                self.lsh.remove(key)
-                del self.owner[key]
-                del self.signatures[key]
+                self._drop(key)
 
     def remove_signal(self, signal_id: int) -> None:
         for key in [k for k, sid in self.owner.items() if sid == signal_id]:
-            self.lsh.remove(key)
-            del self.owner[key]
-            del self.signatures[key]
+            self._drop(key)
 
     def candidates(self, mh: MinHash) -> list[tuple[int, float, str]]:
         """(signal_id, estimated similarity, key), best first, one row per signal."""
@@ -134,6 +143,9 @@ class SignalIndex:
         return sorted(((sid, s, k) for sid, (s, k) in best.items()), key=lambda r: -r[1])
 
 
+# Members of one signal kept in the index: enough to catch copies that drift from the first
+# text (each copy is compared with all of them), few enough to keep lookups cheap.
+MAX_KEYS_PER_SIGNAL = 16
 # Past this many keys the index is dropped and rebuilt from the stored signatures, which keeps a
 # long-running worker's memory bounded (the rebuild only holds open signals of the window).
 MAX_KEYS = 200_000

@@ -451,18 +451,18 @@ def detect(session: Session, post_ids: list[int], *, now: datetime | None = None
                     version=1,
                 )
                 session.add(signal)
-                session.flush([signal])
+                session.flush()
                 new_ids.add(signal.id)
-                index.add(f"s{signal.id}", signal.id, facts.minhash)
-                _forget_on_rollback(session, index, f"s{signal.id}")
+                if index.add(f"s{signal.id}", signal.id, facts.minhash):
+                    _forget_on_rollback(session, index, f"s{signal.id}")
                 index.max_signal_id = max(index.max_signal_id, signal.id)
             if signal.id not in touched:
                 touched[signal.id] = signal
                 before[signal.id] = _visible(signal)
                 labels[signal.id] = dict((signal.severity_breakdown or {}).get("labels") or {})
             session.add(SignalPost(signal_id=signal.id, post_id=pid, added_at=now))
-            index.add(f"p{pid}", signal.id, facts.minhash)
-            _forget_on_rollback(session, index, f"p{pid}")
+            if index.add(f"p{pid}", signal.id, facts.minhash):
+                _forget_on_rollback(session, index, f"p{pid}")
             _apply(signal, facts)
             labels[signal.id] = _merge_labels(labels[signal.id], enrichment)
 

@@ -23,7 +23,9 @@ Dynamic routes:
   /huge                              50 MB of HTML, streamed, no Content-Length
   /s/<channel>?before=<id>           Telegram preview pages (telegram/<channel>[__before_<id>].html)
   /bomb.xml                          small gzip body that inflates to 100 MB
-  /ratelimited/<key>?after=<s>&n=<k> 429 with Retry-After <s> for the first k hits, then a feed
+  /ratelimited/<key>?after=<s>&n=<k>[&file=<path>]
+                                     429 with Retry-After <s> for the first k hits, then
+                                     the static file (default: a feed)
   /flaky/<key>?n=<k>                 503 for the first k hits, then a feed
   /gen/feed/<i>.xml?items=<n>        a generated RSS feed with n items
   /gen/site/index.html?n=<n>         a generated listing linking n articles
@@ -320,7 +322,7 @@ def _dispatch(handler: _RequestHandler, path: str, query: dict[str, list[str]]) 
         if fixture.count("ratelimited:" + match.group(1)) <= int(query.get("n", ["1"])[0]):
             handler.send_status(429, {"Retry-After": after})
         else:
-            handler.serve_static("/feeds/omroep-flevoland.rss")
+            handler.serve_static(query.get("file", ["/feeds/omroep-flevoland.rss"])[0])
     elif match := re.fullmatch(r"/flaky/(\w+)", path):
         if fixture.count("flaky:" + match.group(1)) <= int(query.get("n", ["1"])[0]):
             handler.send_status(503)

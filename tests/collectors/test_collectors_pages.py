@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -14,12 +16,13 @@ ARTICLE_PATTERN = r"/site/nieuws/[a-z\-]+\.html$"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _bytecode_cache(tmp_path_factory):
+def _bytecode_cache():
     """This sandbox sets PYTHONDONTWRITEBYTECODE, so each Scrapy subprocess would recompile
     every import (seconds). Let the children cache bytecode in a temp dir instead."""
     saved = {k: os.environ.get(k) for k in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    os.environ["PYTHONPYCACHEPREFIX"] = str(tmp_path_factory.getbasetemp() / "pycache")
+    # Kept across sessions (outside the repository and the venv).
+    os.environ["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "oov-signals-pycache")
     yield
     for key, value in saved.items():
         if value is None:
@@ -138,3 +141,21 @@ def test_robots_disallowed_start_page_is_an_error(make_source, settings, fixture
     private = collect_source(make_source("/private/x.html", kind="page"), None, settings)
     assert "forbidden by robots.txt" in (private.error or "")
     assert fixture_server.hits("/private/x.html") == []
+
+
+def test_429_on_a_page_is_retried_after_the_servers_retry_after(
+    make_source, settings, fixture_server
+):
+    settings.retries = 1
+    source = make_source(
+        "/ratelimited/pg?after=1&n=1&file=/site/nieuws/raad-jsonld.html",
+        kind="page",
+        max_depth=0,
+    )
+    result = collect_source(source, None, settings)
+
+    assert result.error is None
+    assert [p.title for p in result.posts] == ["Raad stemt in met nieuw parkeerbeleid"]
+    hits = fixture_server.hits("/ratelimited/pg")
+    assert len(hits) == 2
+    assert hits[1].at - hits[0].at >= 1.0  # waited as the server asked

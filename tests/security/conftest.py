@@ -31,7 +31,7 @@ def security_template_db(tmp_path_factory) -> Path:
     migrate(engine)
     with session_scope(engine) as session:
         for name, role in USERS.items():
-            create_user(session, name, role, PASSWORD)
+            create_user(session, name, password=PASSWORD, role=role)
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()

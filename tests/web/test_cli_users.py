@@ -44,5 +44,5 @@ def test_users_add_list_disable(env):
         assert verify_password(user.password_hash, generated)
         assert user.password_hash.startswith("$argon2")
         actions = session.scalars(select(AuditEvent.action).where(
-            AuditEvent.target_type == "user")).all()
+            AuditEvent.target_type == "user", AuditEvent.actor == "cli")).all()
         assert actions.count("user.create") == 2 and "user.disable" in actions

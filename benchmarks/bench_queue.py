@@ -24,8 +24,15 @@ from sqlalchemy import insert  # noqa: E402
 
 STATUSES = ["new"] * 5 + ["in_review"] * 2 + ["monitoring", "escalated", "dismissed", "closed"]
 TYPES = ["call_to_gathering", "anti_government", "polarising", "threat"]
-DISTRICTS = ["Almere Stad", "Almere Haven", "Almere Buiten", "Almere Poort", "Almere Hout",
-             "Almere Pampus", "Almere Oosterwold"]
+DISTRICTS = [
+    "Almere Stad",
+    "Almere Haven",
+    "Almere Buiten",
+    "Almere Poort",
+    "Almere Hout",
+    "Almere Pampus",
+    "Almere Oosterwold",
+]
 
 
 def seed(engine, n: int) -> None:
@@ -138,9 +145,7 @@ def main() -> None:
                 assert response.status_code == 200
             p95 = percentile(timings, 0.95)
             worst_p95 = max(worst_p95, p95)
-            print(
-                f"{name:34} {statistics.median(timings):8.1f} {p95:8.1f} {max(timings):8.1f}"
-            )
+            print(f"{name:34} {statistics.median(timings):8.1f} {p95:8.1f} {max(timings):8.1f}")
     verdict = "PASS" if worst_p95 < 300 else "FAIL"
     print(f"\nworst p95 {worst_p95:.1f} ms — bar 300 ms: {verdict}")
 

@@ -52,7 +52,10 @@ def collect_source(
         elif source.kind == SourceKind.PAGE:
             from collectors.page import collect_pages
 
-            collect_pages(source, state, settings, result)
+            # The crawl counts as one long request to the host: no other source of the
+            # same host runs meanwhile, and the per-domain delay applies around it.
+            with fetcher.gate.slot(str(source.url), settings.per_domain_delay_s):
+                collect_pages(source, state, settings, result)
         else:  # pragma: no cover - SourceKind is closed
             result.error = f"unsupported source kind {source.kind!r}"
     except FetchError as exc:

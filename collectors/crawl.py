@@ -29,12 +29,23 @@ from twisted.python.failure import Failure
 
 from collectors.extract import extract_article
 from collectors.net import retry_after_s
-from collectors.text import canonical_url, short_hash
+from collectors.text import canonical_url, decode_body, short_hash
 
 _SKIP_EXTENSIONS = re.compile(
     r"\.(pdf|jpe?g|png|gif|webp|svg|mp[34]|mov|zip|docx?|xlsx?|pptx?|ics|css|js)$", re.I
 )
 _SITEMAP_ROOT = re.compile(rb"<(?:\w+:)?(urlset|sitemapindex)\b")
+
+
+def _peak_kb() -> int:
+    # VmHWM is this process's own peak; ru_maxrss would include the parent's from the fork.
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _site(url: str) -> str:
@@ -56,6 +67,8 @@ class SourceSpider(scrapy.Spider):
         self.pattern = re.compile(spec["follow_pattern"]) if spec.get("follow_pattern") else None
         self.seen: set[str] = set(spec.get("seen", []))
         self.scheduled: set[str] = set()
+        self.requested = 0  # pages requested beyond the start page
+        self.over_limit = 0  # links not followed because of max_pages
         self.pages = 0
 
     def emit(self, record: dict[str, Any]) -> None:
@@ -72,8 +85,18 @@ class SourceSpider(scrapy.Spider):
         )
 
     def closed(self, reason: str) -> None:
-        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        self.emit({"type": "stats", "pages": self.pages, "reason": reason, "peak_rss_kb": peak_kb})
+        if self.over_limit:
+            self.emit(
+                {
+                    "type": "skip",
+                    "url": None,
+                    "reason": f"page limit reached (max_pages={self.max_pages}): "
+                    f"{self.over_limit} more links not followed",
+                }
+            )
+        self.emit(
+            {"type": "stats", "pages": self.pages, "reason": reason, "peak_rss_kb": _peak_kb()}
+        )
 
     # -- link following ---------------------------------------------------------------
 
@@ -95,9 +118,10 @@ class SourceSpider(scrapy.Spider):
             self.scheduled.add(key)
             if short_hash(key, 12) in self.seen:
                 continue  # delivered on an earlier run: do not fetch again
-            if len(self.scheduled) - 1 > self.max_pages:
-                self.emit({"type": "skip", "url": url, "reason": "page limit reached"})
+            if self.requested >= self.max_pages:
+                self.over_limit += 1
                 continue
+            self.requested += 1
             yield scrapy.Request(
                 url, callback=self.parse_page, errback=self.on_error, cb_kwargs={"depth": depth}
             )
@@ -139,7 +163,9 @@ class SourceSpider(scrapy.Spider):
             yield from self.follow(response, response.css("a::attr(href)").getall(), depth + 1)
 
     def emit_article(self, response: TextResponse) -> None:
-        article = extract_article(response.text, response.url)
+        # Our own decoding: a valid UTF-8 body wins over a lying charset label.
+        html, _ = decode_body(response.body, response.encoding)
+        article = extract_article(html, response.url)
         if article is None:
             self.emit({"type": "skip", "url": response.url, "reason": "no article text found"})
             return

@@ -116,6 +116,13 @@ def collect_pages(
                 )
             )
     result.posts = keep_new_dated(posts, seen, settings, result)
+    # The spider skips links by the URL it followed; when the page names another
+    # canonical URL, remember the followed one as well.
+    for record in records:
+        if record.get("type") == "article" and record.get("fetched_url"):
+            followed = canonical_url(record["fetched_url"])
+            if followed != canonical_url(record["url"]):
+                seen.remember(followed, "")
     # Undated articles are remembered too, so they are not fetched again on every run.
     for skip in result.skipped:
         if skip.url and skip.reason in ("item has no publication date", "no article text found"):

@@ -69,6 +69,13 @@ CUES: dict[str, list[Spec]] = {
         _w("rammen"), _w("afrekenen"), _w("bloed*"), _w("boete", "betalen"), _w("voor", "de",
                                                                                  "blauwe"),
         _w("laten", "branden"), _w("in", "brand"), _w("kill"), _w("burn"),
+        _w("in", "elkaar", "trappen|slaan|timmeren|rammen"), _w("in", "elkaar"),
+        _w("baksteen|bakstenen"), _w("door", "zijn|haar|hun|je", "raam|ruit"), _w("steek|steken", "…", "neer"),
+        _w("sla|slaan|schiet|schieten", "…", "dood|neer"), _w("pek", "en", "veren"),
+        _w("messen|ramen|ruiten", "eruit"), _w("lek", "steken|prikken"), _w("lek"),
+        _w("afbranden"), _w("platbranden"), _w("abbas|matties|mannen", "mee"),
+        _w("rekening", "vereffenen"), _w("aframmeling|aframmelen|afslachten|slachten"),
+        _w("wat", "niet", "vastzit"), _w("tikken|tik", "…", "neer"), _w("uitroeien"),
     ],
     "anti_gov": [
         _w("landverrader*"), _w("verrader*"), _w("tribunaal"), _w("tribunalen"),

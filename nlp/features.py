@@ -89,12 +89,24 @@ def quoted_share(text: str) -> float:
 
 EXTRA_FEATURES: tuple[str, ...] = (
     *(f"cue:{k}" for k in CUE_KINDS), "has_time", "has_place", "place_almere", "place_elsewhere",
-    "quoted_share", "question",
+    "quoted_share", "question", "x:threat_gov", "x:mobilise_when_where", "x:mobilise_report",
+    "x:polarising_group", "x:polarising_counter", "x:threat_group",
 )
 
 
 def extra_vector(analysis: Analysis) -> np.ndarray:
-    counts = [np.log1p(analysis.cue_counts.get(k, 0)) for k in CUE_KINDS]
+    c = analysis.cue_counts
+    counts = [np.log1p(c.get(k, 0)) for k in CUE_KINDS]
+    where_when = analysis.time is not None or bool(analysis.places) or bool(c.get("almere_tag"))
+    # Interactions a linear model cannot form itself; the guideline rules are built on them.
+    interactions = [
+        float(bool(c.get("threat")) and bool(c.get("topic_gov") or c.get("anti_gov"))),
+        float(bool(c.get("mobilise")) and where_when),
+        float(bool(c.get("mobilise")) and bool(c.get("report"))),
+        float(bool(c.get("polarising")) and bool(c.get("topic_group"))),
+        float(bool(c.get("polarising")) and bool(c.get("counter"))),
+        float(bool(c.get("threat")) and bool(c.get("topic_group"))),
+    ]
     return np.array(
         [
             *counts,
@@ -104,6 +116,7 @@ def extra_vector(analysis: Analysis) -> np.ndarray:
             float(analysis.in_almere is False),
             quoted_share(analysis.text),
             float("?" in analysis.text),
+            *interactions,
         ],
         dtype=np.float64,
     )

@@ -40,6 +40,11 @@ class Classifier:
 
     # -- features -------------------------------------------------------------------------------
     def matrix(self, texts: Sequence[str], analyses: Sequence[Analysis]) -> sp.csr_matrix:
+        if tuple(self.extra_names) != EXTRA_FEATURES:
+            raise ValueError(
+                f"model {self.version} was trained with other cue features; retrain it "
+                "(`signals train`)"
+            )
         norm = [normalise(t, a) for t, a in zip(texts, analyses, strict=True)]
         extra = np.vstack([extra_vector(a) for a in analyses]) if analyses else np.zeros(
             (0, len(self.extra_names)))

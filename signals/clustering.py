@@ -21,6 +21,8 @@ from datasketch import MinHash, MinHashLSH
 NUM_PERM = 128
 SEED = 7
 SHINGLE = 4
+# Normalised texts shorter than this are not compared on text at all.
+MIN_CHARS = 25
 # Estimated Jaccard similarity above which two posts count as copies of one text.
 LSH_THRESHOLD = 0.5
 # Stored signatures are only comparable under one hashing scheme; name it so reloads agree.
@@ -63,7 +65,11 @@ def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
 
 
 def minhash_of(text: str) -> MinHash:
+    """The text's signature; empty (never matching) for texts too short to tell copies from
+    coincidences ("Kom allemaal!"), which can still cluster on place and time."""
     mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    if len(normalise(text)) < MIN_CHARS:
+        return mh
     grams = shingles(text)
     if grams:
         mh.update_batch(list(grams))
@@ -84,7 +90,7 @@ def similarity(a: MinHash, b: MinHash) -> float:
     return float(a.jaccard(b))
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: an index is a live object, usable as a dict key
 class SignalIndex:
     """An LSH index whose keys are `s<signal_id>` (the signal's stored signature) and
     `p<post_id>` (members added in this process), each pointing at a signal id."""
@@ -96,6 +102,8 @@ class SignalIndex:
     signatures: dict[str, MinHash] = field(default_factory=dict)
     per_signal: dict[int, int] = field(default_factory=dict)
     max_signal_id: int = 0
+    # datasketch's LSH is not thread-safe; detect() holds this while it reads and writes.
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __len__(self) -> int:
         return len(self.owner)
@@ -122,25 +130,30 @@ class SignalIndex:
             del self.per_signal[signal_id]
 
     def remove_keys(self, keys: list[str]) -> None:
-        for key in keys:
-            if key in self.owner:
-                self._drop(key)
+        """Take out keys whose rows were rolled back. Signal ids at or above a removed one may
+        come back for other signals, so the refresh high-water mark drops below them."""
+        with self.lock:
+            for key in keys:
+                if key in self.owner:
+                    self._drop(key)
+                if key.startswith("s"):
+                    self.max_signal_id = min(self.max_signal_id, int(key[1:]) - 1)
 
     def remove_signal(self, signal_id: int) -> None:
         for key in [k for k, sid in self.owner.items() if sid == signal_id]:
             self._drop(key)
 
     def candidates(self, mh: MinHash) -> list[tuple[int, float, str]]:
-        """(signal_id, estimated similarity, key), best first, one row per signal."""
+        """(signal_id, estimated similarity, key) for every indexed key similar enough, best
+        first. Several keys may name one signal; the caller checks each key it relies on."""
         if mh.is_empty():
             return []
-        best: dict[int, tuple[float, str]] = {}
+        hits = []
         for key in self.lsh.query(mh):
-            sid = self.owner[key]
             sim = similarity(mh, self.signatures[key])
-            if sim >= LSH_THRESHOLD and sim > best.get(sid, (-1.0, ""))[0]:
-                best[sid] = (sim, key)
-        return sorted(((sid, s, k) for sid, (s, k) in best.items()), key=lambda r: -r[1])
+            if sim >= LSH_THRESHOLD:
+                hits.append((self.owner[key], sim, key))
+        return sorted(hits, key=lambda row: -row[1])
 
 
 # Members of one signal kept in the index: enough to catch copies that drift from the first

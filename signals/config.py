@@ -36,6 +36,7 @@ class Settings:
     webhook_url: str | None
     protocol_dir: Path
     briefing_dir: Path
+    model_dir: Path
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -64,6 +65,9 @@ class Settings:
             webhook_url=_env("WEBHOOK_URL"),
             protocol_dir=Path(_env("PROTOCOL_DIR", str(REPO_ROOT / "config" / "protocol"))),
             briefing_dir=Path(_env("BRIEFING_DIR", str(var_dir / "briefings"))),
+            # Where retraining promotes models; empty until the first promotion, and then the
+            # model the pipeline uses (nlp falls back to the packaged model).
+            model_dir=Path(_env("MODEL_DIR", str(var_dir / "models"))),
         )
 
 

@@ -12,14 +12,23 @@ from signals.config import REPO_ROOT, Settings
 from signals.pipeline import RunSummary, load_configured_sources, run_pipeline
 
 DEMO_DIR = REPO_ROOT / "config" / "demo"
-# The demo feeds carry absolute links on this port, like real feeds carry their own host.
+# The port the replay files name; links stored by earlier demo runs keep working on it.
 DEMO_PORT = 8765
 
 
 @contextmanager
-def demo_server(port: int = DEMO_PORT) -> Iterator[str]:
-    with serve_directory(DEMO_DIR / "site", port=port) as base_url:
+def demo_server(port: int | None = DEMO_PORT) -> Iterator[str]:
+    """Serve the replay sources on `port`, or on any free port if it is taken (or None)."""
+    try:
+        server = serve_directory(DEMO_DIR / "site", port=port or 0)
+        base_url = server.__enter__()
+    except OSError:
+        server = serve_directory(DEMO_DIR / "site", port=0)
+        base_url = server.__enter__()
+    try:
         yield base_url
+    finally:
+        server.__exit__(None, None, None)
 
 
 def run_demo_pipeline(settings: Settings, base_url: str) -> RunSummary:
@@ -27,7 +36,10 @@ def run_demo_pipeline(settings: Settings, base_url: str) -> RunSummary:
         settings, sources_path=DEMO_DIR / "sources.yml", sources_base_url=base_url
     )
     sources = load_configured_sources(demo_settings)
-    return run_pipeline(demo_settings, sources, alert=False)
+    # All demo sources share one local host: no politeness delay is owed to ourselves.
+    return run_pipeline(
+        demo_settings, sources, alert=False, collector_overrides={"per_domain_delay_s": 0.0}
+    )
 
 
 def import_demo_register(settings: Settings) -> int:

@@ -85,13 +85,38 @@ class _Facts:
     minhash: Any
 
 
-def _place_kind(canonical: str) -> str | None:
+def _place_entry(canonical: str) -> Any:
     try:
         from nlp.gazetteer import by_canonical
     except ImportError:
         return None
-    entry = by_canonical().get(canonical)
+    return by_canonical().get(canonical)
+
+
+def _place_kind(canonical: str) -> str | None:
+    entry = _place_entry(canonical)
     return entry.kind if entry else None
+
+
+def compatible_places(a: str, b: str) -> bool:
+    """Whether two canonical places can name one gathering: equal, or a coarse place (the city,
+    a district) that contains the other ("Almere Stad" and "Grote Markt", not "Almere Haven")."""
+    if a == b:
+        return True
+    ea, eb = _place_entry(a), _place_entry(b)
+    if ea is None or eb is None:
+        return False
+    coarse_a, coarse_b = ea.kind in COARSE_KINDS, eb.kind in COARSE_KINDS
+    if not (coarse_a or coarse_b):
+        return False  # two specific places: two gatherings
+    for wide, narrow in ((ea, eb), (eb, ea)):
+        if wide.kind not in COARSE_KINDS:
+            continue
+        if wide.kind == "city" and wide.in_almere and narrow.in_almere:
+            return True
+        if wide.district and wide.district == narrow.district:
+            return True
+    return False
 
 
 def _main_place(places: list[Any]) -> tuple[str | None, str | None]:
@@ -109,8 +134,12 @@ def _main_place(places: list[Any]) -> tuple[str | None, str | None]:
     )
     best = ranked[0][1]
     district = best.get("district")
-    if not district:
-        district = next((p.get("district") for p in usable if p.get("district")), None)
+    if not district and best.get("in_almere") is not False:
+        # "Stadhuis Almere" has no district of its own, but "Almere Stad" next to it does; a
+        # gathering elsewhere ("Malieveld") never borrows an Almere district.
+        district = next(
+            (p.get("district") for p in usable if p.get("district") and p.get("in_almere")), None
+        )
     return best["canonical"], district
 
 
@@ -231,10 +260,8 @@ def same_time(a: datetime, a_text: str | None, b: datetime, b_text: str | None) 
 
 def _conflicts(signal: Signal, facts: _Facts) -> bool:
     """True when a text match must not merge: the post names another gathering."""
-    if signal.place and facts.place and signal.place != facts.place:
-        coarse = {_place_kind(signal.place), _place_kind(facts.place)} & COARSE_KINDS
-        if not coarse:
-            return True  # two specific places: two gatherings
+    if signal.place and facts.place and not compatible_places(signal.place, facts.place):
+        return True
     if signal.event_time and facts.event_time:
         return not same_time(
             signal.event_time, signal.event_time_text, facts.event_time, facts.event_time_text
@@ -260,10 +287,17 @@ def _usable(
 def _find_by_text(
     session: Session, index: clustering.SignalIndex, facts: _Facts, now: datetime
 ) -> Signal | None:
+    rejected: set[int] = set()
     for signal_id, _sim, key in index.candidates(facts.minhash):
+        if signal_id in rejected:
+            continue
         signal = _usable(session, index, signal_id, key, now)
-        if signal is not None and not _conflicts(signal, facts):
-            return signal
+        if signal is None:
+            continue  # this key is stale; another key may still vouch for the signal
+        if _conflicts(signal, facts):
+            rejected.add(signal_id)
+            continue
+        return signal
     return None
 
 
@@ -288,7 +322,6 @@ def _find_by_gathering(
     checked in memory: their newest place and time are not flushed yet."""
     if CALL not in facts.flags or not facts.place or facts.event_time is None:
         return None
-    assert facts.event_time is not None
     rows = session.scalars(
         select(Signal).where(
             Signal.place == facts.place,
@@ -420,14 +453,15 @@ def detect(session: Session, post_ids: list[int], *, now: datetime | None = None
     posts = {p.id: p for p in session.scalars(select(Post).where(Post.id.in_(todo)))}
 
     index = clustering.index_for(_db_key(session))
-    _refresh_index(session, index, now)
+    with index.lock:
+        _refresh_index(session, index, now)
 
     touched: dict[int, Signal] = {}
     before: dict[int, tuple[Any, ...]] = {}
     labels: dict[int, dict[str, float]] = {}
     new_ids: set[int] = set()
     # No autoflush inside the loop: each lookup would otherwise flush the links added so far.
-    with session.no_autoflush:
+    with index.lock, session.no_autoflush:
         for pid in todo:
             post, enrichment = posts.get(pid), enrichments.get(pid)
             if post is None or enrichment is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -38,12 +39,16 @@ def load_configured_sources(
     )
 
 
-def collector_settings(settings: Settings):  # -> collectors.CollectorSettings
+def collector_settings(settings: Settings, **overrides: object):  # -> CollectorSettings
+    """Politeness settings: the `defaults:` block of the sources file, then the environment."""
     import collectors
 
-    return collectors.CollectorSettings(
-        user_agent=f"{settings.user_agent} contact: {settings.contact}",
-    )
+    defaults = collectors.load_defaults(settings.sources_path)
+    if "SIGNALS_CONTACT" in os.environ or "contact" not in defaults:
+        overrides.setdefault("contact", settings.contact)
+    if "SIGNALS_USER_AGENT" in os.environ:
+        overrides.setdefault("user_agent", f"{settings.user_agent} (+mailto:{settings.contact})")
+    return collectors.CollectorSettings.from_defaults(defaults, **overrides)
 
 
 def _load_state(session: Session, source_id: str) -> SourceState | None:
@@ -215,6 +220,7 @@ def run_pipeline(
     sources: list[SourceConfig] | None = None,
     *,
     alert: bool = True,
+    collector_overrides: dict[str, object] | None = None,
 ) -> RunSummary:
     """One full pass over all enabled sources. Audited as one pipeline run."""
     import collectors
@@ -226,7 +232,9 @@ def run_pipeline(
     summary = RunSummary(sources_polled=len(sources))
     with session_scope(engine) as session:
         states = {s.id: st for s in sources if (st := _load_state(session, s.id)) is not None}
-    results = collectors.collect_many(sources, states, collector_settings(settings))
+    results = collectors.collect_many(
+        sources, states, collector_settings(settings, **(collector_overrides or {}))
+    )
     pseudonymizer = _pseudonymizer(settings)
     new_ids: list[int] = []
     with session_scope(engine) as session:

@@ -122,6 +122,9 @@ def same_place(a: str | None, b: str | None) -> bool:
     ka, kb = _key(a), _key(b)
     if ka == kb:
         return True
+    short, long_ = sorted((ka, kb), key=len)
+    if len(short) >= 8 and short in long_:
+        return True  # "Stationsplein" and "Stationsplein Almere"; too short to be a coincidence
     return fuzz.ratio(ka, kb) >= PLACE_SIMILARITY
 
 

@@ -22,6 +22,7 @@ Dynamic routes:
   /redirect?to=<path>                302 to <path>
   /huge                              50 MB of HTML, streamed, no Content-Length
   /s/<channel>?before=<id>           Telegram preview pages (telegram/<channel>[__before_<id>].html)
+  /gzip/<static path>                the static file with Content-Encoding: gzip
   /bomb.xml                          small gzip body that inflates to 100 MB
   /ratelimited/<key>?after=<s>&n=<k>[&file=<path>]
                                      429 with Retry-After <s> for the first k hits, then
@@ -313,6 +314,19 @@ def _dispatch(handler: _RequestHandler, path: str, query: dict[str, list[str]]) 
         before = query.get("before", [""])[0]
         name = match.group(1) + (f"__before_{before}" if before.isdigit() else "")
         handler.serve_static(f"/telegram/{name}.html")
+    elif path.startswith("/gzip/"):
+        # A well-behaved compressed response: gzip Content-Encoding of a static file.
+        file = handler.fixture.root / path.removeprefix("/gzip/")
+        if not file.is_file():
+            handler.send_status(404)
+            return
+        body = file.read_bytes().replace(b"{base_url}", base.encode("ascii"))
+        compressor = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        packed = compressor.compress(body) + compressor.flush()
+        handler.send_body(
+            200, packed, _TYPES.get(file.suffix, "application/octet-stream"),
+            {"Content-Encoding": "gzip"},
+        )
     elif path == "/bomb.xml":
         handler.send_body(
             200, _bomb(), "application/rss+xml; charset=utf-8", {"Content-Encoding": "gzip"}

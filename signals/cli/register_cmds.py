@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
     @group.command("import")
     def import_cmd(
         csv_path: Path = typer.Argument(..., exists=True, dir_okay=False, metavar="CSV"),
-        actor: str = typer.Option(
+        actor: str | None = typer.Option(
             None, help="Who imports (audit log); defaults to the OS user name."
         ),
     ) -> None:

@@ -50,7 +50,7 @@ class SourceStateRow(Base):
     source_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(128))
-    cursor: Mapped[str | None] = mapped_column(String(128))
+    cursor: Mapped[str | None] = mapped_column(Text)
     last_poll_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     last_error_at: Mapped[datetime | None]

@@ -87,7 +87,18 @@ def _install_error_handlers(app: FastAPI) -> None:
         response = _error_page(request, exc.status_code, detail)
         for key, value in (getattr(exc, "headers", None) or {}).items():
             response.headers[key] = value
+        if exc.status_code == 405:
+            # Starlette names only the first matching route's methods; list them all.
+            response.headers["Allow"] = ", ".join(_allowed_methods(app, request.url.path))
         return response
+
+
+def _allowed_methods(app: FastAPI, path: str) -> list[str]:
+    methods: set[str] = set()
+    for _full, route in iter_api_routes(app):
+        if route.path_regex.match(path):
+            methods |= set(route.methods or ())
+    return sorted(methods)
 
 
 def _include_routers(app: FastAPI) -> None:

@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
+from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -41,6 +42,10 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
 TYPE_LABELS: dict[str, str] = dict(LABEL_NAMES)
+
+# Database ids in paths: bounded so a huge number is a clean 422, not an overflow in the driver.
+MAX_ID = 2**63 - 1
+IdPath = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 ROLE_LABELS: dict[str, str] = {
     "analyst": "analist",

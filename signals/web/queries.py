@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select, union_all
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from signals.db.models import STATUSES, Decision, Enrichment, Post, Signal, SignalPost
@@ -97,11 +97,19 @@ def status_counts(session: Session) -> dict[str, int]:
     return counts
 
 
-def _filtered(stmt: Any, f: QueueFilters) -> Any:
+def _statuses(f: QueueFilters) -> tuple[str, ...]:
     if f.status == "open":
-        stmt = stmt.where(Signal.status.in_(OPEN_STATUSES))
-    elif f.status in STATUSES:
-        stmt = stmt.where(Signal.status == f.status)
+        return OPEN_STATUSES
+    if f.status in STATUSES:
+        return (f.status,)
+    return STATUSES
+
+
+def _filtered(stmt: Any, f: QueueFilters, *, with_status: bool = True) -> Any:
+    if with_status:
+        statuses = _statuses(f)
+        if statuses != STATUSES:
+            stmt = stmt.where(Signal.status.in_(statuses))
     if f.type:
         # types is a JSON list; its text form contains the quoted name on SQLite and PostgreSQL.
         stmt = stmt.where(cast(Signal.types, String).like(f'%"{f.type}"%'))
@@ -113,6 +121,41 @@ def _filtered(stmt: Any, f: QueueFilters) -> Any:
     if f.date_to:
         stmt = stmt.where(when < _local_day_start(f.date_to + timedelta(days=1)))
     return stmt
+
+
+def _page_ids(f: QueueFilters, clause: Any, offset: int, page_size: int) -> Any:
+    """Ids of one queue page, most severe first.
+
+    One index walk per status (ix_signals_queue is (status, severity)), each stopping after
+    offset + page_size rows, merged in an outer sort. A single `status IN (...) ORDER BY
+    severity` would sort every open signal; this reads only the rows the page can contain."""
+    need = offset + page_size
+    parts = []
+    for status in _statuses(f):
+        inner = _filtered(
+            select(Signal.id, Signal.severity, Signal.event_time).where(Signal.status == status),
+            f,
+            with_status=False,
+        )
+        if clause is not None:
+            inner = inner.where(clause)
+        sub = (
+            inner.order_by(
+                Signal.severity.desc(), Signal.event_time.desc().nulls_last(), Signal.id.desc()
+            )
+            .limit(need)
+            .subquery()
+        )
+        parts.append(select(sub.c.id, sub.c.severity, sub.c.event_time))
+    merged = union_all(*parts).subquery()
+    return (
+        select(merged.c.id)
+        .order_by(
+            merged.c.severity.desc(), merged.c.event_time.desc().nulls_last(), merged.c.id.desc()
+        )
+        .limit(page_size)
+        .offset(offset)
+    )
 
 
 def queue(
@@ -140,23 +183,23 @@ def queue(
             pattern = f"%{f.q.strip()}%"
             clause = or_(Signal.title.ilike(pattern), Signal.place.ilike(pattern))
     count_stmt = _filtered(select(func.count(Signal.id)), f)
-    stmt = _filtered(select(Signal).options(load_only(*_QUEUE_COLUMNS)), f)
     if clause is not None:
         count_stmt = count_stmt.where(clause)
-        stmt = stmt.where(clause)
     total = session.scalar(count_stmt) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(1, f.page), pages)
-    stmt = (
-        stmt.order_by(
-            Signal.severity.desc(),
-            Signal.event_time.desc().nulls_last(),
-            Signal.id.desc(),
-        )
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+    page_ids = list(session.scalars(_page_ids(f, clause, (page - 1) * page_size, page_size)))
+    rows = (
+        {
+            s.id: s
+            for s in session.scalars(
+                select(Signal).options(load_only(*_QUEUE_COLUMNS)).where(Signal.id.in_(page_ids))
+            )
+        }
+        if page_ids
+        else {}
     )
-    items = list(session.scalars(stmt))
+    items = [rows[i] for i in page_ids if i in rows]
     return QueuePage(
         items=items,
         total=total,

@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
 
 StatusName = Literal["new", "in_review", "dismissed", "monitoring", "escalated", "closed"]
 LabelName = Literal["call_to_gathering", "anti_government", "polarising", "threat"]
 RoleName = Literal["analyst", "supervisor", "auditor", "admin"]
+
+
+def _iso_text(value: Any) -> Any:
+    # Request bodies are JSON: a time must be an ISO 8601 string, not a number of seconds.
+    if not isinstance(value, str):
+        raise ValueError("verwacht een ISO 8601-tijd als tekst, bijv. 2026-11-28T14:00:00+01:00")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_text)]
+
+
+def _json_int(value: Any) -> Any:
+    # JSON Schema "integer" admits 3.0 but not "3" or true; pydantic's lax mode differs.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("verwacht een geheel getal")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("verwacht een geheel getal")
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_int)]
 
 
 class ErrorOut(BaseModel):
@@ -124,17 +148,17 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     to_status: StatusName
-    version: int = Field(ge=1, le=2**31 - 1, description="Signal.version as last seen")
-    rationale: str = Field("", max_length=5000)
-    reason_code: str | None = Field(None, max_length=64)
+    version: JsonInt = Field(ge=1, le=2**31 - 1, description="Signal.version as last seen")
+    rationale: StrictStr = Field("", max_length=5000)
+    reason_code: StrictStr | None = Field(None, max_length=64)
 
 
 class LabelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: LabelName
-    value: bool
-    note: str = Field("", max_length=2000)
+    value: StrictBool
+    note: StrictStr = Field("", max_length=2000)
 
 
 class LabelCorrectionOut(BaseModel):
@@ -197,9 +221,9 @@ class UserOut(BaseModel):
 class UserIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    username: StrictStr = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     role: RoleName
-    password: str | None = Field(None, min_length=10, max_length=1024)
+    password: StrictStr | None = Field(None, min_length=10, max_length=1024)
 
 
 class UserCreated(UserOut):
@@ -210,7 +234,7 @@ class UserPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: RoleName | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class RegisterEntryOut(BaseModel):
@@ -232,11 +256,14 @@ class RegisterEntryOut(BaseModel):
 class RegisterEntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reference: str = Field(min_length=1, max_length=64)
-    organiser_ref: str = Field("", max_length=128)
-    place: str = Field(min_length=1, max_length=255)
-    start_at: datetime
-    end_at: datetime
-    status: str = Field("aangemeld", max_length=32)
-    description: str = Field("", max_length=5000)
-    version: int | None = Field(None, ge=1, description="Required when updating")
+    reference: StrictStr = Field(min_length=1, max_length=64)
+    organiser_ref: StrictStr = Field("", max_length=128)
+    place: StrictStr = Field(min_length=1, max_length=255)
+    start_at: IsoDateTime
+    end_at: IsoDateTime
+    status: StrictStr = Field("aangemeld", max_length=32)
+    description: StrictStr = Field("", max_length=5000)
+
+
+class RegisterEntryUpdate(RegisterEntryIn):
+    version: JsonInt = Field(ge=1, le=2**31 - 1, description="RegisterEntry.version as last seen")

@@ -207,3 +207,8 @@ def test_settings_from_defaults_block() -> None:
     built = CollectorSettings.from_defaults({"contact": "oov@almere.nl", "timeout_s": 5})
     assert "mailto:oov@almere.nl" in built.user_agent
     assert built.timeout_s == 5
+
+
+def test_gzip_encoded_feed_is_decoded(make_source, settings) -> None:
+    result = collect_source(make_source("/gzip/feeds/omroep-flevoland.rss"), None, settings)
+    assert result.error is None and len(result.posts) == 3

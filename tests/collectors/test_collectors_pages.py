@@ -12,7 +12,7 @@ import pytest
 from collectors import CollectorSettings, SourceConfig, collect_source
 from tests.fixture_server import LEGAL_FIELDS, serve_fixtures
 
-ARTICLE_PATTERN = r"/site/nieuws/[a-z\-]+\.html$"
+ARTICLE_PATTERN = r"/site/nieuws/[a-z0-9\-]+\.html$"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -68,6 +68,8 @@ def test_listing_crawl_yields_articles_with_their_stated_dates(site):
         "/site/nieuws/demonstratie-stadhuisplein.html",
         "/site/nieuws/nieuws-markt.html",
         "/site/nieuws/raad-jsonld.html",
+        "/site/nieuws/cafe-cp1252.html",
+        "/site/nieuws/cafe-utf8.html",
     }
     # The pages' own dates (meta, <time>, JSON-LD), never script stamps or the crawl time.
     assert by_url["/site/nieuws/demonstratie-stadhuisplein.html"].published_at == datetime(
@@ -85,6 +87,11 @@ def test_listing_crawl_yields_articles_with_their_stated_dates(site):
     assert "dataLayer" not in demo.text and "Meer nieuws" not in demo.text
     assert demo.author == "Redactie Almere Lokaal"
     assert demo.language == "nl"
+    # A lying charset label (either way) does not garble the text.
+    for name in ("cafe-cp1252", "cafe-utf8"):
+        cafe = by_url[f"/site/nieuws/{name}.html"]
+        assert cafe.title == "Café De Kroon krijgt één jaar extra vergunning"
+        assert 'René is blij: "Geen privé-feestje' in cafe.text
     # Tracking parameters from the listing link are gone from the id.
     assert all("utm_" not in (p.external_id or "") for p in result.posts)
 
@@ -121,7 +128,9 @@ def test_sitemap_start_and_page_limit(make_source, settings):
 
     assert result.error is None
     assert len(result.posts) == 2  # three same-site articles listed, limit two
-    assert [s.reason for s in result.skipped] == ["page limit reached"]
+    assert [s.reason for s in result.skipped] == [
+        "page limit reached (max_pages=2): 1 more links not followed"
+    ]
 
 
 def test_single_article_page(make_source, settings):
@@ -135,6 +144,11 @@ def test_single_article_page(make_source, settings):
 def test_huge_start_page_is_cut_at_the_size_cap(make_source, settings):
     huge = collect_source(make_source("/huge", kind="page", max_depth=0), None, settings)
     assert huge.posts == [] and "size cap" in (huge.error or "")
+
+
+def test_compression_bomb_is_stopped_while_decompressing(make_source, settings):
+    bomb = collect_source(make_source("/bomb.xml", kind="page", max_depth=0), None, settings)
+    assert bomb.posts == [] and "DOWNLOAD_MAXSIZE" in (bomb.error or "")
 
 
 def test_robots_disallowed_start_page_is_an_error(make_source, settings, fixture_server):

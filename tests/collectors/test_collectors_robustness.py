@@ -150,3 +150,16 @@ def test_unparseable_cursor_is_ignored(make_source, settings):
     state = SourceState(source_id="src", cursor="{not json")
     result = collect_source(make_source("/feeds/omroep-flevoland.rss"), state, settings)
     assert result.error is None and len(result.posts) == 3
+
+
+def test_unexpected_collector_crash_becomes_an_error(make_source, settings, monkeypatch):
+    import collectors.collect as collect_module
+
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("parser blew up")
+
+    monkeypatch.setattr(collect_module, "parse_feed", explode)
+    results = collect_many(
+        [make_source("/feeds/omroep-flevoland.rss", source_id="boom")], {}, settings
+    )
+    assert results[0].error == "internal collector error: RuntimeError: parser blew up"

@@ -94,3 +94,32 @@ def test_cli_validate_ok_and_failure(tmp_path: Path) -> None:
     failed = runner.invoke(_cli(), ["sources", "validate", str(write(tmp_path, [entry]))])
     assert failed.exit_code == 1
     assert "public_because" in failed.output
+
+
+def test_cli_status_shows_health_rows(monkeypatch) -> None:
+    from contextlib import contextmanager
+    from datetime import UTC, datetime
+
+    import signals.db.session as session_module
+    import signals.health as health_module
+
+    @contextmanager
+    def fake_scope():
+        yield object()
+
+    rows = [
+        {
+            "source_id": "reddit-almere",
+            "last_success_at": datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+            "last_error_at": datetime(2026, 11, 26, 8, 0, tzinfo=UTC),
+            "last_error": "HTTP 429 from https://www.reddit.com/r/Almere/new/.rss",
+            "items_24h": 12,
+            "avg_latency_ms": 431.2,
+        }
+    ]
+    monkeypatch.setattr(session_module, "session_scope", fake_scope)
+    monkeypatch.setattr(health_module, "source_health", lambda session: rows)
+    result = CliRunner().invoke(_cli(), ["sources", "status"])
+    assert result.exit_code == 0, result.output
+    assert "reddit-almere" in result.output and "HTTP 429" in result.output
+    assert "431 ms" in result.output and "12" in result.output

@@ -245,3 +245,74 @@ def test_coarse_place_copy_joins_a_precise_one(session: Session, make_post: Make
     result = detect(session, [a, b], now=NOW)
     assert len(result.signal_ids) == 1
     assert session.get(Signal, result.signal_ids[0]).place == "Stadhuisplein"
+
+
+def test_rolled_back_signal_leaves_no_trace_in_the_index(engine) -> None:
+    """A detect() whose transaction rolls back must not make later posts join a ghost."""
+    from signals.db.session import session_scope
+
+    def add(session: Session, text: str, n: int) -> int:
+        from signals.db.models import Post
+
+        post = Post(
+            source_id="s",
+            url=f"https://e.org/{n}",
+            canonical_url=f"https://e.org/{n}",
+            content_hash=f"rb{n}",
+            text=text,
+            fetched_at=NOW,
+        )
+        session.add(post)
+        session.flush()
+        session.add(
+            Enrichment(
+                post_id=post.id,
+                model_version="t",
+                labels={"anti_government": {"p": 0.9, "flag": True}},
+                flags=["anti_government"],
+                places=[],
+            )
+        )
+        session.flush()
+        return post.id
+
+    hostile = "De burgemeester is een landverrader en de hele raad hoort voor een tribunaal"
+    try:
+        with session_scope(engine) as session:
+            ghost = detect(session, [add(session, hostile, 1)], now=NOW)
+            assert ghost.new_signal_ids
+            raise RuntimeError("abort the transaction")
+    except RuntimeError:
+        pass
+    with session_scope(engine) as session:
+        # Another signal now gets the id the ghost had.
+        other = detect(
+            session,
+            [add(session, "Totaal andere tekst over de plandemie en het systeem", 2)],
+            now=NOW,
+        )
+        assert other.new_signal_ids == ghost.new_signal_ids
+        again = detect(session, [add(session, hostile + "!!", 3)], now=NOW)
+        assert again.new_signal_ids and again.new_signal_ids != other.new_signal_ids
+        assert session.get(Signal, other.new_signal_ids[0]).post_count == 1
+
+
+def test_short_texts_do_not_cluster_on_text(session: Session, make_post: MakePost) -> None:
+    a = make_post("Kom allemaal!", flags=("anti_government",), place=None, event_time=None)
+    b = make_post("Kom allemaal!!", flags=("anti_government",), place=None, event_time=None)
+    assert len(detect(session, [a, b], now=NOW).new_signal_ids) == 2
+
+
+def test_template_call_in_another_district_stays_apart(
+    session: Session, make_post: MakePost
+) -> None:
+    """A district only absorbs copies about places inside it."""
+    template = "Vanavond pullen we up bij {}, niemand blijft thuis. 21:00 verzamelen bij de ingang"
+    a = make_post(template.format("de Grote Markt"), place="Grote Markt")
+    b = make_post(template.format("Almere Haven"), place="Almere Haven", source="b")
+    c = make_post(template.format("Almere Stad"), place="Almere Stad", source="c")
+    result = detect(session, [a, b, c], now=NOW)
+    assert len(result.new_signal_ids) == 2
+    by_place = {session.get(Signal, sid).place: sid for sid in result.signal_ids}
+    assert set(by_place) == {"Grote Markt", "Almere Haven"}
+    assert session.get(Signal, by_place["Grote Markt"]).post_count == 2

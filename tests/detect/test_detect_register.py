@@ -228,3 +228,12 @@ def test_demo_style_statuses(session: Session, tmp_path: Path) -> None:
     )
     assert register.import_csv(session, path, actor="s").ok
     assert register.match(session, "Grote Markt", SATURDAY_14) is None
+
+
+def test_same_place_rules() -> None:
+    assert register.same_place("Stationsplein", "Stationsplein Almere")
+    assert register.same_place("Stadhuisplein", "stadhuis-plein")
+    assert register.same_place("Kruidenwijk", "Kruidewijk")
+    assert not register.same_place("Almere Stad", "Almere Haven")
+    assert not register.same_place("Esplanade", "Stadhuisplein")
+    assert not register.same_place(None, "Esplanade")

@@ -72,13 +72,24 @@ def _log_in(page, base: str, username: str) -> None:
 
 
 def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, tmp_path):
-    make_signal(env.engine, title="Lagere oproep", severity=0.4, key="low",
-                district="Almere Haven")
-    top = make_signal(env.engine, title="Oproep <b>Stadhuisplein</b> zaterdag", severity=0.95,
-                      key="top", n_posts=3)
+    make_signal(env.engine, title="Lagere oproep", severity=0.4, key="low", district="Almere Haven")
+    top = make_signal(
+        env.engine,
+        title="Oproep <b>Stadhuisplein</b> zaterdag",
+        severity=0.95,
+        key="top",
+        n_posts=3,
+    )
     with session_scope(env.engine) as session:
-        decide(session, top, to_status="in_review", actor="analyst2", actor_role="analyst",
-               rationale="", expected_version=1)
+        decide(
+            session,
+            top,
+            to_status="in_review",
+            actor="analyst2",
+            actor_role="analyst",
+            rationale="",
+            expected_version=1,
+        )
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []

@@ -29,8 +29,9 @@ def test_users_add_list_disable(env):
     added = runner.invoke(app, ["users", "add", "nieuw", "--role", "analyst", "--password", "-"])
     assert added.exit_code == 0, added.output
     generated = added.output.split("password (shown once): ")[1].strip()
-    chosen = runner.invoke(app, ["users", "add", "toezicht", "--role", "auditor",
-                                 "--password", "een-lang-wachtwoord"])
+    chosen = runner.invoke(
+        app, ["users", "add", "toezicht", "--role", "auditor", "--password", "een-lang-wachtwoord"]
+    )
     assert chosen.exit_code == 0
     assert "shown once" not in chosen.output
     bad_role = runner.invoke(app, ["users", "add", "x", "--role", "baas", "--password", "-"])
@@ -43,6 +44,9 @@ def test_users_add_list_disable(env):
         user = session.scalar(select(User).where(User.username == "nieuw"))
         assert verify_password(user.password_hash, generated)
         assert user.password_hash.startswith("$argon2")
-        actions = session.scalars(select(AuditEvent.action).where(
-            AuditEvent.target_type == "user", AuditEvent.actor == "cli")).all()
+        actions = session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.target_type == "user", AuditEvent.actor == "cli"
+            )
+        ).all()
         assert actions.count("user.create") == 2 and "user.disable" in actions

@@ -84,19 +84,22 @@ def test_analyst_cannot_manage_users(client, env):
 def test_admin_manages_users_and_it_is_audited(client, env):
     login(client, "admin")
     token = page_csrf(client, "/gebruikers")
-    created = client.post("/gebruikers", data={"username": "nieuwe.analist", "role": "analyst",
-                                               "csrf_token": token})
+    created = client.post(
+        "/gebruikers", data={"username": "nieuwe.analist", "role": "analyst", "csrf_token": token}
+    )
     assert created.status_code == 200
     assert "Eenmalig wachtwoord" in created.text
-    client.post("/gebruikers/nieuwe.analist", data={"op": "role", "role": "supervisor",
-                                                     "csrf_token": token})
+    client.post(
+        "/gebruikers/nieuwe.analist", data={"op": "role", "role": "supervisor", "csrf_token": token}
+    )
     client.post("/gebruikers/nieuwe.analist", data={"op": "disable", "csrf_token": token})
     with session_scope(env.engine) as session:
         user = session.scalar(select(User).where(User.username == "nieuwe.analist"))
         assert user.role == "supervisor" and not user.active
         actions = session.scalars(
-            select(AuditEvent.action).where(AuditEvent.target_type == "user",
-                                            AuditEvent.target_id == str(user.id))
+            select(AuditEvent.action).where(
+                AuditEvent.target_type == "user", AuditEvent.target_id == str(user.id)
+            )
         ).all()
         assert actions == ["user.create", "user.role", "user.disable"]
 
@@ -104,8 +107,13 @@ def test_admin_manages_users_and_it_is_audited(client, env):
 def test_auditor_cannot_read_post_content(client, env):
     sid = make_signal(env.engine, text="Geheime inhoud bij het Stadhuisplein")
     login(client, "auditor")
-    for path in (f"/signalen/{sid}", "/signalen", f"/api/signals/{sid}", "/api/signals",
-                 "/signalen?q=Geheime"):
+    for path in (
+        f"/signalen/{sid}",
+        "/signalen",
+        f"/api/signals/{sid}",
+        "/api/signals",
+        "/signalen?q=Geheime",
+    ):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 403, path
         assert "Geheime" not in response.text
@@ -115,20 +123,25 @@ def test_auditor_cannot_read_post_content(client, env):
 def test_csrf_missing_is_refused(client, env):
     sid = make_signal(env.engine)
     login(client, "analyst")
-    response = client.post(f"/signalen/{sid}/besluit",
-                           data={"to_status": "in_review", "version": "1"})
+    response = client.post(
+        f"/signalen/{sid}/besluit", data={"to_status": "in_review", "version": "1"}
+    )
     assert response.status_code == 403
-    api = client.post(f"/api/signals/{sid}/decisions", json={"to_status": "in_review",
-                                                            "version": 1})
+    api = client.post(
+        f"/api/signals/{sid}/decisions", json={"to_status": "in_review", "version": 1}
+    )
     assert api.status_code == 403
-    wrong = client.post(f"/api/signals/{sid}/decisions", json={"to_status": "in_review",
-                                                              "version": 1},
-                        headers={"X-CSRF-Token": "vals"})
+    wrong = client.post(
+        f"/api/signals/{sid}/decisions",
+        json={"to_status": "in_review", "version": 1},
+        headers={"X-CSRF-Token": "vals"},
+    )
     assert wrong.status_code == 403
     # The login form is protected too (login CSRF).
     client.cookies.clear()
-    assert client.post("/login", data={"username": "analyst",
-                                       "password": PASSWORD}).status_code == 403
+    assert (
+        client.post("/login", data={"username": "analyst", "password": PASSWORD}).status_code == 403
+    )
 
 
 def test_lockout_after_failures(client, env):
@@ -173,8 +186,10 @@ def test_logout_revokes_session(client, env):
     login(client, "analyst")
     cookie = client.cookies.get(SESSION_COOKIE)
     token = page_csrf(client, "/signalen")
-    assert client.post("/logout", data={"csrf_token": token},
-                       follow_redirects=False).status_code == 303
+    assert (
+        client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code
+        == 303
+    )
     client.cookies.clear()
     client.cookies.set(SESSION_COOKIE, cookie)  # a copied cookie is no longer valid
     assert client.get("/signalen", follow_redirects=False).status_code == 303
@@ -201,8 +216,12 @@ def test_no_open_redirect_after_login(client):
     page = client.get("/login")
     response = client.post(
         "/login",
-        data={"username": "analyst", "password": PASSWORD, "csrf_token": csrf_from(page.text),
-              "next": "//evil.example/"},
+        data={
+            "username": "analyst",
+            "password": PASSWORD,
+            "csrf_token": csrf_from(page.text),
+            "next": "//evil.example/",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/signalen"

@@ -20,8 +20,16 @@ from .conftest import login, make_signal, page_csrf
 
 def _decide(env, sid, to_status, version, rationale="omdat", reason_code=None):
     with session_scope(env.engine) as session:
-        return decide(session, sid, to_status=to_status, actor="analyst", actor_role="analyst",
-                      rationale=rationale, reason_code=reason_code, expected_version=version)
+        return decide(
+            session,
+            sid,
+            to_status=to_status,
+            actor="analyst",
+            actor_role="analyst",
+            rationale=rationale,
+            reason_code=reason_code,
+            expected_version=version,
+        )
 
 
 def test_transitions_follow_the_design(env):
@@ -34,15 +42,24 @@ def test_transitions_follow_the_design(env):
         signal = session.get(Signal, sid)
         assert (signal.status, signal.version) == ("closed", 5)
         history = [(d.from_status, d.to_status) for d in signal.decisions]
-        assert history == [("new", "in_review"), ("in_review", "monitoring"),
-                           ("monitoring", "escalated"), ("escalated", "closed")]
+        assert history == [
+            ("new", "in_review"),
+            ("in_review", "monitoring"),
+            ("monitoring", "escalated"),
+            ("escalated", "closed"),
+        ]
 
 
 @pytest.mark.parametrize(
     ("path", "bad"),
-    [([], "escalated"), ([], "dismissed"), (["in_review", "dismissed"], "in_review"),
-     (["in_review", "escalated"], "dismissed"), (["in_review"], "closed"),
-     (["in_review", "monitoring"], "in_review")],
+    [
+        ([], "escalated"),
+        ([], "dismissed"),
+        (["in_review", "dismissed"], "in_review"),
+        (["in_review", "escalated"], "dismissed"),
+        (["in_review"], "closed"),
+        (["in_review", "monitoring"], "in_review"),
+    ],
 )
 def test_invalid_transitions_are_refused(env, path, bad):
     sid = make_signal(env.engine)
@@ -71,19 +88,28 @@ def test_stale_decision_is_refused_in_the_ui(client, env):
     login(client, "analyst")
     token = page_csrf(client, f"/signalen/{sid}")
     # Two analysts opened the page at version 1; the first one decides.
-    first = client.post(f"/signalen/{sid}/besluit",
-                        data={"to_status": "in_review", "version": "1", "csrf_token": token},
-                        follow_redirects=False)
+    first = client.post(
+        f"/signalen/{sid}/besluit",
+        data={"to_status": "in_review", "version": "1", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert first.status_code == 303
-    second = client.post(f"/signalen/{sid}/besluit",
-                         data={"to_status": "in_review", "version": "1", "csrf_token": token,
-                               "rationale": "ik kijk ernaar"})
+    second = client.post(
+        f"/signalen/{sid}/besluit",
+        data={
+            "to_status": "in_review",
+            "version": "1",
+            "csrf_token": token,
+            "rationale": "ik kijk ernaar",
+        },
+    )
     assert second.status_code == 409
     assert "intussen door iemand anders gewijzigd" in second.text
     with session_scope(env.engine) as session:
         assert len(session.scalars(select(Decision).where(Decision.signal_id == sid)).all()) == 1
         refused = session.scalar(
-            select(AuditEvent).where(AuditEvent.action == "signal.decide.refused"))
+            select(AuditEvent).where(AuditEvent.action == "signal.decide.refused")
+        )
         assert refused.details["stale"] is True
 
 
@@ -92,28 +118,43 @@ def test_stale_decision_is_refused_in_the_api_and_directly(client, env):
     login(client, "analyst")
     token = client.get("/api/me").json()["csrf_token"]
     headers = {"X-CSRF-Token": token}
-    ok = client.post(f"/api/signals/{sid}/decisions",
-                     json={"to_status": "in_review", "version": 1}, headers=headers)
+    ok = client.post(
+        f"/api/signals/{sid}/decisions",
+        json={"to_status": "in_review", "version": 1},
+        headers=headers,
+    )
     assert ok.status_code == 201, ok.text
     assert ok.json()["to_status"] == "in_review"
-    stale = client.post(f"/api/signals/{sid}/decisions",
-                        json={"to_status": "escalated", "version": 1, "rationale": "dringend"},
-                        headers=headers)
+    stale = client.post(
+        f"/api/signals/{sid}/decisions",
+        json={"to_status": "escalated", "version": 1, "rationale": "dringend"},
+        headers=headers,
+    )
     assert stale.status_code == 409
     assert "gewijzigd" in stale.json()["detail"]
     with pytest.raises(StaleDecisionError):
         _decide(env, sid, "escalated", 1)
-    invalid = client.post(f"/api/signals/{sid}/decisions",
-                          json={"to_status": "closed", "version": 2, "rationale": "x"},
-                          headers=headers)
+    invalid = client.post(
+        f"/api/signals/{sid}/decisions",
+        json={"to_status": "closed", "version": 2, "rationale": "x"},
+        headers=headers,
+    )
     assert invalid.status_code == 409
-    missing = client.post(f"/api/signals/{sid}/decisions",
-                          json={"to_status": "escalated", "version": 2}, headers=headers)
+    missing = client.post(
+        f"/api/signals/{sid}/decisions",
+        json={"to_status": "escalated", "version": 2},
+        headers=headers,
+    )
     assert missing.status_code == 422
     assert isinstance(missing.json()["detail"], str)
-    assert client.post("/api/signals/999999/decisions",
-                       json={"to_status": "in_review", "version": 1},
-                       headers=headers).status_code == 404
+    assert (
+        client.post(
+            "/api/signals/999999/decisions",
+            json={"to_status": "in_review", "version": 1},
+            headers=headers,
+        ).status_code
+        == 404
+    )
 
 
 def test_escalation_in_ui_shows_in_history_and_audit(client, env):
@@ -121,17 +162,26 @@ def test_escalation_in_ui_shows_in_history_and_audit(client, env):
     _decide(env, sid, "in_review", 1, rationale="")
     login(client, "analyst")
     token = page_csrf(client, f"/signalen/{sid}")
-    response = client.post(f"/signalen/{sid}/besluit",
-                           data={"to_status": "escalated", "version": "2", "csrf_token": token,
-                                 "rationale": "Oproep met dreiging, <b>gesprek</b> nodig"})
+    response = client.post(
+        f"/signalen/{sid}/besluit",
+        data={
+            "to_status": "escalated",
+            "version": "2",
+            "csrf_token": token,
+            "rationale": "Oproep met dreiging, <b>gesprek</b> nodig",
+        },
+    )
     assert response.status_code == 200  # after the redirect
     assert "Besluit vastgelegd" in response.text
     assert "Oproep met dreiging, &lt;b&gt;gesprek&lt;/b&gt; nodig" in response.text
     with session_scope(env.engine) as session:
-        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "signal.decide",
-                                                        AuditEvent.target_id == str(sid),
-                                                        AuditEvent.details["to"].as_string()
-                                                        == "escalated"))
+        event = session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.action == "signal.decide",
+                AuditEvent.target_id == str(sid),
+                AuditEvent.details["to"].as_string() == "escalated",
+            )
+        )
         assert event is not None and event.actor == "analyst"
 
 
@@ -141,22 +191,31 @@ def test_label_correction_copies_text_and_is_audited(client, env):
     with session_scope(env.engine) as session:
         post_id = session.scalar(select(SignalPost.post_id).where(SignalPost.signal_id == sid))
     token = page_csrf(client, f"/signalen/{sid}")
-    form = client.post(f"/berichten/{post_id}/label",
-                       data={"label": "threat", "value": "0", "signal_id": str(sid),
-                             "csrf_token": token})
+    form = client.post(
+        f"/berichten/{post_id}/label",
+        data={"label": "threat", "value": "0", "signal_id": str(sid), "csrf_token": token},
+    )
     assert form.status_code == 200 and "Labelcorrectie opgeslagen" in form.text
-    api = client.post(f"/api/posts/{post_id}/labels",
-                      json={"label": "call_to_gathering", "value": True, "note": "klopt"},
-                      headers={"X-CSRF-Token": token})
+    api = client.post(
+        f"/api/posts/{post_id}/labels",
+        json={"label": "call_to_gathering", "value": True, "note": "klopt"},
+        headers={"X-CSRF-Token": token},
+    )
     assert api.status_code == 201
-    bad = client.post(f"/api/posts/{post_id}/labels", json={"label": "onzin", "value": True},
-                      headers={"X-CSRF-Token": token})
+    bad = client.post(
+        f"/api/posts/{post_id}/labels",
+        json={"label": "onzin", "value": True},
+        headers={"X-CSRF-Token": token},
+    )
     assert bad.status_code == 422
     with session_scope(env.engine) as session:
         rows = session.scalars(select(LabelCorrection).order_by(LabelCorrection.id)).all()
         assert [(r.label, r.value, r.actor) for r in rows] == [
-            ("threat", False, "analyst"), ("call_to_gathering", True, "analyst")]
+            ("threat", False, "analyst"),
+            ("call_to_gathering", True, "analyst"),
+        ]
         assert "Stadhuisplein" in rows[0].text
         events = session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "label.correct")).all()
+            select(AuditEvent).where(AuditEvent.action == "label.correct")
+        ).all()
         assert len(events) == 2 and all(e.target_id == str(post_id) for e in events)

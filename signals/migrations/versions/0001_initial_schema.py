@@ -117,7 +117,7 @@ def upgrade() -> None:
         sa.Column("source_id", sa.String(length=64), nullable=False),
         sa.Column("etag", sa.String(length=512), nullable=True),
         sa.Column("last_modified", sa.String(length=128), nullable=True),
-        sa.Column("cursor", sa.String(length=128), nullable=True),
+        sa.Column("cursor", sa.Text(), nullable=True),
         sa.Column("last_poll_at", sa.DateTime(), nullable=True),
         sa.Column("last_success_at", sa.DateTime(), nullable=True),
         sa.Column("last_error_at", sa.DateTime(), nullable=True),

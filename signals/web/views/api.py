@@ -20,6 +20,7 @@ from signals.web.deps import (
     CONTENT_ROLES,
     SUPERVISORS,
     CurrentUser,
+    IdPath,
     csrf_protect,
     csrf_token,
     get_session,
@@ -37,6 +38,7 @@ from signals.web.schemas import (
     PostOut,
     RegisterEntryIn,
     RegisterEntryOut,
+    RegisterEntryUpdate,
     SignalDetailOut,
     SignalList,
     SignalSummary,
@@ -56,6 +58,7 @@ from signals.web.views.signal import (
 )
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Ongeldig verzoek (bijv. onleesbare body)"},
     401: {"model": ErrorOut, "description": "Niet ingelogd"},
     403: {"model": ErrorOut, "description": "Geen toegang voor deze rol, of CSRF-token ontbreekt"},
 }
@@ -64,9 +67,6 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorOut, "description": "Verouderd of niet toegestaan (conflict)"}
-}
-_INVALID: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Ongeldig verzoek"},
 }
 
 router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
@@ -111,7 +111,7 @@ def list_signals(
 
 @router.get("/signals/{signal_id}", response_model=SignalDetailOut, responses=_NOT_FOUND)
 def get_signal(
-    signal_id: int,
+    signal_id: IdPath,
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> SignalDetailOut:
@@ -174,7 +174,7 @@ def get_signal(
 )
 def post_decision(
     request: Request,
-    signal_id: int,
+    signal_id: IdPath,
     body: DecisionIn,
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
@@ -225,7 +225,7 @@ def post_decision(
     responses=_NOT_FOUND,
 )
 def post_label(
-    post_id: int,
+    post_id: IdPath,
     body: LabelIn,
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
@@ -247,7 +247,7 @@ def post_label(
     return LabelCorrectionOut.model_validate(correction)
 
 
-@router.get("/audit", response_model=AuditList, responses=_INVALID)
+@router.get("/audit", response_model=AuditList)
 def get_audit(
     actor: str | None = Query(None, max_length=64),
     action: str | None = Query(None, max_length=64),
@@ -363,7 +363,7 @@ def get_register(
     response_model=RegisterEntryOut,
     status_code=201,
     dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)],
-    responses={**_CONFLICT, **_INVALID},
+    responses=_CONFLICT,
 )
 def post_register(
     body: RegisterEntryIn,
@@ -372,7 +372,7 @@ def post_register(
 ) -> RegisterEntryOut:
     from signals.register import RegisterError, create_entry
 
-    fields = body.model_dump(exclude={"version"})
+    fields = body.model_dump()
     _require_aware(fields)
     try:
         entry = create_entry(session, actor=user.username, **fields)
@@ -387,11 +387,11 @@ def post_register(
     "/register/{entry_id}",
     response_model=RegisterEntryOut,
     dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)],
-    responses={**_NOT_FOUND, **_CONFLICT, **_INVALID},
+    responses={**_NOT_FOUND, **_CONFLICT},
 )
 def put_register(
-    entry_id: int,
-    body: RegisterEntryIn,
+    entry_id: IdPath,
+    body: RegisterEntryUpdate,
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> RegisterEntryOut:
@@ -399,8 +399,6 @@ def put_register(
 
     if session.get(RegisterEntry, entry_id) is None:
         raise HTTPException(404, f"Registratie {entry_id} bestaat niet.")
-    if body.version is None:
-        raise HTTPException(400, "Geef de versie mee die u heeft gelezen (version).")
     fields = body.model_dump(exclude={"version"})
     _require_aware(fields)
     try:

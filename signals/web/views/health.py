@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals.web.deps import ADMINS, CurrentUser, get_session, render
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 
@@ -19,4 +23,11 @@ def sources_page(
 ) -> Response:
     from signals.health import source_health  # imported lazily: another area owns it
 
-    return render(request, "health.html", {"rows": source_health(session)})
+    try:
+        rows = source_health(session)
+    except Exception:
+        log.exception("source health unavailable")
+        return render(
+            request, "health.html", {"rows": [], "error": "Brongegevens niet beschikbaar."}, 503
+        )
+    return render(request, "health.html", {"rows": rows})

@@ -16,8 +16,10 @@ from signals.db.models import RegisterEntry
 from signals.web.deps import (
     CONTENT_ROLES,
     LOCAL_TZ,
+    MAX_ID,
     SUPERVISORS,
     CurrentUser,
+    IdPath,
     csrf_protect,
     get_session,
     render,
@@ -152,7 +154,7 @@ async def import_file(
 @router.get("/register/{entry_id}")
 def entry_page(
     request: Request,
-    entry_id: int,
+    entry_id: IdPath,
     _user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
@@ -169,8 +171,8 @@ def entry_page(
 @router.post("/register/{entry_id}", dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)])
 def update(
     request: Request,
-    entry_id: int,
-    version: int = Form(...),
+    entry_id: IdPath,
+    version: int = Form(..., ge=1, le=MAX_ID),
     reference: str = Form(..., max_length=64),
     organiser_ref: str = Form("", max_length=128),
     place: str = Form(..., max_length=255),

@@ -23,7 +23,15 @@ from signals.triage import (
     correct_label,
     decide,
 )
-from signals.web.deps import CONTENT_ROLES, CurrentUser, csrf_protect, get_session, render
+from signals.web.deps import (
+    CONTENT_ROLES,
+    MAX_ID,
+    CurrentUser,
+    IdPath,
+    csrf_protect,
+    get_session,
+    render,
+)
 from signals.web.highlight import highlight
 from signals.web.queries import SignalDetail, get_backend_or_none, signal_detail
 
@@ -120,7 +128,7 @@ def _page_context(detail: SignalDetail, session: Session) -> dict[str, Any]:
 @router.get("/signalen/{signal_id}")
 def signal_page(
     request: Request,
-    signal_id: int,
+    signal_id: IdPath,
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
@@ -137,9 +145,9 @@ def signal_page(
 )
 def decide_form(
     request: Request,
-    signal_id: int,
+    signal_id: IdPath,
     to_status: str = Form(..., max_length=16),
-    version: int = Form(...),
+    version: int = Form(..., ge=1, le=MAX_ID),
     rationale: str = Form("", max_length=5000),
     reason_code: str = Form("", max_length=64),
     user: CurrentUser = Depends(CONTENT_ROLES),
@@ -197,10 +205,10 @@ def decide_form(
 )
 def label_form(
     request: Request,
-    post_id: int,
+    post_id: IdPath,
     label: str = Form(..., max_length=32),
     value: str = Form(..., max_length=8),
-    signal_id: int = Form(...),
+    signal_id: int = Form(..., ge=1, le=MAX_ID),
     note: str = Form("", max_length=2000),
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),

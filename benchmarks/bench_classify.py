@@ -1,0 +1,96 @@
+"""Throughput of `signals classify` (nlp.classify_jsonl) on one core.
+
+The stream is realistic in that most posts are irrelevant everyday chatter (generated from
+templates below) with a small share of annotated corpus posts mixed in (calls, hostility and hard
+negatives). Bar (issue 4): >= 500 posts/s on one core.
+
+Run:  .venv/bin/python benchmarks/bench_classify.py [--posts 5000] [--relevant 0.05]
+"""
+
+from __future__ import annotations
+
+import os
+
+# One core: keep numpy/scipy from spreading over threads.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import time  # noqa: E402
+
+SUBJECTS = ["De nieuwe bakker", "Mijn buurvrouw", "Het weer", "De bus naar Lelystad", "Onze hond",
+            "De Jumbo in Almere Buiten", "De speeltuin in de Filmwijk", "Het zwembad",
+            "Mijn schoonmoeder", "De kapper op de hoek", "Die nieuwe serie", "Ajax", "Almere City",
+            "De marathon", "Het verkeer op de A6", "De markt op woensdag", "Onze moestuin"]
+PREDICATES = ["is echt top", "valt tegen vandaag", "had weer vertraging", "is dicht tot maandag",
+              "was super gezellig", "heeft nieuwe openingstijden", "verdient een compliment",
+              "is de beste van Almere", "maakt me gek", "viel best mee", "gaat vanavond los",
+              "staat weer vol", "doet het eindelijk weer", "kost tegenwoordig een fortuin"]
+TAILS = ["", " 😂", " Iemand tips?", " #almere", " Wie weet meer?", " Echt een aanrader.",
+         " Zondag weer proberen.", " 👍👍", " Dank aan de vrijwilligers!", " Wat een dag."]
+EXTRA = ["Recept voor stamppot boerenkool met rookworst, makkelijk en snel.",
+         "Te koop: kinderfiets 16 inch, ophalen in Almere Haven.",
+         "Weet iemand een goede loodgieter in de buurt? Lekkage in de badkamer.",
+         "Vanavond pizza of toch friet? Moeilijke keuzes.",
+         "Check my new playlist, fire tracks only 🔥",
+         "Gevonden: zwarte kat met witte poten bij het Weerwater.",
+         "Iemand zin om zaterdag te tennissen? Baan is al geboekt."]
+
+
+def chatter(rng: random.Random) -> str:
+    if rng.random() < 0.2:
+        return rng.choice(EXTRA)
+    return f"{rng.choice(SUBJECTS)} {rng.choice(PREDICATES)}.{rng.choice(TAILS)}"
+
+
+def build_stream(n: int, relevant_share: float, seed: int = 7) -> str:
+    from nlp.corpus import load_corpus
+
+    rng = random.Random(seed)
+    corpus = [p.text for p in load_corpus()]
+    lines = []
+    for i in range(n):
+        text = rng.choice(corpus) if rng.random() < relevant_share else chatter(rng)
+        lines.append(json.dumps({"id": f"p{i}", "text": text,
+                                 "published_at": "2026-11-26T10:00:00+01:00"}))
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--posts", type=int, default=5000)
+    ap.add_argument("--relevant", type=float, default=0.05)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+
+    from nlp import classify_jsonl, model_version
+
+    t0 = time.perf_counter()
+    version = model_version()  # loads the model once
+    load_s = time.perf_counter() - t0
+    stream = build_stream(args.posts, args.relevant)
+    classify_jsonl(io.StringIO(stream[:20000]), io.StringIO())  # warm caches
+    rates = []
+    flagged = 0
+    for _ in range(args.rounds):
+        out = io.StringIO()
+        start = time.perf_counter()
+        stats = classify_jsonl(io.StringIO(stream), out)
+        elapsed = time.perf_counter() - start
+        rates.append(stats["written"] / elapsed)
+        flagged = sum(any(v["flag"] for v in json.loads(line)["labels"].values())
+                      for line in out.getvalue().splitlines())
+    best, median = max(rates), sorted(rates)[len(rates) // 2]
+    print(json.dumps({
+        "model_version": version, "posts": args.posts, "relevant_share": args.relevant,
+        "model_load_s": round(load_s, 2), "posts_per_s_median": round(median, 1),
+        "posts_per_s_best": round(best, 1), "flagged": flagged, "bar": 500,
+        "meets_bar": median >= 500,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

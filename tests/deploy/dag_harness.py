@@ -1,0 +1,155 @@
+"""Runs Airflow in its own process for the DAG tests and the DAG benchmark.
+
+Airflow reads AIRFLOW_HOME and its config when first imported, so the tests call this script
+as a subprocess with the environment prepared, and read one JSON line from stdout:
+
+    python dag_harness.py inspect            # DagBag: import errors, schedules, dependencies
+    python dag_harness.py run [SITE_DIR]     # dag.test() of collect_and_detect, then the outcome
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DAGS = REPO / "dags"
+
+
+def _prepare() -> None:
+    sys.path.insert(0, str(REPO / "deploy" / "airflow"))
+    import compat
+
+    compat.apply()
+
+
+def _tz_name(tz: object) -> str | None:
+    if tz is None:
+        return None
+    return getattr(tz, "name", None) or str(tz)
+
+
+def _timetable(dag) -> dict:  # type: ignore[no-untyped-def]
+    timetable = dag.timetable
+    return {
+        "class": type(timetable).__name__,
+        "expression": getattr(timetable, "expression", None),
+        "timezone": _tz_name(getattr(timetable, "timezone", None)),
+    }
+
+
+def inspect() -> dict:
+    from airflow.models.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(DAGS), include_examples=False)
+    dags = {}
+    for dag_id, dag in bag.dags.items():
+        dags[dag_id] = {
+            "fileloc": Path(dag.fileloc).name,
+            "timetable": _timetable(dag),
+            "catchup": dag.catchup,
+            "max_active_runs": dag.max_active_runs,
+            "tasks": {
+                t.task_id: {
+                    "upstream": sorted(t.upstream_task_ids),
+                    "downstream": sorted(t.downstream_task_ids),
+                    "pool": t.pool,
+                    "retries": t.retries,
+                    "retry_exponential_backoff": bool(t.retry_exponential_backoff),
+                    "trigger_rule": str(getattr(t.trigger_rule, "value", t.trigger_rule)),
+                    "mapped": "Mapped" in type(t).__name__,
+                }
+                for t in dag.tasks
+            },
+        }
+    return {"import_errors": {Path(k).name: v for k, v in bag.import_errors.items()},
+            "dags": dags}
+
+
+def run(site: Path | None) -> dict:
+    import signals.pipeline as pipeline
+    from collectors.replay import serve_directory
+
+    _prepare()
+    from airflow.models.dagbag import DagBag
+
+    original = pipeline.collector_settings
+
+    def local_settings(settings):  # type: ignore[no-untyped-def]
+        # Politeness delays protect real sites; the local fixture server needs none.
+        from dataclasses import replace
+
+        return replace(original(settings), per_domain_delay_s=0.0, backoff_base_s=0.05)
+
+    pipeline.collector_settings = local_settings
+    if os.environ.get("HARNESS_IMPORT_REGISTER"):
+        from signals.config import get_settings
+        from signals.demo import import_demo_register
+
+        import_demo_register(get_settings())
+    bag = DagBag(dag_folder=str(DAGS), include_examples=False)
+    dag = bag.get_dag("collect_and_detect")
+    if site is None:
+        site = REPO / "config" / "demo" / "site"
+    port = int(os.environ.get("HARNESS_PORT", "8765"))
+    deadline = time.monotonic() + 60
+    while True:  # another process (a demo) may still hold the demo port for a moment
+        try:
+            server = serve_directory(site, port=port)
+            server.__enter__()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    try:
+        started = time.perf_counter()
+        dag_run = dag.test()
+        seconds = time.perf_counter() - started
+    finally:
+        server.__exit__(None, None, None)
+    return {"state": str(dag_run.state), "seconds": round(seconds, 2),
+            "tasks": _task_states(dag_run), "signals": _signals()}
+
+
+def _task_states(dag_run) -> dict:  # type: ignore[no-untyped-def]
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        tis = session.query(TaskInstance).filter(TaskInstance.run_id == dag_run.run_id).all()
+        return {f"{ti.task_id}[{ti.map_index}]": str(ti.state) for ti in tis}
+
+
+def _signals() -> dict:
+    from sqlalchemy import select
+
+    from signals.config import get_settings
+    from signals.db.models import Post, Signal, SignalPost
+    from signals.db.session import get_engine, session_scope
+
+    with session_scope(get_engine(get_settings().database_url)) as session:
+        rows = session.execute(
+            select(Post.url, SignalPost.signal_id).outerjoin(
+                SignalPost, SignalPost.post_id == Post.id
+            )
+        ).all()
+        notification = {
+            s.id: s.notification_status for s in session.scalars(select(Signal)).all()
+        }
+    return {"signal_of_url": {url: sid for url, sid in rows}, "notification": notification}
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    if command == "inspect":
+        result = inspect()
+    elif command == "run":
+        result = run(Path(sys.argv[2]) if len(sys.argv) > 2 else None)
+    else:
+        raise SystemExit(f"unknown command {command}")
+    sys.stdout.flush()
+    print("HARNESS-RESULT " + json.dumps(result, default=str))

@@ -250,6 +250,21 @@ def time_precision(event_time_text: str | None) -> int:
     return 0
 
 
+_DAY = re.compile(
+    r"(maan|dins|woens|donder|vrij|zater|zon)dag|\b(ma|di|wo|do|vr|za|zo)\b|vandaag|morgen|"
+    r"vanavond|vannacht|vanmiddag|vanochtend|weekend|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|today|tonight|tomorrow|\d{1,2}\s*[-/]\s*\d{1,2}|"
+    r"\d{1,2}\s+(jan|feb|mrt|maa|apr|mei|jun|jul|aug|sep|okt|oct|nov|dec)",
+    re.I,
+)
+
+
+def names_day(event_time_text: str | None) -> bool:
+    """Whether the time as written names its day. "13:00" alone does not: the NLP layer then
+    assumes a day, which for a copy with a misspelt weekday ("dnisdag 13:00") is a guess."""
+    return bool(_DAY.search(event_time_text or ""))
+
+
 def same_time(a: datetime, a_text: str | None, b: datetime, b_text: str | None) -> bool:
     """Whether two extracted event times can be the same gathering."""
     pa, pb = time_precision(a_text), time_precision(b_text)
@@ -258,15 +273,35 @@ def same_time(a: datetime, a_text: str | None, b: datetime, b_text: str | None) 
     return a.astimezone(LOCAL_TZ).date() == b.astimezone(LOCAL_TZ).date()
 
 
+def _same_clock(a: datetime, b: datetime) -> bool:
+    """Same time of day within the window, whatever the day."""
+    minutes = lambda t: t.hour * 60 + t.minute  # noqa: E731
+    la, lb = a.astimezone(LOCAL_TZ), b.astimezone(LOCAL_TZ)
+    diff = abs(minutes(la) - minutes(lb))
+    return min(diff, 24 * 60 - diff) <= SAME_GATHERING.total_seconds() / 60
+
+
 def _conflicts(signal: Signal, facts: _Facts) -> bool:
-    """True when a text match must not merge: the post names another gathering."""
+    """True when a text match must not merge because the post names another gathering.
+
+    Only calls are compared on place and time: for other posts the place is a subject, not a
+    meeting point, and a near-identical text is the same post. When one side does not name a
+    day, only the time of day is compared: copies of one text that differ there are typos."""
+    if CALL not in (signal.types or []) or CALL not in facts.flags:
+        return False
     if signal.place and facts.place and not compatible_places(signal.place, facts.place):
         return True
     if signal.event_time and facts.event_time:
-        return not same_time(
-            signal.event_time, signal.event_time_text, facts.event_time, facts.event_time_text
-        )
+        a_text, b_text = signal.event_time_text, facts.event_time_text
+        if names_day(a_text) and names_day(b_text):
+            return not same_time(signal.event_time, a_text, facts.event_time, b_text)
+        if time_precision(a_text) > 0 and time_precision(b_text) > 0:
+            return not _same_clock(signal.event_time, facts.event_time)
     return False
+
+
+def _time_rank(event_time_text: str | None) -> tuple[bool, int]:
+    return names_day(event_time_text), time_precision(event_time_text)
 
 
 def _usable(
@@ -392,7 +427,7 @@ def _apply(signal: Signal, facts: _Facts) -> None:
         signal.in_almere = True  # one copy placing it in Almere is enough to look at it
     if facts.event_time is not None and (
         signal.event_time is None
-        or time_precision(facts.event_time_text) > time_precision(signal.event_time_text)
+        or _time_rank(facts.event_time_text) > _time_rank(signal.event_time_text)
     ):
         # A later copy may say "zaterdag 14:00" where the first said only "zaterdag".
         signal.event_time = facts.event_time

@@ -167,6 +167,9 @@ async def csrf_protect(request: Request) -> None:
     forms, in the `csrf_token` field."""
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
+    if not request.session.get("uid") and request.url.path != "/login":
+        # Not logged in at all: answer that (401 / login page) whatever the dependency order.
+        raise NotAuthenticated()
     expected = request.session.get(CSRF_SESSION_KEY)
     given = request.headers.get(CSRF_HEADER)
     if given is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections import defaultdict
@@ -128,6 +129,9 @@ def _demo_handles() -> set[str]:
                 texts.append(f"{entry.get('title', '')} {entry.get('summary', '')}".casefold())
                 if entry.get("author"):
                     handles.add(entry["author"])
+        elif path.suffix == ".json":
+            for item in json.loads(path.read_text()).get("items", []):
+                texts.append(f"{item.get('title', '')} {item.get('content_text', '')}".casefold())
     corpus = "\n".join(texts)
     return {h for h in handles if len(_bare(h)) >= 5 and _bare(h) not in corpus}
 

@@ -13,7 +13,7 @@ from parsel import Selector
 from collectors.models import CollectResult, ItemSkip, RawPost, SourceConfig, SourceState
 from collectors.net import Fetcher, FetchError
 from collectors.settings import CollectorSettings
-from collectors.text import decode_body, html_to_text
+from collectors.text import decode_body, html_to_text, xml_safe
 
 
 @dataclass(slots=True)
@@ -38,7 +38,7 @@ def _parse_datetime(value: str | None) -> datetime | None:
 
 def parse_preview(html: str, page_url: str) -> list[TelegramMessage]:
     """Messages on one preview page, oldest first (as Telegram renders them)."""
-    selector = Selector(text=html)
+    selector = Selector(text=xml_safe(html))
     messages: list[TelegramMessage] = []
     for node in selector.css(".tgme_widget_message[data-post]"):
         channel, _, number = (node.attrib.get("data-post") or "").partition("/")

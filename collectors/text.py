@@ -22,8 +22,9 @@ _NEWLINES = re.compile(r"\n\s*\n+")
 def canonical_url(url: str) -> str:
     """Stable form of a URL for ids: lower-case host, no fragment, no tracking parameters."""
     parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not _TRACKING_PARAMS.match(k)]
+    # Sorted, so that the same parameters in another order are the same article.
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                   if not _TRACKING_PARAMS.match(k))
     netloc = parts.netloc.lower()
     if (parts.scheme == "http" and netloc.endswith(":80")) or (
         parts.scheme == "https" and netloc.endswith(":443")
@@ -31,6 +32,15 @@ def canonical_url(url: str) -> str:
         netloc = netloc.rsplit(":", 1)[0]
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))
+
+
+# Characters no XML/HTML parser accepts (C0 controls except tab/newline/CR, non-characters).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """Drop characters that lxml refuses, so hostile markup degrades instead of crashing."""
+    return _XML_INVALID.sub("", text)
 
 
 def short_hash(value: str, length: int = 16) -> str:

@@ -36,11 +36,9 @@ def collect(source_id: str) -> dict:
 @task(trigger_rule=TriggerRule.ALL_DONE, execution_timeout=timedelta(minutes=20), **RETRIES)
 def process(outcomes: list) -> dict:
     # ALL_DONE: a source that crashed after its retries must not hold back the others' posts.
-    from signals.pipeline import process_posts
+    from signals.pipeline import process_collected
 
-    return process_posts(
-        [pid for group in outcomes for o in (group or []) if o for pid in o["new_post_ids"]]
-    )
+    return process_collected(outcomes)
 
 
 @dag(

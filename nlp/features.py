@@ -88,9 +88,9 @@ def quoted_share(text: str) -> float:
 
 
 EXTRA_FEATURES: tuple[str, ...] = (
-    *(f"cue:{k}" for k in CUE_KINDS), "has_time", "has_place", "place_almere", "place_elsewhere",
-    "quoted_share", "question", "x:threat_gov", "x:mobilise_when_where", "x:mobilise_report",
-    "x:polarising_group", "x:polarising_counter", "x:threat_group",
+    *(f"cue:{k}" for k in CUE_KINDS), "quoted_share", "question", "x:threat_gov",
+    "x:mobilise_when_where", "x:mobilise_report", "x:polarising_group", "x:polarising_counter",
+    "x:threat_group", "x:mobilise_almere",
 )
 
 
@@ -106,14 +106,11 @@ def extra_vector(analysis: Analysis) -> np.ndarray:
         float(bool(c.get("polarising")) and bool(c.get("topic_group"))),
         float(bool(c.get("polarising")) and bool(c.get("counter"))),
         float(bool(c.get("threat")) and bool(c.get("topic_group"))),
+        float(bool(c.get("mobilise")) and analysis.in_almere is True),
     ]
     return np.array(
         [
             *counts,
-            float(analysis.time is not None),
-            float(bool(analysis.places)),
-            float(analysis.in_almere is True),
-            float(analysis.in_almere is False),
             quoted_share(analysis.text),
             float("?" in analysis.text),
             *interactions,

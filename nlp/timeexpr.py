@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -82,8 +82,8 @@ def _as_local(published_at: datetime | None) -> datetime:
     if published_at is None:
         return datetime.now(TZ)
     if published_at.tzinfo is None:
-        # Naive timestamps are taken as Dutch wall-clock time, the posts' own frame.
-        return published_at.replace(tzinfo=TZ)
+        # Naive timestamps are taken as UTC: that is how the store (SQLite) hands them back.
+        return published_at.replace(tzinfo=UTC).astimezone(TZ)
     return published_at.astimezone(TZ)
 
 

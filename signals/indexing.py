@@ -39,6 +39,7 @@ def post_docs(session: Session, post_ids: list[int]) -> list[PostDoc]:
                 text=post.text,
                 url=post.url,
                 published_at=post.published_at,
+                collected_at=post.fetched_at,
                 labels=list(newest.flags) if newest else [],
                 district=district,
                 in_almere=newest.in_almere if newest else None,

@@ -7,36 +7,21 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from collectors.models import RawPost
+from collectors.text import canonical_url
 from signals.db.models import Post
 from signals.db.types import utcnow
 from signals.privacy.pseudonym import Pseudonymizer
 
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|igshid|s)$", re.I)
 _SPACE = re.compile(r"\s+")
 SUPPORTED_LANGUAGES = frozenset({"nl", "en"})
 
 # Called with (post, plaintext handle) for sources that keep an encrypted escrow.
 EscrowHook = Callable[[Session, Post, str], None]
-
-
-def canonical_url(url: str) -> str:
-    """Same article, same key: lower-case scheme and host, no fragment, no tracking params."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    if parts.port and not (
-        (parts.scheme == "http" and parts.port == 80)
-        or (parts.scheme == "https" and parts.port == 443)
-    ):
-        host = f"{host}:{parts.port}"
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)))
-    path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
 
 
 def content_hash(title: str, text: str) -> str:

@@ -192,6 +192,20 @@ def process_in_session(
     return outcome
 
 
+def process_collected(outcomes: list) -> dict:
+    """Process the new posts of collect outcomes, given flat or grouped (one list per pool, as
+    mapped tasks return them); a source that failed or crashed contributes nothing."""
+    post_ids: list[int] = []
+    stack = list(outcomes or [])
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, dict):
+            post_ids.extend(item.get("new_post_ids") or [])
+        elif isinstance(item, list | tuple):
+            stack[:0] = list(item)
+    return process_posts(post_ids)
+
+
 def process_posts(post_ids: list[int]) -> dict:
     """Enrich, detect, index and alert for the given (new) posts."""
     settings = get_settings()

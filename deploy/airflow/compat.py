@@ -23,10 +23,9 @@ _applied = False
 
 
 def _fix_discriminator() -> None:
+    import airflow.api_fastapi.execution_api.datamodels.taskinstance as ti
     from pydantic import Discriminator
     from pydantic.fields import FieldInfo
-
-    import airflow.api_fastapi.execution_api.datamodels.taskinstance as ti
 
     union, *meta = typing.get_args(ti.TIStateUpdate)
     fixed = []
@@ -39,9 +38,8 @@ def _fix_discriminator() -> None:
 
 
 def _shared_in_process_api() -> None:
-    import svcs
-
     import airflow.sdk.execution_time.supervisor as supervisor
+    import svcs
 
     original = supervisor.in_process_api_server
     cache: dict[str, object] = {}

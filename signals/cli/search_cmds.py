@@ -17,21 +17,40 @@ def _es_backend():  # -> ElasticsearchBackend
     return ElasticsearchBackend.from_url(settings.es_url)
 
 
+def _policy_days() -> dict[str, int]:
+    """ILM bounds from the retention policy (config/retention.yml, SIGNALS_RETENTION_CONFIG)."""
+    from signals.retention import load_policy
+
+    policy = load_policy()
+    return {
+        "posts": policy.unsignalled_posts_days,
+        # ILM cannot see a signal's status: the longest signal retention is the outer bound.
+        "signals": max(
+            policy.dismissed_days,
+            policy.monitoring_days,
+            policy.untriaged_days,
+            policy.escalated_default_days,
+        ),
+        "audit": policy.audit_days,
+    }
+
+
 def es_setup(
-    posts_days: int = typer.Option(7, help="Days a post stays in the posts index."),
-    signals_days: int = typer.Option(365, help="Outer bound for signals (longest retention)."),
-    audit_days: int = typer.Option(730, help="Days audit events stay (at least 183)."),
+    posts_days: int | None = typer.Option(None, help="Days a post stays in the posts index."),
+    signals_days: int | None = typer.Option(None, help="Outer bound for signals in the index."),
+    audit_days: int | None = typer.Option(None, help="Days audit events stay (at least 183)."),
 ) -> None:
-    """Apply the index templates, the Dutch analyzer and the ILM policies from es_mappings/."""
+    """Apply the index templates, the Dutch analyzer and the ILM policies from es_mappings/.
+    Retention defaults come from the retention policy; the options override them."""
     from signals.search.base import SearchError
     from signals.search.es import setup
 
     backend = _es_backend()
+    days = _policy_days()
+    overrides = {"posts": posts_days, "signals": signals_days, "audit": audit_days}
+    days.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        report = setup(
-            backend,
-            retention_days={"posts": posts_days, "signals": signals_days, "audit": audit_days},
-        )
+        report = setup(backend, retention_days=days)
     except (SearchError, ValueError) as exc:
         typer.echo(f"es setup failed: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from signals.protocol.model import Protocol
 
 MAX_PROTOCOL_BYTES = 512 * 1024
+MAX_NESTING = 20
 
 
 class ProtocolError(ValueError):
@@ -34,13 +35,32 @@ def _location(loc: tuple, data: object) -> str:
     return "".join(parts) or "(file)"
 
 
+def _check_structure(text: str) -> None:
+    """Refuse aliases (billion-laughs expansion) and deep nesting before building any object.
+
+    The event stream is flat, so this walk cannot itself be driven into deep recursion."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ValueError("YAML aliases (*name) are not allowed in a protocol file")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ValueError(f"nested deeper than {MAX_NESTING} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def load_protocol_text(text: str, source: str = "<text>") -> Protocol:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_PROTOCOL_BYTES:
         raise ProtocolError(source, [f"file larger than {MAX_PROTOCOL_BYTES} bytes"])
     try:
+        _check_structure(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ProtocolError(source, [f"not valid YAML: {exc}"]) from exc
+    except ValueError as exc:
+        raise ProtocolError(source, [str(exc)]) from exc
     if not isinstance(data, dict):
         raise ProtocolError(source, ["top level must be a mapping with version, interventions…"])
     try:

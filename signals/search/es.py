@@ -66,7 +66,9 @@ class _KindSpec:
 
 SPECS: dict[DocKind, _KindSpec] = {
     "posts": _KindSpec(
-        date_fields=("collected_at", "published_at"),
+        # Not published_at: an old post collected today must not land in an old partition
+        # that ILM is about to drop. The retention clock starts at collection.
+        date_fields=("collected_at",),
         monthly=False,
         text_fields=("title^2", "text"),
         facets=("source_id", "labels", "district", "in_almere"),

@@ -150,7 +150,12 @@ class FtsBackend:
         for i, (field, value) in enumerate((filters or {}).items()):
             if field not in _FILTERABLE[kind]:
                 raise SearchError(f"Onbekend filter: {field}")
-            if field == "types":
+            if field == "in_almere":
+                if str(value).lower() not in {"true", "false", "1", "0"}:
+                    raise SearchError("in_almere is true of false.")
+                where.append(f"in_almere = :f{i}")
+                params[f"f{i}"] = int(str(value).lower() in {"true", "1"})
+            elif field == "types":
                 where.append(f"(' ' || types || ' ') LIKE :f{i}")
                 params[f"f{i}"] = f"% {value} %"
             else:

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from signals.config import Settings, get_settings
 from signals.db.session import get_engine, session_factory
 from signals.web.deps import CSRFError, Forbidden, NotAuthenticated, render
+from signals.web.schemas import ErrorOut
 from signals.web.security import (
     LoginThrottle,
     RevokedSessions,
@@ -35,6 +36,12 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "oov_session"
 SESSION_MAX_AGE = 8 * 3600  # one working day
+
+COMMON_API_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Ongeldig verzoek"},
+    401: {"model": ErrorOut, "description": "Niet ingelogd"},
+    403: {"model": ErrorOut, "description": "Geen toegang voor deze rol, of CSRF-token ontbreekt"},
+}
 
 _OWN_VIEWS = ("auth", "queue", "signal", "register", "users", "audit", "health", "api")
 
@@ -113,7 +120,9 @@ def _include_routers(app: FastAPI) -> None:
         module = importlib.import_module(f"signals.web.routers.{info.name}")
         router = getattr(module, "router", None)
         if isinstance(router, APIRouter):
-            app.include_router(router)
+            # Every route answers 400/401/403 the same way (see the handlers above); document
+            # that once here so extension routers need not repeat it.
+            app.include_router(router, responses=COMMON_API_ERRORS)
 
 
 def iter_api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
@@ -164,4 +173,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _include_routers(app)
+    app.state.route_paths = {path for path, _route in iter_api_routes(app)}
     return app

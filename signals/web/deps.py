@@ -106,7 +106,61 @@ def marks_only(html: str | None) -> Markup:
 
 _NON_MARK_TAG = re.compile(r"<(?!/?mark>)[^>]*>?")
 templates.env.filters["marks_only"] = marks_only
+
+
+def safe_url(value: str | None) -> str | None:
+    """Only http(s) links reach an href; a post's URL is collected data, not trusted."""
+    text = (value or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else None
+
+
+templates.env.filters["safe_url"] = safe_url
 templates.env.filters["pct"] = lambda p: f"{round(float(p or 0) * 100)}%"
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    label: str
+    href: str
+    roles: frozenset[str]
+    path: str | None = None  # shown only when a route with this path exists
+
+
+# The top navigation. Other areas may append with `add_nav_link`; links to pages whose route is
+# not installed are hidden.
+NAV_LINKS: list[NavLink] = [
+    NavLink("Signalen", "/signalen", frozenset({"analyst", "supervisor"})),
+    NavLink("Interventies", "/interventies", frozenset({"supervisor"}), "/interventies"),
+    NavLink("Register", "/register", frozenset({"supervisor"})),
+    NavLink(
+        "Protocol",
+        "/protocol",
+        frozenset({"analyst", "supervisor", "auditor", "admin"}),
+        "/protocol",
+    ),
+    NavLink(
+        "Privacy", "/privacy", frozenset({"analyst", "supervisor", "auditor", "admin"}), "/privacy"
+    ),
+    NavLink("Auditlog", "/audit", frozenset({"auditor", "admin"})),
+    NavLink("Gebruikers", "/gebruikers", frozenset({"admin"})),
+    NavLink("Bronnen", "/bronnen", frozenset({"admin"})),
+]
+
+
+def add_nav_link(label: str, href: str, *roles: str) -> None:
+    if not any(link.href == href for link in NAV_LINKS):
+        NAV_LINKS.append(NavLink(label, href, frozenset(roles), href))
+
+
+def nav_links(request: Request, user: CurrentUser | None) -> list[NavLink]:
+    if user is None:
+        return []
+    installed = getattr(request.app.state, "route_paths", set())
+    return [
+        link
+        for link in NAV_LINKS
+        if user.role in link.roles and (link.path is None or link.path in installed)
+    ]
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -188,8 +242,10 @@ def render(
     context: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
+    user = getattr(request.state, "user", None)
     ctx: dict[str, Any] = {
-        "user": getattr(request.state, "user", None),
+        "user": user,
+        "nav": nav_links(request, user),
         "csrf_token": csrf_token(request),
         "csrf_field": Markup('<input type="hidden" name="{}" value="{}">').format(
             CSRF_FORM_FIELD, csrf_token(request)

@@ -92,6 +92,9 @@ def run(site: Path | None) -> dict:
         import_demo_register(get_settings())
     bag = DagBag(dag_folder=str(DAGS), include_examples=False)
     dag = bag.get_dag("collect_and_detect")
+    for task in dag.tasks:
+        # dag.test() sleeps through retry delays; a test wants the first failure, not minutes.
+        task.retries = 0
     if site is None:
         site = REPO / "config" / "demo" / "site"
     port = int(os.environ.get("HARNESS_PORT", "8765"))
@@ -128,7 +131,7 @@ def _signals() -> dict:
     from sqlalchemy import select
 
     from signals.config import get_settings
-    from signals.db.models import Post, Signal, SignalPost
+    from signals.db.models import Post, Signal, SignalPost, SourceStateRow
     from signals.db.session import get_engine, session_scope
 
     with session_scope(get_engine(get_settings().database_url)) as session:
@@ -140,7 +143,11 @@ def _signals() -> dict:
         notification = {
             s.id: s.notification_status for s in session.scalars(select(Signal)).all()
         }
-    return {"signal_of_url": {url: sid for url, sid in rows}, "notification": notification}
+        source_errors = {
+            row.source_id: row.last_error for row in session.scalars(select(SourceStateRow))
+        }
+    return {"signal_of_url": {url: sid for url, sid in rows}, "notification": notification,
+            "source_errors": source_errors}
 
 
 if __name__ == "__main__":

@@ -86,3 +86,17 @@ def test_ilm_policies_delete_per_retention() -> None:
     assert days["posts"] == DEFAULT_RETENTION_DAYS["posts"] == 7
     assert days["audit"] >= DEFAULT_RETENTION_DAYS["audit"] >= MIN_AUDIT_DAYS
     assert days["signals"] >= 365
+
+
+def test_posts_are_partitioned_by_collection_not_publication() -> None:
+    from datetime import UTC, datetime
+
+    from signals.search.es import ElasticsearchBackend
+
+    backend = ElasticsearchBackend("http://127.0.0.1:9")  # no request is sent
+    old_post = {"published_at": "2026-10-01T09:00:00+00:00", "collected_at": None}
+    today = datetime.now(UTC).date()
+    assert backend._partition_day("posts", old_post) == today
+    old_post["collected_at"] = "2026-11-20T23:30:00-02:00"  # 21 Nov in UTC
+    assert backend._partition_day("posts", old_post).isoformat() == "2026-11-21"
+    assert backend.index_name("signals", 4, today).endswith(f"-v4-{today:%Y.%m}.01")

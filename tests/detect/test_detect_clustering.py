@@ -113,9 +113,32 @@ def test_two_different_calls_stay_two(session: Session, make_post: MakePost) -> 
 
 def test_same_text_other_time_is_another_gathering(session: Session, make_post: MakePost) -> None:
     a = make_post(BASE)
-    b = make_post(BASE, event_time=SATURDAY_14 + timedelta(days=7))
-    result = detect(session, [a, b], now=NOW)
-    assert len(result.new_signal_ids) == 2
+    b = make_post(BASE + "!", event_time=SATURDAY_14 + timedelta(days=1, hours=5))
+    session.execute(
+        Enrichment.__table__.update()
+        .where(Enrichment.post_id == b)
+        .values(event_time_text="zondag 19:00")
+    )
+    assert len(detect(session, [a, b], now=NOW).new_signal_ids) == 2
+
+
+def test_same_call_reposted_a_week_later_is_a_new_gathering(
+    session: Session, make_post: MakePost
+) -> None:
+    first = detect(session, [make_post(BASE)], now=NOW)
+    week = timedelta(days=7)
+    later = make_post(BASE, event_time=SATURDAY_14 + week, fetched_at=NOW + week, source="b")
+    second = detect(session, [later], now=NOW + week)
+    assert second.new_signal_ids and second.new_signal_ids != first.new_signal_ids
+
+
+def test_same_words_resolved_to_different_days_stay_one(
+    session: Session, make_post: MakePost
+) -> None:
+    """ "zaterdag 14:00" read on Friday and on Saturday morning may resolve a week apart."""
+    a = make_post(BASE)
+    b = make_post("Fwd: " + BASE, event_time=SATURDAY_14 + timedelta(days=7), source="b")
+    assert len(detect(session, [a, b], now=NOW).signal_ids) == 1
 
 
 def test_same_place_and_time_different_words_join(session: Session, make_post: MakePost) -> None:
@@ -316,3 +339,79 @@ def test_template_call_in_another_district_stays_apart(
     by_place = {session.get(Signal, sid).place: sid for sid in result.signal_ids}
     assert set(by_place) == {"Grote Markt", "Almere Haven"}
     assert session.get(Signal, by_place["Grote Markt"]).post_count == 2
+
+
+def test_copy_with_misspelt_weekday_joins_and_the_named_day_wins(
+    session: Session, make_post: MakePost
+) -> None:
+    """ "Zatredag 14:00" leaves the NLP only "14:00", which it puts on today: still a copy."""
+    today_14 = NOW.replace(hour=13)  # 14:00 in Almere, today instead of Saturday
+    typo = make_post(VARIANTS[10], event_time=today_14)
+    session.execute(
+        Enrichment.__table__.update()
+        .where(Enrichment.post_id == typo)
+        .values(event_time_text="14:00")
+    )
+    first = detect(session, [typo], now=NOW)
+    rest = detect(session, [make_post(v, source="b") for v in VARIANTS[:3]], now=NOW)
+    assert rest.grown_signal_ids == first.new_signal_ids
+    signal = session.get(Signal, first.new_signal_ids[0])
+    assert signal.post_count == 4
+    assert signal.event_time == SATURDAY_14
+
+
+def test_other_posts_cluster_on_text_whatever_places_they_mention(
+    session: Session, make_post: MakePost
+) -> None:
+    text = "Het systeem lacht ons uit, de elite in Den Haag wil ons allemaal kapot hebben"
+    a = make_post(text, flags=("anti_government",), place="Den Haag", event_time=None)
+    b = make_post(text + " #almere", flags=("anti_government",), place="Almere", event_time=None)
+    assert len(detect(session, [a, b], now=NOW).signal_ids) == 1
+
+
+def test_template_sibling_without_a_place_needs_a_close_copy(
+    session: Session, make_post: MakePost
+) -> None:
+    template = "Vanavond pullen we up bij {}, niemand blijft thuis. 21:00 verzamelen bij de ingang"
+    first = detect(session, [make_post(template.format("de Grote Markt"), place="Grote Markt")])
+    # The NLP missed the misspelt place: a sibling call, not a copy.
+    sibling = make_post(template.format("Alemre Buiten"), place=None, source="b")
+    # A forward of the first call, also without a place: a copy.
+    copy = make_post("Fwd: " + template.format("de Grote Markt") + " 🔥", place=None, source="c")
+    result = detect(session, [sibling, copy], now=NOW)
+    assert result.grown_signal_ids == first.new_signal_ids
+    assert len(result.new_signal_ids) == 1
+    assert session.get(Signal, first.new_signal_ids[0]).post_count == 2
+
+
+def test_call_naming_only_the_city_joins_the_one_call_there(
+    session: Session, make_post: MakePost
+) -> None:
+    precise = make_post("Vrijdag 21:00 iedereen naar het Stadhuisplein, genoeg is genoeg")
+    vague = make_post(
+        "Zaterdagmiddag 14:00 samenkomen in #Almere, we laten ons niet langer negeren",
+        place="Almere",
+        source="b",
+    )
+    result = detect(session, [precise, vague], now=NOW)
+    assert len(result.signal_ids) == 1
+    assert session.get(Signal, result.signal_ids[0]).place == "Stadhuisplein"
+
+
+def test_call_naming_only_the_city_stays_apart_when_ambiguous(
+    session: Session, make_post: MakePost
+) -> None:
+    one = make_post("Vrijdag 21:00 iedereen naar het Stadhuisplein, genoeg is genoeg")
+    two = make_post(
+        "Kom allemaal naar de Esplanade, we pikken de sluiting van het buurthuis niet",
+        place="Esplanade",
+        event_time=SATURDAY_14 + timedelta(hours=1),
+        source="c",
+    )
+    vague = make_post(
+        "Zaterdagmiddag 14:00 samenkomen in #Almere, we laten ons niet langer negeren",
+        place="Almere",
+        source="b",
+    )
+    result = detect(session, [one, two, vague], now=NOW)
+    assert len(result.new_signal_ids) == 3

@@ -53,6 +53,9 @@ def test_naive_and_utc_published_at_are_converted() -> None:
     utc = datetime.fromisoformat("2026-11-26T23:30:00+00:00")  # already Friday in Almere
     found = first_time("morgen om 14:00", utc)
     assert found is not None and found.value == _at(28, 11, 14)
+    naive = datetime(2026, 11, 26, 23, 30)  # naive means UTC, as the store returns it
+    found = first_time("morgen om 14:00", naive)
+    assert found is not None and found.value == _at(28, 11, 14)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,7 @@ def test_shipped_v1_is_valid_and_marks_unusable_powers():
         (lambda d: d["interventions"][0].update(applies_to=["rellen"]), "unknown signal type"),
         (lambda d: d["interventions"][-1].update(selectable=True), "cannot be selectable"),
         (lambda d: d["interventions"][0].update(legal_status="maybe"), "legal_status"),
-        (lambda d: d["interventions"].append(dict(d["interventions"][0])), "duplicate"),
+        (lambda d: d["interventions"].append(copy.deepcopy(d["interventions"][0])), "duplicate"),
         (lambda d: d.pop("rationale"), "rationale"),
         (lambda d: d["interventions"][1].update(colour="red"), "colour"),
     ],

@@ -30,6 +30,15 @@ def test_es_setup_applies_everything_to_the_configured_node(
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["ilm_delete_after_days"]["signals-audit"] == 431
+    # The rest follows the retention policy (config/retention.yml).
+    from signals.retention import load_policy
+
+    policy = load_policy()
+    assert report["ilm_delete_after_days"]["signals-posts"] == policy.unsignalled_posts_days
+    assert report["ilm_delete_after_days"]["signals-signals"] == 31 + max(
+        policy.dismissed_days, policy.monitoring_days, policy.untriaged_days,
+        policy.escalated_default_days,
+    )
     assert len(fake_es.find("PUT", "/_index_template/.*")) == 3
     assert all(r.headers["authorization"].startswith("Basic ") for r in fake_es.requests)
 

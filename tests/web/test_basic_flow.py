@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from signals.audit import verify
-from signals.db.models import AuditEvent
+from signals.db.models import AuditEvent, Post
 from signals.db.session import session_scope
 
 from .conftest import login, make_signal
@@ -73,8 +73,11 @@ def test_post_html_is_escaped(client, env):
         title="<script>alert('x')</script> Stadhuisplein",
         text='<img src=x onerror="alert(1)"> kom naar het Stadhuisplein',
     )
+    with session_scope(env.engine) as session:
+        session.execute(update(Post).values(url="javascript:alert(1)"))
     login(client, "analyst")
     page = client.get(f"/signalen/{sid}")
+    assert "javascript:" not in page.text
     assert "<script>alert" not in page.text
     assert "<img src=x" not in page.text
     assert "&lt;script&gt;" in page.text

@@ -128,7 +128,6 @@ def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, tmp_pa
     rows = page.locator("table.audit tbody tr")
     texts = [rows.nth(i).inner_text() for i in range(rows.count())]
     assert any("analyst" in t and "escalated" in t for t in texts), texts
-    page.click("text=controleer de hashketen")
-    page.wait_for_selector(".verify-ok")
+    assert page.locator(".verify-ok").count() == 1  # the chain check ran with the query
     page.screenshot(path=str(shots / "audit.png"), full_page=True)
     assert errors == []

@@ -225,3 +225,14 @@ def test_no_open_redirect_after_login(client):
         follow_redirects=False,
     )
     assert response.headers["location"] == "/signalen"
+
+
+def test_login_throttle_per_client(client, app):
+    from signals.web.security import LoginThrottle
+
+    app.state.login_throttle = LoginThrottle(max_failures=3, window_seconds=60)
+    for name in ("a1", "a2", "a3"):  # different (unknown) usernames, same client
+        assert login(client, name, "fout-wachtwoord").status_code == 401
+    throttled = login(client, "analyst", PASSWORD)
+    assert throttled.status_code == 429
+    assert "Te veel mislukte pogingen" in throttled.text

@@ -60,6 +60,13 @@ def reindex_signal(request: Request, session: Session, signal_id: int) -> None:
         log.exception("could not re-index signal %s", signal_id)
 
 
+def interventions_url(request: Request, signal_id: int) -> str | None:
+    """The protocol area's interventions page for this signal, when that area is installed."""
+    if "/signalen/{signal_id}/interventies" in getattr(request.app.state, "route_paths", ()):
+        return f"/signalen/{signal_id}/interventies"
+    return None
+
+
 def audit_view(session: Session, user: CurrentUser, signal_id: int, channel: str) -> None:
     record(
         session,
@@ -137,6 +144,7 @@ def signal_page(
     session.commit()
     context = _page_context(detail, session)
     context["flash"] = request.session.pop("flash", None)
+    context["interventions_url"] = interventions_url(request, signal_id)
     return render(request, "signal.html", context)
 
 
@@ -188,6 +196,7 @@ def decide_form(
         context = _page_context(detail, session)
         context.update(
             {
+                "interventions_url": interventions_url(request, signal_id),
                 "error": str(exc),
                 "form": {"to_status": to_status, "rationale": rationale, "reason": reason_code},
             }

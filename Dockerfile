@@ -1,0 +1,48 @@
+# One image for the web app, the one-shot jobs and every Airflow component.
+FROM python:3.11-slim AS base
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# WeasyPrint (briefing PDFs) needs Pango; fonts for the charts; curl-free healthchecks use Python.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libffi8 fonts-dejavu-core tini \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /opt/oov-signals
+
+# Dependencies first (cached layer): the lock is constraints.txt.
+COPY pyproject.toml constraints.txt README.md ./
+COPY collectors ./collectors
+COPY nlp ./nlp
+COPY signals ./signals
+RUN pip install -c constraints.txt ".[airflow]"
+
+# Run the code from /opt/oov-signals itself (editable, no dependency changes): the settings
+# resolve config/, migrations and models relative to the source tree.
+RUN pip install --no-deps -e .
+
+# Runtime files that are not part of the Python package.
+COPY config ./config
+COPY dags ./dags
+COPY es_mappings ./es_mappings
+COPY deploy ./deploy
+
+RUN useradd --uid 10001 --gid 0 --home-dir /var/lib/signals --create-home signals \
+ && mkdir -p /var/lib/signals/keys /var/lib/signals/briefings /opt/airflow \
+ && chown -R 10001:0 /var/lib/signals /opt/airflow \
+ && chmod 0700 /var/lib/signals/keys
+
+ENV SIGNALS_VAR_DIR=/var/lib/signals \
+    SIGNALS_PSEUDONYM_KEY_DIR=/var/lib/signals/keys \
+    SIGNALS_ES_MAPPINGS_DIR=/opt/oov-signals/es_mappings \
+    SIGNALS_PROTOCOL_DIR=/opt/oov-signals/config/protocol \
+    AIRFLOW_HOME=/opt/airflow
+
+USER 10001
+EXPOSE 8000 8080
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["uvicorn", "signals.web.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,0 +1,101 @@
+"""Training end to end on a small slice of the corpus (fast), including the challenger flow."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp.corpus import assign_splits, by_split, load_corpus
+from nlp.model import METRICS_FILE, MODEL_FILE, Classifier
+from nlp.pipeline import analyse
+from nlp.training import corrections_to_posts, retrain_with_corrections, text_hash, train
+from nlp.types import LABELS
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A 360-post corpus sampled from the real one, and a model trained on it."""
+    posts = load_corpus()
+    rng = random.Random(3)
+    keep = rng.sample(posts, 360)
+    corpus = tmp_path_factory.mktemp("corpus")
+    with (corpus / "sample.jsonl").open("w", encoding="utf-8") as fh:
+        for p in keep:
+            fh.write(json.dumps({"id": p.id, "text": p.text, "labels": p.labels,
+                                 "places": p.places, "in_almere": p.in_almere, "when": p.when,
+                                 "register": p.register, "hard_negative": p.hard_negative,
+                                 "group": p.group}, ensure_ascii=False) + "\n")
+    model = tmp_path_factory.mktemp("model")
+    train(corpus, model, c_grid=(4.0,))
+    return corpus, model
+
+
+def test_train_writes_model_metrics_and_splits(small: tuple[Path, Path]) -> None:
+    corpus, model = small
+    assert (model / MODEL_FILE).exists()
+    metrics = json.loads((model / METRICS_FILE).read_text())
+    clf = Classifier.load(model)
+    assert metrics["version"] == clf.version
+    assert set(metrics["thresholds"]) == set(LABELS)
+    assert set(metrics["test"]["labels"]) == set(LABELS)
+    splits = json.loads((corpus / "splits.json").read_text())
+    posts = load_corpus(corpus)
+    assert splits == assign_splits(posts)
+    test_hashes = {text_hash(p.text) for p in by_split(posts, splits)["test"]}
+    assert not test_hashes & set(metrics["train_text_hashes"])
+
+
+def test_skops_round_trip(small: tuple[Path, Path], tmp_path: Path) -> None:
+    clf = Classifier.load(small[1])
+    clf.save(tmp_path)
+    again = Classifier.load(tmp_path)
+    texts = ["Zaterdag 14u iedereen naar het Stadhuisplein!",
+             "De gemeente moet iets aan de parkeeroverlast doen.", "Die wethouder moet hangen"]
+    analyses = analyse(texts)
+    a = clf.predict_proba(clf.matrix(texts, analyses))
+    b = again.predict_proba(again.matrix(texts, analyses))
+    for label in LABELS:
+        np.testing.assert_allclose(a[label], b[label])
+    assert again.thresholds == clf.thresholds and again.version == clf.version
+
+
+def test_corrections_format() -> None:
+    posts = corrections_to_posts([
+        {"id": "7", "text": "a", "labels": {"threat": True}},
+        {"text": "b", "label": "polarising", "value": False},
+    ])
+    assert posts[0].labels == {"call_to_gathering": False, "anti_government": False,
+                               "polarising": False, "threat": True}
+    assert posts[1].labels["polarising"] is False
+    with pytest.raises(ValueError, match="unknown"):
+        corrections_to_posts([{"text": "c", "labels": {"spam": True}}])
+
+
+def test_retrain_with_corrections_compares_on_frozen_test(
+    small: tuple[Path, Path], tmp_path: Path
+) -> None:
+    corpus, model = small
+    posts = load_corpus(corpus)
+    test_post = by_split(posts, assign_splits(posts))["test"][0]
+    corrections = [
+        {"id": "c1", "text": "Vanavond iedereen naar het Stadhuisplein, laat je zien!",
+         "labels": {"call_to_gathering": True}},
+        {"id": "c2", "text": "Gisteren stonden er 30 mensen bij het stadhuis.", "labels": {}},
+        # A correction of a test post must not be trained on: the test split is frozen.
+        {"id": "c3", "text": test_post.text, "labels": {"threat": True}},
+    ]
+    before = (model / MODEL_FILE).read_bytes()
+    result = retrain_with_corrections(corrections, corpus, model, tmp_path / "challenger",
+                                      c_grid=(4.0,))
+    assert result.n_corrections_used == 2
+    assert set(result.champion) == set(result.challenger) == set(LABELS)
+    expected = all(result.challenger[k]["f1"] >= result.champion[k]["f1"] for k in LABELS)
+    assert result.promote is expected
+    assert result.promoted is False
+    assert (model / MODEL_FILE).read_bytes() == before  # nothing promoted without asking
+    challenger = json.loads((tmp_path / "challenger" / METRICS_FILE).read_text())
+    assert text_hash(test_post.text) not in challenger["train_text_hashes"]

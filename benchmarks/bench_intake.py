@@ -79,6 +79,7 @@ class Truth:
     place: tuple[str, str, str] | None = None
     event_time: datetime | None = None
     key: str | None = None  # the generated call or hostile text this post is a copy of
+    time_text: str | None = None
 
 
 def synthetic_posts(n: int, now: datetime, seed: int = 5):
@@ -93,7 +94,10 @@ def synthetic_posts(n: int, now: datetime, seed: int = 5):
         local = now.astimezone(LOCAL_TZ)
         date = local.date() + timedelta(days=(day - local.weekday()) % 7)
         when = datetime(date.year, date.month, date.day, hour, tzinfo=LOCAL_TZ).astimezone(UTC)
-        calls.append((text, Truth(("call_to_gathering",), row, when, key=text)))
+        truth = Truth(
+            ("call_to_gathering",), row, when, key=text, time_text=f"{DAYS[day]} {hour}:00"
+        )
+        calls.append((text, truth))
     posts, truths = [], []
     for i in range(n):
         roll = rng.random()
@@ -156,7 +160,7 @@ def known_label_enricher(truth_by_text: dict[str, Truth]):
                     places=places,
                     in_almere=True if places else None,
                     event_time=truth.event_time,
-                    event_time_text="dag 00:00" if truth.event_time else None,
+                    event_time_text=truth.time_text,
                 )
             )
             post.enriched = True

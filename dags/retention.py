@@ -1,4 +1,5 @@
-"""Daily: purge what the retention policy says must go, from the database and the index."""
+"""Daily: purge what the retention policy says must go, from the database and the index; and
+re-score the open signals so that their urgency follows the calendar."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ def purge() -> dict:
     return purge_due(dry_run=False)
 
 
+@task(retries=2, retry_delay=timedelta(minutes=10), execution_timeout=timedelta(hours=1))
+def refresh() -> dict:
+    from signals.pipeline import refresh_open_signals
+
+    return refresh_open_signals()
+
+
 @dag(
     dag_id="retention",
     schedule=CronTriggerTimetable("15 3 * * *", timezone="Europe/Amsterdam"),
@@ -25,7 +33,7 @@ def purge() -> dict:
     doc_md=__doc__,
 )
 def retention() -> None:
-    purge()
+    purge() >> refresh()
 
 
 retention()

@@ -13,13 +13,14 @@ from signals.db.types import utcnow
 
 def source_health(session: Session) -> list[dict]:
     since = utcnow() - timedelta(hours=24)
-    recent = dict(
-        session.execute(
+    recent: dict[str, int] = {
+        source_id: count
+        for source_id, count in session.execute(
             select(Post.source_id, func.count())
             .where(Post.fetched_at >= since)
             .group_by(Post.source_id)
-        )
-    )
+        ).all()
+    }
     rows = session.scalars(select(SourceStateRow).order_by(SourceStateRow.source_id)).all()
     return [
         {

@@ -213,6 +213,19 @@ def process_posts(post_ids: list[int]) -> dict:
         return process_in_session(session, list(post_ids), settings).as_dict()
 
 
+def refresh_open_signals() -> dict:
+    """Re-score open signals so that urgency follows the clock; re-index what changed."""
+    from signals.detect import refresh_signals
+    from signals.indexing import index_signals
+    from signals.search import get_backend
+
+    settings = get_settings()
+    with session_scope(get_engine(settings.database_url)) as session:
+        changed = refresh_signals(session)
+        index_signals(session, get_backend(settings), changed)
+    return {"changed_signal_ids": changed}
+
+
 @dataclass(slots=True)
 class RunSummary:
     sources_polled: int = 0

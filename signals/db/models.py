@@ -133,6 +133,8 @@ class Signal(Base):
     __tablename__ = "signals"
     __table_args__ = (
         Index("ix_signals_queue", "status", "severity"),
+        # The queue orders by severity, event time and id within a status: no sort step.
+        Index("ix_signals_queue_order", "status", "severity", "event_time", "id"),
         Index("ix_signals_event_time", "event_time"),
         Index("ix_signals_last_activity", "last_activity_at"),
     )

@@ -84,7 +84,7 @@ class QueuePage:
     search_fallback: bool = False
 
 
-def _local_day_start(day: date) -> datetime:
+def local_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
 
 
@@ -117,9 +117,9 @@ def _filtered(stmt: Any, f: QueueFilters, *, with_status: bool = True) -> Any:
         stmt = stmt.where(Signal.district == f.district)
     when = func.coalesce(Signal.event_time, Signal.first_seen_at)
     if f.date_from:
-        stmt = stmt.where(when >= _local_day_start(f.date_from))
+        stmt = stmt.where(when >= local_day_start(f.date_from))
     if f.date_to:
-        stmt = stmt.where(when < _local_day_start(f.date_to + timedelta(days=1)))
+        stmt = stmt.where(when < local_day_start(f.date_to + timedelta(days=1)))
     return stmt
 
 

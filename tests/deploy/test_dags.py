@@ -98,8 +98,11 @@ def test_collect_fans_out_per_source_in_per_domain_pools(dagbag: dict) -> None:
     process = tasks["process"]
     assert process["upstream"] == ["collect_domain_127_0_0_1"]
     assert process["trigger_rule"] == "all_done"  # a crashed source never blocks the others
-    for dag_id in ("retention", "weekly_briefing", "retrain"):
+    for dag_id in ("weekly_briefing", "retrain"):
         assert len(dagbag["dags"][dag_id]["tasks"]) == 1
+    retention_tasks = dagbag["dags"]["retention"]["tasks"]
+    assert set(retention_tasks) == {"purge", "refresh"}
+    assert retention_tasks["refresh"]["upstream"] == ["purge"]
 
 
 BROKEN_SOURCE = {

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from detect_support import NOW, PLACES, SATURDAY_14, MakePost
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from signals import clustering
 from signals.db.models import Enrichment, Post
 from signals.db.session import get_engine, session_scope
-
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-# Saturday 28 Nov 2026, 14:00 in Almere (CET, UTC+1).
-SATURDAY_14 = datetime(2026, 11, 28, 13, 0, tzinfo=UTC)
-
-PLACES = {
-    "Stadhuisplein": {"district": "Almere Stad", "in_almere": True},
-    "Esplanade": {"district": "Almere Stad", "in_almere": True},
-    "Kruidenwijk": {"district": "Almere Stad", "in_almere": True},
-    "Dam": {"district": None, "in_almere": False},
-}
 
 
 @pytest.fixture
@@ -42,8 +32,6 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 _counter = itertools.count(1)
-
-MakePost = Callable[..., int]
 
 
 @pytest.fixture
@@ -104,7 +92,3 @@ def make_post(session: Session) -> MakePost:
         return post.id
 
     return make
-
-
-def at(days: float = 0, hours: float = 0) -> datetime:
-    return NOW + timedelta(days=days, hours=hours)

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import NOW, SATURDAY_14, MakePost
+from detect_support import NOW, SATURDAY_14, MakePost
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import NOW, SATURDAY_14, MakePost, at
+from detect_support import NOW, SATURDAY_14, MakePost, at
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from conftest import NOW, SATURDAY_14
+from detect_support import NOW, SATURDAY_14
 from sqlalchemy import Engine
 from test_detect_clustering import VARIANTS
 

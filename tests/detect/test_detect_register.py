@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import NOW, SATURDAY_14, MakePost
+from detect_support import NOW, SATURDAY_14, MakePost
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import NOW
-from hypothesis import given
+from detect_support import NOW
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from signals import severity
@@ -73,6 +73,7 @@ def test_niet_aangemeld_scores_above_aangemeld() -> None:
 probability = st.floats(min_value=0, max_value=1)
 
 
+@settings(deadline=None, max_examples=200)  # no timing: the machine may be busy
 @given(
     p1=probability,
     p2=probability,

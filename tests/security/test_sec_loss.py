@@ -142,8 +142,10 @@ def clean_run(demo_site, tmp_path_factory) -> dict:
 KILL_POINTS = {
     # Posts (and the sources' cursors) are committed; enrichment and detection are running.
     "after-store": "SELECT count(*) FROM posts",
-    # Migrations have run but nothing is stored yet: collection is running.
-    "during-collect": "SELECT count(*) FROM sqlite_master WHERE name = 'posts'",
+    # Migrations are done (Alembic stamped its version) but nothing is stored yet.
+    "during-collect": "SELECT count(*) FROM alembic_version",
+    # The first run's schema migration is half-way (tables exist, version not stamped yet).
+    "during-migration": "SELECT count(*) FROM sqlite_master WHERE name = 'posts'",
 }
 
 

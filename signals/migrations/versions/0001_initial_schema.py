@@ -216,6 +216,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_signals_event_time", ["event_time"], unique=False)
         batch_op.create_index("ix_signals_last_activity", ["last_activity_at"], unique=False)
         batch_op.create_index("ix_signals_queue", ["status", "severity"], unique=False)
+        batch_op.create_index(
+            "ix_signals_queue_order", ["status", "severity", "event_time", "id"], unique=False
+        )
 
     op.create_table(
         "decisions",
@@ -310,6 +313,7 @@ def downgrade() -> None:
 
     op.drop_table("decisions")
     with op.batch_alter_table("signals", schema=None) as batch_op:
+        batch_op.drop_index("ix_signals_queue_order")
         batch_op.drop_index("ix_signals_queue")
         batch_op.drop_index("ix_signals_last_activity")
         batch_op.drop_index("ix_signals_event_time")

@@ -27,12 +27,16 @@ from signals.web.deps import (
     CONTENT_ROLES,
     SUPERVISORS,
     CurrentUser,
+    IdPath,
+    add_nav_link,
     csrf_protect,
     get_session,
     render,
 )
 
 router = APIRouter()
+add_nav_link("Protocol", "/protocol", "analyst", "supervisor", "auditor", "admin")
+add_nav_link("Goedkeuringen", "/interventies", "supervisor")
 
 CATEGORY_NL = {
     "signaleren": "Signaleren",
@@ -115,7 +119,7 @@ def activate_form(
 @router.get("/signalen/{signal_id}/interventies", include_in_schema=False)
 def interventions_page(
     request: Request,
-    signal_id: int,
+    signal_id: IdPath,
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
@@ -139,7 +143,7 @@ def interventions_page(
 )
 async def interventions_form(
     request: Request,
-    signal_id: int,
+    signal_id: IdPath,
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
@@ -192,7 +196,7 @@ def approvals_page(
 )
 def approval_form(
     request: Request,
-    chosen_id: int,
+    chosen_id: IdPath,
     approve: str = Form(..., pattern="^(ja|nee)$"),
     note: str = Form("", max_length=2000),
     user: CurrentUser = Depends(SUPERVISORS),
@@ -300,7 +304,7 @@ def _interventions_out(session: Session, signal: Signal) -> InterventionsOut:
     responses={404: {"description": "Onbekend signaal"}},
 )
 def api_interventions(
-    signal_id: int,
+    signal_id: IdPath,
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> InterventionsOut:
@@ -318,7 +322,7 @@ def api_interventions(
     },
 )
 def api_propose(
-    signal_id: int,
+    signal_id: IdPath,
     body: InterventionRequest,
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
@@ -346,7 +350,7 @@ def api_propose(
     responses={409: {"description": "Vier-ogen-regel of al besloten"}},
 )
 def api_approve(
-    chosen_id: int,
+    chosen_id: IdPath,
     body: ApprovalRequest,
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from signals.audit import VerifyResult, record, verify
 from signals.db.models import AuditEvent
 from signals.web.deps import AUDITORS, CurrentUser, get_session, render
-from signals.web.queries import _local_day_start
+from signals.web.queries import local_day_start
 
 router = APIRouter(include_in_schema=False)
 
@@ -89,9 +89,9 @@ def _filtered(stmt, f: AuditFilters):  # type: ignore[no-untyped-def]
             AuditEvent.target_type == "signal", AuditEvent.target_id == str(f.signal_id)
         )
     if f.date_from:
-        stmt = stmt.where(AuditEvent.ts >= _local_day_start(f.date_from))
+        stmt = stmt.where(AuditEvent.ts >= local_day_start(f.date_from))
     if f.date_to:
-        stmt = stmt.where(AuditEvent.ts < _local_day_start(f.date_to + timedelta(days=1)))
+        stmt = stmt.where(AuditEvent.ts < local_day_start(f.date_to + timedelta(days=1)))
     return stmt
 
 

@@ -1,0 +1,47 @@
+"""HTML/JS in post text, signal titles, rationales and quoted snippets is escaped in the weekly
+driehoek briefing too (it is a file that travels outside the app's CSP)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sec_helpers import make_signal
+from secstats import attack
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from signals.db.models import Decision, Signal, SignalPost
+
+PAYLOADS = ["<script>alert(1)</script>", '<img src=x onerror="alert(2)">', "<svg onload=alert(3)>"]
+
+
+def test_briefing_escapes_hostile_text(env):
+    from signals.briefing.data import collect
+    from signals.briefing.render import render_html
+    from signals.briefing.week import Week
+
+    title = PAYLOADS[0] + " Stadhuisplein"
+    sid, _ = make_signal(env.engine, title=title, text=" ".join(PAYLOADS), status="escalated")
+    with Session(env.engine) as session:
+        now = datetime.now(UTC)
+        session.add(
+            Decision(
+                signal_id=sid,
+                from_status="in_review",
+                to_status="escalated",
+                actor="<b>analyst</b>",
+                rationale=PAYLOADS[1],
+                created_at=now,
+            )
+        )
+        link = session.scalar(select(SignalPost).where(SignalPost.signal_id == sid))
+        link.briefing_snippet = PAYLOADS[2]
+        session.get(Signal, sid).place = PAYLOADS[1]
+        session.commit()
+        html = render_html(session, collect(session, Week.containing(now)))
+    assert "Stadhuisplein" in html or "&lt;script&gt;" in html  # the signal is in it
+    for raw in ("<script>alert", "<img src=x", "<svg onload", "<b>analyst"):
+        assert raw not in html, raw
+    attack(
+        "xss", "HTML/JS in title, place, rationale and snippet of the weekly briefing", "escaped"
+    )

@@ -1,5 +1,5 @@
 """docker-compose.yml is valid per the Compose Specification, names every service that
-docs/production.md names, and wires health checks, start order and volumes."""
+the README's Production section names, and wires health checks, start order and volumes."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ def compose() -> dict:
 
 
 def _docs_services() -> set[str]:
-    text = (REPO / "docs" / "production.md").read_text(encoding="utf-8")
-    section = text.split("### Services", 1)[1].split("###", 1)[0]
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    production = text.split("\n## Production", 1)[1]
+    section = production.split("### Services", 1)[1].split("###", 1)[0]
     return set(re.findall(r"^\| `([a-z0-9\-]+)` \|", section, flags=re.MULTILINE))
 
 

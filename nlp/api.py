@@ -88,7 +88,7 @@ def _term_spans(text: str, explanations: dict[str, list[tuple[str, float]]]) -> 
             if not name.startswith("w:"):
                 continue
             term = name[2:]
-            if term in ("plaatsnaam", "tijdstip", "groepsterm", "url"):
+            if term in ("plaatsnaam", "groepsterm", "url", "citaat") or term.startswith("q_"):
                 continue
             m = re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", lower)
             if m:

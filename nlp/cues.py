@@ -138,6 +138,14 @@ CUES: dict[str, list[Spec]] = {
         _w("wedstrijd"), _w("concert"), _w("festival"), _w("kerkdienst"), _w("markt"),
         _w("braderie"), _w("open", "dag"), _w("voetbal*"), _w("training"), _w("toernooi"),
     ],
+    # Contexts in which violent words are usually figurative (school, sport, games, jokes).
+    "playful": [
+        _w("toets|wiskundetoets|proefwerk|examen|tentamen|huiswerk|deadline|wekker|maandag"),
+        _w("competitie|seizoen|wedstrijd|keeper|spits|goal|doelpunt|match|kampioen*"),
+        _w("dansvloer|playlist|feest|party|concert|dj|game|fifa|gamen|potje"),
+        _w("haha*|lol|grapje|figuurlijk|😂|🤣|😭|😅|💃"), _w("bij", "wijze", "van", "spreken"),
+        _w("kom", "op"), _w("lekker"), _w("zin", "in"),
+    ],
     "almere_tag": [_w("036"), _w("#almere"), _w("almere036")],
 }
 

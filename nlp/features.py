@@ -17,7 +17,9 @@ from nlp.pipeline import Analysis
 
 GROUP_TOKEN = "groepsterm"
 PLACE_TOKEN = "plaatsnaam"
-TIME_TOKEN = "tijdstip"
+# Bump when normalisation or features change in a way the names above do not show; it is part of
+# the model version.
+FEATURE_REVISION = 5
 
 # Identity-group terms (singular, plural, adjective stems). Matched case-insensitively as words.
 GROUP_TERMS: tuple[str, ...] = (
@@ -90,7 +92,7 @@ def quoted_share(text: str) -> float:
 EXTRA_FEATURES: tuple[str, ...] = (
     *(f"cue:{k}" for k in CUE_KINDS), "quoted_share", "question", "x:threat_gov",
     "x:mobilise_when_where", "x:mobilise_report", "x:polarising_group", "x:polarising_counter",
-    "x:threat_group", "x:mobilise_almere",
+    "x:threat_group", "x:mobilise_almere", "x:threat_playful",
 )
 
 
@@ -107,6 +109,7 @@ def extra_vector(analysis: Analysis) -> np.ndarray:
         float(bool(c.get("polarising")) and bool(c.get("counter"))),
         float(bool(c.get("threat")) and bool(c.get("topic_group"))),
         float(bool(c.get("mobilise")) and analysis.in_almere is True),
+        float(bool(c.get("threat")) and bool(c.get("playful"))),
     ]
     return np.array(
         [

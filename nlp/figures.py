@@ -30,10 +30,10 @@ def f1_vs_baseline(out: Path) -> Path:
     ax.bar(x + 0.2, [report.baseline_labels[k]["f1"] for k in LABELS], 0.4,
            label="keyword baseline")
     ax.set_xticks(x, [k.replace("_", "\n") for k in LABELS])
-    ax.set_ylim(0, 1)
+    ax.set_ylim(0, 1.15)
     ax.set_ylabel("F1 on test split")
     ax.axhline(0.8, color="grey", lw=0.8, ls="--")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper right", ncol=2, fontsize=8)
     ax.set_title(f"{report.model_version}: F1 per label (n={report.n_test})")
     fig.tight_layout()
     path = out / "f1_vs_baseline.png"

@@ -156,11 +156,11 @@ def fit(
 def _version(posts: list[Post]) -> str:
     """Changes with the fitted data and with the recipe (features, grids, weights)."""
     from nlp.cues import CUES
-    from nlp.features import EXTRA_FEATURES, GROUP_TERMS
+    from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, GROUP_TERMS
 
     digest = hashlib.sha256()
-    recipe = (EXTRA_FEATURES, sorted(CUES.items()), GROUP_TERMS, C_GRID, FALSE_ALARM_WEIGHT,
-              PLATEAU, str(new_vectorizers()))
+    recipe = (FEATURE_REVISION, EXTRA_FEATURES, sorted(CUES.items()), GROUP_TERMS, C_GRID,
+              FALSE_ALARM_WEIGHT, PLATEAU, str(new_vectorizers()))
     digest.update(repr(recipe).encode())
     for p in sorted(posts, key=lambda p: p.id):
         digest.update(f"{p.id}\t{p.text}\t{sorted(p.labels.items())}\n".encode())

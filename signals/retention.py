@@ -180,6 +180,23 @@ def _due_audit(session: Session, policy: RetentionPolicy, now: datetime) -> tupl
     return int(count), int(last_id), last_hash or ""
 
 
+def _audit_id_chunks(session: Session, last_id: int, size: int) -> Iterator[list[int]]:
+    after = 0
+    while last_id:
+        chunk = list(
+            session.scalars(
+                select(AuditEvent.id)
+                .where(AuditEvent.id > after, AuditEvent.id <= last_id)
+                .order_by(AuditEvent.id)
+                .limit(size)
+            )
+        )
+        if not chunk:
+            return
+        yield chunk
+        after = chunk[-1]
+
+
 def _period_end(period: str) -> datetime | None:
     try:
         year, month = (int(part) for part in period.split("-"))
@@ -242,6 +259,10 @@ def purge(
         report.index_deleted = {
             "signals": sum(backend.delete("signals", c) for c in _chunks(signal_ids, size)),
             "posts": sum(backend.delete("posts", c) for c in _chunks(report.post_ids, size)),
+            # Audit events are mirrored too (Elasticsearch); their copies go with them.
+            "audit": sum(
+                backend.delete("audit", c) for c in _audit_id_chunks(session, last_audit_id, size)
+            ),
         }
     # Children go with their parents through ON DELETE CASCADE (decisions, enrichments,
     # signal_posts, escrow, reveal requests).

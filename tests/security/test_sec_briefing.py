@@ -3,10 +3,13 @@ driehoek briefing too (it is a file that travels outside the app's CSP)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sec_helpers import make_signal
-from secstats import attack
+from secstats import attack, fuzz_case
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -45,3 +48,37 @@ def test_briefing_escapes_hostile_text(env):
     attack(
         "xss", "HTML/JS in title, place, rationale and snippet of the weekly briefing", "escaped"
     )
+
+
+PATH_TRICKS = [
+    "../../etc/passwd",
+    "2026-W48/../../x",
+    "2026-W48\x00.html",
+    "..\\..\\x",
+    "/tmp/2026-W48",
+    "2026-W48 ",
+    "2026-W99",
+    "%2e%2e%2f2026-W48",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.one_of(
+        st.text(max_size=60),
+        st.sampled_from(PATH_TRICKS),
+    )
+)
+def test_briefing_week_label_cannot_steer_the_output_path(text):
+    from signals.briefing.week import Week
+
+    fuzz_case("briefing week parser (export file name)")
+    try:
+        week = Week.parse(text)
+    except ValueError:
+        outcome = "refused (ValueError)"
+    else:
+        assert re.fullmatch(r"\d{4}-W\d{2}", week.label), week.label
+        outcome = f"plain label {week.label}"
+    if text in PATH_TRICKS:
+        attack("paths", f"briefing week {text!r}", outcome)

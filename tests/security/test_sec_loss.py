@@ -22,7 +22,14 @@ from signals.config import REPO_ROOT
 
 DEMO = REPO_ROOT / "config" / "demo"
 PORT = 8765  # the demo feeds carry absolute links on this port
-RUN = "from signals.pipeline import run_pipeline; run_pipeline(alert=False)"
+# The politeness delay is for real sites; the local replay server does not need it.
+RUN = (
+    "import dataclasses\n"
+    "import signals.pipeline as p\n"
+    "original = p.collector_settings\n"
+    "p.collector_settings = lambda s: dataclasses.replace(original(s), per_domain_delay_s=0.0)\n"
+    "p.run_pipeline(alert=False)\n"
+)
 WAIT_S = 180
 
 
@@ -68,7 +75,11 @@ def _start(var: Path, base_url: str) -> subprocess.Popen:
 
 def _finish(proc: subprocess.Popen) -> None:
     _, err = proc.communicate(timeout=WAIT_S)
-    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
+    lines = [line for line in err.decode(errors="replace").splitlines() if line.strip()]
+    # The exception line first: it is what the report shows.
+    assert proc.returncode == 0, (
+        "rerun crashed: " + (lines[-1] if lines else "?") + "\n" + ("\n".join(lines[-25:]))
+    )
 
 
 def _count(db: Path, sql: str) -> int:

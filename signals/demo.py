@@ -50,3 +50,19 @@ def import_demo_register(settings: Settings) -> int:
     path: Path = DEMO_DIR / "register.csv"
     with session_scope(get_engine(settings.database_url)) as session:
         return import_csv(session, path, actor="system:demo").created
+
+
+def activate_demo_protocol(settings: Settings) -> str | None:
+    """Activate the newest protocol version once, so the demo's escalations can cite it."""
+    from signals.db.session import get_engine, session_scope
+    from signals.protocol import activate, active_version, load_protocol_file
+
+    files = sorted(settings.protocol_dir.glob("*.y*ml"))
+    if not files:
+        return None
+    with session_scope(get_engine(settings.database_url)) as session:
+        current = active_version(session)
+        if current is not None:
+            return current.version_id
+        newest = max(files, key=lambda p: load_protocol_file(p).effective_date)
+        return activate(session, newest, actor="system:demo", actor_role="supervisor").version_id

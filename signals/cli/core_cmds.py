@@ -42,24 +42,31 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Replay the bundled synthetic sources through the pipeline and serve the web UI."""
         from signals.config import get_settings
-        from signals.demo import demo_server, import_demo_register, run_demo_pipeline
+        from signals.demo import (
+            activate_demo_protocol,
+            demo_server,
+            import_demo_register,
+            run_demo_pipeline,
+        )
 
         settings = get_settings()
         console.print(f"[bold]oov-signals demo[/] — database {settings.database_url}")
         import_demo_register(settings)
+        activate_demo_protocol(settings)
+        # The replay server keeps running while the UI is served, so source links open.
         with demo_server() as base_url:
             console.print(f"Replaying synthetic sources from {base_url}")
             summary = run_demo_pipeline(settings, base_url)
-        _print_summary(summary)
-        passwords = _ensure_demo_users()
-        if not serve:
-            return
-        console.print(f"\nWeb UI: [bold]http://{host}:{port}[/]")
-        for username, password in passwords.items():
-            console.print(f"  login [bold]{username}[/] / {password}")
-        import uvicorn
+            _print_summary(summary)
+            passwords = _ensure_demo_users()
+            if not serve:
+                return
+            console.print(f"\nWeb UI: [bold]http://{host}:{port}[/]  (Ctrl-C stops the demo)")
+            for username, password in passwords.items():
+                console.print(f"  login [bold]{username}[/] / {password}")
+            import uvicorn
 
-        uvicorn.run("signals.web.app:create_app", factory=True, host=host, port=port)
+            uvicorn.run("signals.web.app:create_app", factory=True, host=host, port=port)
 
     @app.command("run")
     def run_once() -> None:

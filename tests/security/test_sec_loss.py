@@ -76,9 +76,10 @@ def _start(var: Path, base_url: str) -> subprocess.Popen:
 def _finish(proc: subprocess.Popen) -> None:
     _, err = proc.communicate(timeout=WAIT_S)
     lines = [line for line in err.decode(errors="replace").splitlines() if line.strip()]
+    errors = [line.strip() for line in lines if "Error" in line and ":" in line]
     # The exception line first: it is what the report shows.
     assert proc.returncode == 0, (
-        "rerun crashed: " + (lines[-1] if lines else "?") + "\n" + ("\n".join(lines[-25:]))
+        "rerun crashed: " + (errors[-1] if errors else "?") + "\n" + ("\n".join(lines[-25:]))
     )
 
 

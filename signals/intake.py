@@ -16,6 +16,7 @@ from collectors.text import canonical_url
 from signals.db.models import Post
 from signals.db.types import utcnow
 from signals.privacy.pseudonym import Pseudonymizer
+from signals.privacy.urls import strip_handles
 
 _SPACE = re.compile(r"\s+")
 SUPPORTED_LANGUAGES = frozenset({"nl", "en"})
@@ -47,6 +48,9 @@ def store_raw_posts(
     batch = list(raw_posts)
     if not batch:
         return result
+    # Handles in URLs (e.g. Mastodon's /@name/123) are personal data too: never stored.
+    for raw in batch:
+        raw.url = strip_handles(raw.url)
     keyed = [(raw, canonical_url(raw.url), content_hash(raw.title, raw.text)) for raw in batch]
     urls = {c for _, c, _ in keyed}
     pairs = {(raw.source_id, h) for raw, _, h in keyed}

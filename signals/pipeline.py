@@ -100,9 +100,15 @@ class SourceOutcome:
 
 
 def store_collect_result(
-    session: Session, result: CollectResult, pseudonymizer: Pseudonymizer
+    session: Session,
+    result: CollectResult,
+    pseudonymizer: Pseudonymizer,
+    source: SourceConfig | None = None,
 ) -> SourceOutcome:
-    intake = store_raw_posts(session, result.posts, pseudonymizer)
+    from signals.privacy.escrow import hook_for
+
+    escrow = hook_for(source) if source is not None else None
+    intake = store_raw_posts(session, result.posts, pseudonymizer, escrow=escrow)
     _save_state(session, result)
     return SourceOutcome(
         source_id=result.source_id,
@@ -140,7 +146,9 @@ def collect_source_task(source_id: str, sources_path: str | None = None) -> dict
         state = _load_state(session, source_id)
     result = collectors.collect_source(by_id[source_id], state, collector_settings(settings))
     with session_scope(engine) as session:
-        outcome = store_collect_result(session, result, _pseudonymizer(settings))
+        outcome = store_collect_result(
+            session, result, _pseudonymizer(settings), by_id[source_id]
+        )
     return outcome.as_dict()
 
 
@@ -263,10 +271,13 @@ def run_pipeline(
         sources, states, collector_settings(settings, **(collector_overrides or {}))
     )
     pseudonymizer = _pseudonymizer(settings)
+    by_id = {s.id: s for s in sources}
     new_ids: list[int] = []
     with session_scope(engine) as session:
         for result in results:
-            outcome = store_collect_result(session, result, pseudonymizer)
+            outcome = store_collect_result(
+                session, result, pseudonymizer, by_id.get(result.source_id)
+            )
             new_ids.extend(outcome.new_post_ids)
             summary.duplicate_posts += outcome.duplicates
             summary.skipped_items += outcome.skipped

@@ -78,6 +78,13 @@ CUES: dict[str, list[Spec]] = {
         _w("afbranden"), _w("platbranden"), _w("abbas|matties|mannen", "mee"),
         _w("rekening", "vereffenen"), _w("aframmeling|aframmelen|afslachten|slachten"),
         _w("wat", "niet", "vastzit"), _w("tikken|tik", "…", "neer"), _w("uitroeien"),
+        _w("ik", "weet", "waar"), _w("we", "weten", "waar"), _w("gaat|gaan", "eraan"),
+        _w("gaat|gaan", "branden"), _w("jerrycan|benzine|honkbalknuppel|knuppel|brandbom"),
+        _w("wacht|wachten", "hem|haar|ze|jullie", "op"), _w("opwachten"), _w("neersteken"),
+        _w("afranseling|afrossing"), _w("pak", "slaag"), _w("botten", "breken"),
+        _w("een", "lesje"), _w("gaan|gaat", "het", "voelen"), _w("dood", "man"),
+        _w("staat", "op", "onze|de", "lijst"), _w("laatste", "waarschuwing"),
+        _w("niet", "overleven"), _w("gewaarschuwd"), _w("beschieten"), _w("in", "de", "hens"),
     ],
     "anti_gov": [
         _w("landverrader*"), _w("verrader*"), _w("tribunaal"), _w("tribunalen"),
@@ -113,6 +120,35 @@ CUES: dict[str, list[Spec]] = {
         _w("aanhoudingen"), _w("meldt|melden|meldde"), _w("aldus"), _w("zei|zegt", "de|een"),
         _w("verslag"), _w("liep", "rustig"), _w("verliep*"), _w("live", "blog"),
         _w("nieuws"), _w("bron"), _w("reported"), _w("police", "said"),
+    ],
+    # Neutral news register: bylines, attribution to authorities, reported online calls.
+    "news": [
+        _w("door", "redactie"), _w("redactie"), _w("meldt", "de", "gemeente|politie"),
+        _w("volgens", "de", "gemeente|politie|organisatie|organisatoren|burgemeester"),
+        _w("aldus", "een|de"), _w("woordvoerder*"), _w("gaat|gaan", "…", "rond"),
+        _w("circuleert|circuleren"), _w("wordt", "opgeroepen"), _w("werd", "opgeroepen"),
+        _w("wordt", "gedemonstreerd"), _w("oproep", "om|tot"), _w("online", "oproep"),
+        _w("verwacht|verwachten", "…", "deelnemers|bezoekers|mensen"), _w("agenda"),
+        _w("is", "aangemeld"), _w("niet", "aangemeld"), _w("staat", "…", "aangemeld"),
+        _w("heeft", "…", "aangemeld"), _w("noodbevel"), _w("noodverordening"),
+        _w("veiligheidsrisicogebied"), _w("houdt", "de", "situatie"), _w("neemt|nemen", "…",
+                                                                         "serieus"),
+        _w("zegt|zei", "op", "de", "hoogte"), _w("arrestaties"), _w("aangehouden"),
+    ],
+    # Ordinary cultural, sports, commercial and religious events: invitation language there is
+    # not a call to gather in the guideline's sense.
+    "event": [
+        _w("concert*|optreden|voorstelling|première|premiere|musical|theater|film*|filmnacht"),
+        _w("entree|tickets|ticket|kaartjes|kassa|toegang|gratis|korting|aanbieding*"),
+        _w("dj|dj's|line-up|lineup|release|party|feest|disco|silent|open", "mic|disco|dag|huis"),
+        _w("dj|dj's|festival|dancefestival|clubavond|club|feest|party"),
+        _w("wedstrijd|thuiswedstrijd|uitwedstrijd|derby|finale|kampioenschap|supporters*|"
+           "tribune|stadion|kantine|clubhuis|vak|sjaal|scheids|toernooi|competitie"),
+        _w("kerkdienst|dienst|mis|nachtmis|viering|iftar|gebed|koor|moskee|kerk"),
+        _w("markt|rommelmarkt|braderie|kofferbakverkoop|kramen|kraampje|opening|winkel|"
+           "proeven|proeverij|workshop|clinic|proefles|bootcamp|quiz|pubquiz|lezing"),
+        _w("iedereen", "welkom"), _w("iedereen", "is", "welkom"), _w("van", "harte", "welkom"),
+        _w("kinderen|kids|ouders", "…", "welkom"), _w("opbrengst"), _w("inschrijven|schrijf"),
     ],
     "warning": [
         _w("ga", "daar|er", "niet", "heen"), _w("niet", "heen", "gaan"), _w("nep"),

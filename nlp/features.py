@@ -19,7 +19,7 @@ GROUP_TOKEN = "groepsterm"
 PLACE_TOKEN = "plaatsnaam"
 # Bump when normalisation or features change in a way the names above do not show; it is part of
 # the model version.
-FEATURE_REVISION = 5
+FEATURE_REVISION = 6
 
 # Identity-group terms (singular, plural, adjective stems). Matched case-insensitively as words.
 GROUP_TERMS: tuple[str, ...] = (
@@ -92,8 +92,13 @@ def quoted_share(text: str) -> float:
 EXTRA_FEATURES: tuple[str, ...] = (
     *(f"cue:{k}" for k in CUE_KINDS), "quoted_share", "question", "x:threat_gov",
     "x:mobilise_when_where", "x:mobilise_report", "x:polarising_group", "x:polarising_counter",
-    "x:threat_group", "x:mobilise_almere", "x:threat_playful",
+    "x:threat_group", "x:mobilise_almere", "x:threat_playful", "x:mobilise_news",
+    "x:mobilise_event", "x:event_no_protest", "x:news_no_first_person",
 )
+
+# First-person plural and direct address: a call speaks to its readers, a news item about it
+# reports in the third person.
+_ADDRESS_RE = re.compile(r"\b(?:we|wij|ons|onze|jullie|je|jij|u|kom|komt|iedereen)\b", re.I)
 
 
 def extra_vector(analysis: Analysis) -> np.ndarray:
@@ -110,6 +115,10 @@ def extra_vector(analysis: Analysis) -> np.ndarray:
         float(bool(c.get("threat")) and bool(c.get("topic_group"))),
         float(bool(c.get("mobilise")) and analysis.in_almere is True),
         float(bool(c.get("threat")) and bool(c.get("playful"))),
+        float(bool(c.get("mobilise")) and bool(c.get("news"))),
+        float(bool(c.get("mobilise")) and bool(c.get("event"))),
+        float(bool(c.get("event")) and not c.get("topic_protest") and not c.get("threat")),
+        float(bool(c.get("news")) and not _ADDRESS_RE.search(analysis.text)),
     ]
     return np.array(
         [

@@ -43,6 +43,44 @@ def fuzzy_places(doc: Doc) -> Doc:
     return doc
 
 
+# District names that are also common words ("haven", "buiten", "poort", "hout"): written bare
+# they are the district only right after "in" ("in Poort"), or capitalised after a word of
+# direction ("naar Buiten"); "naar buiten gaan" stays a plain word.
+BARE_DISTRICTS = {
+    "haven": "Almere Haven", "buiten": "Almere Buiten", "poort": "Almere Poort",
+    "hout": "Almere Hout",
+}
+_BARE_DISTRICT_IN = frozenset({"in"})
+_BARE_DISTRICT_CAPITALISED = frozenset({"naar", "uit", "vanuit", "bij", "richting"})
+# "in Haven van Rotterdam": followed by "van" the word is part of a longer name.
+_BARE_DISTRICT_BLOCKERS = frozenset({"van"})
+# "in hout gesneden" is everyday Dutch: this one only counts when capitalised.
+_BARE_DISTRICT_CASE_SENSITIVE = frozenset({"hout"})
+
+
+@Language.component("bare_districts")
+def bare_districts(doc: Doc) -> Doc:
+    """Add PLACE entities for bare district names in a place context ("in Poort")."""
+    taken = {t.i for ent in doc.ents for t in ent}
+    new: list[Span] = []
+    for tok in doc[1:]:
+        canonical = BARE_DISTRICTS.get(tok.lower_)
+        if canonical is None or tok.i in taken:
+            continue
+        prev = doc[tok.i - 1].lower_
+        nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+        capitalised = tok.text[:1].isupper()
+        if nxt in _BARE_DISTRICT_BLOCKERS or (
+            tok.lower_ in _BARE_DISTRICT_CASE_SENSITIVE and not capitalised
+        ):
+            continue
+        if prev in _BARE_DISTRICT_IN or (prev in _BARE_DISTRICT_CAPITALISED and capitalised):
+            new.append(Span(doc, tok.i, tok.i + 1, label=PLACE_LABEL, span_id=canonical))
+    if new:
+        doc.ents = filter_spans([*doc.ents, *new])
+    return doc
+
+
 def _ruler_patterns(nlp: Language) -> list[dict]:
     """Case-insensitive names as phrase patterns (fast); case-sensitive ones as token patterns."""
     patterns = []
@@ -63,6 +101,7 @@ def get_nlp() -> Language:
         "entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"}
     )
     ruler.add_patterns(_ruler_patterns(nlp))
+    nlp.add_pipe("bare_districts")
     nlp.add_pipe("fuzzy_places")
     return nlp
 

@@ -55,6 +55,10 @@ def _clock_re(sfx: str) -> str:
 _DAY = (
     r"(?:(?P<asp>a\.s\.|as|aanstaande|komende|deze|volgende\s+week|next|this)\s+)?"
     rf"(?:(?P<rel>{_REL})|(?P<wd>{_WD})(?P<wdpart>{_PART})?"
+    # "VRIJDAG 27/11", "vrijdagavond 27 november": weekday and date are one expression, so the
+    # clock time that follows the date is not cut off from the weekday.
+    rf"(?:\s*,?\s*(?P<dd2>[0-3]?\d)(?:\s*(?P<mon2>{_MON})\.?|[-/](?P<mm2>1[0-2]|0?[1-9])(?![\d:.]))"
+    r"(?:\s+(?P<yy2>20\d\d))?)?"
     rf"|(?P<dd>[0-3]?\d)(?:\s*(?P<mon>{_MON})\.?|[-/](?P<mm>1[0-2]|0?[1-9])(?![\d:.]))"
     r"(?:\s+(?P<yy>20\d\d))?)"
     r"(?:\s+(?P<asp2>a\.s\.|as|aanstaande))?"
@@ -76,6 +80,11 @@ class TimeExpr:
     start: int
     end: int
     value: datetime
+    # True when the expression states a clock time; False when the hour is a convention
+    # (12:00 for a bare date, 20:00 for "avond").
+    has_clock: bool = False
+    # False for a bare clock time ("21u"), whose day is inferred from the publication time.
+    has_day: bool = True
 
 
 def _as_local(published_at: datetime | None) -> datetime:
@@ -126,16 +135,20 @@ def _resolve(m: re.Match, ref: datetime) -> datetime | None:
         part = m.group("wdpart")
         if part:
             hour = PARTS[part.lower()]
-    elif m.group("dd"):
-        dd = int(m.group("dd"))
-        month = MONTHS[m.group("mon").lower()] if m.group("mon") else int(m.group("mm"))
-        year = int(m.group("yy")) if m.group("yy") else today.year
+    if m.group("dd") or m.group("dd2"):
+        # An explicit date wins over the weekday written next to it.
+        sfx = "" if m.group("dd") else "2"
+        dd = int(m.group("dd" + sfx))
+        mon = m.group("mon" + sfx)
+        month = MONTHS[mon.lower()] if mon else int(m.group("mm" + sfx))
+        yy = m.group("yy" + sfx)
+        year = int(yy) if yy else today.year
         try:
             day = date(year, month, dd)
         except ValueError:
             return None
         # A date without year more than a week in the past means next year's date.
-        if not m.group("yy") and day < today - timedelta(days=7):
+        if not yy and day < today - timedelta(days=7):
             day = date(year + 1, month, dd)
     if m.group("extra"):
         hour = 19 if "eten" in m.group("extra") else 18
@@ -163,11 +176,34 @@ def find_times(text: str, published_at: datetime | None) -> list[TimeExpr]:
         value = _resolve(m, ref)
         if value is None:
             continue
-        found.append(TimeExpr(m.group(0).strip(), m.start(), m.end(), value))
+        has_clock = m.group("h1") is not None or m.group("h2") is not None
+        has_day = any(m.group(g) for g in ("rel", "wd", "dd", "dd2"))
+        found.append(
+            TimeExpr(m.group(0).strip(), m.start(), m.end(), value, has_clock, has_day)
+        )
     return found
 
 
+# How far apart (in characters) a day and a later clock time may be written and still be read as
+# one time: "Zaterdag, Stadhuisplein, 21u" is one event time, a clock in the next paragraph is not.
+_CLOCK_GAP = 60
+
+
 def first_time(text: str, published_at: datetime | None) -> TimeExpr | None:
-    """The event time of a post: the first expression that resolves to a day part or clock."""
+    """The event time of a post: the first expression, with the clock time of a bare clock
+    expression written shortly after it when the first one has none ("Zaterdag bij het plein,
+    21u" is Saturday 21:00, not Saturday 12:00)."""
     times = find_times(text, published_at)
-    return times[0] if times else None
+    if not times:
+        return None
+    first = times[0]
+    if first.has_clock:
+        return first
+    for later in times[1:]:
+        if later.start - first.end > _CLOCK_GAP:
+            break
+        if later.has_clock and not later.has_day:
+            value = first.value.replace(hour=later.value.hour, minute=later.value.minute)
+            return TimeExpr(text[first.start:later.end].strip(), first.start, later.end, value,
+                            True, True)
+    return first

@@ -11,14 +11,17 @@ from signals.db.models import Enrichment, Post
 from signals.switches import autotag_enabled
 
 _BATCH = 256
+# What a call or threat says is in its first screenfuls; tagging cost grows faster than length,
+# so a page-long text must not hold the pipeline (hostile-input bound).
+MAX_NLP_CHARS = 10_000
 
 
 def nlp_text(title: str, text: str) -> str:
     """The exact string the NLP layer sees; evidence offsets index into it."""
     title, text = (title or "").strip(), (text or "").strip()
     if not title or text.startswith(title):
-        return text or title
-    return f"{title}\n{text}"
+        return (text or title)[:MAX_NLP_CHARS]
+    return f"{title}\n{text}"[:MAX_NLP_CHARS]
 
 
 def enrich_posts(session: Session, post_ids: list[int]) -> list[int]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from collectors.models import CollectResult, SourceConfig, SourceState
 from signals.audit import record
 from signals.config import Settings, get_settings
-from signals.db.models import Signal, SourceStateRow
+from signals.db.models import Post, Signal, SourceStateRow
 from signals.db.session import get_engine, session_scope
 from signals.db.types import utcnow
 from signals.enrichment import enrich_posts
@@ -172,6 +172,20 @@ class ProcessOutcome:
         }
 
 
+# Posts a crashed or switched-off run left untagged are picked up by the next run, this many at
+# most per run so that a long backlog cannot make one run unbounded.
+BACKLOG_BATCH = 5000
+
+
+def with_backlog(session: Session, post_ids: list[int]) -> list[int]:
+    """The given posts plus stored posts that were never enriched (e.g. the process died
+    between storing and tagging them, or automated tagging was off)."""
+    backlog = session.scalars(
+        select(Post.id).where(Post.enriched.is_(False)).order_by(Post.id).limit(BACKLOG_BATCH)
+    ).all()
+    return sorted(set(post_ids) | set(backlog))
+
+
 def process_in_session(
     session: Session, post_ids: list[int], settings: Settings, *, alert: bool = True
 ) -> ProcessOutcome:
@@ -180,6 +194,7 @@ def process_in_session(
     from signals.search import get_backend
 
     outcome = ProcessOutcome()
+    post_ids = with_backlog(session, post_ids)
     flagged = enrich_posts(session, post_ids)
     outcome.enriched = len(post_ids)
     outcome.flagged_post_ids = flagged

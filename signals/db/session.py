@@ -16,6 +16,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, open transactions (see _sqlite_begin).
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     # WAL lets the web app read while the pipeline writes; foreign keys are off by default.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -25,6 +27,12 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: object) -> None:
+    # sqlite3 would run DDL outside any transaction: a migration killed half-way would leave
+    # tables without a recorded revision. An explicit BEGIN makes every unit all-or-nothing.
+    connection.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -32,6 +40,7 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")

@@ -91,3 +91,32 @@ def test_fuzzy_does_not_match_common_words(word: str) -> None:
 )
 def test_in_almere_rules(text: str, expected: bool | None) -> None:
     assert analyse([text])[0].in_almere is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("zaterdag in Poort bij het station", [("Poort", "Almere Poort")]),
+        ("vanavond in buiten, iedereen komen", [("buiten", "Almere Buiten")]),
+        ("ik woon in Haven en werk in Poort", [("Haven", "Almere Haven"), ("Poort", "Almere Poort")]),
+        ("Zaterdag naar Buiten!", [("Buiten", "Almere Buiten")]),
+        ("we gaan naar buiten spelen", []),
+        ("een beeld in hout gesneden", []),
+        ("in Haven van Rotterdam", [("Rotterdam", "Rotterdam")]),
+    ],
+)
+def test_bare_district_names_in_place_context(text: str, expected: list) -> None:
+    assert _places(text) == expected
+
+
+def test_bare_district_sets_in_almere() -> None:
+    assert analyse(["morgen 20u in Poort, iedereen komen"])[0].in_almere is True
+    assert analyse(["morgen gaan we naar buiten"])[0].in_almere is None
+
+
+def test_bare_stationsplein_is_the_almere_square() -> None:
+    assert _places("Vrijdag 21u Stationsplein") == [("Stationsplein", "Stationsplein Almere")]
+    assert analyse(["Vrijdag 21u Stationsplein"])[0].in_almere is True
+    assert by_canonical()["Stationsplein Almere"].district == "Almere Stad"
+    # Another city named: the guideline says the event is not in Almere.
+    assert analyse(["Stationsplein in Utrecht, zaterdag"])[0].in_almere is False

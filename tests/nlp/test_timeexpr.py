@@ -68,3 +68,42 @@ def test_no_false_times(text: str) -> None:
 def test_analysis_keeps_time_text() -> None:
     a = analyse(["Zaterdag 14u iedereen naar het Stadhuisplein"], [PUBLISHED])[0]
     assert a.time is not None and a.time.text == "Zaterdag 14u"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("VRIJDAG 27/11 21:00 allemaal komen", _at(27, 11, 21)),
+        ("Vrijdag 27 nov om 21u bij het plein", _at(27, 11, 21)),
+        ("vrijdagavond 27 november om 21.00 uur samenkomen", _at(27, 11, 21)),
+        ("Zaterdag 5/12, 15:00 Grote Markt", _at(5, 12, 15)),
+        ("zaterdag om 21.00 uur", _at(28, 11, 21)),
+    ],
+)
+def test_weekday_with_date_keeps_the_clock_time(text: str, value: datetime) -> None:
+    found = first_time(text, PUBLISHED)
+    assert found is not None
+    assert found.value == value
+    assert found.has_clock
+
+
+def test_bare_clock_after_a_day_completes_it() -> None:
+    found = first_time("Zaterdag, Stadhuisplein, 21u. Iedereen erheen", PUBLISHED)
+    assert found is not None
+    assert found.value == _at(28, 11, 21)
+    assert found.text.startswith("Zaterdag") and found.text.endswith("21u")
+
+
+def test_distant_clock_is_not_merged_into_the_day() -> None:
+    text = "Zaterdag is het zover. " + "Het wordt een lange dag met veel mensen erbij. " * 2 + "21u"
+    found = first_time(text, PUBLISHED)
+    assert found is not None
+    assert found.text == "Zaterdag"
+    assert found.value == _at(28, 11, 12)
+
+
+def test_weekday_with_date_takes_the_date() -> None:
+    found = first_time("Zondag 13/12 op de Esplanade", PUBLISHED)
+    assert found is not None
+    assert found.value == _at(13, 12, 12)
+    assert not found.has_clock

@@ -4,7 +4,9 @@ FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    UV_SYSTEM_PYTHON=1 \
+    UV_NO_CACHE=1
 
 # WeasyPrint (briefing PDFs) needs Pango; fonts for the charts; curl-free healthchecks use Python.
 RUN apt-get update \
@@ -14,16 +16,19 @@ RUN apt-get update \
 
 WORKDIR /opt/oov-signals
 
-# Dependencies first (cached layer): the lock is constraints.txt.
+# Dependencies first (cached layer): the lock is constraints.txt, installed with the same uv as
+# `make install` (Makefile UV_VERSION), so the image gets exactly the pins the tests ran with
+# (older pip, e.g. 23.x, also ignores justext's lxml[html_clean] extra that the lock includes).
 COPY pyproject.toml constraints.txt README.md ./
 COPY collectors ./collectors
 COPY nlp ./nlp
 COPY signals ./signals
-RUN pip install -c constraints.txt ".[airflow]"
+RUN pip install "uv==0.13.9" \
+ && uv pip install -c constraints.txt ".[airflow]"
 
 # Run the code from /opt/oov-signals itself (editable, no dependency changes): the settings
 # resolve config/, migrations and models relative to the source tree.
-RUN pip install --no-deps -e .
+RUN uv pip install --no-deps -e .
 
 # Runtime files that are not part of the Python package.
 COPY config ./config

@@ -97,9 +97,18 @@ def _term_spans(text: str, explanations: dict[str, list[tuple[str, float]]]) -> 
     return spans
 
 
+def active_model_dir() -> Path:
+    """A promoted model (retraining writes it to SIGNALS_MODEL_DIR, default var/models) wins
+    over the packaged one."""
+    from signals.config import get_settings
+
+    promoted = get_settings().model_dir
+    return promoted if any(promoted.glob("*.skops")) else DEFAULT_MODEL_DIR
+
+
 def get_enricher(model_dir: Path | None = None) -> Enricher:
     """The enricher for a model directory, loaded once per process."""
-    key = Path(model_dir or DEFAULT_MODEL_DIR).resolve()
+    key = Path(model_dir or active_model_dir()).resolve()
     with _LOCK:
         if key not in _CACHE:
             _CACHE[key] = Enricher(Classifier.load(key))

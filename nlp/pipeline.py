@@ -180,7 +180,8 @@ class Analysis:
         ev += [Evidence(s, e, p.text, "place") for p, (s, e) in zip(self.places, self.place_spans,
                                                                      strict=True)]
         if self.time is not None:
-            ev.append(Evidence(self.time.start, self.time.end, self.time.text, "time"))
+            spans = self.time.parts or ((self.time.start, self.time.end),)
+            ev += [Evidence(s, e, self.text[s:e], "time") for s, e in spans]
         return sorted(ev, key=lambda e: (e.start, e.end))
 
 

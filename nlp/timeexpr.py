@@ -85,6 +85,9 @@ class TimeExpr:
     has_clock: bool = False
     # False for a bare clock time ("21u"), whose day is inferred from the publication time.
     has_day: bool = True
+    # For a day and a clock written apart ("Zaterdag ... om 20:00"): the two spans as written;
+    # `text` then joins them and start/end cover both.
+    parts: tuple[tuple[int, int], ...] = ()
 
 
 def _as_local(published_at: datetime | None) -> datetime:
@@ -185,8 +188,9 @@ def find_times(text: str, published_at: datetime | None) -> list[TimeExpr]:
 
 
 # How far apart (in characters) a day and a later clock time may be written and still be read as
-# one time: "Zaterdag, Stadhuisplein, 21u" is one event time, a clock in the next paragraph is not.
-_CLOCK_GAP = 60
+# one time: "Zaterdag spelen we in ... Entree gratis, begint om 20:00" is one event time in a short
+# post; a clock in a later paragraph of an article is not.
+_CLOCK_GAP = 160
 
 
 def first_time(text: str, published_at: datetime | None) -> TimeExpr | None:
@@ -200,10 +204,14 @@ def first_time(text: str, published_at: datetime | None) -> TimeExpr | None:
     if first.has_clock:
         return first
     for later in times[1:]:
-        if later.start - first.end > _CLOCK_GAP:
+        if later.start - first.end > _CLOCK_GAP or later.has_day:
+            # Too far away, or another day is named first: the clock may belong to that one.
             break
         if later.has_clock and not later.has_day:
             value = first.value.replace(hour=later.value.hour, minute=later.value.minute)
-            return TimeExpr(text[first.start:later.end].strip(), first.start, later.end, value,
-                            True, True)
+            if later.start - first.end <= 3:  # "Zaterdag, 21u": one expression as written
+                return TimeExpr(text[first.start:later.end].strip(), first.start, later.end,
+                                value, True, True)
+            return TimeExpr(f"{first.text} {later.text}", first.start, later.end, value, True,
+                            True, ((first.start, first.end), (later.start, later.end)))
     return first

@@ -9,6 +9,7 @@ as a subprocess with the environment prepared, and read one JSON line from stdou
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -19,11 +20,16 @@ REPO = Path(__file__).resolve().parents[2]
 DAGS = REPO / "dags"
 
 
-def _prepare() -> None:
-    sys.path.insert(0, str(REPO / "deploy" / "airflow"))
-    import compat
+def _share_in_process_api() -> None:
+    """Speed only, not a fix: dag.test() builds a new in-process execution API for every task
+    instance (seconds of cadwyn route generation each); one instance serves the whole run alike.
 
-    compat.apply()
+    Holding on to the instance also keeps its lifespan open for the run. Nothing else needs
+    patching with the locked versions (constraints.txt; see the fastapi/svcs bounds in
+    pyproject.toml)."""
+    import airflow.sdk.execution_time.supervisor as supervisor
+
+    supervisor.in_process_api_server = functools.cache(supervisor.in_process_api_server)
 
 
 def _tz_name(tz: object) -> str | None:
@@ -73,7 +79,7 @@ def run(site: Path | None) -> dict:
     import signals.pipeline as pipeline
     from collectors.replay import serve_directory
 
-    _prepare()
+    _share_in_process_api()
     from airflow.models.dagbag import DagBag
 
     original = pipeline.collector_settings

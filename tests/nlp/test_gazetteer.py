@@ -98,7 +98,8 @@ def test_in_almere_rules(text: str, expected: bool | None) -> None:
     [
         ("zaterdag in Poort bij het station", [("Poort", "Almere Poort")]),
         ("vanavond in buiten, iedereen komen", [("buiten", "Almere Buiten")]),
-        ("ik woon in Haven en werk in Poort", [("Haven", "Almere Haven"), ("Poort", "Almere Poort")]),
+        ("ik woon in Haven en werk in Poort",
+         [("Haven", "Almere Haven"), ("Poort", "Almere Poort")]),
         ("Zaterdag naar Buiten!", [("Buiten", "Almere Buiten")]),
         ("we gaan naar buiten spelen", []),
         ("een beeld in hout gesneden", []),

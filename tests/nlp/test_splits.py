@@ -44,3 +44,14 @@ def test_no_test_text_in_training_of_committed_model() -> None:
     assert trained and test_hashes
     assert not trained & test_hashes
     assert metrics["n_test"] == len(parts["test"])
+
+
+def test_adding_a_part_leaves_the_split_of_the_other_parts_unchanged() -> None:
+    posts = load_corpus()
+    assert any(p.source == "part_c" for p in posts)  # picked up by the loader
+    full = assign_splits(posts)
+    without_c = assign_splits([p for p in posts if p.source != "part_c"])
+    assert all(full[pid] == split for pid, split in without_c.items())
+    for p in posts:
+        if p.source == "part_c":
+            assert p.id.startswith("c-") and p.group.startswith("c-g")

@@ -88,14 +88,18 @@ def test_weekday_with_date_keeps_the_clock_time(text: str, value: datetime) -> N
 
 
 def test_bare_clock_after_a_day_completes_it() -> None:
-    found = first_time("Zaterdag, Stadhuisplein, 21u. Iedereen erheen", PUBLISHED)
+    text = "Zaterdag, Stadhuisplein, 21u. Iedereen erheen"
+    found = first_time(text, PUBLISHED)
     assert found is not None
     assert found.value == _at(28, 11, 21)
-    assert found.text.startswith("Zaterdag") and found.text.endswith("21u")
+    assert found.text == "Zaterdag 21u"
+    assert [text[s:e] for s, e in found.parts] == ["Zaterdag", "21u"]
+    evidence = [e.text for e in analyse([text], [PUBLISHED])[0].evidence() if e.kind == "time"]
+    assert evidence == ["Zaterdag", "21u"]
 
 
 def test_distant_clock_is_not_merged_into_the_day() -> None:
-    text = "Zaterdag is het zover. " + "Het wordt een lange dag met veel mensen erbij. " * 2 + "21u"
+    text = "Zaterdag is het zover. " + "Het wordt een lange dag met veel mensen erbij. " * 4 + "21u"
     found = first_time(text, PUBLISHED)
     assert found is not None
     assert found.text == "Zaterdag"
@@ -107,3 +111,18 @@ def test_weekday_with_date_takes_the_date() -> None:
     assert found is not None
     assert found.value == _at(13, 12, 12)
     assert not found.has_clock
+
+
+def test_clock_after_another_day_is_not_merged_into_the_first() -> None:
+    found = first_time("Zaterdag opbouwen, zondag om 14:00 de optocht", PUBLISHED)
+    assert found is not None
+    assert found.text == "Zaterdag"
+    assert found.value == _at(28, 11, 12)
+
+
+def test_clock_later_in_a_short_post_completes_the_day() -> None:
+    text = "Zaterdag spelen we in het buurthuis in de Kruidenwijk. Entree gratis, begint om 20:00."
+    found = first_time(text, PUBLISHED)
+    assert found is not None
+    assert found.value == _at(28, 11, 20)
+    assert found.text == "Zaterdag om 20:00"

@@ -56,7 +56,8 @@ def main() -> int:
     with OUT.open("w", encoding="utf-8") as fh:
         for i, rec in enumerate(recs, 1):
             group = rec.pop("group")
-            rec = {"id": f"c-{i:04d}", **rec, "group": f"c-g{i:04d}" if group == "-" else f"c-{group}"}
+            gid = f"c-g{i:04d}" if group == "-" else f"c-{group}"
+            rec = {"id": f"c-{i:04d}", **rec, "group": gid}
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     print(f"wrote {len(recs)} records to {OUT}")
     return 0

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
-.PHONY: install lock run test lint postgres system-packages benchmarks clean
+.PHONY: install lock run test lint postgres system-packages security-report benchmarks clean
 
 install: $(STAMP)
 
@@ -39,6 +39,10 @@ test: install postgres system-packages
 
 lint: install
 	$(BIN)/ruff check .
+
+# docs/security-tests.md: fuzz counts, attacks tried and their outcome (runs the suites).
+security-report: install
+	$(BIN)/python scripts/security_report.py
 
 benchmarks: install
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done

@@ -6,6 +6,7 @@ import logging
 import os
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -224,8 +225,8 @@ def process_collected(outcomes: list) -> dict:
         item = stack.pop(0)
         if isinstance(item, dict):
             post_ids.extend(item.get("new_post_ids") or [])
-        elif isinstance(item, list | tuple):
-            stack[:0] = list(item)
+        elif isinstance(item, Iterable) and not isinstance(item, str | bytes):
+            stack[:0] = list(item)  # e.g. Airflow's lazy sequence of mapped results
     return process_posts(post_ids)
 
 

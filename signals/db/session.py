@@ -16,8 +16,6 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    # Let SQLAlchemy, not the sqlite3 module, open transactions (see _sqlite_begin).
-    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     # WAL lets the web app read while the pipeline writes; foreign keys are off by default.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -27,20 +25,27 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def _sqlite_autocommit_driver(dbapi_connection: object, _record: object) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, open transactions (see _sqlite_begin).
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+
+
 def _sqlite_begin(connection: object) -> None:
-    # sqlite3 would run DDL outside any transaction: a migration killed half-way would leave
-    # tables without a recorded revision. An explicit BEGIN makes every unit all-or-nothing.
-    connection.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
+    # sqlite3 runs DDL outside any transaction: a migration killed half-way would leave tables
+    # without a recorded revision. An explicit BEGIN makes the migration all-or-nothing.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, transactional_ddl: bool = False) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        if transactional_ddl:
+            event.listen(engine, "connect", _sqlite_autocommit_driver)
+            event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -55,11 +60,19 @@ def alembic_config(url: str) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+    """Bring the schema to the newest revision (idempotent, all-or-nothing)."""
+    url = engine.url.render_as_string(hide_password=False)
+    cfg = alembic_config(url)
+    # Only the migration needs SQLite's DDL inside a transaction; ordinary sessions keep the
+    # driver's default, which lets a reader's later write see the newest committed state.
+    target = make_engine(url, transactional_ddl=True) if url.startswith("sqlite") else engine
+    try:
+        with target.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+    finally:
+        if target is not engine:
+            target.dispose()
 
 
 @lru_cache(maxsize=8)

@@ -1,10 +1,8 @@
 """The Airflow DAGs with real Airflow 3: they import, have the intended schedules and
 dependencies, and `dag.test()` runs collect_and_detect end to end against the local demo site
 into a temporary database. Airflow runs in a subprocess (tests/deploy/dag_harness.py) with its
-own AIRFLOW_HOME and a migrated metadata database.
-
-dag.test() needs deploy/airflow/compat.py: Airflow 3.2.2's in-process execution API does not
-build with the pinned fastapi/cadwyn/pydantic (see that module); the harness applies it."""
+own AIRFLOW_HOME and a migrated metadata database. The lock pins fastapi and svcs to versions
+with which Airflow 3.2.2's execution API works unpatched (see pyproject.toml)."""
 
 from __future__ import annotations
 

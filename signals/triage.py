@@ -150,6 +150,32 @@ def decide(
     return decision
 
 
+def record_refusal(
+    session: Session,
+    signal_id: int,
+    to_status: str,
+    error: TriageError,
+    *,
+    actor: str,
+    actor_role: str,
+) -> None:
+    """A refused decision is an act too: audit it (after the caller rolled back the attempt)."""
+    record(
+        session,
+        actor=actor,
+        actor_role=actor_role,
+        action="signal.decide.refused",
+        target_type="signal",
+        target_id=signal_id,
+        purpose="triage",
+        details={
+            "to": to_status,
+            "stale": isinstance(error, StaleDecisionError),
+            "reason": type(error).__name__,
+        },
+    )
+
+
 def _stale_message(signal: Signal) -> str:
     return (
         "Dit signaal is intussen door iemand anders gewijzigd (nu: "

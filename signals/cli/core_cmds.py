@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import typer
 from rich.console import Console
@@ -139,16 +138,6 @@ def register(app: typer.Typer) -> None:
 
         engine = get_engine()
         console.print(f"schema up to date: {engine.url.render_as_string(hide_password=True)}")
-
-    @app.command("health")
-    def health() -> None:
-        """Per-source health as JSON (same data as `signals sources status`)."""
-        from signals.db.session import session_scope
-        from signals.health import source_health
-
-        with session_scope() as session:
-            json.dump(source_health(session), sys.stdout, default=str, indent=2)
-            sys.stdout.write("\n")
 
 
 def _ensure_demo_users() -> dict[str, str]:

@@ -9,9 +9,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
 from signals import auth
-from signals.audit import record
 from signals.db.models import RegisterEntry
-from signals.triage import StaleDecisionError, TriageError, allowed_transitions, correct_label
+from signals.triage import (
+    TriageError,
+    allowed_transitions,
+    correct_label,
+    record_refusal,
+)
 from signals.triage import decide as triage_decide
 from signals.web.deps import (
     ADMINS,
@@ -194,20 +198,8 @@ def post_decision(
     except TriageError as exc:
         session.rollback()
         if exc.status_code != 404:
-            record(
-                session,
-                actor=user.username,
-                actor_role=user.role,
-                action="signal.decide.refused",
-                target_type="signal",
-                target_id=signal_id,
-                purpose="triage",
-                details={
-                    "to": body.to_status,
-                    "stale": isinstance(exc, StaleDecisionError),
-                    "reason": type(exc).__name__,
-                },
-            )
+            record_refusal(session, signal_id, body.to_status, exc,
+                           actor=user.username, actor_role=user.role)
             session.commit()
         raise HTTPException(exc.status_code, str(exc)) from exc
     session.commit()

@@ -17,11 +17,11 @@ from signals.enrichment import nlp_text
 from signals.triage import (
     DISMISS_REASONS,
     LABEL_NAMES,
-    StaleDecisionError,
     TriageError,
     allowed_transitions,
     correct_label,
     decide,
+    record_refusal,
 )
 from signals.web.deps import (
     CONTENT_ROLES,
@@ -177,20 +177,8 @@ def decide_form(
         session.rollback()
         if exc.status_code == 404:
             raise HTTPException(404, str(exc)) from exc
-        record(
-            session,
-            actor=user.username,
-            actor_role=user.role,
-            action="signal.decide.refused",
-            target_type="signal",
-            target_id=signal_id,
-            purpose="triage",
-            details={
-                "to": to_status,
-                "stale": isinstance(exc, StaleDecisionError),
-                "reason": type(exc).__name__,
-            },
-        )
+        record_refusal(session, signal_id, to_status, exc, actor=user.username,
+                       actor_role=user.role)
         session.commit()
         detail = load_detail(session, signal_id)
         context = _page_context(detail, session)

@@ -103,7 +103,7 @@ def register(app: typer.Typer) -> None:
         console.print(f"{result.total} hits")
         for hit in result.hits:
             console.print(
-                f"[bold]{hit.kind[:-1]} {hit.id}[/] ({hit.score:.2f}) {hit.highlight}",
+                f"{hit.kind[:-1]} {hit.id} ({hit.score:.2f}) {hit.highlight}",
                 markup=False,
                 highlight=False,
             )

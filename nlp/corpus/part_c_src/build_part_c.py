@@ -1,67 +1,16 @@
 """Build nlp/corpus/part_c.jsonl from part_c_src.txt (posts written for this project).
-
-Each source line: labels|register|hard_negative|in_almere|when|places|group|text
-(labels: letters c/a/p/t or '-'; places ';'-separated or '-'; group '-' = its own group).
 Run: .venv/bin/python nlp/corpus/part_c_src/build_part_c.py
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE.parent / "part_c.jsonl"
-REGISTERS = {"n": "news", "f": "forum", "t": "telegram", "w": "whatsapp", "c": "comment",
-             "tw": "tweet", "m": "mastodon", "r": "reddit", "s": "straattaal", "d": "dialect"}
-HARD = {"rep": "report", "pp": "private_plan", "oa": "online_action", "ce": "cultural_event",
-        "wa": "warning", "cr": "criticism", "cs": "counter_speech", "qh": "quoted_hostility",
-        "ng": "neutral_group", "fig": "figurative", "azc": "azc_opposition"}
-ALM = {"y": True, "n": False, "u": None}
-
-
-def parse(line: str, where: str) -> dict:
-    parts = [p.strip() for p in line.split("|", 7)]
-    if len(parts) != 8:
-        raise ValueError(f"{where}: expected 8 fields")
-    lab, reg, hard, alm, when, places, group, text = parts
-    if lab != "-" and set(lab) - set("capt"):
-        raise ValueError(f"{where}: bad labels {lab!r}")
-    place_list = [] if places == "-" else [p.strip() for p in places.split(";")]
-    for p in place_list:
-        if p not in text:
-            raise ValueError(f"{where}: place {p!r} not verbatim")
-    when = "" if when == "-" else when
-    if when and when not in text:
-        raise ValueError(f"{where}: when {when!r} not verbatim")
-    if hard != "-" and "c" in lab:
-        raise ValueError(f"{where}: hard negative marked as call")
-    return {
-        "text": text,
-        "labels": {"call_to_gathering": "c" in lab, "anti_government": "a" in lab,
-                   "polarising": "p" in lab, "threat": "t" in lab},
-        "places": place_list, "in_almere": ALM[alm], "when": when,
-        "register": REGISTERS[reg], "hard_negative": None if hard == "-" else HARD[hard],
-        "group": group,
-    }
-
-
-def main() -> int:
-    recs = []
-    lines = (HERE / "part_c_src.txt").read_text(encoding="utf-8").splitlines()
-    for n, line in enumerate(lines, 1):
-        if line.strip() and not line.startswith("#"):
-            recs.append(parse(line, f"part_c_src.txt:{n}"))
-    with OUT.open("w", encoding="utf-8") as fh:
-        for i, rec in enumerate(recs, 1):
-            group = rec.pop("group")
-            gid = f"c-g{i:04d}" if group == "-" else f"c-{group}"
-            rec = {"id": f"c-{i:04d}", **rec, "group": gid}
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    print(f"wrote {len(recs)} records to {OUT}")
-    return 0
-
+sys.path.insert(0, str(HERE.parent))
+from source_builder import build  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(build(HERE / "part_c_src.txt", HERE.parent / "part_c.jsonl", "c",
+                   prefix_named_groups=True))

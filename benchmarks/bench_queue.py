@@ -24,19 +24,11 @@ from sqlalchemy import insert  # noqa: E402
 
 STATUSES = ["new"] * 5 + ["in_review"] * 2 + ["monitoring", "escalated", "dismissed", "closed"]
 TYPES = ["call_to_gathering", "anti_government", "polarising", "threat"]
-DISTRICTS = [
-    "Almere Stad",
-    "Almere Haven",
-    "Almere Buiten",
-    "Almere Poort",
-    "Almere Hout",
-    "Almere Pampus",
-    "Almere Oosterwold",
-]
 
 
 def seed(engine, n: int) -> None:
     from signals.db.models import Signal
+    from signals.web.queries import DISTRICTS
 
     rng = random.Random(42)
     now = datetime.now(UTC)

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-# The fixture server lives in tests/ (shared with other suites); make `tests` importable
-# even when pytest is started without the repository root on sys.path.
-_ROOT = Path(__file__).resolve().parents[2]
-if str(_ROOT) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
-
-from collectors import CollectorSettings, SourceConfig  # noqa: E402
-from tests.fixture_server import (  # noqa: E402
+from collectors import CollectorSettings, SourceConfig
+from tests.fixture_server import (
     LEGAL_FIELDS,
     FixtureServer,
     fixture_server,  # noqa: F401 - the shared pytest fixture

@@ -7,13 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals.audit import record
-from signals.db.models import ProtocolVersion
 from signals.enrichment import nlp_text
+from signals.protocol import active_version
 from signals.triage import (
     DISMISS_REASONS,
     LABEL_NAMES,
@@ -41,9 +40,8 @@ router = APIRouter(include_in_schema=False)
 
 
 def active_protocol_version(session: Session) -> str | None:
-    return session.scalar(
-        select(ProtocolVersion.version_id).where(ProtocolVersion.active.is_(True)).limit(1)
-    )
+    row = active_version(session)
+    return row.version_id if row else None
 
 
 def reindex_signal(request: Request, session: Session, signal_id: int) -> None:

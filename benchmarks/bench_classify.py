@@ -51,10 +51,12 @@ def build_stream(n: int, relevant_share: float, seed: int = 7) -> str:
 
     rng = random.Random(seed)
     corpus = [p.text for p in load_corpus()]
+    # Distinct corpus posts (sampled without replacement), so the embedding cache never helps.
+    picks = iter(rng.sample(corpus, len(corpus)))
     lines = []
     for i in range(n):
         relevant = rng.random() < relevant_share
-        text = rng.choice(corpus) if relevant else chatter(rng)
+        text = next(picks) if relevant else chatter(rng)
         # The id says where a post came from, so the chatter false-alarm rate can be reported.
         lines.append(json.dumps({"id": f"{'r' if relevant else 'x'}{i}", "text": text,
                                  "published_at": "2026-11-26T10:00:00+01:00"}))
@@ -69,6 +71,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from nlp import classify_jsonl, model_version
+    from nlp.embedding import clear_cache
 
     t0 = time.perf_counter()
     version = model_version()  # loads the model once
@@ -79,6 +82,7 @@ def main() -> None:
     flagged: list[str] = []
     n_chatter = chatter_flagged = 0
     for _ in range(args.rounds):
+        clear_cache()
         out = io.StringIO()
         start = time.perf_counter()
         stats = classify_jsonl(io.StringIO(stream), out)

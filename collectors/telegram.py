@@ -41,7 +41,9 @@ def parse_preview(html: str, page_url: str) -> list[TelegramMessage]:
     selector = Selector(text=xml_safe(html))
     messages: list[TelegramMessage] = []
     for node in selector.css(".tgme_widget_message[data-post]"):
-        channel, _, number = (node.attrib.get("data-post") or "").partition("/")
+        # One attribute by name: `.attrib` builds a dict of all of them, and lxml refuses to read
+        # a name that looks like its namespace notation ('{…') that hostile HTML can contain.
+        channel, _, number = (node.root.get("data-post") or "").partition("/")
         if not number.isdigit():
             continue
         text_html = node.css(".tgme_widget_message_text").get()

@@ -40,7 +40,7 @@ class Enricher:
         analyses = analyse(texts, pubs)
         langs = [detect(t) for t in texts]
         x = self.clf.matrix(texts, analyses)
-        probs = self.clf.predict_proba(x)
+        probs = self.clf.predict_proba(x, texts, analyses)
         out: list[Enrichment] = []
         for i, (text, analysis, lang) in enumerate(zip(texts, analyses, langs, strict=True)):
             supported = lang in SUPPORTED
@@ -51,7 +51,7 @@ class Enricher:
                 flag = supported and p >= self.clf.thresholds[label]
                 labels[label] = LabelScore(p=round(p, 4), flag=flag)
                 if flag:
-                    explanations[label] = self.clf.explain(x[i], label)
+                    explanations[label] = self.clf.explain(x[i], label, text)
             out.append(self._build(text, analysis, lang, labels, explanations))
         return out
 

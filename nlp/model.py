@@ -1,5 +1,11 @@
-"""The label classifier: word and character n-grams plus cue features, one calibrated logistic
-regression per label, a decision threshold per label. Stored with skops (no pickle)."""
+"""The label classifier, a two-stage cascade.
+
+Stage 1 (every post): word and character n-grams plus cue features, one logistic regression per
+label. Stage 2 (candidates only, see `Classifier.candidates`): the same features plus a sentence
+embedding (nlp.embedding), again one logistic regression per label. Both stages'
+scores are calibrated with Platt scaling fitted on out-of-fold scores; a decision threshold per
+label applies to the final probability. Stored with skops (no pickle).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 import skops.io as sio
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from nlp.embedding import EMBEDDER_ID, embed
 from nlp.features import EXTRA_FEATURES, extra_vector, normalise
 from nlp.pipeline import Analysis
 from nlp.types import LABELS
@@ -22,28 +28,45 @@ from nlp.types import LABELS
 MODEL_FILE = "classifier.skops"
 METRICS_FILE = "metrics.json"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models"
+# Cues of the labels and of their look-alikes. A post with one of them is a stage-2 candidate from
+# `gate`; one without (everyday chatter, at most an #almere or a mention of the bus) only from
+# `gate_uncued`: embeddings cost ~25 ms a post, and such posts almost never carry a label.
+SIGNAL_CUES = ("mobilise", "topic_protest", "topic_group", "announced", "threat", "anti_gov",
+               "polarising", "report", "news", "warning", "counter", "online")
+# The explanation entry for the embedding's share of a stage-2 score.
+EMBEDDING_TERM = "e5:zinsbetekenis"
 
 # Only these types may be instantiated when loading a model file; anything else is refused.
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "builtins.")
+
+
+def platt(scores: np.ndarray, a: float, b: float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(a * scores + b)))
 
 
 @dataclass(slots=True)
 class Classifier:
     word: TfidfVectorizer
     char: TfidfVectorizer
-    models: dict[str, CalibratedClassifierCV]
+    models: dict[str, LogisticRegression]
+    calibration: dict[str, tuple[float, float]]
     thresholds: dict[str, float]
     version: str
+    dense_models: dict[str, LogisticRegression] = field(default_factory=dict)
+    dense_calibration: dict[str, tuple[float, float]] = field(default_factory=dict)
+    gate: float = 1.0
+    gate_uncued: float = 1.0
+    emb_weight: float = 0.0
+    embedder: str = EMBEDDER_ID
     extra_names: tuple[str, ...] = EXTRA_FEATURES
     _names: np.ndarray | None = field(default=None, repr=False)
-    _coefs: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     # -- features -------------------------------------------------------------------------------
     def matrix(self, texts: Sequence[str], analyses: Sequence[Analysis]) -> sp.csr_matrix:
-        if tuple(self.extra_names) != EXTRA_FEATURES:
+        if tuple(self.extra_names) != EXTRA_FEATURES or self.embedder != EMBEDDER_ID:
             raise ValueError(
-                f"model {self.version} was trained with other cue features; retrain it "
-                "(`signals train`)"
+                f"model {self.version} was trained with other cue features or another "
+                "embedder; retrain it (`signals train`)"
             )
         norm = [normalise(t, a) for t, a in zip(texts, analyses, strict=True)]
         extra = np.vstack([extra_vector(a) for a in analyses]) if analyses else np.zeros(
@@ -52,6 +75,9 @@ class Classifier:
             [self.word.transform(norm), self.char.transform(norm), sp.csr_matrix(extra)],
             format="csr",
         )
+
+    def dense_matrix(self, x: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
+        return dense_features(x, embed(texts), self.emb_weight)
 
     @property
     def feature_names(self) -> np.ndarray:
@@ -64,23 +90,48 @@ class Classifier:
             )
         return self._names
 
-    def coef(self, label: str) -> np.ndarray:
-        if label not in self._coefs:
-            cal = self.models[label].calibrated_classifiers_
-            # ensemble=False leaves one base model trained on all data; average in case of more.
-            self._coefs[label] = np.mean([c.estimator.coef_[0] for c in cal], axis=0)
-        return self._coefs[label]
-
     # -- inference ------------------------------------------------------------------------------
-    def predict_proba(self, x: sp.csr_matrix) -> dict[str, np.ndarray]:
-        return {label: self.models[label].predict_proba(x)[:, 1] for label in LABELS}
+    def stage1(self, x: sp.csr_matrix) -> dict[str, np.ndarray]:
+        return {label: platt(self.models[label].decision_function(x), *self.calibration[label])
+                for label in LABELS}
 
-    def explain(self, x_row: sp.csr_matrix, label: str, k: int = 6) -> list[tuple[str, float]]:
-        """Strongest positive contributions (coefficient × feature value) for one row.
-        Words and cues first: they are what an analyst can check in the text."""
-        coef = self.coef(label)
-        idx = x_row.indices
-        contrib = x_row.data * coef[idx]
+    def candidates(
+        self, p1: dict[str, np.ndarray], analyses: Sequence[Analysis]
+    ) -> np.ndarray:
+        """Rows that get the costly second stage."""
+        if not self.dense_models or not len(analyses):
+            return np.zeros(0, dtype=int)
+        top = np.max(np.vstack([p1[k] for k in LABELS]), axis=0)
+        return np.flatnonzero(candidate_mask(top, signal_cued(analyses), self.gate,
+                                             self.gate_uncued))
+
+    def predict_proba(
+        self, x: sp.csr_matrix, texts: Sequence[str], analyses: Sequence[Analysis]
+    ) -> dict[str, np.ndarray]:
+        probs = self.stage1(x)
+        cand = self.candidates(probs, analyses)
+        if cand.size:
+            x2 = self.dense_matrix(x[cand], [texts[i] for i in cand])
+            for label in LABELS:
+                probs[label][cand] = platt(self.dense_models[label].decision_function(x2),
+                                           *self.dense_calibration[label])
+        return probs
+
+    def explain(
+        self, x_row: sp.csr_matrix, label: str, text: str | None = None, k: int = 6
+    ) -> list[tuple[str, float]]:
+        """Strongest positive contributions (coefficient × feature value) for one row, from the
+        stage that scored it. Words and cues first: they are what an analyst can check in the
+        text; the embedding's share is one entry, EMBEDDING_TERM."""
+        n = x_row.shape[1]
+        if text is not None and self.dense_models:
+            coef = self.dense_models[label].coef_[0]
+            row = self.dense_matrix(x_row, [text])
+            dense_part = float(row[:, n:].toarray()[0] @ coef[n:])
+        else:
+            coef, row, dense_part = self.models[label].coef_[0], x_row, 0.0
+        idx = row.indices[row.indices < n]
+        contrib = row[:, idx].toarray()[0] * coef[idx]
         order = np.argsort(-contrib)
         names = self.feature_names
         readable: list[tuple[str, float]] = []
@@ -91,6 +142,9 @@ class Classifier:
             name = names[idx[j]]
             item = (name, round(float(contrib[j]), 4))
             (chars if name.startswith("c:") else readable).append(item)
+        if dense_part > 0:
+            readable.append((EMBEDDING_TERM, round(dense_part, 4)))
+            readable.sort(key=lambda t: -t[1])
         out = readable[:k]
         return out + chars[: k - len(out)]
 
@@ -101,6 +155,13 @@ class Classifier:
             "word": self.word,
             "char": self.char,
             "models": self.models,
+            "calibration": {k: list(v) for k, v in self.calibration.items()},
+            "dense_models": self.dense_models,
+            "dense_calibration": {k: list(v) for k, v in self.dense_calibration.items()},
+            "gate": self.gate,
+            "gate_uncued": self.gate_uncued,
+            "emb_weight": self.emb_weight,
+            "embedder": self.embedder,
             "thresholds": self.thresholds,
             "version": self.version,
             "extra_names": list(self.extra_names),
@@ -126,10 +187,36 @@ class Classifier:
             word=obj["word"],
             char=obj["char"],
             models=obj["models"],
+            calibration=_pairs(obj["calibration"]),
+            dense_models=obj["dense_models"],
+            dense_calibration=_pairs(obj["dense_calibration"]),
+            gate=float(obj["gate"]),
+            gate_uncued=float(obj["gate_uncued"]),
+            emb_weight=float(obj["emb_weight"]),
+            embedder=str(obj["embedder"]),
             thresholds={k: float(v) for k, v in obj["thresholds"].items()},
             version=str(obj["version"]),
             extra_names=tuple(obj["extra_names"]),
         )
+
+
+def _pairs(d: dict) -> dict[str, tuple[float, float]]:
+    return {k: (float(v[0]), float(v[1])) for k, v in d.items()}
+
+
+def signal_cued(analyses: Sequence[Analysis]) -> np.ndarray:
+    return np.array([any(a.cue_counts.get(k) for k in SIGNAL_CUES) for a in analyses], dtype=bool)
+
+
+def candidate_mask(
+    top_p1: np.ndarray, cued: np.ndarray, gate: float, gate_uncued: float
+) -> np.ndarray:
+    return (top_p1 >= gate_uncued) | ((top_p1 >= gate) & cued)
+
+
+def dense_features(x: sp.csr_matrix, embeddings: np.ndarray, weight: float) -> sp.csr_matrix:
+    """Stage-2 input: the stage-1 features with the (weighted) sentence embedding appended."""
+    return sp.hstack([x, sp.csr_matrix(embeddings * weight)], format="csr")
 
 
 def new_vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
@@ -144,6 +231,5 @@ def new_vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
     return word, char
 
 
-def new_label_model(c: float) -> CalibratedClassifierCV:
-    base = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="liblinear")
-    return CalibratedClassifierCV(base, method="sigmoid", cv=5, ensemble=False)
+def new_label_model(c: float) -> LogisticRegression:
+    return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")

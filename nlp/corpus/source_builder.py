@@ -2,7 +2,7 @@
 
 Each source line: labels|register|hard_negative|in_almere|when|places|group|text
 (labels: letters c/a/p/t or '-'; places ';'-separated or '-'; group '-' = its own group).
-Used by seed/build_seed.py and part_c_src/build_part_c.py.
+Used by seed/build_seed.py, part_c_src/build_part_c.py and part_d_src/build_part_d.py.
 """
 
 from __future__ import annotations
@@ -44,13 +44,15 @@ def parse(line: str, where: str) -> dict:
     }
 
 
-def build(src: Path, out: Path, prefix: str, *, prefix_named_groups: bool) -> int:
-    """Write `out` from `src`; ids are `<prefix>-NNNN`. Named groups keep their name, prefixed
-    with `<prefix>-` when `prefix_named_groups` (so they cannot collide across parts)."""
+def build(src: Path | list[Path], out: Path, prefix: str, *, prefix_named_groups: bool) -> int:
+    """Write `out` from `src` (one source file or several, in order); ids are `<prefix>-NNNN`.
+    Named groups keep their name, prefixed with `<prefix>-` when `prefix_named_groups` (so they
+    cannot collide across parts)."""
     recs = []
-    for n, line in enumerate(src.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip() and not line.startswith("#"):
-            recs.append(parse(line, f"{src.name}:{n}"))
+    for path in [src] if isinstance(src, Path) else src:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip() and not line.startswith("#"):
+                recs.append(parse(line, f"{path.name}:{n}"))
     with out.open("w", encoding="utf-8") as fh:
         for i, rec in enumerate(recs, 1):
             group = rec.pop("group")

@@ -20,7 +20,8 @@ def train_cmd(
     corpus_dir: Annotated[Path | None, typer.Option(help="Annotated corpus directory.")] = None,
     model_dir: Annotated[Path | None, typer.Option(help="Where the model is written.")] = None,
 ) -> None:
-    """Train the classifier on the train split (thresholds on dev) and write model + report."""
+    """Train the classifier on train + dev (C, calibration and thresholds by grouped
+    cross-validation there) and write model + report; the test split is only evaluated."""
     from nlp.corpus import DEFAULT_CORPUS_DIR
     from nlp.model import DEFAULT_MODEL_DIR
     from nlp.training import train
@@ -28,10 +29,14 @@ def train_cmd(
     report = train(corpus_dir or DEFAULT_CORPUS_DIR, model_dir or DEFAULT_MODEL_DIR)
     typer.echo(f"model {report.version} written to {report.model_path}")
     typer.echo(f"train {report.n_train} / dev {report.n_dev} / test {report.n_test} posts")
-    for label, dev in report.dev.items():
-        typer.echo(
-            f"  {label:<18} C={dev['C']:<5} threshold={dev['threshold']:.2f} dev F1={dev['f1']:.3f}"
-        )
+    for label, cv in report.cv.items():
+        if not label.startswith("_"):
+            c1, c2 = report.c["stage1"][label], report.c["stage2"][label]
+            typer.echo(f"  {label:<18} C={c1:g}/{c2:g}"
+                       f"  threshold={cv['threshold']:.2f}  cross-validated F1={cv['f1']:.3f}")
+    typer.echo(f"  hard-negative false alarms (cross-validated): "
+               f"{report.cv['_false_alarms']['rate']:.3f}; candidates for stage 2: "
+               f"{report.cv['_candidates']['share']:.2f}")
 
 
 def evaluate_cmd(

@@ -20,24 +20,6 @@ from signals.db.session import get_engine, session_scope
 from signals.demo import DEMO_DIR, demo_server, import_demo_register, run_demo_pipeline
 
 EXPECTED = yaml.safe_load((DEMO_DIR / "expected.yml").read_text())["items"]
-# Hard negatives the committed classifier still flags (issue 4: false-alarm bar not met).
-# Strict: the run turns red when a model stops flagging them, so the entry is removed then.
-KNOWN_FALSE_ALARMS = {
-    "/mastodon/statuses/113502019948655.html": "concert announcement with 'kom allemaal' and "
-    "'het dak eraf blazen' flagged as call_to_gathering",
-    "/stadsnieuws/raad-debatteert-noodopvang.html": "news report on a council debate flagged "
-    "anti_government (government vocabulary)",
-}
-
-
-assert all(not EXPECTED[p]["flag"] for p in KNOWN_FALSE_ALARMS), "only negatives may be listed"
-
-
-def _expectation(path: str):
-    if path in KNOWN_FALSE_ALARMS:
-        return pytest.param(path, marks=pytest.mark.xfail(strict=True,
-                                                          reason=KNOWN_FALSE_ALARMS[path]))
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +77,7 @@ def test_every_demo_item_is_collected_once(demo_run):
     assert second.new_posts == 0 and second.new_signals == 0
 
 
-@pytest.mark.parametrize("path", [_expectation(p) for p in sorted(EXPECTED)])
+@pytest.mark.parametrize("path", sorted(EXPECTED))
 def test_demo_item_becomes_signal_exactly_when_expected(demo_run, path):
     settings = demo_run[0]
     item = EXPECTED[path]

@@ -21,7 +21,7 @@ F1_BARS = {
     "polarising": 0.80,
     "threat": 0.80,
 }
-UNMET_F1 = {"call_to_gathering", "threat"}
+UNMET_F1 = {"anti_government"}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,6 @@ def test_f1_bar(report: EvalReport, label: str) -> None:
     assert report.labels[label]["f1"] >= F1_BARS[label]
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_MET)
 def test_hard_negative_false_alarms(report: EvalReport) -> None:
     assert report.hard_negative_false_alarms["_all"]["n"] >= 50
     assert report.hard_negative_false_alarms["_all"]["rate"] <= 0.10

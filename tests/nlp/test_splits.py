@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+import pytest
+
 from nlp.corpus import (
     DEFAULT_CORPUS_DIR,
     assign_splits,
@@ -46,12 +48,15 @@ def test_no_test_text_in_training_of_committed_model() -> None:
     assert metrics["n_test"] == len(parts["test"])
 
 
-def test_adding_a_part_leaves_the_split_of_the_other_parts_unchanged() -> None:
+@pytest.mark.parametrize("part, prefix", [("part_c", "c-"), ("part_d", "d-")])
+def test_adding_a_part_leaves_the_split_of_the_other_parts_unchanged(
+    part: str, prefix: str
+) -> None:
     posts = load_corpus()
-    assert any(p.source == "part_c" for p in posts)  # picked up by the loader
+    assert any(p.source == part for p in posts)  # picked up by the loader
     full = assign_splits(posts)
-    without_c = assign_splits([p for p in posts if p.source != "part_c"])
-    assert all(full[pid] == split for pid, split in without_c.items())
+    without = assign_splits([p for p in posts if p.source != part])
+    assert all(full[pid] == split for pid, split in without.items())
     for p in posts:
-        if p.source == "part_c":
-            assert p.id.startswith("c-") and p.group.startswith("c-g")
+        if p.source == part:
+            assert p.id.startswith(prefix) and p.group.startswith(prefix)

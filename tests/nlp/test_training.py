@@ -56,8 +56,8 @@ def test_skops_round_trip(small: tuple[Path, Path], tmp_path: Path) -> None:
     texts = ["Zaterdag 14u iedereen naar het Stadhuisplein!",
              "De gemeente moet iets aan de parkeeroverlast doen.", "Die wethouder moet hangen"]
     analyses = analyse(texts)
-    a = clf.predict_proba(clf.matrix(texts, analyses))
-    b = again.predict_proba(again.matrix(texts, analyses))
+    a = clf.predict_proba(clf.matrix(texts, analyses), texts, analyses)
+    b = again.predict_proba(again.matrix(texts, analyses), texts, analyses)
     for label in LABELS:
         np.testing.assert_allclose(a[label], b[label])
     assert again.thresholds == clf.thresholds and again.version == clf.version

@@ -200,6 +200,7 @@ def test_page_extraction_of_a_huge_deep_page_is_bounded():
 @FUZZ
 @given(html=nasty_text)
 @example(html='"\x01')  # closes the attribute: a control character in an attribute name
+@example(html='"{')  # an attribute name in lxml's namespace notation
 def test_telegram_preview_parser_survives_hostile_html(html):
     from collectors.telegram import parse_preview
 

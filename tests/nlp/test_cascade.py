@@ -1,0 +1,74 @@
+"""The two-stage classifier: sentence embeddings only for candidates, and only of masked text."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from nlp.embedding import MAX_CHARS, embed
+from nlp.model import Classifier, candidate_mask, signal_cued
+from nlp.pipeline import analyse
+from nlp.types import LABELS
+
+CHATTER = ["De nieuwe bakker is echt top. 👍👍", "Vanavond pizza of toch friet? Moeilijke keuzes.",
+           "Te koop: kinderfiets 16 inch, ophalen in Almere Haven."]
+CALLS = ["Zaterdag 14u iedereen naar het Stadhuisplein, laat zien dat we het zat zijn!",
+         "Vanavond pullen we up bij de Kruidenwijk, neem vuurwerk mee voor de blauwe"]
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    return Classifier.load()
+
+
+def test_embeddings_do_not_see_which_group_a_post_is_about() -> None:
+    a, b, c = embed(["Die moslims horen hier niet, allemaal terug",
+                     "Die christenen horen hier niet, allemaal terug",
+                     "Die buren horen hier niet, allemaal terug"])
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)  # "buren" is no identity group: the text itself differs
+    assert a.shape == (384,) and np.linalg.norm(a) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_long_texts_are_cut_before_embedding() -> None:
+    head = ("Kom allemaal naar het plein. " * 100)[:MAX_CHARS]
+    np.testing.assert_array_equal(embed([head])[0], embed([head + " Nee, toch niet." * 50])[0])
+
+
+def test_everyday_posts_skip_stage_two_and_calls_reach_it(clf: Classifier) -> None:
+    texts = CHATTER + CALLS
+    analyses = analyse(texts)
+    x = clf.matrix(texts, analyses)
+    p1 = clf.stage1(x)
+    cand = clf.candidates(p1, analyses)
+    assert set(cand) == {3, 4}
+    final = clf.predict_proba(x, texts, analyses)
+    for label in LABELS:
+        np.testing.assert_array_equal(final[label][:3], p1[label][:3])
+    assert any(not np.allclose(final[label][3:], p1[label][3:]) for label in LABELS)
+    assert final["call_to_gathering"][3] >= clf.thresholds["call_to_gathering"]
+
+
+def test_posts_without_a_label_cue_need_the_higher_gate() -> None:
+    texts = ["Kom allemaal naar het Stadhuisplein!", "Onze hond staat weer vol. #almere"]
+    cued = signal_cued(analyse(texts))
+    assert cued.tolist() == [True, False]
+    top = np.array([0.2, 0.2])
+    assert candidate_mask(top, cued, 0.1, 0.3).tolist() == [True, False]
+    assert candidate_mask(np.array([0.05, 0.35]), cued, 0.1, 0.3).tolist() == [False, True]
+
+
+def test_flag_explanations_come_from_the_stage_that_scored(clf: Classifier) -> None:
+    text = CALLS[0]
+    x = clf.matrix([text], analyse([text]))
+    terms = dict(clf.explain(x[0], "call_to_gathering", text))
+    assert terms and all(w > 0 for w in terms.values())
+    assert any(name.startswith(("w:", "cue:", "x:")) for name in terms)
+
+
+def test_a_model_built_on_another_embedder_is_refused(clf: Classifier) -> None:
+    other = dataclasses.replace(clf, embedder="some-other-embedder")
+    with pytest.raises(ValueError, match="embedder"):
+        other.matrix(["x"], analyse(["x"]))

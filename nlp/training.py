@@ -75,7 +75,7 @@ class TrainReport:
     n_test: int
     c: dict[str, dict[str, float]]
     thresholds: dict[str, float]
-    cv: dict[str, dict[str, float]]
+    cv: dict[str, dict]
     test: dict = field(default_factory=dict)
     n_extra: int = 0
 

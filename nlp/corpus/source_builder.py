@@ -1,14 +1,17 @@
-"""Build a corpus part (JSON lines) from a compact hand-written source file.
+"""Build the corpus parts written in the compact source format (seed, parts C, D and E).
 
 Each source line: labels|register|hard_negative|in_almere|when|places|group|text
 (labels: letters c/a/p/t or '-'; places ';'-separated or '-'; group '-' = its own group).
-Used by seed/build_seed.py, part_c_src/build_part_c.py and part_d_src/build_part_d.py.
+Run: .venv/bin/python nlp/corpus/source_builder.py   (rewrites every part in PARTS)
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
 
 REGISTERS = {"n": "news", "f": "forum", "t": "telegram", "w": "whatsapp", "c": "comment",
              "tw": "tweet", "m": "mastodon", "r": "reddit", "s": "straattaal", "d": "dialect"}
@@ -64,3 +67,22 @@ def build(src: Path | list[Path], out: Path, prefix: str, *, prefix_named_groups
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     print(f"wrote {len(recs)} records to {out}")
     return 0
+
+
+# part file → (source files in order, id prefix, prefix named groups with the id prefix)
+PARTS: dict[str, tuple[list[Path], str, bool]] = {
+    "seed.jsonl": ([HERE / "seed" / "seed_src.txt"], "s", False),
+    "part_c.jsonl": ([HERE / "part_c_src" / "part_c_src.txt"], "c", True),
+    "part_d.jsonl": ([HERE / "part_d_src" / f"d{i}.txt" for i in (1, 2, 3)], "d", True),
+    "part_e.jsonl": ([HERE / "part_e_src" / f"e{i}.txt" for i in (1, 2)], "e", True),
+}
+
+
+def build_all() -> int:
+    for name, (sources, prefix, named) in PARTS.items():
+        build(sources, HERE / name, prefix, prefix_named_groups=named)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(build_all())

@@ -1,9 +1,5 @@
-"""Quality bars of the committed model on the held-out test split (issue 4).
-
-Each bar is its own test. The bars the committed model does not meet yet are strict expected
-failures: they are reported as such on every run, and the run turns red as soon as a model
-meets them, so that the marker is removed and the bar is enforced from then on. See
-nlp/MODEL_CARD.md for the figures and the known weaknesses."""
+"""Quality bars of the committed model on the held-out test split (issue 4), each its own test.
+See nlp/MODEL_CARD.md for the figures and the known weaknesses."""
 
 from __future__ import annotations
 
@@ -14,14 +10,12 @@ import pytest
 from nlp.evaluation import EvalReport, evaluate
 from nlp.model import DEFAULT_MODEL_DIR
 
-NOT_MET = "bar not met by the committed model (issue 4 open; see nlp/MODEL_CARD.md)"
 F1_BARS = {
     "call_to_gathering": 0.85,
     "anti_government": 0.80,
     "polarising": 0.80,
     "threat": 0.80,
 }
-UNMET_F1 = {"anti_government"}
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +23,7 @@ def report() -> EvalReport:
     return evaluate()
 
 
-@pytest.mark.parametrize(
-    "label",
-    [
-        pytest.param(label, marks=pytest.mark.xfail(strict=True, reason=NOT_MET))
-        if label in UNMET_F1
-        else label
-        for label in F1_BARS
-    ],
-)
+@pytest.mark.parametrize("label", F1_BARS)
 def test_f1_bar(report: EvalReport, label: str) -> None:
     assert report.labels[label]["f1"] >= F1_BARS[label]
 

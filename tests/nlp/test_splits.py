@@ -48,7 +48,7 @@ def test_no_test_text_in_training_of_committed_model() -> None:
     assert metrics["n_test"] == len(parts["test"])
 
 
-@pytest.mark.parametrize("part, prefix", [("part_c", "c-"), ("part_d", "d-")])
+@pytest.mark.parametrize("part, prefix", [("part_c", "c-"), ("part_d", "d-"), ("part_e", "e-")])
 def test_adding_a_part_leaves_the_split_of_the_other_parts_unchanged(
     part: str, prefix: str
 ) -> None:

@@ -40,7 +40,8 @@ class Enricher:
         analyses = analyse(texts, pubs)
         langs = [detect(t) for t in texts]
         x = self.clf.matrix(texts, analyses)
-        probs = self.clf.predict_proba(x, texts, analyses)
+        probs, stage2 = self.clf.predict(x, texts, analyses)
+        scored_by_stage2 = set(stage2.tolist())
         out: list[Enrichment] = []
         for i, (text, analysis, lang) in enumerate(zip(texts, analyses, langs, strict=True)):
             supported = lang in SUPPORTED
@@ -51,7 +52,8 @@ class Enricher:
                 flag = supported and p >= self.clf.thresholds[label]
                 labels[label] = LabelScore(p=round(p, 4), flag=flag)
                 if flag:
-                    explanations[label] = self.clf.explain(x[i], label, text)
+                    explanations[label] = self.clf.explain(
+                        x[i], label, text if i in scored_by_stage2 else None)
             out.append(self._build(text, analysis, lang, labels, explanations))
         return out
 

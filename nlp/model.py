@@ -105,9 +105,10 @@ class Classifier:
         return np.flatnonzero(candidate_mask(top, signal_cued(analyses), self.gate,
                                              self.gate_uncued))
 
-    def predict_proba(
+    def predict(
         self, x: sp.csr_matrix, texts: Sequence[str], analyses: Sequence[Analysis]
-    ) -> dict[str, np.ndarray]:
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Final probabilities per label, and the rows that stage 2 scored."""
         probs = self.stage1(x)
         cand = self.candidates(probs, analyses)
         if cand.size:
@@ -115,14 +116,20 @@ class Classifier:
             for label in LABELS:
                 probs[label][cand] = platt(self.dense_models[label].decision_function(x2),
                                            *self.dense_calibration[label])
-        return probs
+        return probs, cand
+
+    def predict_proba(
+        self, x: sp.csr_matrix, texts: Sequence[str], analyses: Sequence[Analysis]
+    ) -> dict[str, np.ndarray]:
+        return self.predict(x, texts, analyses)[0]
 
     def explain(
         self, x_row: sp.csr_matrix, label: str, text: str | None = None, k: int = 6
     ) -> list[tuple[str, float]]:
-        """Strongest positive contributions (coefficient × feature value) for one row, from the
-        stage that scored it. Words and cues first: they are what an analyst can check in the
-        text; the embedding's share is one entry, EMBEDDING_TERM."""
+        """Strongest positive contributions (coefficient × feature value) for one row: of stage 2
+        when `text` is given (pass it only for rows stage 2 scored), else of stage 1. Words and
+        cues first: they are what an analyst can check in the text; the embedding's share is
+        one entry, EMBEDDING_TERM."""
         n = x_row.shape[1]
         if text is not None and self.dense_models:
             coef = self.dense_models[label].coef_[0]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nlp.embedding import MAX_CHARS, embed
-from nlp.model import Classifier, candidate_mask, signal_cued
+from nlp.model import EMBEDDING_TERM, Classifier, candidate_mask, signal_cued
 from nlp.pipeline import analyse
 from nlp.types import LABELS
 
@@ -63,9 +63,13 @@ def test_posts_without_a_label_cue_need_the_higher_gate() -> None:
 def test_flag_explanations_come_from_the_stage_that_scored(clf: Classifier) -> None:
     text = CALLS[0]
     x = clf.matrix([text], analyse([text]))
+    _, stage2 = clf.predict(x, [text], analyse([text]))
+    assert stage2.tolist() == [0]
     terms = dict(clf.explain(x[0], "call_to_gathering", text))
     assert terms and all(w > 0 for w in terms.values())
     assert any(name.startswith(("w:", "cue:", "x:")) for name in terms)
+    stage1_terms = dict(clf.explain(x[0], "call_to_gathering"))
+    assert EMBEDDING_TERM not in stage1_terms and stage1_terms != terms
 
 
 def test_a_model_built_on_another_embedder_is_refused(clf: Classifier) -> None:

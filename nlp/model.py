@@ -71,10 +71,7 @@ class Classifier:
         norm = [normalise(t, a) for t, a in zip(texts, analyses, strict=True)]
         extra = np.vstack([extra_vector(a) for a in analyses]) if analyses else np.zeros(
             (0, len(self.extra_names)))
-        return sp.hstack(
-            [self.word.transform(norm), self.char.transform(norm), sp.csr_matrix(extra)],
-            format="csr",
-        )
+        return stage1_features(self.word, self.char, norm, extra)
 
     def dense_matrix(self, x: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
         return dense_features(x, embed(texts), self.emb_weight)
@@ -219,6 +216,14 @@ def candidate_mask(
     top_p1: np.ndarray, cued: np.ndarray, gate: float, gate_uncued: float
 ) -> np.ndarray:
     return (top_p1 >= gate_uncued) | ((top_p1 >= gate) & cued)
+
+
+def stage1_features(
+    word: TfidfVectorizer, char: TfidfVectorizer, norm: Sequence[str], extra: np.ndarray
+) -> sp.csr_matrix:
+    """Stage-1 input: word and character TF-IDF of the normalised texts, then the cue features."""
+    return sp.hstack([word.transform(norm), char.transform(norm), sp.csr_matrix(extra)],
+                     format="csr")
 
 
 def dense_features(x: sp.csr_matrix, embeddings: np.ndarray, weight: float) -> sp.csr_matrix:

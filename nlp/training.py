@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_curve
 from sklearn.model_selection import GroupKFold
@@ -40,6 +39,7 @@ from nlp.model import (
     new_vectorizers,
     platt,
     signal_cued,
+    stage1_features,
 )
 from nlp.pipeline import analyse
 from nlp.types import LABELS
@@ -116,9 +116,7 @@ def choose_thresholds(
 
     def objective(tt: np.ndarray) -> tuple[bool, float]:
         flags = probs >= tt[:, None]
-        mean_f1 = float(np.mean([f1_score(gold[i], flags[i], zero_division=0)
-                                 for i in range(len(tt))]))
-        return false_alarm_rate(flags, gold, hard) <= cap, mean_f1
+        return false_alarm_rate(flags, gold, hard) <= cap, float(np.mean(_f1s(gold, flags)))
 
     for _ in range(3):
         for i in range(len(t)):
@@ -141,10 +139,9 @@ def _fit_vectorizers(norm: list[str]) -> tuple:
     return word, char
 
 
-def _features(word, char, norm: list[str], extra: np.ndarray, idx: np.ndarray) -> sp.csr_matrix:
-    sub = [norm[i] for i in idx]
-    return sp.hstack([word.transform(sub), char.transform(sub), sp.csr_matrix(extra[idx])],
-                     format="csr")
+def _f1s(gold: np.ndarray, flags: np.ndarray) -> list[float]:
+    """gold, flags: (labels, posts). F1 per label."""
+    return [float(f1_score(g, f, zero_division=0)) for g, f in zip(gold, flags, strict=True)]
 
 
 def fit(
@@ -175,7 +172,8 @@ def fit(
            for s in (1, 2)}
     for tr, te in folds:
         word, char = _fit_vectorizers([norm[i] for i in tr])
-        x_tr, x_te = _features(word, char, norm, extra, tr), _features(word, char, norm, extra, te)
+        x_tr, x_te = (stage1_features(word, char, [norm[i] for i in idx], extra[idx])
+                      for idx in (tr, te))
         d_tr = dense_features(x_tr, emb[tr], EMB_WEIGHT)
         d_te = dense_features(x_te, emb[te], EMB_WEIGHT)
         for c in c_grid:
@@ -205,20 +203,18 @@ def fit(
         thresholds = choose_thresholds(cascade, gold, hard)
         flags = cascade >= thresholds[:, None]
         by_gate[f"{gate:.2f}/{uncued:.2f}"] = {
-            "mean_f1": round(float(np.mean([f1_score(gold[i], flags[i], zero_division=0)
-                                            for i in range(len(LABELS))])), 4),
+            "mean_f1": round(float(np.mean(_f1s(gold, flags))), 4),
             "false_alarms": round(false_alarm_rate(flags, gold, hard), 4),
             "candidates": round(float(candidate.mean()), 4)}
-    cv = {label: {"f1": round(float(f1_score(gold[i], flags[i], zero_division=0)), 4),
-                  "threshold": float(thresholds[i])} for i, label in enumerate(LABELS)}
+    cv = {label: {"f1": round(f, 4), "threshold": float(t)}
+          for label, f, t in zip(LABELS, _f1s(gold, flags), thresholds, strict=True)}
     cv["_false_alarms"] = {"rate": round(false_alarm_rate(flags, gold, hard), 4),
                            "n": int(hard.sum())}
     cv["_candidates"] = {"share": round(float(candidate.mean()), 4)}
     cv["_gates"] = by_gate
 
     word, char = _fit_vectorizers(norm)
-    everything = np.arange(len(posts))
-    x_all = _features(word, char, norm, extra, everything)
+    x_all = stage1_features(word, char, norm, extra)
     d_all = dense_features(x_all, emb, EMB_WEIGHT)
     clf = Classifier(
         word=word, char=char, version=version, gate=GATE, gate_uncued=GATE_UNCUED,

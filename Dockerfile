@@ -50,4 +50,5 @@ ENV SIGNALS_VAR_DIR=/var/lib/signals \
 USER 10001
 EXPOSE 8000 8080
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["uvicorn", "signals.web.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]
+# --no-proxy-headers: the app reads X-Forwarded-For itself, only from SIGNALS_TRUSTED_PROXIES.
+CMD ["uvicorn", "signals.web.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-proxy-headers", "--no-server-header"]

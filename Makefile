@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
-.PHONY: install lock run test lint postgres system-packages security-report benchmarks clean
+.PHONY: install lock run test test-fast model lint postgres system-packages security-report benchmarks clean
 
 install: $(STAMP)
 
@@ -36,6 +36,17 @@ system-packages:
 
 test: install postgres system-packages
 	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q
+
+# The inner loop: the same setup, without the tests marked slow (training, whole-pipeline runs,
+# fuzzing of huge inputs), postgres (the PostgreSQL side of the store tests) or browser.
+# CI runs `make test`, the whole suite.
+test-fast: install postgres system-packages
+	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q -m "not slow and not postgres and not browser"
+
+# Retrain on the whole corpus into var/model-candidate/, compare with the committed model on the
+# test split; `make model PROMOTE=1` makes it the packaged model and records the split.
+model: install
+	$(BIN)/signals train $(if $(PROMOTE),--promote,)
 
 lint: install
 	$(BIN)/ruff check .

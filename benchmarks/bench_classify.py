@@ -63,7 +63,39 @@ def build_stream(n: int, relevant_share: float, seed: int = 7) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cold_start_s() -> float:
+    """Seconds a fresh process needs to import the NLP package and load the model: what every
+    short-lived task (an Airflow task, a CLI call) pays before its first post."""
+    import subprocess
+    import sys
+
+    code = ("import time; t = time.perf_counter(); import nlp; nlp.model_version(); "
+            "print(time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return round(float(out.stdout.strip().splitlines()[-1]), 2)
+
+
+def per_post_latency_ms(stream: str, n: int = 400) -> dict[str, float]:
+    """p50 / p99 of classifying one post at a time (a stream that arrives post by post)."""
+    from nlp.api import get_enricher
+    from nlp.embedding import clear_cache
+
+    enricher = get_enricher()
+    texts = [json.loads(line)["text"] for line in stream.splitlines()[:n]]
+    clear_cache()
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        enricher.enrich([text])
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {"p50_ms": round(times[len(times) // 2], 2),
+            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2)}
+
+
 def main() -> None:
+    from machine import cpu_info
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--posts", type=int, default=5000)
     ap.add_argument("--relevant", type=float, default=0.05)
@@ -93,9 +125,12 @@ def main() -> None:
         n_chatter = sum(1 for r in rows if r["id"].startswith("x"))
         chatter_flagged = sum(1 for i in flagged if i.startswith("x"))
     best, median = max(rates), sorted(rates)[len(rates) // 2]
+    latency = per_post_latency_ms(stream)
     print(json.dumps({
+        **cpu_info(),
         "model_version": version, "posts": args.posts, "relevant_share": args.relevant,
-        "model_load_s": round(load_s, 2), "posts_per_s_median": round(median, 1),
+        "model_load_s": round(load_s, 2), "cold_start_s": cold_start_s(), **latency,
+        "posts_per_s_median": round(median, 1),
         "posts_per_s_best": round(best, 1), "flagged": len(flagged),
         "chatter_posts": n_chatter, "chatter_flagged": chatter_flagged,
         "chatter_false_alarm_rate": round(chatter_flagged / max(n_chatter, 1), 4), "bar": 500,

@@ -74,8 +74,10 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=env, check=True,
                        capture_output=True)
         migrate_s = time.perf_counter() - started
-        proc = subprocess.run([sys.executable, str(HARNESS), "run", str(site)], env=env,
-                              capture_output=True, text=True, cwd=REPO)
+        proc = subprocess.run(
+            [sys.executable, str(HARNESS), "run", "collect_and_detect", str(site)], env=env,
+            capture_output=True, text=True, cwd=REPO,
+        )
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("HARNESS-RESULT ")]
         if proc.returncode != 0 or not lines:
             sys.stderr.write(proc.stderr[-6000:])
@@ -89,7 +91,7 @@ def main() -> int:
             "bar_seconds": 120,
             "within_bar": outcome["seconds"] < 120,
             "airflow_db_migrate_seconds": round(migrate_s, 1),
-            "tasks_succeeded": sum(s == "success" for s in outcome["tasks"].values()),
+            "tasks_succeeded": sum(t["state"] == "success" for t in outcome["tasks"].values()),
             "tasks": len(outcome["tasks"]),
             "posts": len(outcome["signals"]["signal_of_url"]),
             "signals": len(signal_ids),

@@ -5,16 +5,18 @@ stamps, analytics timestamps and "now" values in scripts are not publication dat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import lxml.html
 import trafilatura
 from lxml import etree
 
+from nlp.vocabulary import TZ
+
 # Naive dates on Dutch sites are local time.
-_LOCAL = ZoneInfo("Europe/Amsterdam")
+_LOCAL = TZ
 _DATE_PARAMS = {
     "extensive_search": False,  # no guessing from free text when nothing is stated
     "original_date": True,  # publication, not last modification
@@ -29,6 +31,24 @@ _STATED_XPATHS = (
     "//time[@pubdate or contains(@class, 'published')]/@datetime",
 )
 MIN_TEXT_CHARS = 200
+# When extraction here finds text it used to miss, bump collectors.page.EXTRACTOR_VERSION:
+# pages remembered as "no article text" are then fetched once more.
+# C0 control characters other than tab, newline and carriage return, and DEL. libxml2 stops
+# or drops text at them, so a page holding one looked like a page without article text.
+# Vertical tab and form feed separate words: they become a space; the others are dropped.
+_CONTROL_SPACE = re.compile("[\x0b\x0c]")
+_CONTROL_DROP = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_SPACE_B = re.compile(b"[\x0b\x0c]")
+_CONTROL_DROP_B = re.compile(b"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def clean_controls(html: str | bytes) -> str | bytes:
+    """`html` without C0 control characters (tab, newline and carriage return are kept)."""
+    if isinstance(html, bytes):
+        if html.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return html  # UTF-16: its bytes are not characters
+        return _CONTROL_DROP_B.sub(b"", _CONTROL_SPACE_B.sub(b" ", html))
+    return _CONTROL_DROP.sub("", _CONTROL_SPACE.sub(" ", html))
 
 
 @dataclass(slots=True)
@@ -68,7 +88,7 @@ def _stated_dates(root: etree._Element) -> list[datetime]:
 def extract_article(html: str | bytes, url: str) -> Article | None:
     """The article on a page, or None when the page holds no article text."""
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(clean_controls(html))
     except (etree.ParserError, ValueError):
         return None
     for node in root.xpath("//script[not(@type='application/ld+json')]|//noscript"):

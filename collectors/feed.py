@@ -14,15 +14,16 @@ import feedparser
 
 from collectors.models import CollectResult, ItemSkip, RawPost, SourceConfig, SourceKind
 from collectors.net import FetchResult
-from collectors.text import canonical_url, declared_xml_encoding, decode_body, html_to_text
+from collectors.text import canonical_url, decode_body, html_to_text, short_hash
 
-# feedparser flags these, but the items are fine: we fixed the decoding ourselves.
+# feedparser flags these, but the items are fine: it found the right decoding itself.
 _BENIGN_BOZO = (
     feedparser.CharacterEncodingOverride,
     feedparser.NonXMLContentType,
     feedparser.CharacterEncodingUnknown,
 )
-_XML_DECL = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._-]+)(["'])""")
+# Single-byte charsets that a valid UTF-8 body with non-ASCII bytes is almost never in.
+_LEGACY_CHARSET = re.compile(r"^(windows-125\d|cp125\d|iso-8859-\d+|latin-?1|us-ascii|ascii)$")
 _REDDIT_TRAILER = re.compile(r"\s*submitted by\s+/u/\S+.*$", re.S | re.I)
 _MASTODON_HANDLE = re.compile(r"^https?://([^/]+)/@([A-Za-z0-9_.]+)(@[^/]+)?/\d+")
 
@@ -44,30 +45,28 @@ class NotAFeedError(ValueError):
 
 
 def parse_feed(fetched: FetchResult) -> tuple[list[FeedItem], str | None]:
-    """Items of a fetched feed and a source-level problem (None when the feed is sound)."""
+    """Items of a fetched feed and a source-level problem (None when the feed is sound).
+
+    feedparser gets the raw bytes and the response headers, so its encoding detection
+    (HTTP charset, byte-order mark, XML declaration, UTF-16/32 without a BOM, fallbacks)
+    and its resolution of relative links (Content-Location, then the feed URL, then
+    `xml:base`) apply as they do for feedparser itself."""
     body = fetched.body
     if not body.strip():
         raise NotAFeedError(f"empty response from {fetched.url}")
     head = body.lstrip()[:1]
     if fetched.content_type in ("application/feed+json", "application/json") or head == b"{":
         return parse_json_feed(body, fetched), None
-    text, _ = decode_body(body, fetched.charset or declared_xml_encoding(body))
-    stripped = text.lstrip()[:300].lower()
-    if fetched.content_type == "text/html" and (
-        stripped.startswith("<!doctype html") or stripped.startswith("<html")
-    ):
-        raise NotAFeedError(
-            f"not a feed: {fetched.url} returned an HTML page (text/html); "
-            "has the feed moved?"
-        )
-    # Hand feedparser clean UTF-8 and say so, so it does not second-guess a wrong label.
-    text = _XML_DECL.sub(lambda m: m.group(1) + "utf-8" + m.group(3), text, count=1)
+    if fetched.content_type == "text/html":
+        sniffed = decode_body(body, fetched.charset)[0].lstrip()[:300].lower()
+        if sniffed.startswith("<!doctype html") or sniffed.startswith("<html"):
+            raise NotAFeedError(
+                f"not a feed: {fetched.url} returned an HTML page (text/html); "
+                "has the feed moved?"
+            )
+    headers = feed_headers(fetched)
     parsed = feedparser.parse(
-        text.encode("utf-8"),
-        # No content-location: feedparser would also "resolve" opaque GUIDs against it.
-        response_headers={"content-type": "application/xml; charset=utf-8"},
-        sanitize_html=False,
-        resolve_relative_uris=False,
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
     problem = None
     if parsed.bozo and not isinstance(parsed.get("bozo_exception"), _BENIGN_BOZO):
@@ -82,11 +81,60 @@ def parse_feed(fetched: FetchResult) -> tuple[list[FeedItem], str | None]:
         )
     elif not parsed.version and not parsed.entries:
         raise NotAFeedError(f"not a feed: nothing RSS, Atom or JSON Feed at {fetched.url}")
-    items = [_from_feedparser(entry) for entry in parsed.entries]
+    entries = list(parsed.entries)
+    ids: list[Any] = [entry.get("id") for entry in entries]
+    if any(entry.get("id") for entry in entries):
+        # feedparser resolves ids (an RSS <guid> without isPermaLink="false", Atom <id>)
+        # against the feed's location as if they were links; an opaque id ("t3_1h0abcd")
+        # must stay as it is, so ids come from a parse without the feed's location
+        # (xml:base in the document still applies, as it always did).
+        unresolved = feedparser.parse(
+            body,
+            response_headers={k: v for k, v in headers.items() if k != "content-location"},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+        if len(unresolved.entries) == len(entries):
+            ids = [entry.get("id") for entry in unresolved.entries]
+    items = [_from_feedparser(entry, guid) for entry, guid in zip(entries, ids, strict=True)]
     for item in items:
         if item.link:
+            # Already absolute when feedparser had a base; a safety net for when it had none.
             item.link = urljoin(fetched.url, item.link)
     return items, problem
+
+
+def feed_headers(fetched: FetchResult) -> dict[str, str]:
+    """The response headers feedparser uses: Content-Type (charset), Content-Location
+    (absolute, the base for relative links; the feed's own URL when the server sent none)
+    and Content-Language."""
+    headers: dict[str, str] = {}
+    content_type = fetched.headers.get("content-type")
+    if content_type:
+        headers["content-type"] = content_type
+        charset = fetched.charset
+        if (
+            charset
+            and _LEGACY_CHARSET.match(charset)
+            and b"\x00" not in fetched.body[:1024]
+            and not fetched.body.isascii()
+        ):
+            try:
+                fetched.body.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                # Valid UTF-8 with non-ASCII bytes is almost never a single-byte charset:
+                # the label lies (feedparser would trust it and garble every accent).
+                headers["content-type"] = f"{fetched.content_type}; charset=utf-8"
+    location = fetched.headers.get("content-location")
+    headers["content-location"] = (
+        urljoin(fetched.url, location.strip()) if location and location.strip() else fetched.url
+    )
+    language = fetched.headers.get("content-language")
+    if language:
+        headers["content-language"] = language
+    return headers
 
 
 def _struct_to_dt(value: Any) -> datetime | None:
@@ -98,12 +146,12 @@ def _struct_to_dt(value: Any) -> datetime | None:
         return None
 
 
-def _from_feedparser(entry: Any) -> FeedItem:
+def _from_feedparser(entry: Any, guid: Any = None) -> FeedItem:
     content = entry.get("content") or []
     body = content[0].get("value", "") if content else entry.get("summary", "")
     author = entry.get("author") or (entry.get("author_detail") or {}).get("name")
     return FeedItem(
-        guid=(entry.get("id") or "").strip() or None,
+        guid=str(guid or entry.get("id") or "").strip() or None,
         link=(entry.get("link") or "").strip() or None,
         title=html_to_text(entry.get("title", "")),
         text=html_to_text(body or ""),
@@ -169,7 +217,8 @@ def items_to_posts(
         external_id = item.guid or link
         where = item.link or item.guid
         if not external_id:
-            result.skipped.append(ItemSkip(None, "item has neither a GUID nor a link"))
+            key = "untitled:" + short_hash(f"{item.title}\n{item.text}", 16)
+            result.skipped.append(ItemSkip(None, "item has neither a GUID nor a link", key=key))
             continue
         if external_id in seen_ids:
             result.skipped.append(ItemSkip(where, f"duplicate GUID {external_id!r} in the feed"))

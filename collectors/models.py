@@ -71,12 +71,16 @@ class SourceState:
     etag: str | None = None
     last_modified: str | None = None
     cursor: str | None = None  # e.g. last seen Telegram message id
+    # Items whose skip was reported already (compact JSON), so each is reported once.
+    reported_skips: str | None = None
 
 
 @dataclass(slots=True)
 class ItemSkip:
     url: str | None
     reason: str
+    # What identifies the item when `url` does not (e.g. a hash of an item without a link).
+    key: str | None = None
 
 
 @dataclass(slots=True)
@@ -89,3 +93,4 @@ class CollectResult:
     not_modified: bool = False
     latency_ms: float | None = None
     requests: int = 0
+    repeated_skips: int = 0  # skips left out because an earlier poll reported them

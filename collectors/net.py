@@ -1,5 +1,10 @@
 """Polite HTTP for the collectors: robots.txt, one request at a time per domain with a delay,
-retries honouring Retry-After, and hard caps on size, decompressed size and time."""
+retries honouring Retry-After, and hard caps on size, decompressed size and time.
+
+Time is capped on the wall clock, not per socket read: every connect, write and read of a
+request is given only what is left of the request's deadline (`max_fetch_s`) and of the
+source's (`max_source_s`, see `Fetcher.source_deadline`), so a server that drips one byte at
+a time, in the headers or in the body, is cut off when the deadline passes."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from collectors.settings import CollectorSettings
@@ -32,6 +38,88 @@ class FetchError(Exception):
 
 class RobotsDisallowed(FetchError):
     pass
+
+
+class DeadlineExceeded(FetchError):
+    """A request or a whole source took longer than its wall-clock budget."""
+
+
+# The wall-clock deadlines (time.monotonic()) of the request and the source that the current
+# thread is working on. Thread-local: one Fetcher serves several worker threads.
+_deadlines = threading.local()
+
+
+def _remaining(timeout: float | None, error: type[Exception]) -> float | None:
+    """`timeout` shortened to what is left of the current deadline; `error` when none is left."""
+    deadline: float | None = getattr(_deadlines, "request", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("wall-clock deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every operation ends by the current deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _remaining(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _remaining(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: object,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.start_tls(
+                ssl_context,  # type: ignore[arg-type]
+                server_hostname,
+                _remaining(timeout, httpcore.ConnectTimeout),
+            )
+        )
+
+    def get_extra_info(self, info: str) -> object:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.SyncBackend):
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: object = None,
+    ) -> httpcore.NetworkStream:
+        stream = super().connect_tcp(
+            host,
+            port,
+            _remaining(timeout, httpcore.ConnectTimeout),
+            local_address,
+            socket_options,  # type: ignore[arg-type]
+        )
+        return _DeadlineStream(stream)
+
+
+def _deadline_transport() -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport()
+    pool = getattr(transport, "_pool", None)
+    if pool is not None and hasattr(pool, "_network_backend"):
+        pool._network_backend = _DeadlineBackend()
+    else:  # pragma: no cover - another httpx/httpcore layout: reads are still checked
+        log.warning("httpx transport without a network backend; deadlines checked per read")
+    return transport
 
 
 @dataclass(slots=True)
@@ -154,6 +242,7 @@ class Fetcher:
 
     def __post_init__(self) -> None:
         self._client = httpx.Client(
+            transport=_deadline_transport(),
             timeout=httpx.Timeout(self.settings.timeout_s),
             follow_redirects=False,
             headers={
@@ -173,6 +262,32 @@ class Fetcher:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- deadlines --------------------------------------------------------------------
+
+    @contextmanager
+    def source_deadline(self, seconds: float | None = None) -> Iterator[float]:
+        """All requests of one source (robots.txt, redirects, retries, pages) in this thread
+        end within `seconds` (default `settings.max_source_s`) of entering the block."""
+        budget = self.settings.max_source_s if seconds is None else seconds
+        deadline = time.monotonic() + budget
+        saved = getattr(_deadlines, "source", None), getattr(_deadlines, "source_budget", None)
+        _deadlines.source, _deadlines.source_budget = deadline, budget
+        try:
+            yield deadline
+        finally:
+            _deadlines.source, _deadlines.source_budget = saved
+
+    def _source_left(self) -> float | None:
+        deadline: float | None = getattr(_deadlines, "source", None)
+        return None if deadline is None else deadline - time.monotonic()
+
+    def _source_exceeded(self, url: str, doing: str) -> DeadlineExceeded:
+        budget = getattr(_deadlines, "source_budget", None) or self.settings.max_source_s
+        return DeadlineExceeded(
+            f"source deadline of {budget:g} s passed {doing} {url}; "
+            "stopped, will try again at the next poll"
+        )
 
     # -- robots.txt -------------------------------------------------------------------
 
@@ -274,6 +389,9 @@ class Fetcher:
             attempts += 1
             retry_after: float | None = None
             problem: str
+            left = self._source_left()
+            if left is not None and left <= 0:
+                raise self._source_exceeded(url, "before fetching")
             try:
                 with self.gate.slot(url, delay):
                     result = self._once(url, headers, max_bytes or settings.max_bytes)
@@ -300,40 +418,72 @@ class Fetcher:
                         "which is longer than we wait; will try at the next poll"
                     )
                 wait = max(wait, retry_after)
+            left = self._source_left()
+            if left is not None and wait >= left:
+                raise DeadlineExceeded(
+                    f"{problem}; no time left to retry within the source deadline of "
+                    f"{getattr(_deadlines, 'source_budget', None) or settings.max_source_s:g} s; "
+                    "will try again at the next poll"
+                )
             log.info("retrying %s in %.2f s: %s", url, wait, problem)
             self.sleep(wait)
 
     def _once(self, url: str, headers: dict[str, str], max_bytes: int) -> FetchResult:
-        deadline = time.monotonic() + self.settings.max_fetch_s
-        with self._client.stream("GET", url, headers=headers) as response:
-            status = response.status_code
-            if status in _REDIRECTS or status == 304 or status >= 400:
-                return FetchResult(str(response.url), status, response.headers)
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(
-                    f"{url} announces {int(declared) // 1024} KiB, over the "
-                    f"{max_bytes // 1024} KiB size cap; not downloading"
-                )
-            decoder = _Decoder(response.headers.get("content-encoding", ""), max_bytes)
-            body = bytearray()
-            raw = 0
-            for chunk in response.iter_raw(64 * 1024):
-                raw += len(chunk)
-                if raw > max_bytes:
+        settings = self.settings
+        started = time.monotonic()
+        deadline = started + settings.max_fetch_s
+        source_deadline: float | None = getattr(_deadlines, "source", None)
+        by_source = source_deadline is not None and source_deadline < deadline
+        if by_source:
+            deadline = source_deadline  # type: ignore[assignment]
+        if deadline <= started:
+            raise self._source_exceeded(url, "before fetching")
+
+        def too_slow() -> DeadlineExceeded:
+            if by_source:
+                return self._source_exceeded(url, "while fetching")
+            return DeadlineExceeded(
+                f"{url} took longer than {settings.max_fetch_s:g} s (the deadline per "
+                "request) to download; stopped reading"
+            )
+
+        saved = getattr(_deadlines, "request", None)
+        _deadlines.request = deadline
+        try:
+            with self._client.stream("GET", url, headers=headers) as response:
+                status = response.status_code
+                if status in _REDIRECTS or status == 304 or status >= 400:
+                    return FetchResult(str(response.url), status, response.headers)
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
                     raise FetchError(
-                        f"{url} is larger than the {max_bytes // 1024} KiB size cap; "
-                        "stopped reading"
+                        f"{url} announces {int(declared) // 1024} KiB, over the "
+                        f"{max_bytes // 1024} KiB size cap; not downloading"
                     )
-                body += decoder.feed(chunk, len(body))
-                if len(body) > max_bytes:
-                    raise FetchError(
-                        f"{url} is larger than the {max_bytes // 1024} KiB size cap; "
-                        "stopped reading"
-                    )
-                if time.monotonic() > deadline:
-                    raise FetchError(
-                        f"{url} took longer than {self.settings.max_fetch_s:g} s to download; "
-                        "stopped reading"
-                    )
-            return FetchResult(str(response.url), status, response.headers, bytes(body))
+                decoder = _Decoder(response.headers.get("content-encoding", ""), max_bytes)
+                body = bytearray()
+                raw = 0
+                # No chunk size: each network read comes back as it arrives, so the deadline
+                # is checked between reads, not only after 64 KiB.
+                for chunk in response.iter_raw():
+                    raw += len(chunk)
+                    if raw > max_bytes:
+                        raise FetchError(
+                            f"{url} is larger than the {max_bytes // 1024} KiB size cap; "
+                            "stopped reading"
+                        )
+                    body += decoder.feed(chunk, len(body))
+                    if len(body) > max_bytes:
+                        raise FetchError(
+                            f"{url} is larger than the {max_bytes // 1024} KiB size cap; "
+                            "stopped reading"
+                        )
+                    if time.monotonic() > deadline:
+                        raise too_slow()
+                return FetchResult(str(response.url), status, response.headers, bytes(body))
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            if time.monotonic() >= deadline - 0.05:
+                raise too_slow() from exc
+            raise
+        finally:
+            _deadlines.request = saved

@@ -14,6 +14,13 @@ from collectors.seen import SeenItems
 from collectors.settings import CollectorSettings
 from collectors.text import canonical_url
 
+# What a page without article text is remembered with (see `collect_pages`).
+NO_TEXT = "\x00no article text"
+# The version of collectors.extract; bump it when extraction finds text it used to miss
+# (2: control characters no longer hide a page's text), so pages remembered as having no
+# article text are fetched once more.
+EXTRACTOR_VERSION = 2
+
 
 def crawl_spec(
     source: SourceConfig, settings: CollectorSettings, seen: SeenItems
@@ -82,6 +89,12 @@ def collect_pages(
     from collectors.collect import keep_new_dated
 
     seen = SeenItems.from_cursor(state.cursor)
+    if seen.extractor != EXTRACTOR_VERSION:
+        # Pages an older extractor found no text on (e.g. for control characters) get one
+        # more try. Cursors from before the distinction kept them as "" (with undated pages
+        # and followed-URL aliases): those are fetched once more too, and stay known after.
+        seen.forget_content({NO_TEXT, ""})
+        seen.extractor = EXTRACTOR_VERSION
     timeout = settings.crawl_timeout_s + 30.0
     records, problem = run_crawl(crawl_spec(source, settings, seen), timeout)
     now = datetime.now(UTC)
@@ -123,9 +136,12 @@ def collect_pages(
             followed = canonical_url(record["fetched_url"])
             if followed != canonical_url(record["url"]):
                 seen.remember(followed, "")
-    # Undated articles are remembered too, so they are not fetched again on every run.
+    # Undated articles and pages without article text are remembered too, so they are not
+    # fetched again on every run (the latter until the extractor improves, see above).
     for skip in result.skipped:
-        if skip.url and skip.reason in ("item has no publication date", "no article text found"):
+        if skip.url and skip.reason == "item has no publication date":
             seen.remember(canonical_url(skip.url), "")
+        elif skip.url and skip.reason == "no article text found":
+            seen.remember(canonical_url(skip.url), NO_TEXT)
     result.error = "; ".join(errors) or None
     result.state = SourceState(source_id=source.id, cursor=seen.to_cursor(settings.seen_limit))

@@ -12,6 +12,9 @@ from collectors.text import short_hash
 @dataclass(slots=True)
 class SeenItems:
     items: dict[str, str] = field(default_factory=dict)  # id hash -> content hash
+    # Which article extractor (collectors.extract.EXTRACTOR_VERSION) judged the pages kept
+    # here without content; None for cursors written before it was recorded.
+    extractor: int | None = None
 
     @classmethod
     def from_cursor(cls, cursor: str | None) -> SeenItems:
@@ -22,7 +25,18 @@ class SeenItems:
         except ValueError:
             return cls()
         seen = data.get("seen") if isinstance(data, dict) else None
-        return cls(dict(seen)) if isinstance(seen, dict) else cls()
+        if not isinstance(seen, dict):
+            return cls()
+        extractor = data.get("x")
+        return cls(dict(seen), extractor if isinstance(extractor, int) else None)
+
+    def forget_content(self, contents: set[str]) -> int:
+        """Forget the items remembered with one of these contents; how many were forgotten."""
+        marks = {short_hash(content, 8) for content in contents}
+        drop = [key for key, value in self.items.items() if value in marks]
+        for key in drop:
+            del self.items[key]
+        return len(drop)
 
     def is_new_or_changed(self, external_id: str, content: str) -> bool:
         return self.items.get(short_hash(external_id, 12)) != short_hash(content, 8)
@@ -37,4 +51,39 @@ class SeenItems:
 
     def to_cursor(self, limit: int) -> str:
         kept = list(self.items.items())[-limit:]
-        return json.dumps({"v": 1, "seen": dict(kept)}, separators=(",", ":"))
+        data: dict[str, object] = {"v": 1, "seen": dict(kept)}
+        if self.extractor is not None:
+            data["x"] = self.extractor
+        return json.dumps(data, separators=(",", ":"))
+
+
+@dataclass(slots=True)
+class ReportedSkips:
+    """Which skipped items were reported already, oldest first (trimmed to a limit)."""
+
+    keys: dict[str, None] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, value: str | None) -> ReportedSkips:
+        if not value:
+            return cls()
+        try:
+            data = json.loads(value)
+        except ValueError:
+            return cls()
+        keys = data.get("skips") if isinstance(data, dict) else None
+        if not isinstance(keys, list):
+            return cls()
+        return cls(dict.fromkeys(k for k in keys if isinstance(k, str)))
+
+    def add(self, item: str | None, reason: str) -> bool:
+        """Remember the skip; True when it was not reported before."""
+        key = short_hash(f"{item or ''}\n{reason}", 12)
+        new = key not in self.keys
+        self.keys.pop(key, None)
+        self.keys[key] = None
+        return new
+
+    def to_json(self, limit: int) -> str:
+        kept = list(self.keys)[-limit:]
+        return json.dumps({"v": 1, "skips": kept}, separators=(",", ":"))

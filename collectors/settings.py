@@ -17,8 +17,13 @@ class CollectorSettings:
     user_agent: str = field(default_factory=default_user_agent)
     contact: str = DEFAULT_CONTACT
     timeout_s: float = 20.0
-    # Wall-clock budget for one response body, so a slow drip cannot hold a worker forever.
+    # Wall-clock deadline for one request (connect, headers and body), so a slow drip cannot
+    # hold a worker: checked on every socket operation, not per chunk.
     max_fetch_s: float = 60.0
+    # Wall-clock deadline for all requests of one feed or Telegram source in one poll
+    # (robots.txt, redirects, retries and their waits, preview pages). A `page` crawl is
+    # bounded by `crawl_timeout_s` (the crawl subprocess is stopped, then killed).
+    max_source_s: float = 180.0
     max_bytes: int = 5 * 1024 * 1024
     per_domain_delay_s: float = 2.0
     retries: int = 2

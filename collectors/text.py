@@ -12,7 +12,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-SUPPORTED_LANGUAGES = frozenset({"nl", "en"})
+from nlp.vocabulary import LANGUAGES
+
+SUPPORTED_LANGUAGES = LANGUAGES
 _TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_[a-z]+|ref|ref_src|igshid)$", re.I)
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")

@@ -17,6 +17,16 @@ _LOCK = threading.Lock()
 _CACHE: dict[Path, Enricher] = {}
 
 
+def language_of(text: str, analysis: Analysis) -> str:
+    """The language, read from the de-obfuscated text ("k a n k e r" is no language of its own);
+    a text in which Dutch cues matched is treated as Dutch, because short, sweary or obfuscated
+    posts are where language identification fails and where the flags matter."""
+    lang = detect(analysis.clean.text if analysis.clean is not None else text)
+    if lang not in SUPPORTED and analysis.cue_counts:
+        return "nl"
+    return lang
+
+
 class Enricher:
     def __init__(self, classifier: Classifier) -> None:
         self.clf = classifier
@@ -38,7 +48,7 @@ class Enricher:
         if not texts:
             return []
         analyses = analyse(texts, pubs)
-        langs = [detect(t) for t in texts]
+        langs = [language_of(t, a) for t, a in zip(texts, analyses, strict=True)]
         x = self.clf.matrix(texts, analyses)
         probs, stage2 = self.clf.predict(x, texts, analyses)
         scored_by_stage2 = set(stage2.tolist())

@@ -185,4 +185,51 @@ CUES: dict[str, list[Spec]] = {
     "almere_tag": [_w("036"), _w("#almere"), _w("almere036")],
 }
 
+# Negated statements ("ik zal nooit zeggen dat …"): hostile words under a negation are not
+# hostility (ANNOTATION.md, polarising).
+CUES["negation"] = [
+    _w("nooit"), _w("niet", "waar"), _w("zal|zou|zeg|zeggen", "…", "nooit|niet"),
+    _w("geen", "sprake"), _w("onzin", "dat"), _w("klopt", "niet|niks|geen"),
+    _w("niet", "minder", "waard"), _w("net", "zo", "veel|goed"),
+]
+
+
+# A head count wanted at a gathering ("wil minimaal 50 man zien"): terse calls are often only a
+# time, a place and this.
+CUES["headcount"] = [
+    _w("minimaal|minstens|zeker|ruim|wel", "…", "man|mensen|koppen|jongens|strijders"),
+    _w("wil|willen", "iedereen", "zien"), _w("hoe", "meer", "hoe", "beter"),
+    _w("met", "z'n|zn", "honderden|duizenden|allen"), _w("iedereen", "moet", "komen"),
+    _w("niemand", "thuis"), _w("massaal"),
+]
+# The institutions' own voice: policy text, council letters, press releases. Naming the police
+# or "criminelen" there is not hostility (ANNOTATION.md, anti_government).
+CUES["institutional"] = [
+    _w("wij|we", "werken", "samen"), _w("in", "samenwerking", "met"), _w("ketenpartners"),
+    _w("het", "college"), _w("college", "van", "b&w|burgemeester"), _w("beleid*"),
+    _w("veiligheidsplan*|veiligheidsbeleid|veiligheidsaanpak"), _w("handhaving"),
+    _w("openbaar", "ministerie"), _w("raadsbrief|raadsinformatiebrief|raadsvoorstel"),
+    _w("aanpak"), _w("preventie*"), _w("integraal|integrale"), _w("inwoners"),
+    _w("de", "gemeente", "werkt|zet|investeert|heeft|wil|gaat"), _w("persbericht"),
+    _w("getuigen", "worden", "verzocht|gevraagd"), _w("tips", "kunnen|kan"),
+    _w("meld", "misdaad", "anoniem"), _w("0900-8844"), _w("driehoek"),
+    _w("weerbaarheid|ondermijning|radicalisering|polarisatie"), _w("monitor*"),
+]
+
+
+def lexicon_cues() -> dict[str, list[Spec]]:
+    """The curated lexicon (nlp/data/lexicon.tsv) as cue kinds `lex_<category>`: features and
+    evidence, never a flag on their own."""
+    from nlp.lexicon import CATEGORIES, load_lexicon
+
+    out: dict[str, list[Spec]] = {f"lex_{c}": [] for c in CATEGORIES}
+    for entry in load_lexicon():
+        words = entry.term.split()
+        spec = (words[0] + "*",) if entry.form == "prefix" else tuple(words)
+        out[f"lex_{entry.category}"].append(spec)
+    return out
+
+
+CUES.update(lexicon_cues())
+
 CUE_KINDS: tuple[str, ...] = tuple(CUES)

@@ -81,6 +81,13 @@ class EvalReport:
     place_recall: float = 0.0
     when_found: float = 0.0
     n_train: int = 0
+    # The test posts of the corpus parts that existed on 2026-12-01 (FROZEN_PARTS): the figures
+    # later models are compared with.
+    frozen: dict = field(default_factory=dict)
+    # Held-out real-register sentences (part_f): share flagged on any label, overall and per kind.
+    real_register: dict = field(default_factory=dict)
+    # Share of the test split's positive posts that the embedding stage scored.
+    gate_recall: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -101,7 +108,53 @@ class EvalReport:
         for reg, v in self.by_register.items():
             f1s = " ".join(f"{k}={s['f1']:.2f}(n={s['support']})" for k, s in v["labels"].items())
             lines.append(f"register {reg} (n={v['n']}): {f1s}")
+        if self.frozen:
+            f1s = " ".join(f"{k}={s['f1']:.3f}" for k, s in self.frozen["labels"].items())
+            lines += ["", f"frozen test split (n={self.frozen['n']}): {f1s}, false alarms "
+                      f"{self.frozen['false_alarms']['_all']['rate']:.3f}"]
+        if self.gate_recall:
+            lines.append(f"gate recall (positives scored by the embedding stage): "
+                         f"{self.gate_recall:.3f}")
+        if self.real_register:
+            rr = self.real_register
+            kinds = " ".join(f"{k}={v['flagged']}/{v['n']}" for k, v in rr["by_kind"].items())
+            lines.append(f"real-register held-out (n={rr['n']}): {rr['flagged_share']:.3f} "
+                         f"flagged ({kinds})")
         return "\n".join(lines)
+
+
+def gate_recall(enricher: Enricher, texts: list[str]) -> float:
+    """Share of `texts` (posts that carry a label) that reach the embedding stage: a positive the
+    gate keeps out is scored by stage 1 alone."""
+    from nlp.pipeline import analyse
+
+    if not texts:
+        return 0.0
+    clf = enricher.clf
+    analyses = analyse(texts)
+    _, candidates = clf.predict(clf.matrix(texts, analyses), texts, analyses)
+    return round(len(candidates) / len(texts), 4)
+
+
+FROZEN_PARTS = ("seed", "part_a", "part_b", "part_c", "part_d", "part_e")
+REAL_REGISTER_PART = "part_f"
+
+
+def real_register_flags(posts: list[Post], pred: list[dict[str, bool]]) -> dict:
+    """Share of real-register sentences given any label they do not have (nearly all have none)."""
+    by_kind: dict[str, dict[str, int]] = {}
+    for post, p in zip(posts, pred, strict=True):
+        if post.source != REAL_REGISTER_PART:
+            continue
+        kind = by_kind.setdefault(post.source_kind or "?", {"n": 0, "flagged": 0})
+        kind["n"] += 1
+        kind["flagged"] += int(any(p[label] and not post.labels[label] for label in LABELS))
+    n = sum(k["n"] for k in by_kind.values())
+    if not n:
+        return {}
+    flagged = sum(k["flagged"] for k in by_kind.values())
+    return {"n": n, "flagged": flagged, "flagged_share": round(flagged / n, 4),
+            "by_kind": dict(sorted(by_kind.items()))}
 
 
 def evaluate_posts(enricher: Enricher, posts: list[Post]) -> EvalReport:
@@ -128,7 +181,18 @@ def evaluate_posts(enricher: Enricher, posts: list[Post]) -> EvalReport:
                 "labels": label_scores([gold[i] for i in idx], [pred[i] for i in idx]),
                 "false_alarms": false_alarms([posts[i] for i in idx], [pred[i] for i in idx]),
             }
+    frozen_idx = [i for i, p in enumerate(posts) if p.source in FROZEN_PARTS]
+    frozen = {}
+    if frozen_idx:
+        frozen = {"n": len(frozen_idx),
+                  "labels": label_scores([gold[i] for i in frozen_idx],
+                                         [pred[i] for i in frozen_idx]),
+                  "false_alarms": false_alarms([posts[i] for i in frozen_idx],
+                                               [pred[i] for i in frozen_idx])}
     return EvalReport(
+        frozen=frozen,
+        real_register=real_register_flags(posts, pred),
+        gate_recall=gate_recall(enricher, [p.text for p in posts if any(p.labels.values())]),
         model_version=enricher.version,
         n_test=len(posts),
         labels=label_scores(gold, pred),

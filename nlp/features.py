@@ -9,6 +9,7 @@ neighbourhoods generalises to the others.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy as np
 
@@ -19,23 +20,45 @@ GROUP_TOKEN = "groepsterm"
 PLACE_TOKEN = "plaatsnaam"
 # Bump when normalisation or features change in a way the names above do not show; it is part of
 # the model version.
-FEATURE_REVISION = 6
+FEATURE_REVISION = 8
 
 # Identity-group terms (singular, plural, adjective stems). Matched case-insensitively as words.
 GROUP_TERMS: tuple[str, ...] = (
-    "moslim", "moslims", "islamieten", "islamiet", "christen", "christenen", "joden", "jood",
-    "joodse", "hindoes", "hindoe", "boeddhisten", "katholieken", "protestanten", "atheïsten",
+    # religion
+    "moslim", "moslims", "moslima", "moslima's", "islamieten", "islamiet", "islamitische",
+    "mohammedanen", "christen", "christenen", "christelijke", "joden", "jood", "joodse",
+    "hindoes", "hindoe", "boeddhisten", "katholieken", "protestanten", "atheïsten", "sikhs",
+    "jehova's", "gelovigen", "ongelovigen",
+    # ethnicity, origin, nationality
     "marokkanen", "marokkaan", "marokkaanse", "turken", "turk", "turkse", "polen", "pool",
     "poolse", "surinamers", "surinamer", "surinaamse", "antillianen", "antilliaan",
     "antilliaanse", "eritreeërs", "eritreeers", "eritreeër", "syriërs", "syriers", "syriër",
-    "somaliërs", "somaliers", "afghanen", "oekraïners", "oekrainers", "roemenen", "bulgaren",
-    "roma", "zigeuners", "chinezen", "aziaten", "afrikanen", "zwarten", "witten", "blanken",
-    "allochtonen", "autochtonen", "buitenlanders", "migranten", "immigranten", "expats",
-    "arbeidsmigranten", "vluchtelingen", "asielzoekers", "statushouders", "nieuwkomers",
-    "homo's", "homos", "homo", "lesbiennes", "lhbti'ers", "lhbti", "queers", "transgenders",
-    "transpersonen", "trans", "vrouwen", "mannen", "gehandicapten", "boeren", "linksen",
-    "rechtsen", "wappies", "pvv-stemmers", "gl-stemmers", "d66-stemmers", "fvd'ers",
-    "pvv'ers", "vvd'ers", "socialisten", "nationalisten", "feministen",
+    "somaliërs", "somaliers", "somaliër", "afghanen", "afghaan", "oekraïners", "oekrainers",
+    "roemenen", "roemeen", "bulgaren", "bulgaar", "roma", "sinti", "zigeuners", "chinezen",
+    "chinees", "aziaten", "aziaat", "afrikanen", "afrikaan", "arabieren", "arabier", "koerden",
+    "berbers", "ghanezen", "nigerianen", "kaapverdianen", "molukkers", "hindostanen",
+    "indiërs", "pakistanen", "palestijnen", "israëliërs", "israeliers", "russen", "oost-europeanen",
+    "nederlanders", "hollanders", "allochtonen", "allochtoon", "autochtonen", "autochtoon",
+    "buitenlanders", "buitenlander",
+    # skin colour
+    "zwarten", "zwarte mensen", "witten", "witte mensen", "blanken", "gekleurden",
+    # migration and asylum status
+    "migranten", "migrant", "immigranten", "immigrant", "expats", "arbeidsmigranten",
+    "vluchtelingen", "vluchteling", "asielzoekers", "asielzoeker", "statushouders",
+    "statushouder", "nieuwkomers", "nieuwkomer", "vreemdelingen", "ongedocumenteerden",
+    # sexual orientation, gender identity, sex or gender
+    "homo's", "homos", "homo", "homoseksuelen", "lesbiennes", "lesbienne", "lesbische",
+    "biseksuelen", "lhbti'ers", "lhbti", "lhbtiq", "queers", "transgenders", "transgender",
+    "transpersonen", "transvrouwen", "transmannen", "trans", "non-binaire personen",
+    "vrouwen", "vrouw", "mannen", "meisjes", "feministen",
+    # disability
+    "gehandicapten", "gehandicapte", "mensen met een beperking", "autisten", "doven",
+    "blinden", "rolstoelers",
+    # political camp
+    "boeren", "linksen", "rechtsen", "wappies", "pvv-stemmers", "gl-stemmers", "d66-stemmers",
+    "vvd-stemmers", "fvd-stemmers", "bbb-stemmers", "sp-stemmers", "fvd'ers", "pvv'ers",
+    "vvd'ers", "d66'ers", "sp'ers", "cda'ers", "bbb'ers", "groenlinksers", "socialisten",
+    "nationalisten", "klimaatactivisten", "linkse mensen", "rechtse mensen",
 )
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))
@@ -56,11 +79,16 @@ def mask_groups(text: str) -> str:
 
 
 def normalise(text: str, analysis: Analysis) -> str:
-    """The text as the n-gram vectorisers see it."""
+    """The text as the n-gram vectorisers see it: obfuscation undone, places, slurs and group
+    terms masked, quotes marked."""
     # Times are left as written: masking them to one token made "a time is mentioned" a strong
     # call feature by itself, which flagged everyday posts ("valt tegen vandaag"). Time only
     # counts together with a mobilisation cue (x:mobilise_when_where).
     spans = sorted((s, e, PLACE_TOKEN) for s, e in analysis.place_spans)
+    clean = analysis.clean
+    if clean is not None:
+        text = clean.text
+        spans = sorted((*clean.from_original(s, e), tok) for s, e, tok in spans)
     out: list[str] = []
     pos = 0
     for s, e, tok in spans:
@@ -70,11 +98,35 @@ def normalise(text: str, analysis: Analysis) -> str:
         out.append(f" {tok} ")
         pos = e
     out.append(text[pos:])
+    if clean is not None and clean.compounds:
+        out.append(" " + " ".join(p for _, _, parts in clean.compounds for p in parts))
     norm = "".join(out)
     norm = _QUOTE_RE.sub(_mark_quoted, norm)
     norm = _URL_RE.sub(" url ", norm)
     norm = _REPEAT_RE.sub(r"\1\1", norm)  # "heeeel" → "heel"
-    return mask_groups(norm).lower()
+    return mask_groups(mask_slurs(norm)).lower()
+
+
+SLUR_TOKEN = "groepsscheldwoord"
+
+
+@cache
+def _slur_re() -> re.Pattern[str] | None:
+    from nlp.lexicon import load_lexicon
+
+    alts = sorted({(re.escape(e.term) + (r"\w*" if e.form == "prefix" else ""))
+                   for e in load_lexicon() if e.category == "slur" and e.target != "-"},
+                  key=len, reverse=True)
+    if not alts:
+        return None
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])", re.IGNORECASE)
+
+
+def mask_slurs(text: str) -> str:
+    """A slur for a group becomes one token, as group terms do: the model may learn that a slur is
+    hostile, never that one group's slurs weigh more than another's."""
+    pattern = _slur_re()
+    return pattern.sub(SLUR_TOKEN, text) if pattern is not None else text
 
 
 def _mark_quoted(m: re.Match) -> str:
@@ -94,6 +146,8 @@ EXTRA_FEATURES: tuple[str, ...] = (
     "x:mobilise_when_where", "x:mobilise_report", "x:polarising_group", "x:polarising_counter",
     "x:threat_group", "x:mobilise_almere", "x:threat_playful", "x:mobilise_news",
     "x:mobilise_event", "x:event_no_protest", "x:news_no_first_person",
+    "x:hostile_group", "x:hostile_group_voiced", "x:hostile_negated", "x:violence_group",
+    "x:violence_gov", "x:when_where_terse", "x:headcount_when_where", "x:institutional_gov",
 )
 
 # First-person plural and direct address: a call speaks to its readers, a news item about it
@@ -105,6 +159,13 @@ def extra_vector(analysis: Analysis) -> np.ndarray:
     c = analysis.cue_counts
     counts = [np.log1p(c.get(k, 0)) for k in CUE_KINDS]
     where_when = analysis.time is not None or bool(analysis.places) or bool(c.get("almere_tag"))
+    hostile = bool(c.get("polarising") or c.get("lex_slur") or c.get("lex_dehumanising")
+                   or c.get("lex_contempt"))
+    violent = bool(c.get("threat") or c.get("lex_violence"))
+    group = bool(c.get("topic_group") or c.get("lex_slur")) or bool(
+        _GROUP_RE.search(analysis.clean.text if analysis.clean else analysis.text))
+    quoted = quoted_share(analysis.text) > 0.3
+    n_words = len(_WORD_RE.findall(analysis.text))
     # Interactions a linear model cannot form itself; the guideline rules are built on them.
     interactions = [
         float(bool(c.get("threat")) and bool(c.get("topic_gov") or c.get("anti_gov"))),
@@ -119,6 +180,20 @@ def extra_vector(analysis: Analysis) -> np.ndarray:
         float(bool(c.get("mobilise")) and bool(c.get("event"))),
         float(bool(c.get("event")) and not c.get("topic_protest") and not c.get("threat")),
         float(bool(c.get("news")) and not _ADDRESS_RE.search(analysis.text)),
+        # Hostility toward a group: the lexicon and cues with a group named; "voiced" when it is
+        # neither quoted, negated nor countered (ANNOTATION.md: counter-speech, quotes, negation).
+        float(hostile and group),
+        float(hostile and group and not quoted and not c.get("negation")
+              and not c.get("counter")),
+        float(hostile and bool(c.get("negation"))),
+        float(violent and group),
+        float(violent and bool(c.get("topic_gov") or c.get("anti_gov"))),
+        # A terse call: a clock time and a place and little else ("morgen 20:00 Stadhuisplein");
+        # "vandaag" or "vanavond" with a place is every other short everyday post.
+        float(analysis.time is not None and analysis.time.has_clock and bool(analysis.places)
+              and n_words <= 12),
+        float(bool(c.get("headcount")) and where_when),
+        float(bool(c.get("institutional")) and bool(c.get("topic_gov"))),
     ]
     return np.array(
         [

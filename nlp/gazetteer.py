@@ -9,6 +9,7 @@ rapidfuzz lookup per distinct unknown word rather than one per token pair.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -117,3 +118,51 @@ def fuzzy_lookup(word: str) -> str | None:
     if key[0] != alias[0] or abs(len(key) - len(alias)) > 2:
         return None
     return canon[idx]
+
+
+# Kinds of place whose district in places.tsv is a default rather than a fact: an institution
+# such as "Azc Almere" or "Politiebureau Almere" may stand in any district, so a district or
+# neighbourhood named in the same text ("het azc in Almere Poort") tells where it is.
+DEFAULT_DISTRICT_KINDS = frozenset({"building", "landmark"})
+
+_AREA_KINDS = frozenset({"district", "neighbourhood"})
+
+
+@cache
+def _area_patterns() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]:
+    """Regexes over the aliases of Almere's districts and neighbourhoods (case-insensitive and
+    case-sensitive ones apart), and alias -> district."""
+    district_of: dict[str, str] = {}
+    ci: list[str] = []
+    cs: list[str] = []
+    for place in load_places():
+        if not (place.in_almere and place.kind in _AREA_KINDS and place.district):
+            continue
+        for alias in place.aliases:
+            key = alias if place.case_sensitive else alias.lower()
+            district_of.setdefault(key, place.district)
+            (cs if place.case_sensitive else ci).append(re.escape(alias))
+
+    def compile_(names: list[str], flags: int) -> re.Pattern[str] | None:
+        if not names:
+            return None
+        alts = "|".join(sorted(set(names), key=len, reverse=True))
+        return re.compile(rf"(?<!\w)(?:{alts})(?!\w)", flags)
+
+    return compile_(ci, re.IGNORECASE), compile_(cs, 0), district_of
+
+
+def district_named_in(text: str) -> str | None:
+    """The Almere district of the first district or neighbourhood named in `text` ("het azc in
+    Almere Poort" -> "Almere Poort", "bij De Werven" -> "Almere Haven"), or None.
+
+    For a place whose gazetteer district is only a default (DEFAULT_DISTRICT_KINDS): the
+    entity ruler may have read "azc in Almere" as one name and so never reported "Almere Poort"
+    as a place of its own."""
+    ci, cs, district_of = _area_patterns()
+    hits: list[tuple[int, str]] = []
+    if ci is not None and (m := ci.search(text)):
+        hits.append((m.start(), district_of[m.group(0).lower()]))
+    if cs is not None and (m := cs.search(text)):
+        hits.append((m.start(), district_of[m.group(0)]))
+    return min(hits)[1] if hits else None

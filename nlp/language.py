@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-SUPPORTED = frozenset({"nl", "en"})
+from nlp.vocabulary import LANGUAGES
+
+SUPPORTED = LANGUAGES
 
 # Function words and slang that short Dutch posts almost always contain; langid alone tends to
 # call short straattaal posts Afrikaans or Frisian.

@@ -1,8 +1,9 @@
 """The label classifier, a two-stage cascade.
 
-Stage 1 (every post): word and character n-grams plus cue features, one logistic regression per
-label. Stage 2 (candidates only, see `Classifier.candidates`): the same features plus a sentence
-embedding (nlp.embedding), again one logistic regression per label. Both stages'
+Stage 1 (every post): word and character n-grams of the de-obfuscated text plus cue and lexicon
+features, one logistic regression per label. Stage 2 (candidates only, see
+`Classifier.candidates`): the same features plus a sentence embedding (nlp.embedding), again one
+logistic regression per label. Both stages'
 scores are calibrated with Platt scaling fitted on out-of-fold scores; a decision threshold per
 label applies to the final probability. Stored with skops (no pickle).
 """
@@ -19,6 +20,7 @@ import scipy.sparse as sp
 import skops.io as sio
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from spacy.lang.nl.stop_words import STOP_WORDS
 
 from nlp.embedding import EMBEDDER_ID, embed
 from nlp.features import EXTRA_FEATURES, extra_vector, normalise
@@ -134,23 +136,26 @@ class Classifier:
             dense_part = float(row[:, n:].toarray()[0] @ coef[n:])
         else:
             coef, row, dense_part = self.models[label].coef_[0], x_row, 0.0
+        names = self.feature_names
         idx = row.indices[row.indices < n]
         contrib = row[:, idx].toarray()[0] * coef[idx]
         order = np.argsort(-contrib)
-        names = self.feature_names
         readable: list[tuple[str, float]] = []
         chars: list[tuple[str, float]] = []
         for j in order:
             if contrib[j] <= 0:
                 break
             name = names[idx[j]]
+            if not explainable(name):
+                continue
             item = (name, round(float(contrib[j]), 4))
             (chars if name.startswith("c:") else readable).append(item)
         if dense_part > 0:
             readable.append((EMBEDDING_TERM, round(dense_part, 4)))
             readable.sort(key=lambda t: -t[1])
-        out = readable[:k]
-        return out + chars[: k - len(out)]
+        # Character n-grams ("c:sna") mean nothing to an analyst: only when no word or cue
+        # explains the score are they shown at all.
+        return readable[:k] if readable else chars[:k]
 
     # -- persistence ----------------------------------------------------------------------------
     def save(self, model_dir: Path, metrics: dict | None = None) -> Path:
@@ -224,6 +229,22 @@ def stage1_features(
     """Stage-1 input: word and character TF-IDF of the normalised texts, then the cue features."""
     return sp.hstack([word.transform(norm), char.transform(norm), sp.csr_matrix(extra)],
                      format="csr")
+
+
+# Words an analyst learns nothing from: a flag explained by "die", "als", "we" is no explanation.
+_STOPWORDS = frozenset(STOP_WORDS) | {"groepsterm", "plaatsnaam", "url", "citaat"}
+
+
+def explainable(name: str) -> bool:
+    """Whether a feature can stand in an explanation: no stopwords, no lone punctuation."""
+    if name.startswith("w:"):
+        words = name[2:].split()
+        return any(w not in _STOPWORDS and len(w.strip("!?#@'")) > 1 for w in words) and not all(
+            w in _STOPWORDS for w in words)
+    if name.startswith("c:"):
+        core = name[2:].strip()
+        return len(core) >= 3 and core not in _STOPWORDS
+    return True
 
 
 def dense_features(x: sp.csr_matrix, embeddings: np.ndarray, weight: float) -> sp.csr_matrix:

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from nlp.cues import CUE_KINDS, CUES
+from nlp.deobfuscate import Deobfuscated
 from nlp.gazetteer import by_canonical, fuzzy_candidate, fuzzy_lookup, load_places
 from nlp.timeexpr import TimeExpr, first_time
 from nlp.types import Evidence, Place
@@ -97,6 +98,8 @@ def _ruler_patterns(nlp: Language) -> list[dict]:
 @cache
 def get_nlp() -> Language:
     nlp = spacy.blank("nl")
+    # First, so that every later step can read what obfuscation hid ("m0sl1ms", "a s i e l").
+    nlp.add_pipe("deobfuscate")
     ruler = nlp.add_pipe(
         "entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"}
     )
@@ -174,6 +177,8 @@ class Analysis:
     time: TimeExpr | None = None
     cues: list[Evidence] = field(default_factory=list)
     cue_counts: Counter = field(default_factory=Counter)
+    # The text with obfuscation undone, and how it maps back (None: nothing was obfuscated).
+    clean: Deobfuscated | None = None
 
     def evidence(self) -> list[Evidence]:
         ev = list(self.cues)
@@ -227,11 +232,14 @@ def analyse_doc(doc: Doc, published_at: datetime | None) -> Analysis:
         text = doc.text[start:ent.end_char]
         places.append(Place(text, entry.canonical, entry.district, entry.in_almere))
         spans.append((start, ent.end_char))
+    clean: Deobfuscated | None = doc._.deobfuscated
+    if clean is not None and not (clean.changed or clean.compounds):
+        clean = None
     counts: Counter = Counter()
     cues: list[Evidence] = []
-    for kind, span in _cue_spans(doc):
+    for kind, start, end in _cues_of(doc, clean):
         counts[kind] += 1
-        cues.append(Evidence(span.start_char, span.end_char, span.text, f"cue:{kind}"))
+        cues.append(Evidence(start, end, doc.text[start:end], f"cue:{kind}"))
     return Analysis(
         text=doc.text,
         places=places,
@@ -240,7 +248,22 @@ def analyse_doc(doc: Doc, published_at: datetime | None) -> Analysis:
         time=first_time(doc.text, published_at),
         cues=cues,
         cue_counts=counts,
+        clean=clean,
     )
+
+
+def _cues_of(doc: Doc, clean: Deobfuscated | None) -> list[tuple[str, int, int]]:
+    """Cue spans as (kind, start, end) in the original text. An obfuscated text is matched in its
+    cleaned form and the spans are mapped back; the parts of a kept compound ("asieltuig")
+    count as cues at the compound's place."""
+    if clean is None:
+        return [(kind, span.start_char, span.end_char) for kind, span in _cue_spans(doc)]
+    nlp = get_nlp()
+    found = [(kind, *clean.to_original(span.start_char, span.end_char))
+             for kind, span in _cue_spans(nlp.make_doc(clean.text))]
+    for start, end, parts in clean.compounds:
+        found += [(kind, start, end) for kind, _ in _cue_spans(nlp.make_doc(" ".join(parts)))]
+    return found
 
 
 def analyse(

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-TZ = ZoneInfo("Europe/Amsterdam")
+from nlp.vocabulary import TZ
 
 WEEKDAYS = {
     "maandag": 0, "dinsdag": 1, "woensdag": 2, "donderdag": 3, "vrijdag": 4, "zaterdag": 5,
@@ -193,25 +192,62 @@ def find_times(text: str, published_at: datetime | None) -> list[TimeExpr]:
 _CLOCK_GAP = 160
 
 
-def first_time(text: str, published_at: datetime | None) -> TimeExpr | None:
-    """The event time of a post: the first expression, with the clock time of a bare clock
-    expression written shortly after it when the first one has none ("Zaterdag bij het plein,
-    21u" is Saturday 21:00, not Saturday 12:00)."""
-    times = find_times(text, published_at)
-    if not times:
-        return None
-    first = times[0]
-    if first.has_clock:
+def _joined(text: str, day: TimeExpr, clock: TimeExpr) -> TimeExpr:
+    """A day and a bare clock time written apart, as one expression: the day's date at the
+    clock's hour. Written next to each other ("Zaterdag, 21u") they are one span; otherwise both
+    spans are kept, in the order they stand in the text."""
+    value = day.value.replace(hour=clock.value.hour, minute=clock.value.minute)
+    first, second = (day, clock) if day.start < clock.start else (clock, day)
+    if 0 <= second.start - first.end <= 3:
+        return TimeExpr(text[first.start:second.end].strip(), first.start, second.end, value,
+                        True, True)
+    return TimeExpr(f"{first.text} {second.text}", first.start, second.end, value, True, True,
+                    ((first.start, first.end), (second.start, second.end)))
+
+
+def _with_clock(text: str, times: list[TimeExpr], i: int) -> TimeExpr:
+    """Expression `i`, completed with the clock of a bare clock time written shortly after it
+    when it names a day but no clock ("Zaterdag bij het plein, 21u" is Saturday 21:00)."""
+    first = times[i]
+    if first.has_clock or not first.has_day:
         return first
-    for later in times[1:]:
+    for later in times[i + 1:]:
         if later.start - first.end > _CLOCK_GAP or later.has_day:
             # Too far away, or another day is named first: the clock may belong to that one.
             break
-        if later.has_clock and not later.has_day:
-            value = first.value.replace(hour=later.value.hour, minute=later.value.minute)
-            if later.start - first.end <= 3:  # "Zaterdag, 21u": one expression as written
-                return TimeExpr(text[first.start:later.end].strip(), first.start, later.end,
-                                value, True, True)
-            return TimeExpr(f"{first.text} {later.text}", first.start, later.end, value, True,
-                            True, ((first.start, first.end), (later.start, later.end)))
+        if later.has_clock:
+            return _joined(text, first, later)
     return first
+
+
+_CLOCK_PART = re.compile(_clock_re("9"), re.IGNORECASE)
+_DATE = re.compile(rf"\d|\b(?:{_MON})\b", re.IGNORECASE)
+
+
+def specificity(expr: TimeExpr) -> tuple[bool, bool, bool, bool]:
+    """How precisely an expression pins the moment, to compare expressions by: a day with a
+    clock time beats a day alone, which beats a clock time alone (its day is a guess); a
+    calendar date ("28 november", "21/11") beats a weekday or "morgen"."""
+    day_words = _CLOCK_PART.sub(" ", expr.text) if expr.has_clock else expr.text
+    has_date = expr.has_day and bool(_DATE.search(day_words))
+    return (expr.has_clock and expr.has_day, has_date, expr.has_day, expr.has_clock)
+
+
+def event_time(text: str, published_at: datetime | None) -> TimeExpr | None:
+    """The event time of a post: the most specific time expression, wherever it stands; the
+    first one written among equals.
+
+    Title and text are read together, so "Demonstratie zaterdag" in the title and "Zaterdag 28
+    november om 14:00" in the text give 28 November 14:00, not Saturday noon. A day named
+    without a clock takes the clock of a bare clock time written shortly after it ("Zaterdag
+    ... om 20:00"); a clock far away, or after another day, is not joined to it."""
+    times = find_times(text, published_at)
+    if not times:
+        return None
+    candidates = [_with_clock(text, times, i) for i in range(len(times))]
+    return max(enumerate(candidates), key=lambda ic: (specificity(ic[1]), -ic[0]))[1]
+
+
+def first_time(text: str, published_at: datetime | None) -> TimeExpr | None:
+    """The old name, kept for its callers (nlp.pipeline): the event time, see `event_time`."""
+    return event_time(text, published_at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-LABELS: tuple[str, ...] = ("call_to_gathering", "anti_government", "polarising", "threat")
+from nlp.vocabulary import LABELS as LABELS  # re-exported: defined once, in nlp.vocabulary
 
 
 @dataclass(slots=True)

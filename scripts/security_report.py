@@ -21,7 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = ["tests/security", "tests/privacy"]
+# The attack suites: hostile input, privacy, the audit chain under concurrency and tampering,
+# authentication (sessions, throttling, four-eyes) and the read-audit route table.
+SUITES = ["tests/security", "tests/privacy", "tests/audit", "tests/web/test_auth_hardening.py",
+          "tests/web/test_read_audit.py"]
 
 
 def _run(scale: float, stats: Path, junit: Path) -> int:

@@ -9,6 +9,7 @@ Sending never raises into the pipeline: every failure is returned, logged and au
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import smtplib
@@ -16,9 +17,10 @@ import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from nlp.vocabulary import district_group
 from signals import audit
 from signals.config import Settings, get_settings
 from signals.db.models import Signal
@@ -65,7 +67,8 @@ def _message(signal: Signal, settings: Settings, escalation: bool) -> dict[str, 
     lines = {
         "type": _types_nl(signal),
         "severity": f"{signal.severity:.2f}",
-        "district": signal.district or "onbekend",
+        # An Almere district, "buiten Almere" or "onbekend" (never the city of a place elsewhere).
+        "district": district_group(signal.district, signal.in_almere),
         "time": when,
         "link": link,
     }
@@ -91,6 +94,97 @@ def _send_email(settings: Settings, msg: dict[str, str]) -> None:
         smtp.send_message(email)
 
 
+def _post_json(settings: Settings, payload: dict[str, object]) -> None:
+    request = urllib.request.Request(
+        settings.webhook_url or "",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
+        if response.status >= 300:
+            raise OSError(f"webhook antwoordde {response.status}")
+
+
+def deliver_admin_alert(settings: Settings, msg: dict[str, str]) -> list[AlertOutcome]:
+    """Send an account-management alert to the admins (SIGNALS_ADMIN_ALERT_TO, default the
+    ordinary alert addresses) and the webhook. Never raises; returns one outcome per channel."""
+    outcomes: list[AlertOutcome] = []
+    to = settings.admin_alert_to or settings.smtp_to
+    if settings.smtp_host and to:
+        try:
+            _send_email(dataclasses.replace(settings, smtp_to=tuple(to)), msg)
+            outcomes.append(AlertOutcome(0, "email", True))
+        except Exception as exc:  # an alert failure is an outcome, never a crash
+            outcomes.append(AlertOutcome(0, "email", False, f"{type(exc).__name__}: {exc}"[:300]))
+    if settings.webhook_url:
+        try:
+            _post_json(settings, {"text": msg["body"], "title": msg["subject"], "kind": "account"})
+            outcomes.append(AlertOutcome(0, "webhook", True))
+        except Exception as exc:
+            outcomes.append(AlertOutcome(0, "webhook", False, f"{type(exc).__name__}: {exc}"[:300]))
+    return outcomes
+
+
+def alert_role_change(
+    session: Session, text: str, details: dict[str, object], settings: Settings | None = None
+) -> None:
+    """Tell the admins about a created account or a role change once the transaction that
+    made it commits (a rolled-back change is not announced, and no mail server is waited for
+    while the change holds database locks). The delivery is audited as `alert.role_change`
+    in its own transaction; without a configured channel nothing is sent or recorded."""
+    settings = settings or get_settings()
+    msg = {
+        "subject": "[oov-signals] Rolwijziging: " + text[:120],
+        "body": text + f"\nGebruikers: {settings.base_url.rstrip('/')}/gebruikers\n",
+    }
+    session.info.setdefault(_PENDING, []).append((settings, msg, dict(details)))
+    if not session.info.get(_HOOKED):
+        session.info[_HOOKED] = True
+        event.listen(session, "after_commit", _deliver_after_commit)
+        event.listen(session, "after_rollback", _drop_pending)
+
+
+_PENDING = "signals.alerts.role_changes"
+_HOOKED = "signals.alerts.role_changes_hooked"
+
+
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _deliver_after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    for settings, msg, details in pending:
+        outcomes = deliver_admin_alert(settings, msg)
+        if not outcomes:
+            continue
+        try:
+            with Session(engine) as other, other.begin():
+                audit.record(
+                    other,
+                    actor="system",
+                    action="alert.role_change",
+                    target_type="user",
+                    purpose="melding rolwijziging aan beheerders",
+                    details={
+                        **{
+                            k: v
+                            for k, v in details.items()
+                            if k in {"username", "from", "to", "by"}
+                        },
+                        "delivered": [o.channel for o in outcomes if o.ok],
+                        "failed": [o.channel for o in outcomes if not o.ok],
+                    },
+                )
+        except Exception:  # the change is committed; a failed record must not undo a response
+            log.exception("could not audit the role-change alert")
+
+
 def _send_webhook(settings: Settings, signal: Signal, msg: dict[str, str]) -> None:
     # "text" is what a Teams (or Slack/Mattermost) incoming webhook displays; the structured
     # fields are for receivers that want them.
@@ -104,15 +198,7 @@ def _send_webhook(settings: Settings, signal: Signal, msg: dict[str, str]) -> No
         "event_time": signal.event_time.isoformat() if signal.event_time else None,
         "link": msg["link"],
     }
-    request = urllib.request.Request(
-        settings.webhook_url or "",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
-        if response.status >= 300:
-            raise OSError(f"webhook antwoordde {response.status}")
+    _post_json(settings, payload)
 
 
 def send_alerts(

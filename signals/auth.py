@@ -1,10 +1,17 @@
-"""Users, roles and password checks (argon2). Passwords are never logged or audited."""
+"""Users, roles and password checks (argon2). Passwords are never logged or audited.
+
+Four eyes by person, not by name: an admin that creates an account chooses (and so knows) its
+first password, so until the owner sets their own password that admin may act as the account.
+`four_eyes_conflict` refuses a requester/approver pair that one person may hold both of, or
+where one account was created (directly or down the chain) by the other. Creating a
+supervisor or admin, or raising an account to one of those roles, from the web app waits for a
+second admin (`RoleGrant`); the CLI (the host operator) is the bootstrap path for the first
+admin. Every role change is audited and alerted to the admins."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -12,13 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from signals.audit import record
-from signals.db.models import ROLES, User
+from signals.config import Settings
+from signals.db.models import ROLES, RoleGrant, User
 from signals.db.types import utcnow
 
-# A user is locked for LOCKOUT_MINUTES after MAX_FAILED_LOGINS consecutive failures.
-MAX_FAILED_LOGINS = 5
-LOCKOUT_MINUTES = 15
 MIN_PASSWORD_LENGTH = 10
+# Roles that take part in four-eyes acts or manage accounts: granting them needs a second admin.
+ELEVATED_ROLES = frozenset({"supervisor", "admin"})
 
 _hasher = PasswordHasher()
 # Verifying against a dummy hash for unknown users keeps response times alike, so the
@@ -33,7 +40,7 @@ class AuthError(ValueError):
 @dataclass(frozen=True, slots=True)
 class LoginResult:
     user: User | None
-    reason: str | None = None  # "unknown", "bad_password", "locked", "disabled"
+    reason: str | None = None  # "unknown", "bad_password", "disabled"
 
     @property
     def ok(self) -> bool:
@@ -77,7 +84,11 @@ def create_user(
     *,
     actor: str = "system",
     actor_role: str | None = None,
+    actor_id: int | None = None,
+    settings: Settings | None = None,
 ) -> User:
+    """Create an account. `actor_id` is the web admin doing it (None: CLI or system). A
+    supervisor or admin created by a web admin stays disabled until a second admin approves."""
     username = username.strip()
     if (
         not username
@@ -89,7 +100,16 @@ def create_user(
     _check_password(password)
     if get_user(session, username) is not None:
         raise AuthError(f"Gebruiker '{username}' bestaat al.")
-    user = User(username=username, role=role, password_hash=hash_password(password), active=True)
+    needs_grant = actor_id is not None and role in ELEVATED_ROLES
+    user = User(
+        username=username,
+        role=role,
+        password_hash=hash_password(password),
+        active=not needs_grant,
+        created_by_id=actor_id,
+        password_set_by_id=actor_id,
+        session_version=0,
+    )
     session.add(user)
     session.flush()
     record(
@@ -100,18 +120,191 @@ def create_user(
         target_type="user",
         target_id=user.id,
         purpose="gebruikersbeheer",
-        details={"username": username, "role": role},
+        details={"username": username, "role": role, "pending": needs_grant},
+    )
+    if needs_grant:
+        _request_grant(session, user, role, "create", actor=actor, actor_id=actor_id)
+    _alert_role_change(
+        session,
+        settings,
+        f"Account {username} aangemaakt met rol {role}"
+        + (" (wacht op goedkeuring door een tweede beheerder)" if needs_grant else "")
+        + f", door {actor}.",
+        {"username": username, "to": role, "by": actor, "pending": needs_grant},
+    )
+    return user
+
+
+def _request_grant(
+    session: Session, user: User, role: str, kind: str, *, actor: str, actor_id: int | None
+) -> RoleGrant:
+    grant = RoleGrant(
+        user_id=user.id,
+        role=role,
+        kind=kind,
+        requested_by_id=actor_id,
+        requested_by=actor,
+        status="pending",
+    )
+    session.add(grant)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        actor_role="admin",
+        action="user.role_grant.request",
+        target_type="user",
+        target_id=user.id,
+        purpose="gebruikersbeheer",
+        details={"username": user.username, "role": role, "kind": kind, "grant_id": grant.id},
+    )
+    return grant
+
+
+def pending_grant(session: Session, user: User) -> RoleGrant | None:
+    return session.scalar(
+        select(RoleGrant)
+        .where(RoleGrant.user_id == user.id, RoleGrant.status == "pending")
+        .order_by(RoleGrant.id.desc())
+        .limit(1)
+    )
+
+
+def pending_roles(session: Session) -> dict[int, str]:
+    """user id -> role waiting for a second admin."""
+    rows = session.execute(
+        select(RoleGrant.user_id, RoleGrant.role).where(RoleGrant.status == "pending")
+    ).all()
+    return {user_id: role for user_id, role in rows}
+
+
+def pending_grants(session: Session) -> list[RoleGrant]:
+    return list(
+        session.scalars(
+            select(RoleGrant).where(RoleGrant.status == "pending").order_by(RoleGrant.id)
+        )
+    )
+
+
+def _awaits_creation_approval(session: Session, user: User) -> bool:
+    """True while the account's creation as supervisor/admin was not approved."""
+    kinds = session.scalars(
+        select(RoleGrant.status).where(RoleGrant.user_id == user.id, RoleGrant.kind == "create")
+    ).all()
+    return bool(kinds) and "approved" not in kinds
+
+
+def decide_role_grant(
+    session: Session,
+    username: str,
+    *,
+    approve: bool,
+    actor: str,
+    actor_id: int | None,
+    settings: Settings | None = None,
+) -> User:
+    """A second admin approves or rejects the pending role grant of `username`."""
+    user = _require(session, username)
+    grant = pending_grant(session, user)
+    if grant is None:
+        raise AuthError(f"Voor '{user.username}' wacht geen rolwijziging op goedkeuring.")
+    if actor_id is not None:
+        approver = session.get(User, actor_id)
+        if approver is None or approver.role != "admin" or not approver.active:
+            raise AuthError("Alleen een actieve beheerder kan een rolwijziging goedkeuren.")
+        if approver.id == user.id:
+            raise AuthError("U kunt uw eigen rolwijziging niet goedkeuren.")
+        requester = session.get(User, grant.requested_by_id) if grant.requested_by_id else None
+        if requester is not None:
+            conflict = _conflict(session, requester, approver)
+            if conflict:
+                raise AuthError(f"Een tweede beheerder moet dit goedkeuren: {conflict}")
+    grant.status = "approved" if approve else "rejected"
+    grant.decided_by = actor
+    grant.decided_at = utcnow()
+    old_role = user.role
+    if approve:
+        if grant.kind == "create":
+            user.active = True
+        user.role = grant.role
+        user.session_version = (user.session_version or 0) + 1
+    record(
+        session,
+        actor=actor,
+        actor_role="admin" if actor_id is not None else None,
+        action="user.role_grant.approve" if approve else "user.role_grant.reject",
+        target_type="user",
+        target_id=user.id,
+        purpose="gebruikersbeheer",
+        details={
+            "username": user.username,
+            "role": grant.role,
+            "kind": grant.kind,
+            "grant_id": grant.id,
+            "requested_by": grant.requested_by,
+            "from": old_role,
+        },
+    )
+    if approve and grant.kind == "elevate":
+        record(
+            session,
+            actor=actor,
+            actor_role="admin" if actor_id is not None else None,
+            action="user.role",
+            target_type="user",
+            target_id=user.id,
+            purpose="gebruikersbeheer",
+            details={"username": user.username, "from": old_role, "to": grant.role},
+        )
+    verdict = "goedgekeurd" if approve else "afgewezen"
+    _alert_role_change(
+        session,
+        settings,
+        f"Rol {grant.role} voor {user.username} (aangevraagd door {grant.requested_by}) "
+        f"{verdict} door {actor}.",
+        {"username": user.username, "to": grant.role, "by": actor, "approved": approve},
     )
     return user
 
 
 def set_role(
-    session: Session, username: str, role: str, *, actor: str, actor_role: str | None = None
+    session: Session,
+    username: str,
+    role: str,
+    *,
+    actor: str,
+    actor_role: str | None = None,
+    actor_id: int | None = None,
+    settings: Settings | None = None,
 ) -> User:
+    """Change a role. Raising an account to supervisor or admin from the web app (`actor_id`
+    given) only files a request that a second admin must approve; lowering takes effect at
+    once. Every change is alerted."""
     _check_role(role)
     user = _require(session, username)
     old = user.role
+    if role == old:
+        return user
+    if actor_id is not None and role in ELEVATED_ROLES:
+        if pending_grant(session, user) is not None:
+            raise AuthError(f"Voor '{user.username}' wacht al een rolwijziging op goedkeuring.")
+        _request_grant(session, user, role, "elevate", actor=actor, actor_id=actor_id)
+        _alert_role_change(
+            session,
+            settings,
+            f"{actor} vraagt rol {role} aan voor {user.username} (nu {old}); "
+            "een tweede beheerder moet dit goedkeuren.",
+            {"username": user.username, "from": old, "to": role, "by": actor, "pending": True},
+        )
+        return user
     user.role = role
+    user.session_version = (user.session_version or 0) + 1
+    _alert_role_change(
+        session,
+        settings,
+        f"Rol van {user.username} gewijzigd van {old} naar {role} door {actor}.",
+        {"username": user.username, "from": old, "to": role, "by": actor},
+    )
     record(
         session,
         actor=actor,
@@ -129,10 +322,14 @@ def set_active(
     session: Session, username: str, active: bool, *, actor: str, actor_role: str | None = None
 ) -> User:
     user = _require(session, username)
+    if active and _awaits_creation_approval(session, user):
+        raise AuthError(
+            f"'{user.username}' wacht op goedkeuring door een tweede beheerder "
+            "(of die werd geweigerd) en kan niet worden ingeschakeld."
+        )
     user.active = active
-    if active:
-        user.failed_logins = 0
-        user.locked_until = None
+    if not active:
+        user.session_version = (user.session_version or 0) + 1
     record(
         session,
         actor=actor,
@@ -147,13 +344,21 @@ def set_active(
 
 
 def set_password(
-    session: Session, username: str, password: str, *, actor: str, actor_role: str | None = None
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    actor: str,
+    actor_role: str | None = None,
+    actor_id: int | None = None,
 ) -> User:
+    """Set a password and end every session of the account. `actor_id` is the web account
+    that chose it (the owner, or an admin who then knows it); None for the CLI."""
     _check_password(password)
     user = _require(session, username)
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    user.password_set_by_id = actor_id if actor_id not in (None, user.id) else None
+    user.session_version = (user.session_version or 0) + 1
     record(
         session,
         actor=actor,
@@ -165,6 +370,84 @@ def set_password(
         details={"username": user.username},
     )
     return user
+
+
+def change_own_password(session: Session, user_id: int, current: str, new: str) -> User:
+    """The owner sets their own password (which also ends the admin's knowledge of it)."""
+    user = session.get(User, user_id)
+    if user is None or not verify_password(user.password_hash, current):
+        raise AuthError("Het huidige wachtwoord klopt niet.")
+    if current == new:
+        raise AuthError("Kies een ander wachtwoord dan het huidige.")
+    return set_password(
+        session, user.username, new, actor=user.username, actor_role=user.role, actor_id=user.id
+    )
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Invalidate every session cookie of this account (logout everywhere)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def _ancestors(session: Session, user: User) -> set[int]:
+    """The accounts that created this one, its creator's creator, and so on."""
+    found: set[int] = set()
+    current = user.created_by_id
+    while current is not None and current not in found:
+        found.add(current)
+        parent = session.get(User, current)
+        current = parent.created_by_id if parent is not None else None
+    return found
+
+
+def _controllers(session: Session, user: User) -> set[int]:
+    """Accounts whose holder may log in as `user`: itself and, while the password is still the
+    one an admin chose, that admin (and whoever may act as that admin)."""
+    found = {user.id}
+    current = user.password_set_by_id
+    while current is not None and current not in found:
+        found.add(current)
+        setter = session.get(User, current)
+        current = setter.password_set_by_id if setter is not None else None
+    return found
+
+
+def _conflict(session: Session, requester: User, approver: User) -> str | None:
+    if requester.id == approver.id:
+        return "aanvrager en goedkeurder zijn hetzelfde account."
+    if requester.id in _ancestors(session, approver):
+        return f"{approver.username} is (via) {requester.username} aangemaakt."
+    if approver.id in _ancestors(session, requester):
+        return f"{requester.username} is (via) {approver.username} aangemaakt."
+    if _controllers(session, requester) & _controllers(session, approver):
+        return (
+            "beide accounts hebben nog een wachtwoord dat door dezelfde beheerder is gekozen; "
+            "een van beiden moet eerst een eigen wachtwoord instellen."
+        )
+    return None
+
+
+def four_eyes_conflict(session: Session, requester: str, approver: str) -> str | None:
+    """Why `approver` may not complete `requester`'s four-eyes act, or None if they may.
+
+    Compares persons: the same account (names compared case-insensitively), an account created
+    by the other (also down the chain of creators), or two accounts one admin can still log in
+    as (both passwords chosen by that admin and unchanged)."""
+    if requester.casefold() == approver.casefold():
+        return "aanvrager en goedkeurder zijn hetzelfde account."
+    req = get_user(session, requester)
+    appr = get_user(session, approver)
+    if req is None or appr is None:
+        return None  # the CLI or the system: the host operator, outside the web's four eyes
+    return _conflict(session, req, appr)
+
+
+def _alert_role_change(
+    session: Session, settings: Settings | None, text: str, details: dict[str, object]
+) -> None:
+    from signals.alerts import alert_role_change
+
+    alert_role_change(session, text, details, settings)
 
 
 def _require(session: Session, username: str) -> User:
@@ -179,26 +462,18 @@ def list_users(session: Session) -> list[User]:
 
 
 def authenticate(session: Session, username: str, password: str) -> LoginResult:
-    """Check a login and keep the failure counter; the caller audits the outcome."""
+    """Check a login; the caller throttles (signals.web.security.LoginThrottle) and audits.
+
+    There is no per-account lockout: that let anyone lock a known account. Unknown names
+    cost the same argon2 verification as known ones."""
     user = get_user(session, username)
     if user is None:
         verify_password(_DUMMY_HASH, password)
         return LoginResult(None, "unknown")
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        # Do not even check the password: a locked account gives no oracle.
-        return LoginResult(None, "locked")
     if not verify_password(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-            user.failed_logins = 0
-            return LoginResult(None, "locked")
         return LoginResult(None, "bad_password")
     if not user.active:
         return LoginResult(None, "disabled")
-    user.failed_logins = 0
-    user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return LoginResult(user)

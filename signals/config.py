@@ -7,11 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The annotated corpus shipped with the package (nlp.corpus.DEFAULT_CORPUS_DIR).
+PACKAGED_CORPUS_DIR = REPO_ROOT / "nlp" / "corpus"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(f"SIGNALS_{name}")
     return value if value not in (None, "") else default
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (_env(name, "") or "").split(",") if part.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,18 +43,34 @@ class Settings:
     protocol_dir: Path
     briefing_dir: Path
     model_dir: Path
+    # The annotated corpus weekly retraining trains on and evaluates with (its frozen test split).
+    corpus_dir: Path = PACKAGED_CORPUS_DIR
+    # Audit-chain checkpoints (signals/audit_checkpoints.py): written outside the database,
+    # signed with a key that is not in the database.
+    audit_checkpoint_dir: Path | None = None
+    audit_checkpoint_key_path: Path | None = None
+    audit_checkpoint_key: str | None = None  # Ed25519 private seed (hex) from a secret store
+    audit_checkpoint_public_key: str | None = None  # hex; lets a verify-only host check
+    audit_checkpoint_every: int = 100
+    audit_checkpoint_syslog: str | None = None  # "/dev/log", "host:port" (UDP) or unset
+    audit_checkpoint_webhook: str | None = None
+    # Addresses or networks of reverse proxies whose X-Forwarded-For is believed; empty: none.
+    trusted_proxies: tuple[str, ...] = ()
+    # Who hears about created accounts and role changes (default: smtp_to).
+    admin_alert_to: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> Settings:
         var_dir = Path(_env("VAR_DIR", str(REPO_ROOT / "var")))
+        pseudonym_key_dir = Path(_env("PSEUDONYM_KEY_DIR", str(var_dir / "keys")))
         return cls(
             var_dir=var_dir,
             database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'signals.db'}"),
             sources_path=Path(_env("SOURCES", str(REPO_ROOT / "config" / "sources.yml"))),
             sources_base_url=_env("SOURCES_BASE_URL"),
             pseudonym_key=_env("PSEUDONYM_KEY"),
-            pseudonym_key_dir=Path(_env("PSEUDONYM_KEY_DIR", str(var_dir / "keys"))),
+            pseudonym_key_dir=pseudonym_key_dir,
             secret_key_path=var_dir / "secret_key",
             es_url=_env("ES_URL"),
             autotag=(_env("AUTOTAG", "on") or "on").lower() not in {"off", "0", "false", "no"},
@@ -68,6 +90,20 @@ class Settings:
             # Where retraining promotes models; empty until the first promotion, and then the
             # model the pipeline uses (nlp falls back to the packaged model).
             model_dir=Path(_env("MODEL_DIR", str(var_dir / "models"))),
+            corpus_dir=Path(_env("CORPUS_DIR", str(PACKAGED_CORPUS_DIR))),
+            trusted_proxies=_list("TRUSTED_PROXIES"),
+            admin_alert_to=_list("ADMIN_ALERT_TO"),
+            audit_checkpoint_dir=Path(
+                _env("AUDIT_CHECKPOINT_DIR", str(var_dir / "audit-checkpoints"))
+            ),
+            audit_checkpoint_key_path=Path(
+                _env("AUDIT_CHECKPOINT_KEY_FILE", str(pseudonym_key_dir / "audit-checkpoint.key"))
+            ),
+            audit_checkpoint_key=_env("AUDIT_CHECKPOINT_KEY"),
+            audit_checkpoint_public_key=_env("AUDIT_CHECKPOINT_PUBLIC_KEY"),
+            audit_checkpoint_every=max(1, int(_env("AUDIT_CHECKPOINT_EVERY", "100") or "100")),
+            audit_checkpoint_syslog=_env("AUDIT_CHECKPOINT_SYSLOG"),
+            audit_checkpoint_webhook=_env("AUDIT_CHECKPOINT_WEBHOOK"),
         )
 
 

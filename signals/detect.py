@@ -14,24 +14,32 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, or_, select
 from sqlalchemy.orm import Session
 
+from nlp.gazetteer import DEFAULT_DISTRICT_KINDS, district_named_in
+from nlp.vocabulary import (
+    ALMERE_DISTRICTS,
+    CALL,
+    LABEL_TITLE,
+    NOT_NOTIFIED,
+    NOTIFIED,
+    OPEN_STATUSES,
+    OUTSIDE_ALMERE,
+    TZ,
+)
 from signals import clustering, register, severity
 from signals.db.models import Enrichment, Post, Signal, SignalPost
 from signals.db.types import utcnow
 
 log = logging.getLogger(__name__)
 
-OPEN_STATUSES = ("new", "in_review", "monitoring", "escalated")
 # Signals quiet for longer than this no longer collect copies; a call that resurfaces later
 # becomes a new signal and is looked at afresh.
 CLUSTER_WINDOW = timedelta(days=14)
 # Two calls at one canonical place whose event times lie this close are one gathering.
 SAME_GATHERING = timedelta(hours=3)
-CALL = "call_to_gathering"
 # Text similarity needed to join a call whose place is known on one side only.
 STRICT_SIMILARITY = 0.8
 # Copies that give their time in the same words and arrive this close together are one moment.
@@ -40,13 +48,9 @@ SAME_WORDS_SPAN = timedelta(days=3)
 COARSE_KINDS = frozenset({"city", "district", "region", "province", "country", "municipality"})
 
 
-LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
-TYPE_TITLES = {
-    "call_to_gathering": "Oproep tot samenkomst",
-    "threat": "Dreigende uiting",
-    "anti_government": "Anti-overheid-uiting",
-    "polarising": "Polariserende uiting",
-}
+LOCAL_TZ = TZ
+# Title heads by label, in order of precedence (nlp.vocabulary); alerts use them too.
+TYPE_TITLES = LABEL_TITLE
 _DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 _MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
@@ -123,8 +127,11 @@ def compatible_places(a: str, b: str) -> bool:
     return False
 
 
-def _main_place(places: list[Any]) -> tuple[str | None, str | None]:
-    """The most specific place of a post: a square or street beats a district or the city."""
+def _main_place(places: list[Any], text: str = "") -> tuple[str | None, str | None]:
+    """The most specific place of a post and its Almere district: a square or street beats a
+    district or the city. A district or neighbourhood named in the text beats the default
+    district of a landmark ("het azc in Almere Poort" is in Almere Poort). A place outside
+    Almere has no district."""
     usable = [p for p in places if isinstance(p, dict) and p.get("canonical")]
     if not usable:
         return None, None
@@ -137,14 +144,28 @@ def _main_place(places: list[Any]) -> tuple[str | None, str | None]:
         ),
     )
     best = ranked[0][1]
+    if best.get("in_almere") is False:
+        # A gathering elsewhere ("Dam", "Malieveld") has no Almere district; the gazetteer's
+        # district column there names the city, which is no district of Almere.
+        return best["canonical"], None
     district = best.get("district")
-    if not district and best.get("in_almere") is not False:
-        # "Stadhuis Almere" has no district of its own, but "Almere Stad" next to it does; a
-        # gathering elsewhere ("Malieveld") never borrows an Almere district.
-        district = next(
+    if not district or _place_kind(best["canonical"]) in DEFAULT_DISTRICT_KINDS:
+        # "Stadhuis Almere" has no district of its own, but "Almere Stad" next to it does.
+        named = _named_district(usable, best) or (district_named_in(text) if text else None)
+        district = named or district or next(
             (p.get("district") for p in usable if p.get("district") and p.get("in_almere")), None
         )
-    return best["canonical"], district
+    return best["canonical"], district if district in ALMERE_DISTRICTS else None
+
+
+def _named_district(usable: list[dict], best: dict) -> str | None:
+    """The Almere district of a district or neighbourhood named next to the main place."""
+    for place in usable:
+        if place is best or not place.get("in_almere") or not place.get("district"):
+            continue
+        if _place_kind(place["canonical"]) in ("district", "neighbourhood"):
+            return str(place["district"])
+    return None
 
 
 def _newest_enrichments(session: Session, post_ids: list[int]) -> dict[int, Enrichment]:
@@ -169,9 +190,9 @@ def _facts(post: Post, enrichment: Enrichment) -> _Facts | None:
         ]
     if not flags:
         return None
-    place, district = _main_place(enrichment.places or [])
     title, body = (post.title or "").strip(), (post.text or "").strip()
     text = body if not title or body.startswith(title) else f"{title}\n{body}"
+    place, district = _main_place(enrichment.places or [], text)
     return _Facts(
         post=post,
         enrichment=enrichment,
@@ -479,10 +500,19 @@ def _rescore(session: Session, signal: Signal, labels: dict[str, float], now: da
         .where(SignalPost.signal_id == signal.id)
     ).one()
     signal.post_count, signal.source_count = int(posts), int(sources)
-    if CALL in (signal.types or []):
+    if signal.district is not None and (
+        signal.in_almere is False or signal.district not in ALMERE_DISTRICTS
+    ):
+        # Stored before districts were Almere's only ("Amsterdam" for the Dam): no district.
+        signal.district = None
+    if CALL in (signal.types or []) and signal.in_almere is False:
+        # Almere's register says nothing about a gathering on the Dam or the Malieveld.
+        signal.register_entry_id = None
+        signal.notification_status = OUTSIDE_ALMERE
+    elif CALL in (signal.types or []):
         entry = register.match(session, signal.place, signal.event_time)
         signal.register_entry_id = entry.id if entry else None
-        signal.notification_status = "aangemeld" if entry else "niet aangemeld"
+        signal.notification_status = NOTIFIED if entry else NOT_NOTIFIED
     else:
         signal.register_entry_id = None
         signal.notification_status = None
@@ -498,6 +528,39 @@ def _rescore(session: Session, signal: Signal, labels: dict[str, float], now: da
     signal.severity = value
     signal.severity_breakdown = breakdown
     signal.title = signal_title(signal.types or [], signal.place, signal.event_time)
+
+
+def _signal_of_earlier_version(
+    session: Session, post: Post, touched: dict[int, Signal]
+) -> Signal | None:
+    """The open signal holding an earlier version of this (edited) post, if any."""
+    first = post.version_of_id
+    if first is None:
+        return None
+    rows = session.execute(
+        select(SignalPost.signal_id)
+        .join(Post, Post.id == SignalPost.post_id)
+        .where(
+            or_(Post.id == first, Post.version_of_id == first),
+            Post.id != post.id,
+        )
+        .order_by(Post.version.desc())
+    ).all()
+    for (signal_id,) in rows:
+        signal = touched.get(signal_id) or session.get(Signal, signal_id)
+        if signal is not None and signal.status in OPEN_STATUSES:
+            return signal
+    return None
+
+
+def _apply_edit(signal: Signal, facts: _Facts) -> None:
+    """An edit by the author corrects the item: its place and time replace the earlier ones."""
+    if facts.place:
+        signal.place = facts.place
+        signal.district = facts.district or signal.district
+    if facts.event_time is not None:
+        signal.event_time = facts.event_time
+        signal.event_time_text = facts.event_time_text
 
 
 def detect(session: Session, post_ids: list[int], *, now: datetime | None = None) -> DetectResult:
@@ -535,8 +598,12 @@ def detect(session: Session, post_ids: list[int], *, now: datetime | None = None
             facts = _facts(post, enrichment)
             if facts is None:
                 continue
-            signal = _find_by_text(session, index, facts, now) or _find_by_gathering(
-                session, facts, now, touched
+            # An edited item joins the signal its earlier version is in, whatever it now says.
+            earlier = _signal_of_earlier_version(session, post, touched)
+            signal = (
+                earlier
+                or _find_by_text(session, index, facts, now)
+                or _find_by_gathering(session, facts, now, touched)
             )
             if signal is None:
                 seen = post.fetched_at or now
@@ -564,6 +631,8 @@ def detect(session: Session, post_ids: list[int], *, now: datetime | None = None
             if index.add(f"p{pid}", signal.id, facts.minhash):
                 _forget_on_rollback(session, index, f"p{pid}")
             _apply(signal, facts)
+            if earlier is not None:
+                _apply_edit(signal, facts)
             labels[signal.id] = _merge_labels(labels[signal.id], enrichment)
 
     session.flush()

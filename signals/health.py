@@ -11,6 +11,18 @@ from signals.db.models import Post, SourceStateRow
 from signals.db.types import utcnow
 
 
+def source_status(row: SourceStateRow) -> str:
+    """`failing` when the latest poll ended in an error (also what fails the source's task in
+    Airflow), `ok` when it succeeded, `new` before the first poll."""
+    if row.last_error_at and (not row.last_success_at or row.last_error_at >= row.last_success_at):
+        return "failing"
+    return "ok" if row.last_success_at else "new"
+
+
+def failing_sources(rows: list[dict]) -> list[str]:
+    return [r["source_id"] for r in rows if r.get("status") == "failing"]
+
+
 def source_health(session: Session) -> list[dict]:
     since = utcnow() - timedelta(hours=24)
     recent: dict[str, int] = {
@@ -25,6 +37,7 @@ def source_health(session: Session) -> list[dict]:
     return [
         {
             "source_id": row.source_id,
+            "status": source_status(row),
             "last_success_at": row.last_success_at,
             "last_error_at": row.last_error_at,
             "last_error": row.last_error,

@@ -13,13 +13,19 @@ from sqlalchemy.orm import Session
 
 from collectors.models import RawPost
 from collectors.text import canonical_url
+from nlp.vocabulary import LANGUAGES
 from signals.db.models import Post
 from signals.db.types import utcnow
 from signals.privacy.pseudonym import Pseudonymizer
-from signals.privacy.urls import strip_handles
+from signals.privacy.urls import (
+    strip_external_id,
+    strip_handles,
+    strip_segment,
+    telegram_channel,
+)
 
 _SPACE = re.compile(r"\s+")
-SUPPORTED_LANGUAGES = frozenset({"nl", "en"})
+SUPPORTED_LANGUAGES = LANGUAGES
 
 # Called with (post, plaintext handle) for sources that keep an encrypted escrow.
 EscrowHook = Callable[[Session, Post, str], None]
@@ -32,8 +38,26 @@ def content_hash(title: str, text: str) -> str:
 
 @dataclass(slots=True)
 class IntakeResult:
-    new_post_ids: list[int] = field(default_factory=list)
+    new_post_ids: list[int] = field(default_factory=list)  # new items and new versions
     duplicates: int = 0
+    new_versions: int = 0  # of the new posts, how many are edits of an item stored before
+
+
+@dataclass(slots=True)
+class _Latest:
+    """The newest stored version of the item at one canonical URL."""
+
+    post_id: int
+    first_id: int
+    version: int
+    source_id: str
+    external_id: str | None
+
+
+def _same_item(latest: _Latest, raw: RawPost) -> bool:
+    return latest.source_id == raw.source_id and (latest.external_id or None) == (
+        raw.external_id or None
+    )
 
 
 def store_raw_posts(
@@ -43,7 +67,10 @@ def store_raw_posts(
     *,
     escrow: EscrowHook | None = None,
 ) -> IntakeResult:
-    """Insert the posts not seen before (by canonical URL, or same content from the same source)."""
+    """Insert the posts not seen before. Seen before: the same content from the same source,
+    or the canonical URL of another item (another source's, or another id's). The same item
+    (source, canonical URL and id) with other content is an edit: stored as a new version,
+    linked to the first, and returned with the new posts so that it is enriched and detected."""
     result = IntakeResult()
     batch = list(raw_posts)
     if not batch:
@@ -51,10 +78,30 @@ def store_raw_posts(
     # Handles in URLs (e.g. Mastodon's /@name/123) are personal data too: never stored.
     for raw in batch:
         raw.url = strip_handles(raw.url)
-    keyed = [(raw, canonical_url(raw.url), content_hash(raw.title, raw.text)) for raw in batch]
+        channel = telegram_channel(raw.external_id)
+        if channel:
+            raw.url = strip_segment(raw.url, channel)
+        raw.external_id = strip_external_id(raw.external_id)
+    keyed = [
+        (raw, canonical_url(raw.url)[:1024], content_hash(raw.title, raw.text)) for raw in batch
+    ]
     urls = {c for _, c, _ in keyed}
     pairs = {(raw.source_id, h) for raw, _, h in keyed}
-    seen_urls = set(session.scalars(select(Post.canonical_url).where(Post.canonical_url.in_(urls))))
+    latest: dict[str, _Latest] = {}
+    for post_id, curl, version, first_id, source_id, external_id in session.execute(
+        select(
+            Post.id,
+            Post.canonical_url,
+            Post.version,
+            Post.version_of_id,
+            Post.source_id,
+            Post.external_id,
+        )
+        .where(Post.canonical_url.in_(urls))
+        .order_by(Post.canonical_url, Post.version)
+    ):
+        # Ordered by version: the newest wins. A purged first version leaves first_id unset.
+        latest[curl] = _Latest(post_id, first_id or post_id, version, source_id, external_id)
     seen_pairs = set(
         session.execute(
             select(Post.source_id, Post.content_hash).where(
@@ -63,10 +110,13 @@ def store_raw_posts(
         )
     )
     for raw, curl, chash in keyed:
-        if curl in seen_urls or (raw.source_id, chash) in seen_pairs:
+        if (raw.source_id, chash) in seen_pairs:
             result.duplicates += 1
             continue
-        seen_urls.add(curl)
+        previous = latest.get(curl)
+        if previous is not None and not _same_item(previous, raw):
+            result.duplicates += 1
+            continue
         seen_pairs.add((raw.source_id, chash))
         fetched = raw.fetched_at or utcnow()
         pseudonym = period = None
@@ -79,7 +129,7 @@ def store_raw_posts(
             source_id=raw.source_id,
             external_id=raw.external_id,
             url=raw.url,
-            canonical_url=curl[:1024],
+            canonical_url=curl,
             content_hash=chash,
             title=raw.title or "",
             text=raw.text or "",
@@ -89,10 +139,17 @@ def store_raw_posts(
             fetched_at=fetched,
             language=language,
             language_supported=language is None or language in SUPPORTED_LANGUAGES,
+            version=previous.version + 1 if previous else 1,
+            version_of_id=previous.first_id if previous else None,
         )
         session.add(post)
         session.flush()
         if escrow is not None and raw.author:
             escrow(session, post, raw.author)
         result.new_post_ids.append(post.id)
+        if previous is not None:
+            result.new_versions += 1
+        latest[curl] = _Latest(
+            post.id, post.version_of_id or post.id, post.version, raw.source_id, raw.external_id
+        )
     return result

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,7 +58,19 @@ def _load_state(session: Session, source_id: str) -> SourceState | None:
     row = session.get(SourceStateRow, source_id)
     if row is None:
         return None
-    return SourceState(source_id, etag=row.etag, last_modified=row.last_modified, cursor=row.cursor)
+    return SourceState(
+        source_id,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        cursor=row.cursor,
+        reported_skips=row.reported_skips,
+    )
+
+
+def _last_poll(session: Session, source_id: str) -> datetime | None:
+    return session.scalar(
+        select(SourceStateRow.last_poll_at).where(SourceStateRow.source_id == source_id)
+    )
 
 
 def _save_state(session: Session, result: CollectResult) -> None:
@@ -65,13 +79,15 @@ def _save_state(session: Session, result: CollectResult) -> None:
         row = SourceStateRow(source_id=result.source_id, polls=0, errors=0, total_latency_ms=0.0)
         session.add(row)
     now = utcnow()
-    row.last_poll_at = now
+    # When the poll started, so that the poll interval is measured start to start.
+    row.last_poll_at = now - timedelta(milliseconds=result.latency_ms or 0.0)
     row.polls = (row.polls or 0) + 1
     row.total_latency_ms = (row.total_latency_ms or 0.0) + (result.latency_ms or 0.0)
     if result.state is not None:
         row.etag = result.state.etag
         row.last_modified = result.state.last_modified
         row.cursor = result.state.cursor
+        row.reported_skips = result.state.reported_skips
     if result.error:
         row.errors = (row.errors or 0) + 1
         row.last_error_at = now
@@ -83,11 +99,13 @@ def _save_state(session: Session, result: CollectResult) -> None:
 @dataclass(slots=True)
 class SourceOutcome:
     source_id: str
-    new_post_ids: list[int] = field(default_factory=list)
+    new_post_ids: list[int] = field(default_factory=list)  # new items and new versions
     duplicates: int = 0
-    skipped: int = 0
+    skipped: int = 0  # newly skipped items (a skip reported on an earlier poll is not counted)
     not_modified: bool = False
     error: str | None = None
+    new_versions: int = 0
+    not_due: bool = False  # not polled: its poll interval has not passed yet
 
     def as_dict(self) -> dict:
         return {
@@ -97,6 +115,8 @@ class SourceOutcome:
             "skipped": self.skipped,
             "not_modified": self.not_modified,
             "error": self.error,
+            "new_versions": self.new_versions,
+            "not_due": self.not_due,
         }
 
 
@@ -118,6 +138,7 @@ def store_collect_result(
         skipped=len(result.skipped),
         not_modified=result.not_modified,
         error=result.error,
+        new_versions=intake.new_versions,
     )
 
 
@@ -134,9 +155,14 @@ def enabled_sources(sources_path: str | None = None) -> list[dict]:
     ]
 
 
-def collect_source_task(source_id: str, sources_path: str | None = None) -> dict:
-    """Collect one source and store its new posts. Source problems are returned, not raised."""
+def collect_source_task(
+    source_id: str, sources_path: str | None = None, *, force: bool = False
+) -> dict:
+    """Collect one source and store its new posts. Source problems are returned, not raised.
+    A source whose `poll_interval_minutes` has not passed since its last poll is left alone
+    (`not_due` in the outcome) unless `force`."""
     import collectors
+    from collectors.collect import poll_due
 
     settings = get_settings()
     by_id = {s.id: s for s in load_configured_sources(settings, sources_path)}
@@ -144,6 +170,8 @@ def collect_source_task(source_id: str, sources_path: str | None = None) -> dict
         return SourceOutcome(source_id, error=f"unknown source id {source_id!r}").as_dict()
     engine = get_engine(settings.database_url)
     with session_scope(engine) as session:
+        if not force and not poll_due(by_id[source_id], _last_poll(session, source_id)):
+            return SourceOutcome(source_id, not_due=True).as_dict()
         state = _load_state(session, source_id)
     result = collectors.collect_source(by_id[source_id], state, collector_settings(settings))
     with session_scope(engine) as session:
@@ -253,8 +281,10 @@ def refresh_open_signals() -> dict:
 @dataclass(slots=True)
 class RunSummary:
     sources_polled: int = 0
+    sources_not_due: int = 0  # enabled, but their poll interval has not passed yet
     source_errors: dict[str, str] = field(default_factory=dict)
     new_posts: int = 0
+    new_versions: int = 0  # of the new posts, edits of items stored before
     duplicate_posts: int = 0
     skipped_items: int = 0
     not_modified: int = 0
@@ -272,35 +302,56 @@ def run_pipeline(
     *,
     alert: bool = True,
     collector_overrides: dict[str, object] | None = None,
+    force: bool = False,
 ) -> RunSummary:
-    """One full pass over all enabled sources. Audited as one pipeline run."""
+    """One pass over the enabled sources that are due by their `poll_interval_minutes` (all
+    of them with `force`). Each source's posts are stored as soon as that source is done, so
+    a slow or hanging source holds back nothing; then the new posts are processed. Audited
+    as one pipeline run."""
     import collectors
+    from collectors.collect import poll_due
 
     settings = settings or get_settings()
     started = time.perf_counter()
-    sources = [s for s in (sources or load_configured_sources(settings)) if s.enabled]
+    enabled = [s for s in (sources or load_configured_sources(settings)) if s.enabled]
     engine = get_engine(settings.database_url)
-    summary = RunSummary(sources_polled=len(sources))
+    summary = RunSummary()
+    now = datetime.now(UTC)
     with session_scope(engine) as session:
+        sources = [s for s in enabled if force or poll_due(s, _last_poll(session, s.id), now)]
         states = {s.id: st for s in sources if (st := _load_state(session, s.id)) is not None}
-    results = collectors.collect_many(
-        sources, states, collector_settings(settings, **(collector_overrides or {}))
-    )
+    summary.sources_polled = len(sources)
+    summary.sources_not_due = len(enabled) - len(sources)
     pseudonymizer = _pseudonymizer(settings)
     by_id = {s.id: s for s in sources}
     new_ids: list[int] = []
-    with session_scope(engine) as session:
-        for result in results:
+    store_lock = threading.Lock()
+
+    def store(result: CollectResult) -> None:
+        # Called once per source as soon as it is done (collect_many serialises the calls).
+        with store_lock, session_scope(engine) as session:
             outcome = store_collect_result(
                 session, result, pseudonymizer, by_id.get(result.source_id)
             )
-            new_ids.extend(outcome.new_post_ids)
-            summary.duplicate_posts += outcome.duplicates
-            summary.skipped_items += outcome.skipped
-            summary.not_modified += int(outcome.not_modified)
-            if outcome.error:
-                summary.source_errors[outcome.source_id] = outcome.error
-                log.warning("source %s failed: %s", outcome.source_id, outcome.error)
+        new_ids.extend(outcome.new_post_ids)
+        summary.duplicate_posts += outcome.duplicates
+        summary.skipped_items += outcome.skipped
+        summary.not_modified += int(outcome.not_modified)
+        summary.new_versions += outcome.new_versions
+        if outcome.error:
+            summary.source_errors[outcome.source_id] = outcome.error
+            log.warning("source %s failed: %s", outcome.source_id, outcome.error)
+
+    results = collectors.collect_many(
+        sources,
+        states,
+        collector_settings(settings, **(collector_overrides or {})),
+        on_result=store,
+    )
+    for result in results:
+        # A source whose storing failed: its error (set by collect_many) is still reported.
+        if result.error and result.source_id not in summary.source_errors:
+            summary.source_errors[result.source_id] = result.error
     summary.new_posts = len(new_ids)
     with session_scope(engine) as session:
         processed = process_in_session(session, new_ids, settings, alert=alert)
@@ -323,6 +374,7 @@ def run_pipeline(
             purpose="collect, enrich, detect, index",
             details={
                 "sources": summary.sources_polled,
+                "sources_not_due": summary.sources_not_due,
                 "source_errors": sorted(summary.source_errors),
                 "new_posts": summary.new_posts,
                 "duplicates": summary.duplicate_posts,

@@ -1,8 +1,11 @@
 """The register of notified manifestations (Wom): import, edit, and match calls against it.
 
-A call to gather that matches an entry (same place, time inside the entry's window) is
-"aangemeld"; a call without a match is "niet aangemeld". That is a fact about the register, never
-a finding that a gathering is illegal (see LEGAL.md), and the wording stays that way everywhere.
+A call to gather in Almere that matches an active entry (same place, time inside the entry's
+window, status "aangemeld" or "bevestigd") is "aangemeld"; a call without such a match is "niet
+aangemeld". An entry's status is one of a closed set of Dutch values (nlp.vocabulary), checked here
+for the form, the CSV import and the API alike, and by a CHECK constraint in the database. That is
+a fact about the register, never a finding that a gathering is illegal (see LEGAL.md), and the
+wording stays that way everywhere.
 """
 
 from __future__ import annotations
@@ -15,22 +18,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from nlp.vocabulary import (
+    REGISTER_ACTIVE_STATUSES,
+    REGISTER_STATUS_DEFAULT,
+    REGISTER_STATUSES,
+    TZ,
+)
 from signals import audit
 from signals.db.models import RegisterEntry
 from signals.db.types import utcnow
 
-LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+LOCAL_TZ = TZ
 CSV_COLUMNS = ("reference", "organiser_ref", "place", "start", "end", "status", "description")
-# Entries in these states no longer announce anything, so they never match.
-INACTIVE_STATUSES = frozenset(
-    {"ingetrokken", "geannuleerd", "vervallen", "withdrawn", "cancelled", "canceled", "expired"}
-)
 DEFAULT_MARGIN = timedelta(hours=2)
 # Place names this similar (rapidfuzz ratio, 0-100) are treated as the same place.
 PLACE_SIMILARITY = 85
@@ -154,7 +158,22 @@ def parse_local_datetime(value: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+def normalise_status(value: object) -> str:
+    """An entry's status as stored: one of REGISTER_STATUSES (case and surrounding spaces do
+    not matter; empty means the default, "aangemeld"). Anything else is refused."""
+    text = str(value if value is not None else "").strip().lower()
+    if not text:
+        return REGISTER_STATUS_DEFAULT
+    if text not in REGISTER_STATUSES:
+        raise RegisterError(
+            f"status {str(value).strip()!r} bestaat niet; kies uit: {', '.join(REGISTER_STATUSES)}"
+        )
+    return text
+
+
 def _validate(fields: dict[str, object]) -> None:
+    if "status" in fields:
+        fields["status"] = normalise_status(fields["status"])
     start, end = fields.get("start_at"), fields.get("end_at")
     if isinstance(start, datetime) and isinstance(end, datetime) and end < start:
         raise RegisterError("eindtijd ligt voor begintijd")
@@ -220,6 +239,10 @@ def import_csv(session: Session, path: str | Path, *, actor: str) -> ImportResul
                     problems.append(f"{column}: {exc}")
             if len(times) == 2 and times["end"] < times["start"]:
                 problems.append("end ligt voor start")
+            try:
+                status = normalise_status(row.get("status"))
+            except RegisterError as exc:
+                problems.append(str(exc))
             if problems:
                 result.errors.append(f"regel {line}: " + "; ".join(problems))
                 continue
@@ -232,7 +255,7 @@ def import_csv(session: Session, path: str | Path, *, actor: str) -> ImportResul
                         "place": row["place"],
                         "start_at": times["start"],
                         "end_at": times["end"],
-                        "status": (row.get("status") or "aangemeld").lower(),
+                        "status": status,
                         "description": row.get("description", ""),
                     },
                 )
@@ -308,7 +331,7 @@ def create_entry(session: Session, *, actor: str, **fields: object) -> RegisterE
         place_canonical=canonical_place(str(fields["place"])),
         start_at=fields["start_at"],
         end_at=fields["end_at"],
-        status=str(fields.get("status") or "aangemeld").lower(),
+        status=normalise_status(fields.get("status")),
         description=str(fields.get("description") or ""),
         version=1,
         updated_at=utcnow(),
@@ -345,6 +368,8 @@ def update_entry(
         )
     merged = {"start_at": entry.start_at, "end_at": entry.end_at, **fields}
     _validate(merged)
+    if "status" in fields:
+        fields["status"] = merged["status"]
     new_reference = str(fields.get("reference") or entry.reference).strip()
     if new_reference != entry.reference:
         taken = session.scalar(
@@ -358,8 +383,6 @@ def update_entry(
     if not changed:
         return entry
     values = {name: fields[name] for name in changed}
-    if "status" in values:
-        values["status"] = str(values["status"]).lower()
     if "place" in values:
         values["place"] = str(values["place"]).strip()
         values["place_canonical"] = canonical_place(str(values["place"]))
@@ -400,6 +423,12 @@ def list_entries(session: Session, *, limit: int = 500) -> list[RegisterEntry]:
     return list(
         session.scalars(select(RegisterEntry).order_by(RegisterEntry.start_at.desc()).limit(limit))
     )
+
+
+def is_active(status: str | None) -> bool:
+    """Whether an entry with this status announces its gathering: only an active notification
+    makes a gathering "aangemeld" (a withdrawn or cancelled one does not)."""
+    return (status or "").strip().lower() in REGISTER_ACTIVE_STATUSES
 
 
 # --- effect on signals ----------------------------------------------------------------------
@@ -465,7 +494,7 @@ def match(
     hits = [
         e
         for e in candidates
-        if e.status.lower() not in INACTIVE_STATUSES
+        if is_active(e.status)
         and (same_place(wanted, e.place_canonical) or same_place(wanted, e.place))
     ]
     if not hits:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from nlp.vocabulary import CLOSED, ESCALATED, IN_REVIEW, NEW
 from signals.audit import record
 from signals.config import REPO_ROOT
 from signals.db.models import AuditEvent, Post, Signal, SignalPost
@@ -34,8 +35,8 @@ DEFAULT_POLICY_PATH = REPO_ROOT / "config" / "retention.yml"
 MIN_AUDIT_DAYS = 183
 PURGE_ACTOR = "system:retention"
 
-UNTRIAGED = ("new", "in_review")
-CASE_STATUSES = ("escalated", "closed")
+UNTRIAGED = (NEW, IN_REVIEW)
+CASE_STATUSES = (ESCALATED, CLOSED)
 
 
 class RetentionPolicy(BaseModel):
@@ -78,6 +79,7 @@ class PurgeReport:
     signal_ids: dict[str, list[int]] = field(default_factory=dict)  # by class
     audit_events: int = 0
     audit_anchor_hash: str | None = None  # hash of the newest purged audit event
+    audit_last_id: int = 0  # id of the newest purged audit event
     keys_destroyed: list[str] = field(default_factory=list)
     index_deleted: dict[str, int] = field(default_factory=dict)
 
@@ -248,6 +250,7 @@ def purge(
     report.post_ids = _due_posts(session, policy, now, signal_ids)
     report.audit_events, last_audit_id, anchor = _due_audit(session, policy, now)
     report.audit_anchor_hash = anchor or None
+    report.audit_last_id = last_audit_id
     report.keys_destroyed = _keys_to_destroy(
         session, pseudonymizer, policy, now, set(report.post_ids)
     )
@@ -290,6 +293,10 @@ def purge(
         },
     )
     session.flush()
+    if report.audit_events:
+        from signals.audit_checkpoints import skip_auto
+
+        skip_auto(session)  # purge_due anchors the new start of the chain after the commit
     return report
 
 
@@ -311,8 +318,15 @@ def purge_due(dry_run: bool = False, now: datetime | None = None) -> dict:
     policy = load_policy()
     pseudonymizer = Pseudonymizer(settings.pseudonym_key_dir, settings.pseudonym_key)
     backend = None if dry_run else get_backend(settings)
-    with session_scope(get_engine(settings.database_url)) as session:
+    engine = get_engine(settings.database_url)
+    with session_scope(engine) as session:
         report = purge(session, backend, policy, now, dry_run=dry_run, pseudonymizer=pseudonymizer)
     if not dry_run:
         destroy_keys(pseudonymizer, report.keys_destroyed)
+        # The daily anchor; after a purge of old audit events it also records, signed, where
+        # the stored chain now starts, so `verify` can tell retention from truncation.
+        from signals.audit_checkpoints import Purged, write_checkpoint
+
+        purged = Purged(report.audit_last_id, report.audit_anchor_hash or "", report.audit_events)
+        write_checkpoint(engine, "retention", settings=settings, purged=purged)
     return report.as_dict()

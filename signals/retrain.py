@@ -58,7 +58,11 @@ def ensure_model_dir(settings: Settings) -> None:
                 shutil.copy2(path, settings.model_dir / path.name)
 
 
-def retrain_and_promote() -> dict:
+def retrain_and_promote(*, c_grid: tuple[float, ...] | None = None) -> dict:
+    """Train a challenger on the corpus (SIGNALS_CORPUS_DIR) plus the analysts' corrections,
+    compare it with the champion in SIGNALS_MODEL_DIR on that corpus's frozen test split, promote
+    it if it is no worse on any label, and audit the outcome. `c_grid` narrows the search over
+    C (tests); by default the training recipe's grid is used."""
     from nlp.training import retrain_with_corrections
 
     settings = get_settings()
@@ -66,8 +70,13 @@ def retrain_and_promote() -> dict:
     engine = get_engine(settings.database_url)
     with session_scope(engine) as session:
         corrections = corrections_as_examples(session)
+    grid = {"c_grid": tuple(c_grid)} if c_grid else {}
     result = retrain_with_corrections(
-        corrections, model_dir=settings.model_dir, promote_if_better=True
+        corrections,
+        corpus_dir=settings.corpus_dir,
+        model_dir=settings.model_dir,
+        promote_if_better=True,
+        **grid,
     )
     with session_scope(engine) as session:
         record(

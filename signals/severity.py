@@ -12,14 +12,29 @@ shown to the analyst as "x of at most y" and the total never needs rescaling:
 | urgentie      | 0.15 | how soon the event is: full within 24 h, linear to 0 at 7 days; |
 |               |      | an event more than 6 h past gives 0; a call without a time 0.03 |
 | verspreiding  | 0.10 | posts (log scale, full at 50) and distinct sources (full at 5)  |
-| aanmelding    | 0.10 | "niet aangemeld" 0.10, "aangemeld" 0, not a call 0              |
+| aanmelding    | 0.10 | "niet aangemeld" 0.10, "aangemeld" 0, not a call 0; absent for  |
+|               |      | a gathering outside Almere (Almere's register does not apply)  |
+
+`band` turns a score into its band (hoog / middel / laag) and colour: the queue and the signal page
+colour a score only through it (Jinja filter `sev_band`).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from nlp.vocabulary import (
+    CALL,
+    CONTENT_LABELS,
+    LABEL_NL,
+    LABELS,
+    NOT_NOTIFIED,
+    OUTSIDE_ALMERE,
+    THREAT,
+)
 
 W_CONTENT = 0.30
 W_THREAT = 0.20
@@ -28,7 +43,6 @@ W_URGENCY = 0.15
 W_SPREAD = 0.10
 W_NOTIFICATION = 0.10
 
-CONTENT_LABELS = ("call_to_gathering", "anti_government", "polarising")
 URGENT_WITHIN = timedelta(hours=24)
 HORIZON = timedelta(days=7)
 PAST_GRACE = timedelta(hours=6)
@@ -36,12 +50,37 @@ NO_TIME_CALL = 0.2  # fraction of the urgency weight for a call whose time is un
 SPREAD_POSTS_FULL = 50
 SPREAD_SOURCES_FULL = 5
 
-LABEL_NL = {
-    "call_to_gathering": "oproep tot samenkomst",
-    "anti_government": "anti-overheid",
-    "polarising": "polariserend",
-    "threat": "dreiging",
-}
+# Bands of the score, from the top. A score is banded as it is shown (two decimals), so 0.3998
+# shown as "0.40" is "middel" like 0.4000.
+BAND_HIGH = 0.70
+BAND_MID = 0.40
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    key: str  # also the CSS class suffix: sev-high, sev-mid, sev-low
+    name: str  # Dutch
+    colour: str  # the same value as the CSS variable --<key> in web/static/app.css
+
+
+BANDS: tuple[Band, ...] = (
+    Band("high", "hoog", "#b3261e"),
+    Band("mid", "middel", "#b86e00"),
+    Band("low", "laag", "#3d7a3d"),
+)
+
+
+def band(value: float | None) -> Band:
+    """The band of a severity score, as displayed (rounded to two decimals)."""
+    try:
+        shown = round(float(value or 0.0), 2)
+    except (TypeError, ValueError):
+        shown = 0.0
+    if shown >= BAND_HIGH:
+        return BANDS[0]
+    if shown >= BAND_MID:
+        return BANDS[1]
+    return BANDS[2]
 
 
 def _p(labels: dict[str, dict], name: str) -> float:
@@ -94,15 +133,17 @@ def score(
     """
     content_label = max(CONTENT_LABELS, key=lambda name: _p(labels, name))
     p_content = _p(labels, content_label)
-    p_threat = _p(labels, "threat")
-    is_call = _p(labels, "call_to_gathering") > 0 or notification_status is not None
+    p_threat = _p(labels, THREAT)
+    is_call = _p(labels, CALL) > 0 or notification_status is not None
 
     almere_frac = {True: 1.0, None: 1 / 3, False: 0.0}[in_almere]
     almere_text = {True: "in Almere", None: "plaats onbekend", False: "buiten Almere"}[in_almere]
     urgency_frac, urgency_text = _urgency(event_time, now, is_call)
     spread_frac = _spread(post_count, source_count)
-    notification_frac = 1.0 if notification_status == "niet aangemeld" else 0.0
+    notification_frac = 1.0 if notification_status == NOT_NOTIFIED else 0.0
     notification_text = notification_status or "geen oproep"
+    # Notification is a fact about Almere's register: outside Almere the component is absent.
+    outside = in_almere is False or notification_status == OUTSIDE_ALMERE
 
     components = [
         (
@@ -122,14 +163,17 @@ def score(
             W_SPREAD,
             f"{post_count} bericht(en), {source_count} bron(nen)",
         ),
-        (
-            "notification",
-            "Aanmelding",
-            W_NOTIFICATION * notification_frac,
-            W_NOTIFICATION,
-            notification_text,
-        ),
     ]
+    if not outside:
+        components.append(
+            (
+                "notification",
+                "Aanmelding",
+                W_NOTIFICATION * notification_frac,
+                W_NOTIFICATION,
+                notification_text,
+            )
+        )
     total = round(min(1.0, max(0.0, sum(c[2] for c in components))), 4)
     breakdown: dict[str, Any] = {
         "total": total,
@@ -137,7 +181,7 @@ def score(
             {"key": key, "name": name, "score": round(value, 4), "max": weight, "explanation": text}
             for key, name, value, weight, text in components
         ],
-        "labels": {name: round(_p(labels, name), 4) for name in LABEL_NL},
+        "labels": {name: round(_p(labels, name), 4) for name in LABELS},
         "formula": "docs/severity.md",
     }
     return total, breakdown

@@ -9,30 +9,19 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from nlp.vocabulary import LABEL_NL, STATUS_NL
+from nlp.vocabulary import OPEN_STATUSES as OPEN_STATUSES  # re-exported for its importers
+from nlp.vocabulary import TRANSITIONS as _TRANSITIONS
 from signals.audit import record
 from signals.db.models import Decision, LabelCorrection, Post, Signal
 from signals.db.types import utcnow
 
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "new": ("in_review",),
-    "in_review": ("dismissed", "monitoring", "escalated"),
-    "monitoring": ("dismissed", "escalated"),
-    "escalated": ("closed",),
-    "dismissed": (),
-    "closed": (),
-}
-OPEN_STATUSES: tuple[str, ...] = ("new", "in_review", "monitoring", "escalated")
+# The state machine, the open statuses and the Dutch names live in nlp.vocabulary.
+TRANSITIONS: dict[str, tuple[str, ...]] = dict(_TRANSITIONS)
 # in_review is the only step that needs no written rationale (DESIGN.md).
 RATIONALE_OPTIONAL: frozenset[str] = frozenset({"in_review"})
 
-STATUS_LABELS: dict[str, str] = {
-    "new": "nieuw",
-    "in_review": "in behandeling",
-    "dismissed": "afgewezen",
-    "monitoring": "volgen",
-    "escalated": "opgeschaald",
-    "closed": "gesloten",
-}
+STATUS_LABELS: dict[str, str] = dict(STATUS_NL)
 
 DISMISS_REASONS: dict[str, str] = {
     "not_relevant": "Niet relevant voor openbare orde",
@@ -46,12 +35,7 @@ DISMISS_REASONS: dict[str, str] = {
     "other": "Anders (zie toelichting)",
 }
 
-LABEL_NAMES: dict[str, str] = {
-    "call_to_gathering": "oproep tot samenkomst",
-    "anti_government": "anti-overheid",
-    "polarising": "polariserend",
-    "threat": "dreiging",
-}
+LABEL_NAMES: dict[str, str] = dict(LABEL_NL)
 
 MAX_RATIONALE = 5000
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,19 @@ from sqlalchemy import Engine, create_engine, text
 PG_ADMIN_URL = os.environ.get(
     "SIGNALS_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+# A small slice of the annotated corpus (see make_sample.py there): what the training tests train
+# on, so that they take seconds instead of the minutes a full-corpus training takes.
+NLP_FIXTURE_CORPUS = Path(__file__).resolve().parent / "fixtures" / "nlp_corpus"
+# One C instead of the recipe's grid: the tests exercise training, not model selection.
+FIXTURE_C_GRID = (4.0,)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for the PostgreSQL server is a `postgres` test (`make test-fast` leaves
+    those out); `db_engine`'s PostgreSQL parameter carries the mark itself."""
+    for item in items:
+        if "postgres_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture
@@ -26,6 +40,33 @@ def signals_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("SIGNALS_ES_URL", raising=False)
     monkeypatch.setenv("SIGNALS_AUTOTAG", "on")
     return var
+
+
+@pytest.fixture(scope="session")
+def nlp_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A writable copy of the fixture corpus (training records splits.json in its corpus)."""
+    target = tmp_path_factory.mktemp("nlp_corpus")
+    for path in NLP_FIXTURE_CORPUS.glob("*.jsonl"):
+        shutil.copy2(path, target / path.name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def nlp_c_grid() -> tuple[float, ...]:
+    return FIXTURE_C_GRID
+
+
+@pytest.fixture(scope="session")
+def nlp_model(
+    nlp_corpus: Path, nlp_c_grid: tuple[float, ...], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A model trained once per session on the fixture corpus, through the public training
+    entry point. Tests must not change it: copy it to promote over it."""
+    from nlp.training import train
+
+    model_dir = tmp_path_factory.mktemp("nlp_model")
+    train(nlp_corpus, model_dir, c_grid=nlp_c_grid)
+    return model_dir
 
 
 def _postgres_available() -> bool:
@@ -56,7 +97,7 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty system of record on each supported database."""
     from signals.db.models import Base

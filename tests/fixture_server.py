@@ -31,6 +31,10 @@ Dynamic routes:
   /gen/feed/<i>.xml?items=<n>        a generated RSS feed with n items
   /gen/site/index.html?n=<n>         a generated listing linking n articles
   /gen/site/article/<i>.html         a generated article with a stated publication date
+  /drip?interval=<s>&for=<s>[&phase=headers]
+                                     a slow drip: one byte every <s> seconds for at most
+                                     <for> seconds (default 2 and 60), in the body or, with
+                                     phase=headers, in the response headers
 """
 
 from __future__ import annotations
@@ -309,6 +313,8 @@ def _dispatch(handler: _RequestHandler, path: str, query: dict[str, list[str]]) 
         while sent < _HUGE_BYTES:
             handler.wfile.write(chunk)
             sent += len(chunk)
+    elif path == "/drip":
+        _drip(handler, query)
     elif match := re.fullmatch(r"/s/([A-Za-z0-9_]+)", path):
         # Telegram's public preview: /s/<channel>, older pages via ?before=<message id>.
         before = query.get("before", [""])[0]
@@ -358,6 +364,26 @@ def _dispatch(handler: _RequestHandler, path: str, query: dict[str, list[str]]) 
         handler.send_body(200, _article_body(base, int(match.group(1))), "text/html; charset=utf-8")
     else:
         handler.serve_static(path)
+
+
+def _drip(handler: _RequestHandler, query: dict[str, list[str]]) -> None:
+    """A server that never quite answers: one byte at a time, slowly, until `for` runs out."""
+    interval = float(query.get("interval", ["2"])[0])
+    end = time.monotonic() + float(query.get("for", ["60"])[0])
+    handler.close_connection = True
+    if query.get("phase", [""])[0] == "headers":
+        data = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nX-Drip: " + b"z" * 10_000
+    else:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        data = b'<?xml version="1.0"?><rss version="2.0"><channel>' + b" " * 10_000
+    for byte in data:
+        if time.monotonic() >= end:
+            break
+        handler.wfile.write(bytes([byte]))
+        time.sleep(interval)
 
 
 @contextmanager

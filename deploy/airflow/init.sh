@@ -1,19 +1,20 @@
 #!/bin/bash
 # One-shot init of the Airflow side (service `airflow-init`):
-# 1. migrate Airflow's metadata database;
-# 2. create one pool with ONE slot per source domain, so that the mapped collect tasks never
-#    send two requests to the same site at once (dags/oov_pools.py names them);
-# 3. hand the Airflow home to the unprivileged runtime user.
-# Idempotent: run it again after changing config/sources.yml (new domains get a pool).
+# 1. migrate Airflow's metadata database (idempotent);
+# 2. size the built-in default_pool (AIRFLOW_DEFAULT_POOL_SLOTS);
+# 3. hand the Airflow home and the signals state directory to the unprivileged runtime user.
+# Nothing else: the DAGs need no pools, connections or variables made by hand (politeness per
+# domain lives in the collectors; see docs/production.md).
 set -euo pipefail
 
-airflow db migrate
+: "${AIRFLOW_HOME:?AIRFLOW_HOME must be set}"
+: "${SIGNALS_VAR_DIR:?SIGNALS_VAR_DIR must be set}"
+RUNTIME_UID="${RUNTIME_UID:-10001}"
 
-python /opt/oov-signals/dags/oov_pools.py | sort -u | while IFS=$'\t' read -r pool domain; do
-  airflow pools set "$pool" 1 "one request at a time to ${domain}"
-done
+airflow db migrate
+# Size Airflow's built-in default_pool (it always exists; no DAG needs any other pool).
 airflow pools set default_pool "${AIRFLOW_DEFAULT_POOL_SLOTS:-16}" "Default pool"
 
-mkdir -p /opt/airflow/logs
-chown -R 10001:0 /opt/airflow /var/lib/signals
+mkdir -p "${AIRFLOW_HOME}/logs" "${SIGNALS_VAR_DIR}"
+chown -R "${RUNTIME_UID}:0" "${AIRFLOW_HOME}" "${SIGNALS_VAR_DIR}"
 echo "airflow init done"

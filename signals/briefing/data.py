@@ -1,7 +1,12 @@
 """Everything the weekly briefing shows, computed from the system of record alone.
 
 Aggregates only: no author pseudonyms and no post texts. The only quoted text is what an
-analyst explicitly marked for the briefing (SignalPost.briefing_snippet)."""
+analyst explicitly marked for the briefing (SignalPost.briefing_snippet).
+
+Two clocks: signals are counted in the week they were first seen (what reached the analysts
+that week), and gatherings (calls to gather) also in the week they take place. Districts are
+Almere's (nlp.vocabulary); a gathering elsewhere counts as "buiten Almere", never as a district,
+and has no notification status (Almere's register does not apply there)."""
 
 from __future__ import annotations
 
@@ -13,7 +18,18 @@ from statistics import median
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from nlp.types import LABELS
+from nlp.vocabulary import (
+    CALL,
+    DISMISSED,
+    DISTRICT_UNKNOWN,
+    ESCALATED,
+    LABELS,
+    NOT_NOTIFIED,
+    NOTIFICATION_NL,
+    NOTIFIED,
+    OUTSIDE_ALMERE,
+    district_group,
+)
 from signals.briefing.week import AMSTERDAM, Week
 from signals.db.models import (
     Decision,
@@ -24,6 +40,7 @@ from signals.db.models import (
     SignalPost,
 )
 from signals.protocol import diff_protocols, protocol_of
+from signals.register import is_active
 
 HISTORY_WEEKS = 5  # the briefing week and the four before it
 
@@ -34,7 +51,9 @@ class CalendarItem:
     place: str
     district: str | None
     kind: str  # "signaal" or "register"
-    notification: str  # "aangemeld" / "niet aangemeld"
+    # "aangemeld" / "niet aangemeld" / "buiten Almere — n.v.t."; for a register entry that no
+    # longer stands, its status ("ingetrokken", "geannuleerd").
+    notification: str
     types: list[str]
     status: str | None
     reference: str | None
@@ -65,6 +84,8 @@ class BriefingData:
     counts_by_status: dict[str, int]  # this week's signals by current status
     counts_by_district: dict[str, list[int]]
     total_by_week: list[int]
+    # Calls to gather (not dismissed) by the week the gathering takes place.
+    gatherings_by_event_week: list[int]
     calendar: list[CalendarItem]
     escalated: list[EscalatedItem]
     protocol_changes: list[list[str]]
@@ -80,6 +101,14 @@ class BriefingData:
     def notified_share(self) -> float | None:
         return self.calls_notified / self.calls_total if self.calls_total else None
 
+    @property
+    def calendar_active(self) -> list[CalendarItem]:
+        """The gatherings of the coming week: not the withdrawn or cancelled register entries."""
+        return [i for i in self.calendar if i.notification in NOTIFICATION_NL.values()]
+
+    def calendar_count(self, notification: str) -> int:
+        return sum(1 for i in self.calendar if i.notification == NOTIFICATION_NL[notification])
+
 
 def _week_signals(session: Session, start: datetime, end: datetime) -> list[tuple]:
     return session.execute(
@@ -88,6 +117,7 @@ def _week_signals(session: Session, start: datetime, end: datetime) -> list[tupl
             Signal.types,
             Signal.status,
             Signal.district,
+            Signal.in_almere,
             Signal.first_seen_at,
             Signal.event_time,
             Signal.notification_status,
@@ -114,18 +144,24 @@ def collect(session: Session, week: Week) -> BriefingData:
             for label in row.types:
                 if label in by_type:
                     by_type[label][index] += 1
-            by_district[row.district or "onbekend"][index] += 1
+            by_district[district_group(row.district, row.in_almere)][index] += 1
         if w == week:
             current = rows
     status_counts = Counter(row.status for row in current)
 
-    calls = [row for row in current if "call_to_gathering" in row.types]
+    # The notified share is about Almere's register: gatherings elsewhere do not count in it.
+    calls = [
+        row for row in current
+        if CALL in row.types
+        and row.in_almere is not False
+        and row.notification_status != OUTSIDE_ALMERE
+    ]
     lead_times = [
         (row.event_time - row.first_seen_at).total_seconds() / 3600
         for row in calls
         if row.event_time and row.event_time > row.first_seen_at
     ]
-    notified = sum(1 for row in calls if row.notification_status == "aangemeld")
+    notified = sum(1 for row in calls if row.notification_status == NOTIFIED)
 
     current_ids = [row.id for row in current]
     first_decisions = (
@@ -152,6 +188,7 @@ def collect(session: Session, week: Week) -> BriefingData:
         counts_by_status={s: status_counts[s] for s in sorted(status_counts)},
         counts_by_district=dict(sorted(by_district.items())),
         total_by_week=totals,
+        gatherings_by_event_week=[_gatherings_in(session, w) for w in weeks],
         calendar=_calendar(session, week.shift(1)),
         escalated=_escalated(session, week),
         protocol_changes=_protocol_changes(session, week),
@@ -165,6 +202,30 @@ def collect(session: Session, week: Week) -> BriefingData:
     )
 
 
+def _gatherings_in(session: Session, week: Week) -> int:
+    """Calls to gather (not dismissed) whose event takes place in `week`."""
+    types = session.scalars(
+        select(Signal.types).where(
+            Signal.event_time >= week.start,
+            Signal.event_time < week.end,
+            Signal.status != DISMISSED,
+        )
+    ).all()
+    return sum(1 for t in types if CALL in (t or []))
+
+
+def _district_shown(signal: Signal) -> str | None:
+    """An Almere district, "buiten Almere", or None when unknown."""
+    group = district_group(signal.district, signal.in_almere)
+    return None if group == DISTRICT_UNKNOWN else group
+
+
+def _signal_notification(signal: Signal) -> str:
+    if signal.in_almere is False or signal.notification_status == OUTSIDE_ALMERE:
+        return NOTIFICATION_NL[OUTSIDE_ALMERE]
+    return NOTIFICATION_NL.get(signal.notification_status or NOT_NOTIFIED, NOT_NOTIFIED)
+
+
 def _calendar(session: Session, coming: Week) -> list[CalendarItem]:
     items: list[CalendarItem] = []
     entries = session.scalars(
@@ -176,11 +237,11 @@ def _calendar(session: Session, coming: Week) -> list[CalendarItem]:
     signals = session.scalars(
         select(Signal)
         .where(Signal.event_time >= coming.start, Signal.event_time < coming.end)
-        .where(Signal.status.notin_(("dismissed",)))
+        .where(Signal.status != DISMISSED)
         .order_by(Signal.event_time, Signal.id)
     ).all()
     for signal in signals:
-        if "call_to_gathering" not in signal.types:
+        if CALL not in signal.types:
             continue
         if signal.register_entry_id:
             matched_entries.add(signal.register_entry_id)
@@ -188,9 +249,9 @@ def _calendar(session: Session, coming: Week) -> list[CalendarItem]:
             CalendarItem(
                 start=signal.event_time,  # type: ignore[arg-type]
                 place=signal.place or "onbekende plek",
-                district=signal.district,
+                district=_district_shown(signal),
                 kind="signaal",
-                notification=signal.notification_status or "niet aangemeld",
+                notification=_signal_notification(signal),
                 types=list(signal.types),
                 status=signal.status,
                 reference=f"signaal {signal.id}",
@@ -205,7 +266,9 @@ def _calendar(session: Session, coming: Week) -> list[CalendarItem]:
                 place=entry.place,
                 district=None,
                 kind="register",
-                notification="aangemeld",
+                # Only an active notification announces a gathering; a withdrawn one is listed
+                # under its own status, never as "aangemeld".
+                notification=NOTIFIED if is_active(entry.status) else entry.status,
                 types=[],
                 status=entry.status,
                 reference=entry.reference,
@@ -218,7 +281,7 @@ def _calendar(session: Session, coming: Week) -> list[CalendarItem]:
 def _escalated(session: Session, week: Week) -> list[EscalatedItem]:
     escalated_ids = session.scalars(
         select(Decision.signal_id)
-        .where(Decision.to_status == "escalated")
+        .where(Decision.to_status == ESCALATED)
         .where(Decision.created_at >= week.start, Decision.created_at < week.end)
         .distinct()
         .order_by(Decision.signal_id)
@@ -260,9 +323,11 @@ def _escalated(session: Session, week: Week) -> list[EscalatedItem]:
                 signal_id=signal.id,
                 title=signal.title,
                 place=signal.place,
-                district=signal.district,
+                district=_district_shown(signal),
                 event_time=signal.event_time,
-                notification=signal.notification_status,
+                notification=NOTIFICATION_NL.get(
+                    signal.notification_status or "", signal.notification_status
+                ),
                 decisions=decisions,
                 interventions=interventions,
                 snippets=sorted(sp.briefing_snippet for sp in signal.posts if sp.briefing_snippet),

@@ -12,21 +12,15 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
+from nlp.vocabulary import NOT_NOTIFIED, NOTIFIED, OUTSIDE_ALMERE, STATUS_NL
 from signals.audit import record
+from signals.audit_checkpoints import latest_for
 from signals.briefing.charts import TYPE_NL, grouped_bars
 from signals.briefing.data import BriefingData, collect, local
 from signals.briefing.week import Week, previous_week
+from signals.private_files import write_private
 from signals.protocol import version_protocol
 
-STATUS_NL = {
-    "new": "nieuw",
-    "in_review": "in behandeling",
-    "dismissed": "afgewezen",
-    "monitoring": "volgen",
-    "escalated": "geëscaleerd",
-    "closed": "afgesloten",
-    None: "—",
-}
 APPROVAL_NL = {
     "not_required": "niet vereist",
     "pending": "wacht op goedkeuring",
@@ -45,6 +39,11 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """ "1 bijeenkomst", "2 bijeenkomsten", "0 bijeenkomsten"."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def _fmt_date(moment: datetime, shift_days: int = 0) -> str:
@@ -75,7 +74,11 @@ def render_html(session: Session, data: BriefingData) -> str:
             d=data,
             chart_types=chart,
             type_nl=lambda label: TYPE_NL.get(label, label),
-            status_nl=lambda status: STATUS_NL.get(status, status),
+            status_nl=lambda status: STATUS_NL.get(status, status) if status else "—",
+            plural=plural,
+            notified=NOTIFIED,
+            not_notified=NOT_NOTIFIED,
+            outside_almere=OUTSIDE_ALMERE,
             approval_nl=lambda status: APPROVAL_NL.get(status, status),
             intervention_name=intervention_name,
             fmt_date=_fmt_date,
@@ -84,6 +87,10 @@ def render_html(session: Session, data: BriefingData) -> str:
             fmt_time=lambda m: f"{local(m):%H:%M}",
             hours=lambda h: "—" if h is None else f"{h:.1f} uur".replace(".", ","),
             share=lambda s: "—" if s is None else f"{100 * s:.0f}%",
+            # The last audit checkpoint up to the end of the week: the driehoek keeps a copy
+            # outside the system (and regenerating the week gives the same line).
+            checkpoint=latest_for(session, before=data.week.end),
+            fmt_local=lambda m: f"{local(m):%d-%m-%Y %H:%M}",
         )
     )
 
@@ -112,11 +119,9 @@ def write_briefing(
 ) -> BriefingFiles:
     data = collect(session, week)
     html = render_html(session, data)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    html_path = out_dir / f"briefing-{week.label}.html"
-    pdf_path = out_dir / f"briefing-{week.label}.pdf"
-    html_path.write_text(html, encoding="utf-8")
-    pdf_path.write_bytes(render_pdf(html))
+    # Briefings carry case content: 0600 files in a 0700 directory (signals.private_files).
+    html_path = write_private(out_dir / f"briefing-{week.label}.html", html)
+    pdf_path = write_private(out_dir / f"briefing-{week.label}.pdf", render_pdf(html))
     digest = hashlib.sha256(html.encode()).hexdigest()
     record(
         session,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from nlp.vocabulary import TZ
+
+AMSTERDAM = TZ
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 

@@ -24,6 +24,7 @@ _COMMAND_MODULES = (
     "protocol_cmds",
     "briefing_cmds",
     "privacy_cmds",
+    "watch_cmds",
 )
 
 for _name in _COMMAND_MODULES:

@@ -21,8 +21,12 @@ DEMO_USERS = (
 def _print_summary(summary) -> None:  # summary: signals.pipeline.RunSummary
     table = Table(title="Pijplijn / pipeline run", show_header=False)
     table.add_row("sources polled", str(summary.sources_polled))
+    if summary.sources_not_due:
+        table.add_row("sources not due yet", str(summary.sources_not_due))
     table.add_row("source errors", ", ".join(sorted(summary.source_errors)) or "none")
     table.add_row("new posts", str(summary.new_posts))
+    if summary.new_versions:
+        table.add_row("  of which edits (new versions)", str(summary.new_versions))
     table.add_row("duplicate posts", str(summary.duplicate_posts))
     table.add_row("skipped items", str(summary.skipped_items))
     table.add_row("signals (new / touched)", f"{summary.new_signals} / {summary.signals_touched}")
@@ -65,14 +69,27 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  login [bold]{username}[/] / {password}")
             import uvicorn
 
-            uvicorn.run("signals.web.app:create_app", factory=True, host=host, port=port)
+            from signals.web.app import UVICORN_OPTIONS
+
+            uvicorn.run(
+                "signals.web.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                **UVICORN_OPTIONS,
+            )
 
     @app.command("run")
-    def run_once() -> None:
-        """Poll every enabled source once and process what is new."""
+    def run_once(
+        force: bool = typer.Option(
+            False, "--force", help="Also poll sources whose poll interval has not passed yet."
+        ),
+    ) -> None:
+        """Poll the enabled sources that are due (by poll_interval_minutes) and process what
+        is new; each source's posts are stored as soon as that source is done."""
         from signals.pipeline import run_pipeline
 
-        _print_summary(run_pipeline())
+        _print_summary(run_pipeline(force=force))
 
     @app.command()
     def search(
@@ -113,20 +130,66 @@ def register(app: typer.Typer) -> None:
 
     @audit_app.command("verify")
     def audit_verify() -> None:
-        """Check the hash chain; report the first broken link."""
+        """Check the hash chain, its start and every signed checkpoint; name what is missing."""
         from signals.audit import verify
         from signals.db.session import session_scope
 
         with session_scope() as session:
             result = verify(session)
         if result.ok:
-            console.print(f"audit chain intact: {result.checked} events verified")
+            console.print(
+                f"audit chain intact: {result.checked} events verified against "
+                f"{result.checkpoints} checkpoints"
+            )
+            if result.unanchored:
+                console.print(
+                    f"{result.unanchored} events after the last checkpoint are not anchored "
+                    "outside the database yet (`signals audit checkpoint` anchors them)"
+                )
             return
         console.print(
-            f"[red]audit chain BROKEN at event {result.first_broken_id}: {result.reason}[/] "
-            f"({result.checked} events verified before it)"
+            f"[red]audit chain BROKEN at event {result.first_broken_id}[/] "
+            f"({result.checked} events read, {result.checkpoints} checkpoints):"
         )
+        for problem in result.problems:
+            console.print(f"  - {problem}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
+
+    @audit_app.command("checkpoint")
+    def audit_checkpoint() -> None:
+        """Sign the current head of the chain and append it to the checkpoint file (and the
+        configured syslog / webhook copies)."""
+        from signals.audit_checkpoints import (
+            CheckpointRefused,
+            checkpoint_path,
+            public_key,
+            public_key_hex,
+            write_checkpoint,
+        )
+        from signals.config import get_settings
+        from signals.db.session import get_engine
+
+        settings = get_settings()
+        try:
+            cp = write_checkpoint(get_engine(settings.database_url), "cli", settings=settings)
+        except CheckpointRefused as exc:
+            console.print(
+                f"[red]checkpoint refused:[/] {exc} (run `signals audit verify`)", soft_wrap=True
+            )
+            raise typer.Exit(1) from exc
+        if cp is None:
+            console.print("the audit log is empty: nothing to anchor")
+            return
+        key = public_key(settings)
+        console.print(
+            f"checkpoint {cp.seq}: id {cp.last_id}, head {cp.head_hash[:16]}, {cp.count} events, "
+            f"{cp.ts} → {checkpoint_path(settings)}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        if key is not None:
+            console.print(f"public key (Ed25519): {public_key_hex(key)}", soft_wrap=True)
 
     db_app = typer.Typer(help="The system of record.")
     app.add_typer(db_app, name="db")
@@ -155,7 +218,7 @@ def _ensure_demo_users() -> dict[str, str]:
             if get_user(session, username) is None:
                 known[username] = secrets.token_urlsafe(9)
                 create_user(session, username, known[username], role, actor="system:demo")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(known, indent=2))
-    path.chmod(0o600)
+    from signals.private_files import write_private
+
+    write_private(path, json.dumps(known, indent=2))  # 0600 from the start, never 0644
     return known

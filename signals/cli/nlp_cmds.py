@@ -18,33 +18,54 @@ def register(app: typer.Typer) -> None:
 
 def train_cmd(
     corpus_dir: Annotated[Path | None, typer.Option(help="Annotated corpus directory.")] = None,
-    model_dir: Annotated[Path | None, typer.Option(help="Where the model is written.")] = None,
+    model_dir: Annotated[
+        Path | None, typer.Option(help="Where the model is written (default: a scratch folder).")
+    ] = None,
+    promote: Annotated[bool, typer.Option(
+        help="Copy the trained model into the packaged model directory and record the split.")
+    ] = False,
 ) -> None:
     """Train the classifier on train + dev (C, calibration and thresholds by grouped
-    cross-validation there) and write model + report; the test split is only evaluated."""
+    cross-validation there) into a scratch folder, compare it with the committed model on the
+    test split, and promote it only with --promote."""
     from nlp.corpus import DEFAULT_CORPUS_DIR
     from nlp.model import DEFAULT_MODEL_DIR
-    from nlp.training import train
+    from nlp.training import SCRATCH_MODEL_DIR, compare_with_committed, promote_model, train
 
-    report = train(corpus_dir or DEFAULT_CORPUS_DIR, model_dir or DEFAULT_MODEL_DIR)
+    corpus = corpus_dir or DEFAULT_CORPUS_DIR
+    target = model_dir or SCRATCH_MODEL_DIR
+    report = train(corpus, target, record_splits=False)
     typer.echo(f"model {report.version} written to {report.model_path}")
     typer.echo(f"train {report.n_train} / dev {report.n_dev} / test {report.n_test} posts")
     for label, cv in report.cv.items():
         if not label.startswith("_"):
-            c1, c2 = report.c["stage1"][label], report.c["stage2"][label]
-            typer.echo(f"  {label:<18} C={c1:g}/{c2:g}"
-                       f"  threshold={cv['threshold']:.2f}  cross-validated F1={cv['f1']:.3f}")
+            cs = "/".join(f"{report.c[stage][label]:g}" for stage in sorted(report.c))
+            typer.echo(f"  {label:<18} C={cs}  threshold={cv['threshold']:.2f}"
+                       f"  cross-validated F1={cv['f1']:.3f}")
     typer.echo(f"  hard-negative false alarms (cross-validated): "
                f"{report.cv['_false_alarms']['rate']:.3f}; candidates for stage 2: "
                f"{report.cv['_candidates']['share']:.2f}")
+    typer.echo(compare_with_committed(target))
+    if promote:
+        promote_model(target, corpus)
+        typer.echo(f"promoted to {DEFAULT_MODEL_DIR}; split recorded in {corpus}/splits.json")
 
 
 def evaluate_cmd(
     corpus_dir: Annotated[Path | None, typer.Option(help="Annotated corpus directory.")] = None,
     model_dir: Annotated[Path | None, typer.Option(help="Model directory.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    functional: Annotated[bool, typer.Option(
+        "--functional", help="Score the functional suite (nlp/functional) instead: a table "
+        "per functionality against its bar.")] = False,
+    write: Annotated[bool, typer.Option(
+        "--write", help="With --functional: also write nlp/functional/results.json.")] = False,
 ) -> None:
-    """Score the model on the held-out test split and compare with a keyword baseline."""
+    """Score the model on the held-out test split and compare with a keyword baseline; with
+    --functional, score it on the team's functional suite instead."""
+    if functional:
+        _evaluate_functional(model_dir, as_json, write)
+        return
     from nlp.corpus import DEFAULT_CORPUS_DIR
     from nlp.evaluation import evaluate
     from nlp.model import DEFAULT_MODEL_DIR
@@ -54,6 +75,18 @@ def evaluate_cmd(
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         typer.echo(report.table())
+
+
+def _evaluate_functional(model_dir: Path | None, as_json: bool, write: bool) -> None:
+    from nlp.functional.evaluate import evaluate_functional, write_results
+
+    report = evaluate_functional(model_dir)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(report.table())
+    if write:
+        typer.echo(f"wrote {write_results(report)}", err=True)
 
 
 def classify_cmd(

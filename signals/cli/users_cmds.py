@@ -51,10 +51,11 @@ def register(app: typer.Typer) -> None:
         from signals.db.session import session_scope
 
         with session_scope() as session:
+            pending = auth.pending_roles(session)
             for user in auth.list_users(session):
                 state = "active" if user.active else "disabled"
-                if user.locked_until is not None:
-                    state += f", locked until {user.locked_until:%Y-%m-%d %H:%M} UTC"
+                if user.id in pending:
+                    state += f", {pending[user.id]} awaiting a second admin"
                 typer.echo(f"{user.username}\t{user.role}\t{state}")
 
     def _change(username: str, action: str, value: str | None = None) -> None:
@@ -76,6 +77,26 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1) from exc
         typer.echo(f"{username}: {action} done")
 
+    @users.command("approve")
+    def approve(
+        username: str,
+        reject: bool = typer.Option(False, "--reject", help="Reject instead of approve."),
+    ) -> None:
+        """Decide a supervisor/admin role that a web admin requested (the host operator's way
+        when there is no second admin yet). Alerted and audited like a web approval."""
+        from signals import auth
+        from signals.db.session import session_scope
+
+        try:
+            with session_scope() as session:
+                auth.decide_role_grant(
+                    session, username, approve=not reject, actor="cli", actor_id=None
+                )
+        except auth.AuthError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(f"{username}: {'rejected' if reject else 'approved'}")
+
     @users.command("disable")
     def disable(username: str) -> None:
         """Disable an account (takes effect on its next request)."""
@@ -93,6 +114,6 @@ def register(app: typer.Typer) -> None:
 
     @users.command("password")
     def password(username: str) -> None:
-        """Set a new password (prompted)."""
+        """Set a new password (prompted); ends every session of the account."""
         value = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
         _change(username, "password", value)

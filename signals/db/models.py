@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Float,
     ForeignKey,
     Index,
@@ -18,6 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from nlp.vocabulary import REGISTER_STATUSES, SIGNAL_STATUSES
+from nlp.vocabulary import ROLES as ROLES  # re-exported: older imports read it from here
 from signals.db.types import UTCDateTime, utcnow
 
 
@@ -25,8 +28,8 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
 
 
-ROLES: tuple[str, ...] = ("analyst", "supervisor", "auditor", "admin")
-STATUSES: tuple[str, ...] = ("new", "in_review", "dismissed", "monitoring", "escalated", "closed")
+# Signal statuses are defined once, in nlp.vocabulary; the old name stays for its importers.
+STATUSES: tuple[str, ...] = SIGNAL_STATUSES
 
 
 class User(Base):
@@ -37,9 +40,49 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Kept for the API shape; the login throttle (LoginAttempt) replaced the account lockout.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Signed into the session cookie; bumped on logout, password change, role change and
+    # disabling, so every older cookie of this account stops working (also after a restart).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Who created the account (None: the CLI or the system, i.e. the host operator).
+    created_by_id: Mapped[int | None] = mapped_column(Integer)
+    # Who chose the current password (None: the CLI/system, or the owner themself). While an
+    # admin's generated password is unchanged, that admin may act as this account too.
+    password_set_by_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class RoleGrant(Base):
+    """A request to create a supervisor or admin, or to raise an account to one of those
+    roles. It takes effect only when a second admin (not the requester, not controlled by
+    the requester) approves."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))  # create | elevate
+    requested_by_id: Mapped[int | None] = mapped_column(Integer)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # approved | rejected
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None]
+
+
+class LoginAttempt(Base):
+    """Failed-login state per throttle key (an address, or a name at an address); kept in the
+    database so a restart does not reset the backoff."""
+
+    __tablename__ = "login_attempts"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_allowed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class SourceStateRow(Base):
@@ -58,12 +101,15 @@ class SourceStateRow(Base):
     polls: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     total_latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    # Skipped items already reported (compact JSON of hashes), so each skip is reported once.
+    reported_skips: Mapped[str | None] = mapped_column(Text)
 
 
 class Post(Base):
     __tablename__ = "posts"
     __table_args__ = (
-        UniqueConstraint("canonical_url", name="uq_posts_canonical_url"),
+        # One row per version of an item: an edit is stored as a new version, not dropped.
+        UniqueConstraint("canonical_url", "version", name="uq_posts_canonical_url_version"),
         UniqueConstraint("source_id", "content_hash", name="uq_posts_source_content"),
         Index("ix_posts_fetched_at", "fetched_at"),
         Index("ix_posts_pseudonym", "author_pseudonym"),
@@ -84,6 +130,12 @@ class Post(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     language_supported: Mapped[bool] = mapped_column(Boolean, default=True)
     enriched: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # 1 for an item as first collected; an edited text of the same item (same source, URL and
+    # id) is stored as version 2, 3, ... with `version_of_id` pointing at the first version.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    version_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", ondelete="SET NULL", name="fk_posts_version_of_id"), index=True
+    )
 
     enrichments: Mapped[list[Enrichment]] = relationship(
         back_populates="post", cascade="all, delete-orphan"
@@ -115,6 +167,13 @@ class RegisterEntry(Base):
     """A manifestation notified under the Wom."""
 
     __tablename__ = "register_entries"
+    # The closed set of statuses (migration 0004 adds the constraint to existing databases).
+    __table_args__ = (
+        CheckConstraint(
+            f"status IN ({', '.join(repr(s) for s in REGISTER_STATUSES)})",
+            name="ck_register_entries_status",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(64), unique=True)
@@ -323,3 +382,17 @@ class RevealRequest(Base):
     approved_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SourceLease(Base):
+    """Who may collect (and process) a source right now: `signals watch` and the Airflow DAG
+    each take a source's lease before polling it, so that no source is collected or processed
+    twice at the same time. A lease ends when released or when `expires_at` has passed (its
+    holder died). The reserved id `_process` guards enrichment and detection."""
+
+    __tablename__ = "source_leases"
+
+    source_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime]
+    acquired_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from signals.audit import record
+from signals.auth import four_eyes_conflict
 from signals.db.models import RevealRequest, Signal, SignalPost
 from signals.db.types import utcnow
 from signals.privacy.access import PrivacyError, require_role
@@ -85,6 +86,10 @@ def decide_reveal(
     request = _pending(session, request_id)
     if request.requested_by.casefold() == actor.casefold():
         raise PrivacyError("Een tweede supervisor moet het verzoek goedkeuren, niet de aanvrager.")
+    # Persons, not names: no account the requester created or can still log in as.
+    conflict = four_eyes_conflict(session, request.requested_by, actor)
+    if conflict:
+        raise PrivacyError(f"Een andere supervisor moet het verzoek goedkeuren: {conflict}")
     if approve:
         _escalated_signal(session, request.signal_id)
     request.status = "approved" if approve else "rejected"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nlp.vocabulary import ROLE_NL as ROLE_NAMES_NL
 from signals.protocol.model import Intervention, LegalStatus, Protocol
 
 FIELD_NAMES = {
@@ -22,13 +23,7 @@ STATUS_NL = {
     LegalStatus.PENDING: "wetsvoorstel (nog niet in werking)",
     LegalStatus.UNAVAILABLE: "niet beschikbaar",
 }
-ROLE_NL = {
-    None: "geen",
-    "analyst": "analist",
-    "supervisor": "supervisor",
-    "auditor": "auditor",
-    "admin": "beheerder",
-}
+ROLE_NL: dict[str | None, str] = {None: "geen", **ROLE_NAMES_NL}
 
 
 def _show(field: str, value: object) -> str:

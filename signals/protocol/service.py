@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from signals.audit import record
+from signals.auth import four_eyes_conflict
 from signals.db.models import ChosenIntervention, Decision, ProtocolVersion, Signal
 from signals.db.types import utcnow
 from signals.protocol.loader import file_sha256, load_protocol_file
@@ -175,10 +176,14 @@ def decide_intervention(
         raise ProtocolActionError("Onbekende interventie.")
     if row.approval_status != "pending":
         raise ProtocolActionError("Over deze interventie is al besloten.")
-    if actor == row.proposed_by:
+    if actor.casefold() == row.proposed_by.casefold():
         raise ProtocolActionError(
             "Vier ogen: u kunt uw eigen voorstel niet goedkeuren of afwijzen."
         )
+    # Persons, not names: no account the proposer created or can still log in as.
+    conflict = four_eyes_conflict(session, row.proposed_by, actor)
+    if conflict:
+        raise ProtocolActionError(f"Vier ogen: een andere persoon moet besluiten ({conflict})")
     if actor_role != row.approver_role:
         raise ProtocolActionError(f"Alleen de rol {row.approver_role} mag hierover besluiten.")
     row.approval_status = "approved" if approve else "rejected"

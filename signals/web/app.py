@@ -22,11 +22,11 @@ from starlette.responses import Response
 
 from signals.config import Settings, get_settings
 from signals.db.session import get_engine, session_factory
+from signals.web.access_log import install_access_log_filter
 from signals.web.deps import CSRFError, Forbidden, NotAuthenticated, render
 from signals.web.schemas import ErrorOut
 from signals.web.security import (
     LoginThrottle,
-    RevokedSessions,
     SecurityHeadersMiddleware,
     load_secret_key,
 )
@@ -37,13 +37,19 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "oov_session"
 SESSION_MAX_AGE = 8 * 3600  # one working day
 
+# How uvicorn must serve the app (the CLI uses this; the Dockerfile passes the same flags):
+# without proxy_headers, uvicorn would believe X-Forwarded-For from 127.0.0.1 and rewrite the
+# client address before the login throttle and the audit log see it. Trusted proxies are
+# configured in the app instead (SIGNALS_TRUSTED_PROXIES, signals.web.security.client_address).
+UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False}
+
 COMMON_API_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "Ongeldig verzoek"},
     401: {"model": ErrorOut, "description": "Niet ingelogd"},
     403: {"model": ErrorOut, "description": "Geen toegang voor deze rol, of CSRF-token ontbreekt"},
 }
 
-_OWN_VIEWS = ("auth", "queue", "signal", "register", "users", "audit", "health", "api")
+_OWN_VIEWS = ("auth", "account", "queue", "signal", "register", "users", "audit", "health", "api")
 
 
 def _wants_json(request: Request) -> bool:
@@ -157,8 +163,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)
+    # Backoff state lives in the database; logout and password changes bump users.session_version.
     app.state.login_throttle = LoginThrottle()
-    app.state.revoked_sessions = RevokedSessions(SESSION_MAX_AGE)
+    install_access_log_filter()
+    https = settings.base_url.startswith("https://")
 
     # Starlette runs the last-added middleware first: headers wrap everything, sessions next.
     app.add_middleware(
@@ -167,9 +175,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_MAX_AGE,
         same_site="strict",
-        https_only=settings.base_url.startswith("https://"),
+        https_only=https,  # the cookie gets Secure
     )
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=https)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _include_routers(app)

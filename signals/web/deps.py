@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
@@ -28,7 +27,16 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from nlp.vocabulary import (
+    NOTIFICATION_NL,
+    REGISTER_STATUS_HELP,
+    REGISTER_STATUSES,
+    ROLE_NL,
+    ROLES,
+    TZ,
+)
 from signals.db.models import User
+from signals.severity import band
 from signals.triage import DISMISS_REASONS, LABEL_NAMES, STATUS_LABELS
 from signals.web.security import (
     CSRF_FORM_FIELD,
@@ -39,7 +47,7 @@ from signals.web.security import (
 )
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+LOCAL_TZ = TZ
 
 TYPE_LABELS: dict[str, str] = dict(LABEL_NAMES)
 
@@ -47,12 +55,7 @@ TYPE_LABELS: dict[str, str] = dict(LABEL_NAMES)
 MAX_ID = 2**63 - 1
 IdPath = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
-ROLE_LABELS: dict[str, str] = {
-    "analyst": "analist",
-    "supervisor": "supervisor",
-    "auditor": "auditor",
-    "admin": "beheerder",
-}
+ROLE_LABELS: dict[str, str] = dict(ROLE_NL)
 
 
 class NotAuthenticated(Exception):
@@ -91,11 +94,17 @@ templates.env.globals.update(
     TYPE_LABELS=TYPE_LABELS,
     ROLE_LABELS=ROLE_LABELS,
     DISMISS_REASONS=DISMISS_REASONS,
+    REGISTER_STATUSES=REGISTER_STATUSES,
+    REGISTER_STATUS_HELP=REGISTER_STATUS_HELP,
+    # The one banding of a severity score (signals.severity.band): {{ sev_band(s).key }}.
+    sev_band=band,
 )
 templates.env.filters["dt"] = fmt_dt
 templates.env.filters["date"] = lambda v: fmt_dt(v, with_time=False)
 templates.env.filters["status_nl"] = lambda s: STATUS_LABELS.get(s, s)
 templates.env.filters["type_nl"] = lambda t: TYPE_LABELS.get(t, t)
+templates.env.filters["sev_band"] = band
+templates.env.filters["notification_nl"] = lambda n: NOTIFICATION_NL.get(n, n)
 
 
 def marks_only(html: str | None) -> Markup:
@@ -131,15 +140,15 @@ class NavLink:
 NAV_LINKS: list[NavLink] = [
     NavLink("Signalen", "/signalen", frozenset({"analyst", "supervisor"})),
     NavLink("Interventies", "/interventies", frozenset({"supervisor"}), "/interventies"),
-    NavLink("Register", "/register", frozenset({"supervisor"})),
+    NavLink("Register", "/register", frozenset({"analyst", "supervisor"})),
     NavLink(
         "Protocol",
         "/protocol",
-        frozenset({"analyst", "supervisor", "auditor", "admin"}),
+        frozenset(ROLES),
         "/protocol",
     ),
     NavLink(
-        "Privacy", "/privacy", frozenset({"analyst", "supervisor", "auditor", "admin"}), "/privacy"
+        "Privacy", "/privacy", frozenset(ROLES), "/privacy"
     ),
     NavLink("Auditlog", "/audit", frozenset({"auditor", "admin"})),
     NavLink("Gebruikers", "/gebruikers", frozenset({"admin"})),
@@ -188,12 +197,14 @@ def current_user(request: Request, session: Session = Depends(get_session)) -> C
         return cached
     uid = request.session.get("uid")
     sid = request.session.get("sid")
-    if not uid or not sid or request.app.state.revoked_sessions.is_revoked(sid):
+    version = request.session.get("sv")
+    if not uid or not sid or not isinstance(version, int):
         raise NotAuthenticated()
     user = session.get(User, uid)
-    # Role and status are read from the database on every request, so a disabled user or a
-    # changed role takes effect at once, not at the next login.
-    if user is None or not user.active:
+    # Role, status and session version are read from the database on every request: a
+    # disabled user, a changed role, a logout or a password change ends older cookies at once,
+    # also those issued before a restart (the cookie is signed, the version is server-side).
+    if user is None or not user.active or (user.session_version or 0) != version:
         request.session.clear()
         raise NotAuthenticated()
     found = CurrentUser(id=user.id, username=user.username, role=user.role)
@@ -256,7 +267,7 @@ def render(
 
 
 # Shared role gates. Reusing one object per gate lets FastAPI resolve it once per request.
-ANY_ROLE = require_roles("analyst", "supervisor", "auditor", "admin")
+ANY_ROLE = require_roles(*ROLES)
 CONTENT_ROLES = require_roles("analyst", "supervisor")  # may read post content and search
 SUPERVISORS = require_roles("supervisor")
 AUDITORS = require_roles("auditor", "admin")

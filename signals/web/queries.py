@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select, union_all
 from sqlalchemy.orm import Session, load_only, selectinload
 
+from nlp.vocabulary import ALMERE_DISTRICTS
 from signals.db.models import STATUSES, Decision, Enrichment, Post, Signal, SignalPost
 from signals.search.base import SearchBackend, SearchError
 from signals.triage import OPEN_STATUSES
@@ -22,15 +23,8 @@ PAGE_SIZE = 50
 # ordering then apply to those.
 SEARCH_CAP = 1000
 
-DISTRICTS: tuple[str, ...] = (
-    "Almere Stad",
-    "Almere Haven",
-    "Almere Buiten",
-    "Almere Poort",
-    "Almere Hout",
-    "Almere Pampus",
-    "Almere Oosterwold",
-)
+# The district filter offers exactly the districts signals are filed under (the gazetteer's).
+DISTRICTS: tuple[str, ...] = ALMERE_DISTRICTS
 
 _QUEUE_COLUMNS = (
     Signal.id,

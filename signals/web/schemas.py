@@ -7,9 +7,19 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
 
-StatusName = Literal["new", "in_review", "dismissed", "monitoring", "escalated", "closed"]
-LabelName = Literal["call_to_gathering", "anti_government", "polarising", "threat"]
-RoleName = Literal["analyst", "supervisor", "auditor", "admin"]
+from nlp.vocabulary import (
+    LABELS,
+    REGISTER_STATUS_DEFAULT,
+    REGISTER_STATUSES,
+    ROLES,
+    SIGNAL_STATUSES,
+)
+
+# The closed sets come from nlp.vocabulary; Literal[tuple] spells out each value in the schema.
+StatusName = Literal[SIGNAL_STATUSES]  # type: ignore[valid-type]
+LabelName = Literal[LABELS]  # type: ignore[valid-type]
+RoleName = Literal[ROLES]  # type: ignore[valid-type]
+RegisterStatus = Literal[REGISTER_STATUSES]  # type: ignore[valid-type]
 
 
 def _iso_text(value: Any) -> Any:
@@ -34,6 +44,12 @@ def _json_int(value: Any) -> Any:
 
 
 JsonInt = Annotated[int, BeforeValidator(_json_int)]
+
+
+class UnprocessableOut(BaseModel):
+    """422: a rule of the domain (a message) or invalid input (FastAPI's list of errors)."""
+
+    detail: str | list[dict[str, Any]]
 
 
 class ErrorOut(BaseModel):
@@ -89,7 +105,13 @@ class PostOut(BaseModel):
     url: str
     title: str
     text: str
-    author_pseudonym: str | None
+    author_alias: str | None = Field(
+        None,
+        description=(
+            "Author within this signal only (A, B, C ...): the same letter is the same "
+            "pseudonymised author in this signal; letters are not comparable across signals"
+        ),
+    )
     published_at: datetime | None
     fetched_at: datetime
     model_version: str | None
@@ -196,9 +218,11 @@ class AuditList(BaseModel):
 
 class VerifyOut(BaseModel):
     ok: bool
-    checked: int
+    checked: int  # events read, including this request's own audit.verify row
     first_broken_id: int | None
     reason: str | None
+    problems: list[str] = []  # every finding: missing rows, checkpoint mismatches, ...
+    checkpoints: int = 0  # signed checkpoints the chain was checked against
 
 
 class MeOut(BaseModel):
@@ -214,8 +238,11 @@ class UserOut(BaseModel):
     username: str
     role: str
     active: bool
-    locked_until: datetime | None
+    locked_until: datetime | None = Field(None, description="Always empty: no account lockout")
     created_at: datetime
+    pending_role: str | None = Field(
+        None, description="Role waiting for a second admin's approval (vier ogen)"
+    )
 
 
 class UserIn(BaseModel):
@@ -228,6 +255,12 @@ class UserIn(BaseModel):
 
 class UserCreated(UserOut):
     password: str | None = Field(None, description="Only when generated; shown once")
+
+
+class RoleGrantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approve: StrictBool
 
 
 class UserPatch(BaseModel):
@@ -261,7 +294,7 @@ class RegisterEntryIn(BaseModel):
     place: StrictStr = Field(min_length=1, max_length=255)
     start_at: IsoDateTime
     end_at: IsoDateTime
-    status: StrictStr = Field("aangemeld", max_length=32)
+    status: RegisterStatus = Field(REGISTER_STATUS_DEFAULT)  # type: ignore[assignment]
     description: StrictStr = Field("", max_length=5000)
 
 

@@ -212,3 +212,75 @@ def test_settings_from_defaults_block() -> None:
 def test_gzip_encoded_feed_is_decoded(make_source, settings) -> None:
     result = collect_source(make_source("/gzip/feeds/omroep-flevoland.rss"), None, settings)
     assert result.error is None and len(result.posts) == 3
+
+
+# -- issue 16: encodings, relative links, skips reported once ---------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # UTF-16/32 without a byte-order mark, Content-Type without a charset: feedparser
+        # recognises them from the XML declaration's bytes.
+        "/feeds/utf16le-nobom.xml",
+        "/feeds/utf16be-nobom.xml",
+        "/feeds/utf32le-nobom.xml",
+        "/feeds/utf32be-nobom.xml",
+        # iso-8859-15 served as charset=utf-8, with a correct XML declaration: € is 0xA4.
+        "/feeds/latin9-labelled-utf8.rss",
+    ],
+)
+def test_encodings_follow_feedparser_detection(make_source, settings, path) -> None:
+    result = collect_source(make_source(path), None, settings)
+
+    assert result.error is None
+    [post] = result.posts
+    assert post.title == "Café De Kroon in Almere Haven krijgt één jaar extra vergunning"
+    assert post.text.endswith("Entree € 5.")
+    assert "¤" not in post.text
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            # Content-Location (relative, so resolved against the request URL) is the base.
+            "/feeds/base/content-location.atom",
+            ["/archief/2026/artikel-1.html", "/relative/link"],
+        ),
+        (
+            # Nested xml:base: the entry's relative base resolves against the feed's.
+            "/feeds/base/xml-base.atom",
+            ["/nieuws/2026/markt.html", "/verkeer/fietspad.html", "https://elders.example/pad/artikel-3"],
+        ),
+        (
+            "/feeds/base/xml-base.rss",
+            ["/stadsdeel/haven/speeltuin.html", "http://archief.example/2026/havendagen.html"],
+        ),
+    ],
+)
+def test_relative_links_resolve_like_feedparser(
+    make_source, settings, fixture_server, path, expected
+) -> None:
+    result = collect_source(make_source(path), None, settings)
+
+    assert result.error is None
+    urls = [p.url.replace(fixture_server.base_url, "") for p in result.posts]
+    assert urls == expected
+    # Opaque ids are not "resolved" into URLs.
+    assert all(not (p.external_id or "").startswith("http") for p in result.posts)
+
+
+def test_the_same_skip_is_reported_once(make_source, settings) -> None:
+    import dataclasses
+
+    source = make_source("/feeds/messy.rss")
+    first = collect_source(source, None, settings)
+    assert len(first.skipped) == 3 and first.state is not None
+    # Without the validators the server answers in full again: the same three items.
+    state = dataclasses.replace(first.state, etag=None, last_modified=None)
+    second = collect_source(source, state, settings)
+
+    assert second.error is None and second.not_modified is False
+    assert second.skipped == []
+    assert second.posts == []  # nothing new either

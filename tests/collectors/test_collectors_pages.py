@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from collectors import CollectorSettings, SourceConfig, collect_source
+from collectors.text import canonical_url
 from tests.fixture_server import LEGAL_FIELDS, serve_fixtures
 
 ARTICLE_PATTERN = r"/site/nieuws/[a-z0-9\-]+\.html$"
@@ -173,3 +174,59 @@ def test_429_on_a_page_is_retried_after_the_servers_retry_after(
     hits = fixture_server.hits("/ratelimited/pg")
     assert len(hits) == 2
     assert hits[1].at - hits[0].at >= 1.0  # waited as the server asked
+
+
+def test_slow_drip_page_is_cut_off_at_the_request_deadline(make_source, settings):
+    # Scrapy's download timeout is a wall-clock limit for the whole response.
+    settings.timeout_s = 1.5
+    result = collect_source(
+        make_source("/drip?interval=0.5&for=30", kind="page", max_depth=0), None, settings
+    )
+    assert result.posts == []
+    assert "took longer than 1.5 seconds" in (result.error or "")
+    assert result.latency_ms is not None and result.latency_ms < 20_000
+
+
+# -- issue 16: control characters, and pages an older extractor found empty --------------
+
+
+def _stuurtekens(make_source):
+    return make_source(
+        "/stuurtekens/index.html",
+        kind="page",
+        source_id="stuurtekens",
+        max_depth=1,
+        follow_pattern=r"/stuurtekens/artikel\.html$",
+    )
+
+
+def test_page_with_control_characters_is_collected(make_source, settings):
+    result = collect_source(_stuurtekens(make_source), None, settings)
+
+    assert result.error is None
+    assert [s.reason for s in result.skipped] == []
+    [post] = result.posts
+    assert post.title == "Demonstratie op het Stadhuisplein verliep rustig"
+    assert len(post.text) > 400
+    assert not any(c in post.text for c in "\x01\x0b\x0c")
+
+
+def test_pages_an_older_extractor_found_empty_are_fetched_once_more(
+    make_source, settings, fixture_server
+):
+    from collectors.models import SourceState
+    from collectors.seen import SeenItems
+
+    source = _stuurtekens(make_source)
+    # The cursor an older version left: the article remembered as "no article text found".
+    old = SeenItems()
+    old.remember(canonical_url(fixture_server.url("/stuurtekens/artikel.html")), "")
+    state = SourceState("stuurtekens", cursor=old.to_cursor(100))
+
+    retried = collect_source(source, state, settings)
+    assert [p.title for p in retried.posts] == ["Demonstratie op het Stadhuisplein verliep rustig"]
+    assert len(fixture_server.hits("/stuurtekens/artikel.html")) == 1
+
+    again = collect_source(source, retried.state, settings)
+    assert again.posts == [] and again.error is None
+    assert len(fixture_server.hits("/stuurtekens/artikel.html")) == 1  # known now: not refetched

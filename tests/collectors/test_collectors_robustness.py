@@ -3,6 +3,8 @@ never stops the other sources."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from collectors import SourceState, collect_many, collect_source
@@ -163,3 +165,87 @@ def test_unexpected_collector_crash_becomes_an_error(make_source, settings, monk
         [make_source("/feeds/omroep-flevoland.rss", source_id="boom")], {}, settings
     )
     assert results[0].error == "internal collector error: RuntimeError: parser blew up"
+
+
+# -- issue 16: wall-clock deadlines per request and per source ---------------------------
+
+
+@pytest.mark.parametrize("phase", ["body", "headers"])
+def test_slow_drip_is_cut_off_at_the_request_deadline(make_source, settings, phase):
+    settings.max_fetch_s = 1.5
+    settings.timeout_s = 5.0  # each single read is well within the read timeout
+    settings.retries = 0
+    started = time.monotonic()
+    result = collect_source(
+        make_source(f"/drip?interval=0.5&for=8&phase={phase}"), None, settings
+    )
+    elapsed = time.monotonic() - started
+
+    assert result.posts == []
+    assert "took longer than 1.5 s" in (result.error or "")
+    assert elapsed < 1.5 + 1.0
+
+
+def test_retries_stop_at_the_source_deadline(make_source, settings, fixture_server):
+    settings.retries = 5
+    settings.backoff_base_s = 0.4  # waits 0.4, 0.8, 1.6, ... between attempts
+    settings.max_source_s = 1.5
+    started = time.monotonic()
+    result = collect_source(make_source("/flaky/g?n=99"), None, settings)
+    elapsed = time.monotonic() - started
+
+    assert "source deadline of 1.5 s" in (result.error or "")
+    assert elapsed < 1.5 + 0.5
+    assert len(fixture_server.hits("/flaky/g")) == 3
+
+
+def test_retry_after_beyond_the_source_deadline_is_not_waited_for(make_source, settings):
+    settings.retries = 2
+    settings.max_source_s = 2.0
+    started = time.monotonic()
+    result = collect_source(make_source("/ratelimited/h?after=3&n=5"), None, settings)
+
+    assert "source deadline" in (result.error or "")
+    assert time.monotonic() - started < 1.0
+
+
+def test_each_source_is_handed_over_as_soon_as_it_is_done(make_source, settings):
+    settings.max_fetch_s = 2.0
+    settings.retries = 0
+    sources = [
+        make_source("/feeds/omroep-flevoland.rss", source_id="good-1"),
+        make_source("/drip?interval=2&for=30", source_id="drip"),
+        make_source("/feeds/almere-deze-week.atom", source_id="good-2"),
+    ]
+    started = time.monotonic()
+    delivered: dict[str, float] = {}
+    results = collect_many(
+        sources,
+        {},
+        settings,
+        on_result=lambda r: delivered.setdefault(r.source_id, time.monotonic() - started),
+    )
+    elapsed = time.monotonic() - started
+
+    assert list(delivered) == ["good-1", "drip", "good-2"]
+    assert delivered["good-1"] < 1.0  # long before the drip source gave up
+    assert 2.0 <= delivered["drip"] < 2.0 + 1.0
+    assert elapsed < 2.0 + 1.5
+    by_id = {r.source_id: r for r in results}
+    assert len(by_id["good-1"].posts) == 3 and len(by_id["good-2"].posts) == 2
+    assert "took longer than 2 s" in (by_id["drip"].error or "")
+
+
+def test_a_failing_result_handler_is_recorded_and_the_run_goes_on(make_source, settings):
+    sources = [
+        make_source("/feeds/omroep-flevoland.rss", source_id="good-1"),
+        make_source("/feeds/almere-deze-week.atom", source_id="good-2"),
+    ]
+
+    def handler(result):
+        if result.source_id == "good-1":
+            raise RuntimeError("database is gone")
+
+    results = collect_many(sources, {}, settings, on_result=handler)
+    assert "could not be stored: RuntimeError: database is gone" in (results[0].error or "")
+    assert results[1].error is None

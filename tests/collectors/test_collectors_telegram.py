@@ -47,3 +47,57 @@ def test_page_without_channel_preview_is_an_error(make_source, settings):
     result = collect_source(make_source("/s/geen_kanaal", kind="telegram_public"), None, settings)
     assert result.posts == []
     assert "not the public web preview" in (result.error or "")
+
+
+# -- issue 16: broken markup and absurd ids ----------------------------------------------
+
+
+def _kapot(make_source, path: str = "/s/kapot_kanaal"):
+    return make_source(path, kind="telegram_public")
+
+
+def test_unclosed_message_does_not_swallow_the_next(make_source, settings, fixture_server):
+    settings.telegram_backfill_pages = 1
+    settings.keep_undated = True  # so the cut-off message 105 is kept and can be inspected
+    result = collect_source(_kapot(make_source), None, settings)
+
+    by_id = {p.external_id.rsplit("/", 1)[1]: p for p in result.posts}
+    assert sorted(by_id) == ["104", "105", "106"]
+    cut = by_id["105"]
+    assert cut.text == "Bericht 105: vanavond samenkomst bij het station"
+    assert cut.url == "https://t.me/kapot_kanaal/105"  # its own link, not 106's
+    assert cut.published_at is None  # its date was cut off; 106's is not borrowed
+    real = by_id["106"]
+    assert real.text == "Bericht 106: de samenkomst is afgelast door de organisatie."
+    assert real.url == fixture_server.url("/kapot_kanaal/106")
+    assert real.published_at == datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    assert len({p.url for p in result.posts}) == 3
+
+
+def test_cut_off_message_is_skipped_with_a_reason_by_default(make_source, settings):
+    settings.telegram_backfill_pages = 1
+    result = collect_source(_kapot(make_source), None, settings)
+
+    assert [p.external_id for p in result.posts] == [
+        "telegram:kapot_kanaal/104",
+        "telegram:kapot_kanaal/106",
+    ]
+    reasons = {s.url: s.reason for s in result.skipped}
+    assert reasons["https://t.me/kapot_kanaal/105"] == "item has no publication date"
+
+
+def test_absurd_message_id_never_becomes_the_cursor(make_source, settings):
+    settings.telegram_backfill_pages = 1
+    first = collect_source(_kapot(make_source), None, settings)
+
+    assert first.state is not None and first.state.cursor == "106"
+    assert any(
+        "implausible message id" in s.reason and "99999999999999999999999" in s.reason
+        for s in first.skipped
+    )
+    later = collect_source(
+        _kapot(make_source, "/s/kapot_kanaal_later"), first.state, settings
+    )
+    assert [p.external_id for p in later.posts] == ["telegram:kapot_kanaal/107"]
+    assert later.state is not None and later.state.cursor == "107"
+    assert any("5000107" in s.reason for s in later.skipped)

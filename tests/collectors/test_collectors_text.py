@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,3 +61,27 @@ def test_seen_items_keep_only_the_newest() -> None:
 def test_short_dutch_text_keeps_the_source_language() -> None:
     assert detect_language("Zaterdag verzamelen", expected="nl") == "nl"
     assert detect_language("Die Bürgerinitiative protestiert heute gegen die Windräder") == "de"
+
+
+# -- issue 16: control characters in pages -----------------------------------------------
+
+_ARTICLE = Path(__file__).parents[1] / "fixtures/web/site/nieuws/demonstratie-stadhuisplein.html"
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x0b", "\x0c", "\x00\x1b\x7f"])
+def test_control_characters_do_not_hide_the_article(control: str) -> None:
+    from collectors.extract import extract_article
+
+    html = _ARTICLE.read_text(encoding="utf-8")
+    clean = extract_article(html, "https://example.org/a")
+    assert clean is not None and len(clean.text) > 500
+    dirty = html.replace("<p>", f"<p>{control}", 2).replace("</h1>", f"</h1>{control}")
+    dirty = dirty.replace(". ", f".{control} ", 3)
+
+    article = extract_article(dirty, "https://example.org/a")
+    assert article is not None, "page with control characters lost its article text"
+    assert article.title == clean.title
+    assert abs(len(article.text) - len(clean.text)) <= 5
+    assert not any(c in article.text for c in "\x00\x01\x0b\x0c\x1b\x7f")
+    as_bytes = extract_article(dirty.encode("utf-8"), "https://example.org/a")
+    assert as_bytes is not None and as_bytes.text == article.text

@@ -4,7 +4,8 @@ Airflow reads AIRFLOW_HOME and its config when first imported, so the tests call
 as a subprocess with the environment prepared, and read one JSON line from stdout:
 
     python dag_harness.py inspect            # DagBag: import errors, schedules, dependencies
-    python dag_harness.py run [SITE_DIR]     # dag.test() of collect_and_detect, then the outcome
+    python dag_harness.py run DAG_ID [SITE]  # dag.test() of one DAG (collect_and_detect against
+                                             # the local demo site), then the outcome
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-DAGS = REPO / "dags"
+# HARNESS_DAGS_FOLDER: run another copy of the DAGs (e.g. an older one, to compare).
+DAGS = Path(os.environ.get("HARNESS_DAGS_FOLDER") or REPO / "dags")
 
 
 def _share_in_process_api() -> None:
@@ -30,6 +32,14 @@ def _share_in_process_api() -> None:
     import airflow.sdk.execution_time.supervisor as supervisor
 
     supervisor.in_process_api_server = functools.cache(supervisor.in_process_api_server)
+
+
+def _dagbag():  # type: ignore[no-untyped-def]
+    try:  # Airflow 3.2 moved it; the old path warns (DeprecatedImportWarning)
+        from airflow.dag_processing.dagbag import DagBag
+    except ImportError:  # pragma: no cover - older Airflow 3
+        from airflow.models.dagbag import DagBag
+    return DagBag(dag_folder=str(DAGS), include_examples=False)
 
 
 def _tz_name(tz: object) -> str | None:
@@ -48,9 +58,7 @@ def _timetable(dag) -> dict:  # type: ignore[no-untyped-def]
 
 
 def inspect() -> dict:
-    from airflow.models.dagbag import DagBag
-
-    bag = DagBag(dag_folder=str(DAGS), include_examples=False)
+    bag = _dagbag()
     dags = {}
     for dag_id, dag in bag.dags.items():
         dags[dag_id] = {
@@ -67,28 +75,31 @@ def inspect() -> dict:
                     "retry_exponential_backoff": bool(t.retry_exponential_backoff),
                     "trigger_rule": str(getattr(t.trigger_rule, "value", t.trigger_rule)),
                     "mapped": "Mapped" in type(t).__name__,
+                    "map_index_template": getattr(t, "map_index_template", None),
                 }
                 for t in dag.tasks
             },
         }
+    from airflow.utils.file import list_py_file_paths
+
     return {"import_errors": {Path(k).name: v for k, v in bag.import_errors.items()},
-            "dags": dags}
+            "dags": dags,
+            "dag_files": sorted(Path(p).name for p in list_py_file_paths(str(DAGS)))}
 
 
-def run(site: Path | None) -> dict:
+def run(dag_id: str, site: Path | None) -> dict:
     import signals.pipeline as pipeline
     from collectors.replay import serve_directory
 
     _share_in_process_api()
-    from airflow.models.dagbag import DagBag
-
     original = pipeline.collector_settings
 
-    def local_settings(settings):  # type: ignore[no-untyped-def]
+    def local_settings(settings, **overrides):  # type: ignore[no-untyped-def]
         # Politeness delays protect real sites; the local fixture server needs none.
         from dataclasses import replace
 
-        return replace(original(settings), per_domain_delay_s=0.0, backoff_base_s=0.05)
+        return replace(original(settings, **overrides), per_domain_delay_s=0.0,
+                       backoff_base_s=0.05)
 
     pipeline.collector_settings = local_settings
     if os.environ.get("HARNESS_IMPORT_REGISTER"):
@@ -96,32 +107,47 @@ def run(site: Path | None) -> dict:
         from signals.demo import import_demo_register
 
         import_demo_register(get_settings())
-    bag = DagBag(dag_folder=str(DAGS), include_examples=False)
-    dag = bag.get_dag("collect_and_detect")
+    dag = _dagbag().get_dag(dag_id)
     for task in dag.tasks:
         # dag.test() sleeps through retry delays; a test wants the first failure, not minutes.
         task.retries = 0
-    if site is None:
-        site = REPO / "config" / "demo" / "site"
-    port = int(os.environ.get("HARNESS_PORT", "8765"))
-    deadline = time.monotonic() + 60
-    while True:  # another process (a demo) may still hold the demo port for a moment
-        try:
-            server = serve_directory(site, port=port)
-            server.__enter__()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+    server = None
+    if dag_id == "collect_and_detect":
+        if site is None:
+            # The demo as `signals demo` serves it: moved to this week, like the register that
+            # import_demo_register reads (signals.demo.demo_dir).
+            from signals.demo import demo_dir
+
+            site = demo_dir() / "site"
+        port = int(os.environ.get("HARNESS_PORT", "8765"))
+        deadline = time.monotonic() + 60
+        while True:  # another process (a demo) may still hold the demo port for a moment
+            try:
+                server = serve_directory(site, port=port)
+                server.__enter__()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
     try:
         started = time.perf_counter()
         dag_run = dag.test()
         seconds = time.perf_counter() - started
     finally:
-        server.__exit__(None, None, None)
+        if server is not None:
+            server.__exit__(None, None, None)
     return {"state": str(dag_run.state), "seconds": round(seconds, 2),
-            "tasks": _task_states(dag_run), "signals": _signals()}
+            "tasks": _task_states(dag_run), "xcom": _xcoms(dag_run), "signals": _signals()}
+
+
+def _xcoms(dag_run) -> dict:  # type: ignore[no-untyped-def]
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        rows = session.query(XComModel).filter(XComModel.run_id == dag_run.run_id).all()
+        return {f"{x.task_id}[{x.map_index}]": x.value for x in rows if x.key == "return_value"}
 
 
 def _task_states(dag_run) -> dict:  # type: ignore[no-untyped-def]
@@ -130,7 +156,9 @@ def _task_states(dag_run) -> dict:  # type: ignore[no-untyped-def]
 
     with create_session() as session:
         tis = session.query(TaskInstance).filter(TaskInstance.run_id == dag_run.run_id).all()
-        return {f"{ti.task_id}[{ti.map_index}]": str(ti.state) for ti in tis}
+        return {f"{ti.task_id}[{ti.map_index}]": {"state": str(ti.state),
+                                                  "label": ti.rendered_map_index}
+                for ti in tis}
 
 
 def _signals() -> dict:
@@ -160,8 +188,8 @@ if __name__ == "__main__":
     command = sys.argv[1]
     if command == "inspect":
         result = inspect()
-    elif command == "run":
-        result = run(Path(sys.argv[2]) if len(sys.argv) > 2 else None)
+    elif command == "run":  # run DAG_ID [SITE_DIR]
+        result = run(sys.argv[2], Path(sys.argv[3]) if len(sys.argv) > 3 else None)
     else:
         raise SystemExit(f"unknown command {command}")
     sys.stdout.flush()

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +22,14 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 HARNESS = Path(__file__).with_name("dag_harness.py")
 DEMO = REPO / "config" / "demo"
-EXPECTED = yaml.safe_load((DEMO / "expected.yml").read_text(encoding="utf-8"))["items"]
+EXPECTED = {
+    path: {**item, "url": re.sub(r"/telegram/(?!s/)[^/]+/", "/telegram/_/", item["url"])}
+    # Intake blanks a Telegram channel's name in its message URLs (signals.privacy.urls).
+    for path, item in yaml.safe_load(
+        (DEMO / "expected.yml").read_text(encoding="utf-8"))["items"].items()
+}
+# Airflow in subprocesses: a metadata migration per module, then DAG runs of tens of seconds.
+pytestmark = pytest.mark.slow
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -45,7 +55,9 @@ def _harness(env: dict[str, str], *args: str, timeout: float = 240) -> dict:
     )
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("HARNESS-RESULT ")]
     assert proc.returncode == 0 and lines, proc.stderr[-4000:]
-    return json.loads(lines[-1].removeprefix("HARNESS-RESULT "))
+    result = json.loads(lines[-1].removeprefix("HARNESS-RESULT "))
+    result["log"] = proc.stdout + proc.stderr
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +84,13 @@ def test_every_dag_imports_without_errors(dagbag: dict) -> None:
     assert all(not d["catchup"] and d["max_active_runs"] == 1 for d in dagbag["dags"].values())
 
 
+def test_only_dag_files_are_parsed(dagbag: dict) -> None:
+    # Helper modules (once oov_pools.py) must not be parsed as DAG files.
+    assert (REPO / "dags" / ".airflowignore").is_file()
+    assert dagbag["dag_files"] == ["collect_and_detect.py", "retention.py", "retrain.py",
+                                   "weekly_briefing.py"]
+
+
 def test_schedules(dagbag: dict) -> None:
     dags = dagbag["dags"]
     assert dags["collect_and_detect"]["timetable"]["expression"] == "*/5 * * * *"
@@ -84,18 +103,22 @@ def test_schedules(dagbag: dict) -> None:
     assert retrain["expression"].split()[2:] == ["*", "*", "0"]  # weekly, Sundays
 
 
-def test_collect_fans_out_per_source_in_per_domain_pools(dagbag: dict) -> None:
+def test_no_task_depends_on_a_hand_made_pool(dagbag: dict) -> None:
+    # Pools are state a human (or an init script) must create; a missing pool left tasks in
+    # `scheduled` forever. Every task runs in Airflow's built-in default_pool.
+    for dag in dagbag["dags"].values():
+        assert {t["pool"] for t in dag["tasks"].values()} == {"default_pool"}
+
+
+def test_collect_fans_out_per_host_at_run_time(dagbag: dict) -> None:
     tasks = dagbag["dags"]["collect_and_detect"]["tasks"]
-    collect = {tid: t for tid, t in tasks.items() if tid.startswith("collect_")}
-    # All demo sources live on 127.0.0.1: one domain, one one-slot pool, one mapped task.
-    assert list(collect) == ["collect_domain_127_0_0_1"]
-    task = collect["collect_domain_127_0_0_1"]
-    assert task["mapped"] and task["pool"] == "domain_127_0_0_1"
-    assert task["retries"] >= 2 and task["retry_exponential_backoff"]
-    assert task["downstream"] == ["process"]
-    process = tasks["process"]
-    assert process["upstream"] == ["collect_domain_127_0_0_1"]
-    assert process["trigger_rule"] == "all_done"  # a crashed source never blocks the others
+    assert set(tasks) == {"plan", "collect", "process"}
+    collect = tasks["collect"]
+    assert collect["mapped"] and collect["upstream"] == ["plan"]
+    assert "host" in collect["map_index_template"]  # the grid names each host
+    assert collect["retries"] >= 2 and collect["retry_exponential_backoff"]
+    assert collect["downstream"] == ["process"]
+    assert tasks["process"]["trigger_rule"] == "all_done"  # a failed source never blocks
     for dag_id in ("weekly_briefing", "retrain"):
         assert len(dagbag["dags"][dag_id]["tasks"]) == 1
     retention_tasks = dagbag["dags"]["retention"]["tasks"]
@@ -111,33 +134,88 @@ BROKEN_SOURCE = {
     "legal_basis": "AVG art. 6 lid 1 sub e",
     "public_because": "Openbare testfeed zonder inlog.",
 }
+# A source on a domain no other source uses (and for which no pool was ever made).
+NEW_DOMAIN_SOURCE = {
+    "id": "nieuw-domein",
+    "kind": "feed",
+    "url": "http://localhost:8765/nieuw-domein.xml",
+    "purpose": "Een bron op een nieuw domein, voor de test.",
+    "legal_basis": "AVG art. 6 lid 1 sub e",
+    "public_because": "Openbare testfeed zonder inlog.",
+}
+NEW_DOMAIN_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Nieuw domein</title><link>http://localhost:8765/</link>
+<description>test</description>
+<item><title>Wijkfeest in Almere Buiten</title><link>http://localhost:8765/wijkfeest.html</link>
+<guid>nieuw-domein-1</guid><pubDate>{date}</pubDate>
+<description>Zaterdag is er een wijkfeest met muziek in het park, voor jong en oud.</description>
+</item></channel></rss>
+"""
 
 
-def test_dag_test_collects_and_detects_the_expected_signals(
-    airflow_env: dict[str, str], tmp_path: Path
-) -> None:
-    # The demo sources plus one that answers 404: it must not fail the others.
+@pytest.fixture(scope="module")
+def collect_run(airflow_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """dag.test() of collect_and_detect over the demo sources, plus one that answers 404 (on
+    the demo's host) and one good source on a new domain (localhost)."""
+    from email.utils import format_datetime
+
+    root = tmp_path_factory.mktemp("collect-run")
+    site = root / "site"
+    # The demo moved to this week, as `signals demo` serves it and as the harness's
+    # import_demo_register reads its register (signals.demo.demo_dir).
+    from signals.demo import _builder, demo_shift_weeks
+
+    _builder().build(root / "demo", demo_shift_weeks())
+    shutil.copytree(root / "demo" / "site", site)
+    (site / "nieuw-domein.xml").write_text(
+        NEW_DOMAIN_FEED.format(date=format_datetime(datetime.now(UTC))), encoding="utf-8"
+    )
     sources = yaml.safe_load((DEMO / "sources.yml").read_text())["sources"]
-    sources_file = tmp_path / "sources.yml"
-    sources_file.write_text(yaml.safe_dump({"sources": [*sources, BROKEN_SOURCE]}))
-
+    sources_file = root / "sources.yml"
+    sources_file.write_text(
+        yaml.safe_dump({"sources": [*sources, BROKEN_SOURCE, NEW_DOMAIN_SOURCE]})
+    )
     outcome = _harness(
         {**airflow_env, "HARNESS_IMPORT_REGISTER": "1", "SIGNALS_SOURCES": str(sources_file)},
-        "run",
+        "run", "collect_and_detect", str(site),
     )
+    outcome["demo_sources"] = sources
+    return outcome
 
-    assert outcome["state"] == "success", outcome["tasks"]
-    assert all(state == "success" for state in outcome["tasks"].values()), outcome["tasks"]
-    mapped = [k for k in outcome["tasks"] if k.startswith("collect_")]
-    assert len(mapped) == sum(1 for s in sources if s.get("enabled", True)) + 1
-    errors = outcome["signals"]["source_errors"]
+
+def test_a_failing_source_fails_its_task_and_the_others_go_on(collect_run: dict) -> None:
+    tasks = collect_run["tasks"]
+    by_label = {t["label"]: t["state"] for k, t in tasks.items() if k.startswith("collect[")}
+    # 404 on the demo host: that host's task fails (no retries: the next run polls again) ...
+    assert by_label == {"http://127.0.0.1:8765": "failed", "http://localhost:8765": "success"}
+    # ... while planning and processing succeed for everyone else.
+    assert tasks["plan[-1]"]["state"] == "success"
+    assert tasks["process[-1]"]["state"] == "success", collect_run["log"][-3000:]
+    errors = collect_run["signals"]["source_errors"]
     assert errors["kapotte-bron"] and "404" in errors["kapotte-bron"]
     assert [sid for sid, err in errors.items() if err] == ["kapotte-bron"]
+    assert "kapotte-bron" in collect_run["log"]  # the failure names the source
 
-    signal_of_url = outcome["signals"]["signal_of_url"]
+
+def test_a_source_on_a_new_domain_runs_without_any_pool(collect_run: dict) -> None:
+    urls = collect_run["signals"]["signal_of_url"]
+    assert "http://localhost:8765/wijkfeest.html" in urls
+
+
+def test_no_error_or_warning_flood_in_the_logs(collect_run: dict) -> None:
+    log = collect_run["log"]
+    # The process task read the mapped results item by item: one 404 past the end per run.
+    assert "XCom not found" not in log
+    # skops' module scan touched Airflow's deprecated attributes: ~1,160 warnings per load.
+    assert "DeprecatedImportWarning" not in log
+
+
+def test_dag_test_collects_and_detects_the_expected_signals(collect_run: dict) -> None:
+    signal_of_url = collect_run["signals"]["signal_of_url"]
     assert not [p for p, i in EXPECTED.items() if i["url"] not in signal_of_url]
-    # Every item the annotation says should be flagged ends up in a signal. (False alarms on
-    # hard negatives are the classifier's precision, measured per item in tests/e2e.)
+    # Every item the annotation says should be flagged ends up in a signal, also those of the
+    # demo sources that share a host with the failing one (processed as backlog). (False
+    # alarms on hard negatives are the classifier's precision, measured per item in tests/e2e.)
     missed = [
         f"{path} ({item['kind']}: {item.get('case')})"
         for path, item in EXPECTED.items()
@@ -149,7 +227,67 @@ def test_dag_test_collects_and_detects_the_expected_signals(
         if item.get("cluster"):
             clusters[item["cluster"]].add(signal_of_url[item["url"]])
     assert clusters and all(len(ids) == 1 for ids in clusters.values())
-    notification = outcome["signals"]["notification"]
+    notification = collect_run["signals"]["notification"]
     for item in EXPECTED.values():
         if item["kind"] == "announced_gathering":
             assert notification[str(signal_of_url[item["url"]])] == "aangemeld"
+
+
+def test_retention_dag_runs(airflow_env: dict[str, str]) -> None:
+    outcome = _harness(airflow_env, "run", "retention")
+    assert outcome["state"] == "success", outcome["log"][-3000:]
+    assert {k: t["state"] for k, t in outcome["tasks"].items()} == {
+        "purge[-1]": "success", "refresh[-1]": "success"}
+    assert "changed_signal_ids" in outcome["xcom"]["refresh[-1]"]
+
+
+def test_weekly_briefing_dag_runs(airflow_env: dict[str, str]) -> None:
+    outcome = _harness(airflow_env, "run", "weekly_briefing")
+    assert outcome["state"] == "success", outcome["log"][-3000:]
+    written = outcome["xcom"]["write_briefing[-1]"]
+    assert any(str(v).endswith(".pdf") for v in written.values()), written
+
+
+@pytest.mark.slow
+def test_retrain_dag_runs_on_a_small_corpus(
+    airflow_env: dict[str, str], tmp_path: Path, nlp_corpus: Path, nlp_model: Path
+) -> None:
+    # Champion: the model trained on the fixture corpus (conftest), so that this test is about
+    # the DAG and not about the committed model; the challenger is trained on the same corpus.
+    models = tmp_path / "models"
+    shutil.copytree(nlp_model, models)
+    env = {**airflow_env, "SIGNALS_CORPUS_DIR": str(nlp_corpus), "SIGNALS_MODEL_DIR": str(models)}
+    outcome = _harness(env, "run", "retrain", timeout=600)
+    assert outcome["state"] == "success", outcome["log"][-3000:]
+    result = outcome["xcom"]["retrain_and_promote[-1]"]
+    assert set(result["champion"]) == {"call_to_gathering", "anti_government", "polarising",
+                                       "threat"}
+    assert any(models.glob("*.skops"))
+
+
+def test_airflow_init_makes_no_pools_and_hard_codes_no_paths() -> None:
+    script = (REPO / "deploy" / "airflow" / "init.sh").read_text(encoding="utf-8")
+    pools = [ln for ln in script.splitlines() if ln.startswith("airflow pools set")]
+    assert all(" default_pool " in ln for ln in pools), pools  # sizing the built-in one only
+    assert "oov_pools" not in script and "/opt/" not in script
+    assert "airflow db migrate" in script
+
+
+def test_the_readme_dag_table_names_what_the_dags_call() -> None:
+    import importlib
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| DAG | schedule | calls |", 1)[1].split("\n\n", 1)[0]
+    for row in table.splitlines()[2:]:
+        dag_id = re.match(r"\| `([a-z_]+)` \|", row).group(1)  # type: ignore[union-attr]
+        dag_source = (REPO / "dags" / f"{dag_id}.py").read_text(encoding="utf-8")
+        named = re.findall(r"`(signals\.[a-z_.]+)`", row)
+        assert named, row
+        for dotted in named:
+            module, name = dotted.rsplit(".", 1)
+            assert callable(getattr(importlib.import_module(module), name)), dotted
+            assert f"from {module} import" in dag_source and name in dag_source, (dag_id, dotted)
+    compose_header = (REPO / "docker-compose.yml").read_text(encoding="utf-8").split("\n\n")[0]
+    for link in re.findall(r"docs/[a-z_-]+\.md", compose_header):
+        assert (REPO / link).is_file(), link

@@ -98,8 +98,8 @@ def test_import_csv_missing_columns(session: Session, tmp_path: Path) -> None:
 
 def test_update_entry_optimistic_concurrency(session: Session) -> None:
     entry = _entry(session)
-    register.update_entry(session, entry.id, expected_version=1, actor="a", status="Gewijzigd")
-    assert (entry.version, entry.status) == (2, "gewijzigd")
+    register.update_entry(session, entry.id, expected_version=1, actor="a", status="Bevestigd")
+    assert (entry.version, entry.status) == (2, "bevestigd")
     with pytest.raises(register.StaleEntryError, match="gewijzigd"):
         register.update_entry(session, entry.id, expected_version=1, actor="b", place="Esplanade")
     assert entry.place == "Stadhuisplein"
@@ -224,8 +224,9 @@ def test_demo_style_statuses(session: Session, tmp_path: Path) -> None:
     path = _csv(
         tmp_path,
         "WOM-1,ORG-1,Grote Markt,2026-11-28T14:00:00+01:00,2026-11-28T16:00:00+01:00,"
-        "withdrawn,Stille tocht\n",
+        "ingetrokken,Stille tocht\n",
     )
+    # The demo's register now uses the closed Dutch set (issue 13); "withdrawn" is refused.
     assert register.import_csv(session, path, actor="s").ok
     assert register.match(session, "Grote Markt", SATURDAY_14) is None
 

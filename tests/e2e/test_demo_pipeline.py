@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,8 +20,11 @@ from signals.config import get_settings
 from signals.db.models import Post, Signal, SignalPost
 from signals.db.session import get_engine, session_scope
 from signals.demo import DEMO_DIR, demo_server, import_demo_register, run_demo_pipeline
+from signals.privacy.urls import strip_segment
 
 EXPECTED = yaml.safe_load((DEMO_DIR / "expected.yml").read_text())["items"]
+# The module runs the whole demo pipeline once (collect, enrich, detect, index).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +61,10 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _path(url: str) -> str:
+    """The path as intake stores it: a Telegram channel's name is blanked (the item's number
+    still identifies the message)."""
+    for channel in _telegram_channels():
+        url = strip_segment(url, channel)
     return urlsplit(url).path.rstrip("/")
 
 
@@ -136,6 +145,36 @@ def _demo_handles() -> set[str]:
     return {h for h in handles if len(_bare(h)) >= 5 and _bare(h) not in corpus}
 
 
+@cache
+def _telegram_channels() -> frozenset[str]:
+    """A public channel's name is its author's handle (data-post="<channel>/<id>")."""
+    return frozenset(m.split("/")[0] for path in (DEMO_DIR / "site").rglob("*.html")
+                     if "telegram" in path.parts
+                     for m in re.findall(r'data-post="([^"]+)"', path.read_text()))
+
+
+def test_no_telegram_channel_in_posts_index_or_api(demo_run):
+    """The channel is the source the municipality configured (so it is in sources.yml and the
+    fetch log), but no stored post, index row or API response may carry it."""
+    settings = demo_run[0]
+    channels = _telegram_channels()
+    assert "almere_alert" in channels
+    haystacks = [_api_responses(settings)]
+    scanned: list[str] = []
+    for db_file in Path(settings.var_dir).glob("*.db"):
+        conn = sqlite3.connect(db_file)
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+            if table.startswith(("posts", "signal", "enrichment")):
+                rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
+                haystacks.append(" ".join(str(v) for row in rows for v in row))
+                scanned.append(table)
+        conn.close()
+    assert {"posts", "posts_fts", "signals_fts"} <= set(scanned)
+    text = "\n".join(haystacks).casefold()
+    for channel in channels:
+        assert channel.casefold() not in text, f"Telegram channel {channel!r} found"
+
+
 def test_no_plaintext_author_handle_is_stored_or_logged(demo_run):
     settings, _, _, log_records = demo_run
     handles = _demo_handles()
@@ -147,9 +186,35 @@ def test_no_plaintext_author_handle_is_stored_or_logged(demo_run):
             rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
             haystacks.append(" ".join(str(v) for row in rows for v in row).casefold())
         conn.close()
+    haystacks.append(_api_responses(settings).casefold())
     text = "\n".join(haystacks)
     for handle in handles:
         assert _bare(handle) not in text, f"plaintext handle {handle!r} found"
+
+
+def _api_responses(settings) -> str:
+    """Every signal and post as the JSON API and the signal pages show them to an analyst."""
+    from fastapi.testclient import TestClient
+
+    from signals.auth import create_user, get_user
+    from signals.web.app import create_app
+
+    with session_scope(get_engine(settings.database_url)) as session:
+        if get_user(session, "scan_analist") is None:
+            create_user(session, "scan_analist", "scan-wachtwoord-123", "analyst")
+        ids = list(session.scalars(select(Signal.id)))
+    client = TestClient(create_app(settings))
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    client.post("/login", data={"username": "scan_analist", "password": "scan-wachtwoord-123",
+                                "csrf_token": token})
+    bodies = [client.get("/api/signals").text]
+    for signal_id in ids:
+        for path in (f"/api/signals/{signal_id}", f"/signalen/{signal_id}"):
+            response = client.get(path)
+            assert response.status_code in (200, 404), (path, response.status_code)
+            bodies.append(response.text)
+    return "\n".join(bodies)
 
 
 def test_demo_signals_are_searchable(demo_run):

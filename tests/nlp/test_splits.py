@@ -22,17 +22,18 @@ def test_split_is_by_group_and_recorded() -> None:
     posts = load_corpus()
     splits = assign_splits(posts)
     assert read_splits(DEFAULT_CORPUS_DIR) == splits  # splits.json is the record of the rule
-    keys = split_keys(posts)
+    annotated = [p for p in posts if not p.augmented]
+    keys = split_keys(annotated)
     per_group: dict[str, set[str]] = defaultdict(set)
     per_text: dict[str, set[str]] = defaultdict(set)
-    for p in posts:
+    for p in annotated:
         per_group[p.group].add(splits[p.id])
         per_text[" ".join(p.text.lower().split())].add(splits[p.id])
         assert splits[p.id] == split_of_group(keys[p.id])
     assert all(len(s) == 1 for s in per_group.values())
     assert all(len(s) == 1 for s in per_text.values())
-    parts = by_split(posts, splits)
-    n = len(posts)
+    parts = by_split(annotated, splits)
+    n = len(annotated)
     assert 0.6 < len(parts["train"]) / n < 0.8
     assert 0.08 < len(parts["test"]) / n < 0.22
 
@@ -48,7 +49,9 @@ def test_no_test_text_in_training_of_committed_model() -> None:
     assert metrics["n_test"] == len(parts["test"])
 
 
-@pytest.mark.parametrize("part, prefix", [("part_c", "c-"), ("part_d", "d-"), ("part_e", "e-")])
+@pytest.mark.parametrize("part, prefix", [("part_c", "c-"), ("part_d", "d-"), ("part_e", "e-"),
+                                          ("part_f", "f-"), ("part_g", "g-"),
+                                          ("aug_hate", "ah-")])
 def test_adding_a_part_leaves_the_split_of_the_other_parts_unchanged(
     part: str, prefix: str
 ) -> None:
@@ -60,3 +63,16 @@ def test_adding_a_part_leaves_the_split_of_the_other_parts_unchanged(
     for p in posts:
         if p.source == part:
             assert p.id.startswith(prefix) and p.group.startswith(prefix)
+
+
+def test_augmented_posts_are_training_only_and_never_repeat_an_annotated_text() -> None:
+    posts = load_corpus()
+    splits = assign_splits(posts)
+    augmented = [p for p in posts if p.augmented]
+    assert len(augmented) >= 1000
+    annotated_texts = {text_hash(p.text) for p in posts if not p.augmented}
+    for p in augmented:
+        expected = "excluded" if text_hash(p.text) in annotated_texts else "train"
+        assert splits[p.id] == expected
+    parts = by_split(posts, splits)
+    assert not {p.id for p in augmented} & {p.id for p in parts["dev"] + parts["test"]}

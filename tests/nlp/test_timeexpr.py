@@ -114,10 +114,12 @@ def test_weekday_with_date_takes_the_date() -> None:
 
 
 def test_clock_after_another_day_is_not_merged_into_the_first() -> None:
+    # The clock belongs to Sunday, not to Saturday; and Sunday 14:00, being the more specific
+    # expression, is the event time (issue 13: the most specific expression wins).
     found = first_time("Zaterdag opbouwen, zondag om 14:00 de optocht", PUBLISHED)
     assert found is not None
-    assert found.text == "Zaterdag"
-    assert found.value == _at(28, 11, 12)
+    assert found.text == "zondag om 14:00"
+    assert found.value == _at(29, 11, 14)
 
 
 def test_clock_later_in_a_short_post_completes_the_day() -> None:

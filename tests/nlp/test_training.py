@@ -1,9 +1,9 @@
-"""Training end to end on a small slice of the corpus (fast), including the challenger flow."""
+"""Training end to end on a small fixture slice of the corpus (fast), including the challenger
+flow."""
 
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import numpy as np
@@ -12,28 +12,18 @@ import pytest
 from nlp.corpus import assign_splits, by_split, load_corpus
 from nlp.model import METRICS_FILE, MODEL_FILE, Classifier
 from nlp.pipeline import analyse
-from nlp.training import corrections_to_posts, retrain_with_corrections, text_hash, train
+from nlp.training import corrections_to_posts, retrain_with_corrections, text_hash
 from nlp.types import LABELS
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A 360-post corpus sampled from the real one, and a model trained on it."""
-    posts = load_corpus()
-    rng = random.Random(3)
-    keep = rng.sample(posts, 360)
-    corpus = tmp_path_factory.mktemp("corpus")
-    with (corpus / "sample.jsonl").open("w", encoding="utf-8") as fh:
-        for p in keep:
-            fh.write(json.dumps({"id": p.id, "text": p.text, "labels": p.labels,
-                                 "places": p.places, "in_almere": p.in_almere, "when": p.when,
-                                 "register": p.register, "hard_negative": p.hard_negative,
-                                 "group": p.group}, ensure_ascii=False) + "\n")
-    model = tmp_path_factory.mktemp("model")
-    train(corpus, model, c_grid=(4.0,))
-    return corpus, model
+@pytest.fixture
+def small(nlp_corpus: Path, nlp_model: Path) -> tuple[Path, Path]:
+    """The fixture corpus (tests/fixtures/nlp_corpus) and the model trained on it once per
+    session (tests/conftest.py)."""
+    return nlp_corpus, nlp_model
 
 
+@pytest.mark.slow
 def test_train_writes_model_metrics_and_splits(small: tuple[Path, Path]) -> None:
     corpus, model = small
     assert (model / MODEL_FILE).exists()
@@ -49,6 +39,7 @@ def test_train_writes_model_metrics_and_splits(small: tuple[Path, Path]) -> None
     assert not test_hashes & set(metrics["train_text_hashes"])
 
 
+@pytest.mark.slow
 def test_skops_round_trip(small: tuple[Path, Path], tmp_path: Path) -> None:
     clf = Classifier.load(small[1])
     clf.save(tmp_path)
@@ -75,8 +66,9 @@ def test_corrections_format() -> None:
         corrections_to_posts([{"text": "c", "labels": {"spam": True}}])
 
 
+@pytest.mark.slow
 def test_retrain_with_corrections_compares_on_frozen_test(
-    small: tuple[Path, Path], tmp_path: Path
+    small: tuple[Path, Path], nlp_c_grid: tuple[float, ...], tmp_path: Path
 ) -> None:
     corpus, model = small
     posts = load_corpus(corpus)
@@ -90,7 +82,7 @@ def test_retrain_with_corrections_compares_on_frozen_test(
     ]
     before = (model / MODEL_FILE).read_bytes()
     result = retrain_with_corrections(corrections, corpus, model, tmp_path / "challenger",
-                                      c_grid=(4.0,))
+                                      c_grid=nlp_c_grid)
     assert result.n_corrections_used == 2
     assert set(result.champion) == set(result.challenger) == set(LABELS)
     expected = all(result.challenger[k]["f1"] >= result.champion[k]["f1"] for k in LABELS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -72,6 +73,7 @@ def _fuzz(operation, mode, cookie: str, token: str, label: str, failures: list[s
     return calls
 
 
+@pytest.mark.slow
 def test_every_documented_operation_without_server_errors(app, env):
     make_signal(env.engine)
     make_signal(env.engine, status="escalated")

@@ -133,6 +133,7 @@ def test_json_feed_parser_survives_arbitrary_json(doc):
         _parse_and_convert(body, "application/feed+json")
 
 
+@pytest.mark.slow
 def test_xml_entity_expansion_is_bounded():
     """Billion laughs and external entities: parsed without expansion or file access."""
     lol = "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
@@ -176,6 +177,7 @@ def test_page_extraction_survives_hostile_html(html, wrap):
     assert article is None or isinstance(article.text, str)
 
 
+@pytest.mark.slow
 def test_page_extraction_of_a_huge_deep_page_is_bounded():
     from collectors.extract import extract_article
 
@@ -242,6 +244,7 @@ def test_classifier_input_survives_arbitrary_unicode(texts):
             assert 0 <= ev.start <= ev.end <= len(text)
 
 
+@pytest.mark.slow
 def test_classifier_on_huge_and_degenerate_strings_is_bounded():
     import nlp
 

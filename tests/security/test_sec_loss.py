@@ -30,6 +30,8 @@ RUN = (
     "p.run_pipeline(alert=False)\n"
 )
 WAIT_S = 180
+# Every test runs the whole pipeline in subprocesses (tens of seconds in all).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,11 @@
 
 The served files are static, so every absolute URL uses the fixed demo port 8765.
 Run: .venv/bin/python config/demo/tools/build_demo.py
+
+`build(target, shift_weeks)` writes the same files with every date moved by whole weeks (so each
+weekday stays the weekday the text names): `signals demo` uses it to move the demo to the week it
+runs in, so that the briefing of the current week has something to show. `shift_for(today)` is
+the number of weeks that puts the demo's last post just before `today`.
 """
 
 from __future__ import annotations
@@ -9,11 +14,13 @@ from __future__ import annotations
 import csv
 import html
 import json
+import re
 import shutil
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -452,11 +459,11 @@ def expected_yml() -> None:
 
 
 REGISTER = [
-    ("WOM-2026-0398", "ORG-2026-117", "Stadhuisplein", (21, 13), (21, 15), "confirmed",
+    ("WOM-2026-0398", "ORG-2026-117", "Stadhuisplein", (21, 13), (21, 15), "bevestigd",
      "Protest tegen bezuinigingen op de bibliotheekvestigingen"),
-    ("WOM-2026-0412", "ORG-2026-124", "Esplanade", (28, 14), (28, 16), "confirmed",
+    ("WOM-2026-0412", "ORG-2026-124", "Esplanade", (28, 14), (28, 16), "bevestigd",
      "Demonstratie tegen het plan voor een nieuw azc"),
-    ("WOM-2026-0420", "ORG-2026-131", "Grote Markt", (35, 12), (35, 14), "withdrawn",
+    ("WOM-2026-0420", "ORG-2026-131", "Grote Markt", (35, 12), (35, 14), "ingetrokken",
      "Stille tocht voor verkeersveiligheid (ingetrokken door organisator)"),
 ]
 
@@ -465,7 +472,7 @@ def register_csv() -> None:
     def moment(day_hour: tuple[int, int]) -> str:
         day, hour = day_hour
         month, day = (12, day - 30) if day > 30 else (11, day)
-        return iso(datetime(2026, month, day, hour, tzinfo=AMS))
+        return iso(datetime(2026, month, day, hour, tzinfo=AMS) + timedelta(weeks=SHIFT_WEEKS))
 
     with (DEMO / "register.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
@@ -475,7 +482,95 @@ def register_csv() -> None:
             writer.writerow([ref, org, place, moment(start), moment(end), status, desc])
 
 
+# ------------------------------------------------------------------ moving the demo in time
+
+SHIFT_WEEKS = 0  # set by build(); 0 for the committed files
+_MONTHS_FULL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                "september", "oktober", "november", "december")
+_MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov",
+                 "dec")
+_MONTH_OF = {**{m: i + 1 for i, m in enumerate(_MONTHS_FULL)},
+             **{m: i + 1 for i, m in enumerate(_MONTHS_SHORT)}}
+_NAMED_DATE = re.compile(
+    r"\b(?P<d>[0-3]?\d) (?P<m>" + "|".join(sorted(_MONTH_OF, key=len, reverse=True))
+    + r")\b(?P<y> 20\d\d)?", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/-])(?P<d>[0-3]?\d)(?P<sep>[/-])(?P<m>1[0-2]|0?[1-9])(?![\d/-])")
+# The demo's texts speak of November and December 2026.
+_BASE_YEAR = 2026
+
+
+def _moved(day: int, month: int, weeks: int) -> date | None:
+    try:
+        return date(_BASE_YEAR, month, day) + timedelta(weeks=weeks)
+    except ValueError:
+        return None
+
+
+def shift_text(text: str, weeks: int) -> str:
+    """Move the dates written in a text ("28 november", "27 nov", "21/11", "27-11") by whole
+    weeks; weekdays, clock times and everything else stay as written."""
+    if not weeks:
+        return text
+
+    def named(m: re.Match[str]) -> str:
+        moved = _moved(int(m["d"]), _MONTH_OF[m["m"].lower()], weeks)
+        if moved is None:
+            return m[0]
+        names = _MONTHS_FULL if m["m"].lower() in _MONTHS_FULL else _MONTHS_SHORT
+        month = names[moved.month - 1]
+        if m["m"][:1].isupper():
+            month = month.upper() if m["m"].isupper() else month.capitalize()
+        return f"{moved.day} {month}" + (f" {moved.year}" if m["y"] else "")
+
+    def numeric(m: re.Match[str]) -> str:
+        moved = _moved(int(m["d"]), int(m["m"]), weeks)
+        if moved is None:
+            return m[0]
+        width = 2 if m["m"].startswith("0") else 1
+        return f"{moved.day}{m['sep']}{moved.month:0{width}d}"
+
+    return _NUMERIC_DATE.sub(numeric, _NAMED_DATE.sub(named, text))
+
+
+def shifted(item: Item, weeks: int) -> Item:
+    if not weeks:
+        return item
+    return replace(
+        item,
+        title=shift_text(item.title, weeks),
+        text=shift_text(item.text, weeks),
+        paragraphs=tuple(shift_text(p, weeks) for p in item.paragraphs),
+        when=shift_text(item.when, weeks),
+        published=item.published + timedelta(weeks=weeks),
+    )
+
+
+def shift_for(today: date) -> int:
+    """Whole weeks that move the demo's last post to before `today` (never after it): the
+    demo then reads as last week's and this week's posts, about this week's gatherings."""
+    last = max(item.published for item in ORIGINAL_ITEMS).date()
+    return (today - (last + timedelta(days=1))).days // 7
+
+
+ORIGINAL_ITEMS = list(ITEMS)
+
+
+def build(target: Path, shift_weeks: int = 0) -> None:
+    """Write site/, sources.yml, expected.yml and register.csv under `target`, with every date
+    moved by `shift_weeks` weeks."""
+    global DEMO, SITE, ITEMS, SHIFT_WEEKS
+    DEMO, SITE, SHIFT_WEEKS = target, target / "site", shift_weeks
+    ITEMS = [shifted(item, shift_weeks) for item in ORIGINAL_ITEMS]
+    target.mkdir(parents=True, exist_ok=True)
+    _write_all()
+
+
 def main() -> None:
+    build(Path(__file__).resolve().parent.parent, 0)
+
+
+def _write_all() -> None:
     if SITE.exists():
         shutil.rmtree(SITE)
     SITE.mkdir(parents=True)

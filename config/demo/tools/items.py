@@ -1,7 +1,7 @@
 """The synthetic demo posts: one table, so the served files and expected.yml cannot drift apart.
 
 Every text is invented. Handles are fictitious; no real person is named. Labels follow
-/work/shared/ANNOTATION.md.
+docs/annotation.md.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = Path(__file__).resolve().parent.parent / "part_b.jsonl"
-TSV = Path("/work/shared/data/almere_places.tsv")
+TSV = ROOT / "nlp" / "data" / "almere_places.tsv"
 EXTRA = [
     "Almere",
     "Stadhuisplein",

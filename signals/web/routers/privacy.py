@@ -25,6 +25,7 @@ from signals.web.deps import (
     get_session,
     render,
 )
+from signals.web.read_audit import audited
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,7 +67,7 @@ def _page(
     return render(request, "privacy/index.html", context, status)
 
 
-@router.get("/privacy")
+@router.get("/privacy", dependencies=[audited("privacy.view", purpose="privacy en onthullingen")])
 def privacy_page(
     request: Request,
     user: CurrentUser = Depends(ANY_ROLE),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from nlp.vocabulary import ROLES
 from signals.db.models import ChosenIntervention, ProtocolVersion, Signal
 from signals.protocol import (
     ProtocolActionError,
@@ -33,9 +34,11 @@ from signals.web.deps import (
     get_session,
     render,
 )
+from signals.web.read_audit import audited
+from signals.web.schemas import ErrorOut
 
 router = APIRouter()
-add_nav_link("Protocol", "/protocol", "analyst", "supervisor", "auditor", "admin")
+add_nav_link("Protocol", "/protocol", *ROLES)
 add_nav_link("Goedkeuringen", "/interventies", "supervisor")
 
 CATEGORY_NL = {
@@ -60,7 +63,7 @@ def _signal_or_404(session: Session, signal_id: int) -> Signal:
     return signal
 
 
-@router.get("/protocol", include_in_schema=False)
+@router.get("/protocol", include_in_schema=False, dependencies=[audited("protocol.view")])
 def protocol_page(
     request: Request,
     user: CurrentUser = Depends(ANY_ROLE),
@@ -116,7 +119,11 @@ def activate_form(
     return RedirectResponse("/protocol", status_code=303)
 
 
-@router.get("/signalen/{signal_id}/interventies", include_in_schema=False)
+@router.get(
+    "/signalen/{signal_id}/interventies",
+    include_in_schema=False,
+    dependencies=[audited("intervention.view", target_type="signal", target_param="signal_id")],
+)
 def interventions_page(
     request: Request,
     signal_id: IdPath,
@@ -171,7 +178,11 @@ async def interventions_form(
     return RedirectResponse(f"/signalen/{signal_id}/interventies", status_code=303)
 
 
-@router.get("/interventies", include_in_schema=False)
+@router.get(
+    "/interventies",
+    include_in_schema=False,
+    dependencies=[audited("intervention.list", purpose="vier ogen: goedkeuren")],
+)
 def approvals_page(
     request: Request,
     user: CurrentUser = Depends(SUPERVISORS),
@@ -232,7 +243,7 @@ class InterventionRequest(BaseModel):
 
 
 class ApprovalRequest(BaseModel):
-    approve: bool
+    approve: StrictBool  # 0, 1, "ja" are not booleans
     note: str = Field(default="", max_length=2000)
 
 
@@ -300,8 +311,9 @@ def _interventions_out(session: Session, signal: Signal) -> InterventionsOut:
 
 @router.get(
     "/api/signals/{signal_id}/interventions",
+    dependencies=[audited("intervention.view", target_type="signal", target_param="signal_id")],
     response_model=InterventionsOut,
-    responses={404: {"description": "Onbekend signaal"}},
+    responses={404: {"model": ErrorOut, "description": "Onbekend signaal"}},
 )
 def api_interventions(
     signal_id: IdPath,
@@ -317,8 +329,8 @@ def api_interventions(
     status_code=201,
     dependencies=[Depends(csrf_protect)],
     responses={
-        404: {"description": "Onbekend signaal"},
-        409: {"description": "Niet toegestaan volgens het protocol"},
+        404: {"model": ErrorOut, "description": "Onbekend signaal"},
+        409: {"model": ErrorOut, "description": "Niet toegestaan volgens het protocol"},
     },
 )
 def api_propose(
@@ -347,7 +359,10 @@ def api_propose(
     "/api/interventions/{chosen_id}/approval",
     response_model=ChosenOut,
     dependencies=[Depends(csrf_protect)],
-    responses={409: {"description": "Vier-ogen-regel of al besloten"}},
+    responses={
+        404: {"model": ErrorOut, "description": "Onbekende interventie"},
+        409: {"model": ErrorOut, "description": "Vier-ogen-regel of al besloten"},
+    },
 )
 def api_approve(
     chosen_id: IdPath,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
 from signals import auth
-from signals.db.models import RegisterEntry
+from signals.db.models import RegisterEntry, User
 from signals.triage import (
     TriageError,
     allowed_transitions,
@@ -29,6 +29,7 @@ from signals.web.deps import (
     csrf_token,
     get_session,
 )
+from signals.web.read_audit import audited, audited_by_handler, not_audited
 from signals.web.schemas import (
     AuditEventOut,
     AuditList,
@@ -43,9 +44,11 @@ from signals.web.schemas import (
     RegisterEntryIn,
     RegisterEntryOut,
     RegisterEntryUpdate,
+    RoleGrantIn,
     SignalDetailOut,
     SignalList,
     SignalSummary,
+    UnprocessableOut,
     UserCreated,
     UserIn,
     UserOut,
@@ -57,6 +60,7 @@ from signals.web.views.queue import build_filters, run_queue
 from signals.web.views.signal import (
     active_protocol_version,
     audit_view,
+    author_aliases,
     load_detail,
     reindex_signal,
 )
@@ -76,12 +80,20 @@ _CONFLICT: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
 
-@router.get("/me", response_model=MeOut)
+@router.get(
+    "/me",
+    response_model=MeOut,
+    dependencies=[not_audited("the caller's own name, role and CSRF token")],
+)
 def me(request: Request, user: CurrentUser = Depends(ANY_ROLE)) -> MeOut:
     return MeOut(username=user.username, role=user.role, csrf_token=csrf_token(request))
 
 
-@router.get("/signals", response_model=SignalList)
+@router.get(
+    "/signals",
+    response_model=SignalList,
+    dependencies=[audited_by_handler("signal.list")],  # "search" with a query
+)
 def list_signals(
     request: Request,
     status: str | None = Query(None, max_length=16, description="open, all of een status"),
@@ -113,7 +125,12 @@ def list_signals(
     )
 
 
-@router.get("/signals/{signal_id}", response_model=SignalDetailOut, responses=_NOT_FOUND)
+@router.get(
+    "/signals/{signal_id}",
+    response_model=SignalDetailOut,
+    responses=_NOT_FOUND,
+    dependencies=[audited_by_handler("signal.view")],
+)
 def get_signal(
     signal_id: IdPath,
     user: CurrentUser = Depends(CONTENT_ROLES),
@@ -124,7 +141,8 @@ def get_signal(
     session.commit()
     s = detail.signal
     posts = []
-    for view in detail.posts:
+    aliases = author_aliases([view.post.author_pseudonym for view in detail.posts])
+    for view, alias in zip(detail.posts, aliases, strict=True):
         e = view.enrichment
         explanations = (e.explanations or {}) if e else {}
         posts.append(
@@ -134,7 +152,7 @@ def get_signal(
                 url=view.post.url,
                 title=view.post.title,
                 text=view.post.text,
-                author_pseudonym=view.post.author_pseudonym,
+                author_alias=alias,
                 published_at=view.post.published_at,
                 fetched_at=view.post.fetched_at,
                 model_version=e.model_version if e else None,
@@ -173,7 +191,10 @@ def get_signal(
     responses={
         **_NOT_FOUND,
         **_CONFLICT,
-        422: {"description": "Besluit onvolledig (bijv. toelichting ontbreekt)"},
+        422: {
+            "model": UnprocessableOut,
+            "description": "Besluit onvolledig (bijv. toelichting ontbreekt) of ongeldige invoer",
+        },
     },
 )
 def post_decision(
@@ -198,8 +219,9 @@ def post_decision(
     except TriageError as exc:
         session.rollback()
         if exc.status_code != 404:
-            record_refusal(session, signal_id, body.to_status, exc,
-                           actor=user.username, actor_role=user.role)
+            record_refusal(
+                session, signal_id, body.to_status, exc, actor=user.username, actor_role=user.role
+            )
             session.commit()
         raise HTTPException(exc.status_code, str(exc)) from exc
     session.commit()
@@ -239,7 +261,7 @@ def post_label(
     return LabelCorrectionOut.model_validate(correction)
 
 
-@router.get("/audit", response_model=AuditList)
+@router.get("/audit", response_model=AuditList, dependencies=[audited_by_handler("audit.query")])
 def get_audit(
     actor: str | None = Query(None, max_length=64),
     action: str | None = Query(None, max_length=64),
@@ -263,7 +285,9 @@ def get_audit(
     return out
 
 
-@router.get("/audit/verify", response_model=VerifyOut)
+@router.get(
+    "/audit/verify", response_model=VerifyOut, dependencies=[audited_by_handler("audit.verify")]
+)
 def get_verify(
     user: CurrentUser = Depends(AUDITORS), session: Session = Depends(get_session)
 ) -> VerifyOut:
@@ -274,14 +298,28 @@ def get_verify(
         checked=result.checked,
         first_broken_id=result.first_broken_id,
         reason=result.reason,
+        problems=list(result.problems),
+        checkpoints=result.checkpoints,
     )
 
 
-@router.get("/users", response_model=list[UserOut])
+def _user_out(session: Session, row: User) -> UserOut:
+    out = UserOut.model_validate(row)
+    out.pending_role = auth.pending_roles(session).get(row.id)
+    return out
+
+
+@router.get(
+    "/users", response_model=list[UserOut], dependencies=[audited("user.list", purpose="beheer")]
+)
 def get_users(
     _user: CurrentUser = Depends(ADMINS), session: Session = Depends(get_session)
 ) -> list[UserOut]:
-    return [UserOut.model_validate(u) for u in auth.list_users(session)]
+    pending = auth.pending_roles(session)
+    return [
+        UserOut.model_validate(u).model_copy(update={"pending_role": pending.get(u.id)})
+        for u in auth.list_users(session)
+    ]
 
 
 @router.post(
@@ -292,20 +330,31 @@ def get_users(
     responses=_CONFLICT,
 )
 def post_user(
+    request: Request,
     body: UserIn,
     user: CurrentUser = Depends(ADMINS),
     session: Session = Depends(get_session),
 ) -> UserCreated:
+    """A supervisor or admin is created disabled, with `pending_role`, until a second admin
+    approves (POST /api/users/{username}/role-grant)."""
     password = body.password or auth.generate_password()
     try:
         created = auth.create_user(
-            session, body.username, password, body.role, actor=user.username, actor_role=user.role
+            session,
+            body.username,
+            password,
+            body.role,
+            actor=user.username,
+            actor_role=user.role,
+            actor_id=user.id,
+            settings=request.app.state.settings,
         )
     except auth.AuthError as exc:
         session.rollback()
         raise HTTPException(409, str(exc)) from exc
     session.commit()
     out = UserCreated.model_validate(created)
+    out.pending_role = auth.pending_roles(session).get(created.id)
     out.password = None if body.password else password
     return out
 
@@ -317,11 +366,14 @@ def post_user(
     responses={**_NOT_FOUND, **_CONFLICT},
 )
 def patch_user(
+    request: Request,
     username: str,
     body: UserPatch,
     user: CurrentUser = Depends(ADMINS),
     session: Session = Depends(get_session),
 ) -> UserOut:
+    """Raising a role to supervisor or admin files a request for a second admin (see
+    `pending_role`); lowering it takes effect at once. Every change is alerted."""
     target = auth.get_user(session, username)
     if target is None:
         raise HTTPException(404, f"Gebruiker '{username}' bestaat niet.")
@@ -329,7 +381,15 @@ def patch_user(
         raise HTTPException(409, "U kunt uzelf niet uitschakelen of uw eigen beheerrol afnemen.")
     try:
         if body.role is not None and body.role != target.role:
-            auth.set_role(session, username, body.role, actor=user.username, actor_role=user.role)
+            auth.set_role(
+                session,
+                username,
+                body.role,
+                actor=user.username,
+                actor_role=user.role,
+                actor_id=user.id,
+                settings=request.app.state.settings,
+            )
         if body.active is not None and body.active != target.active:
             auth.set_active(
                 session, username, body.active, actor=user.username, actor_role=user.role
@@ -338,12 +398,52 @@ def patch_user(
         session.rollback()
         raise HTTPException(409, str(exc)) from exc
     session.commit()
-    return UserOut.model_validate(target)
+    return _user_out(session, target)
 
 
-@router.get("/register", response_model=list[RegisterEntryOut])
+@router.post(
+    "/users/{username}/role-grant",
+    response_model=UserOut,
+    dependencies=[Depends(ADMINS), Depends(csrf_protect)],
+    responses={**_NOT_FOUND, **_CONFLICT},
+)
+def post_role_grant(
+    request: Request,
+    username: str,
+    body: RoleGrantIn,
+    user: CurrentUser = Depends(ADMINS),
+    session: Session = Depends(get_session),
+) -> UserOut:
+    """A second admin approves or rejects the pending supervisor/admin role of `username`.
+    Refused (409) for the requester, and for an admin the requester created or may act as."""
+    target = auth.get_user(session, username)
+    if target is None:
+        raise HTTPException(404, f"Gebruiker '{username}' bestaat niet.")
+    try:
+        auth.decide_role_grant(
+            session,
+            username,
+            approve=body.approve,
+            actor=user.username,
+            actor_id=user.id,
+            settings=request.app.state.settings,
+        )
+    except auth.AuthError as exc:
+        session.rollback()
+        raise HTTPException(409, str(exc)) from exc
+    session.commit()
+    return _user_out(session, target)
+
+
+@router.get(
+    "/register",
+    response_model=list[RegisterEntryOut],
+    dependencies=[audited("register.list", target_type="register")],
+)
 def get_register(
-    _user: CurrentUser = Depends(SUPERVISORS), session: Session = Depends(get_session)
+    # Read-only for analysts (triage compares signals with it); edits stay supervisor-only.
+    _user: CurrentUser = Depends(CONTENT_ROLES),
+    session: Session = Depends(get_session),
 ) -> list[RegisterEntryOut]:
     from signals.register import list_entries
 
@@ -410,7 +510,11 @@ def _require_aware(fields: dict[str, Any]) -> None:
             raise HTTPException(400, f"{name}: geef een tijdzone mee (bijv. +01:00 of Z).")
 
 
-@router.get("/health/sources", response_model=list[dict[str, Any]])
+@router.get(
+    "/health/sources",
+    response_model=list[dict[str, Any]],
+    dependencies=[audited("source.health", purpose="beheer")],
+)
 def get_source_health(
     _user: CurrentUser = Depends(ADMINS), session: Session = Depends(get_session)
 ) -> list[dict[str, Any]]:

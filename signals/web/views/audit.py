@@ -16,10 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from signals import audit_checkpoints as checkpoints
 from signals.audit import VerifyResult, record, verify
 from signals.db.models import AuditEvent
 from signals.web.deps import AUDITORS, CurrentUser, get_session, render
 from signals.web.queries import local_day_start
+from signals.web.read_audit import audited_by_handler
 
 router = APIRouter(include_in_schema=False)
 
@@ -110,20 +112,24 @@ def audit_query(
     return list(rows), total, pages
 
 
-def record_audit_query(session: Session, user: CurrentUser, f: AuditFilters, channel: str) -> None:
-    record(
+def record_audit_query(
+    session: Session, user: CurrentUser, f: AuditFilters, channel: str, *, verify: bool = False
+) -> AuditEvent:
+    """One row per visit; `verify` says that the visit also checked the chain."""
+    return record(
         session,
         actor=user.username,
         actor_role=user.role,
         action="audit.query",
         target_type="audit",
         purpose="toezicht op gebruik",
-        details={"filters": f.as_dict(), "channel": channel},
+        details={"filters": f.as_dict(), "channel": channel, "verify": verify},
     )
 
 
 def run_verify(session: Session, user: CurrentUser) -> VerifyResult:
-    result = verify(session)
+    """Record the check first, then verify: the result covers its own row too, so the count
+    shown is the whole chain including this request (the outcome can be re-run at any time)."""
     record(
         session,
         actor=user.username,
@@ -131,9 +137,9 @@ def run_verify(session: Session, user: CurrentUser) -> VerifyResult:
         action="audit.verify",
         target_type="audit",
         purpose="controle integriteit auditlog",
-        details={"ok": result.ok, "checked": result.checked, "broken": result.first_broken_id},
     )
-    return result
+    session.commit()  # before the walk: never hold the chain's write lock while verifying
+    return verify(session)
 
 
 def _cell(value: object) -> str:
@@ -153,7 +159,7 @@ def _filter_params(
     return AuditFilters.parse(actor, action, signal_id, date_from, date_to, page)
 
 
-@router.get("/audit")
+@router.get("/audit", dependencies=[audited_by_handler("audit.query")])
 def audit_page(
     request: Request,
     f: AuditFilters = Depends(_filter_params),
@@ -161,13 +167,16 @@ def audit_page(
     user: CurrentUser = Depends(AUDITORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    items, total, pages = audit_query(session, f)
-    record_audit_query(session, user, f, "web")
     # The chain is checked on every visit while the log is small enough to walk quickly;
-    # beyond that the auditor asks for it explicitly.
+    # beyond that the auditor asks for it explicitly. One visit is one audit row, written
+    # first, so the list, its total and the verified count all include this visit.
     log_size = session.scalar(select(func.count(AuditEvent.id))) or 0
-    verified = run_verify(session, user) if verify_chain or log_size <= AUTO_VERIFY_MAX else None
-    session.commit()
+    check = verify_chain or log_size < AUTO_VERIFY_MAX
+    visit = record_audit_query(session, user, f, "web", verify=check)
+    session.commit()  # before the walk: never hold the chain's write lock while verifying
+    verified = verify(session) if check else None
+    items, total, pages = audit_query(session, f)
+    latest_checkpoint = checkpoints.latest(request.app.state.settings)
     params = f.as_dict()
     actions = session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     return render(
@@ -179,16 +188,41 @@ def audit_page(
             "total": total,
             "pages": pages,
             "verified": verified,
+            "visit_id": visit.id,
+            "checkpoint": latest_checkpoint,
             "actions": list(actions),
             "export_url": "/audit/export.csv?" + urlencode(params),
             "verify_url": "/audit?" + urlencode({**params, "verify": "1"}),
             "page_url": lambda n: "/audit?" + urlencode({**params, "page": n}),
             "fmt_details": lambda d: json.dumps(d or {}, ensure_ascii=False, sort_keys=True),
+            "role_changes": role_changes(session),
         },
     )
 
 
-@router.get("/audit/export.csv")
+ROLE_CHANGE_ACTIONS = (
+    "user.create",
+    "user.role",
+    "user.role_grant.request",
+    "user.role_grant.approve",
+    "user.role_grant.reject",
+)
+
+
+def role_changes(session: Session, limit: int = 25) -> list[AuditEvent]:
+    """The latest account creations and role changes, shown apart from the filtered log so a
+    rogue admin's new supervisor cannot scroll out of sight."""
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.in_(ROLE_CHANGE_ACTIONS))
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@router.get("/audit/export.csv", dependencies=[audited_by_handler("audit.export")])
 def audit_export(
     f: AuditFilters = Depends(_filter_params),
     user: CurrentUser = Depends(AUDITORS),

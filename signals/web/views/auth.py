@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals.audit import record
-from signals.auth import LOCKOUT_MINUTES, authenticate
+from signals.auth import authenticate, end_sessions
+from signals.db.models import User
 from signals.web.deps import (
     ANY_ROLE,
     CurrentUser,
@@ -16,7 +17,8 @@ from signals.web.deps import (
     get_session,
     render,
 )
-from signals.web.security import CSRF_SESSION_KEY, new_token
+from signals.web.read_audit import not_audited
+from signals.web.security import CSRF_SESSION_KEY, client_address, new_token
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,7 +38,20 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_address(request, request.app.state.settings.trusted_proxies)
+
+
+def start_session(request: Request, user: User) -> None:
+    """A fresh session for `user`: new id and CSRF token, and the account's session version."""
+    request.session.clear()
+    request.session.update(
+        {
+            "sid": new_token(),
+            "uid": user.id,
+            "sv": user.session_version or 0,
+            CSRF_SESSION_KEY: new_token(),
+        }
+    )
 
 
 @router.get("/login")
@@ -57,25 +72,31 @@ def login(
     throttle = request.app.state.login_throttle
     client = _client(request)
     username = username.strip()
-    if throttle.blocked(client):
+    # The same answers whether or not the name exists: the throttle is keyed on the typed name
+    # and the address, never on the account, and there is no per-account lockout.
+    wait = throttle.wait_seconds(session, username, client)
+    if wait:
         record(
             session,
             actor=username or "-",
             action="login.throttled",
             target_type="user",
             purpose="inloggen",
-            details={"client": client},
+            details={"client": client, "wait_seconds": wait},
         )
         session.commit()
         return render(
             request,
             "login.html",
-            {"next": next, "error": "Te veel mislukte pogingen. Probeer het later opnieuw."},
+            {
+                "next": next,
+                "error": f"Te veel mislukte pogingen. Probeer het over {wait} seconden opnieuw.",
+            },
             429,
         )
     result = authenticate(session, username, password)
     if not result.ok or result.user is None:
-        throttle.failure(client)
+        throttle.failure(session, username, client)
         record(
             session,
             actor=username or "-",
@@ -85,18 +106,17 @@ def login(
             details={"reason": result.reason, "client": client},
         )
         session.commit()
-        message = (
-            f"Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. "
-            f"Probeer het over {LOCKOUT_MINUTES} minuten opnieuw."
-            if result.reason == "locked"
-            else "Onjuiste gebruikersnaam of wachtwoord."
+        return render(
+            request,
+            "login.html",
+            {"next": next, "error": "Onjuiste gebruikersnaam of wachtwoord."},
+            401,
         )
-        return render(request, "login.html", {"next": next, "error": message}, 401)
     user = result.user
-    throttle.success(client)
+    throttle.success(session, username, client)
     # Rotate: drop everything the pre-login session held (including a planted id).
     request.session.clear()
-    request.session.update({"sid": new_token(), "uid": user.id, CSRF_SESSION_KEY: new_token()})
+    start_session(request, user)
     record(
         session,
         actor=user.username,
@@ -118,9 +138,11 @@ def logout(
     user: CurrentUser = Depends(ANY_ROLE),
     session: Session = Depends(get_session),
 ) -> Response:
-    sid = request.session.get("sid")
-    if sid:
-        request.app.state.revoked_sessions.revoke(sid)
+    # Server-side: bumping the account's session version ends this cookie and every copy of
+    # it, in every browser of this account, and survives a restart (no in-memory list).
+    row = session.get(User, user.id)
+    if row is not None:
+        end_sessions(session, row)
     record(
         session,
         actor=user.username,
@@ -135,6 +157,6 @@ def logout(
     return RedirectResponse("/login", status_code=303)
 
 
-@router.get("/")
+@router.get("/", dependencies=[not_audited("redirects to the start page of the role")])
 def home(user: CurrentUser = Depends(ANY_ROLE)) -> Response:
     return RedirectResponse(HOME_BY_ROLE.get(user.role, "/signalen"), status_code=303)

@@ -9,13 +9,14 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals.web.deps import ADMINS, CurrentUser, get_session, render
+from signals.web.read_audit import audited
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/bronnen")
+@router.get("/bronnen", dependencies=[audited("source.health", purpose="beheer")])
 def sources_page(
     request: Request,
     _user: CurrentUser = Depends(ADMINS),

@@ -13,6 +13,7 @@ from signals.audit import record
 from signals.db.models import STATUSES
 from signals.web.deps import CONTENT_ROLES, TYPE_LABELS, CurrentUser, get_session, render
 from signals.web.queries import DISTRICTS, QueueFilters, QueuePage, get_backend_or_none, queue
+from signals.web.read_audit import audited_by_handler
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,21 +51,29 @@ def build_filters(
 def run_queue(request: Request, session: Session, user: CurrentUser, f: QueueFilters) -> QueuePage:
     backend = get_backend_or_none(request.app.state.settings) if f.q else None
     result = queue(session, f, backend)
+    # Every look at the queue is audited: a search with its terms, a plain list with its
+    # filters and the ids shown (ids and counts, never content).
+    shown = [item.id for item in result.items]
     if f.q:
-        record(
-            session,
-            actor=user.username,
-            actor_role=user.role,
-            action="search",
-            target_type="signal",
-            purpose="triage: zoeken in signalen",
-            details={"query": f.q, "filters": f.as_dict(), "total": result.total},
-        )
-        session.commit()
+        action, purpose = "search", "triage: zoeken in signalen"
+        details = {"query": f.q, "filters": f.as_dict(), "total": result.total}
+    else:
+        action, purpose = "signal.list", "triage: signalenlijst"
+        details = {"filters": f.as_dict(), "total": result.total, "signal_ids": shown}
+    record(
+        session,
+        actor=user.username,
+        actor_role=user.role,
+        action=action,
+        target_type="signal",
+        purpose=purpose,
+        details=details,
+    )
+    session.commit()
     return result
 
 
-@router.get("/signalen")
+@router.get("/signalen", dependencies=[audited_by_handler("signal.list")])  # "search" with q
 def queue_page(
     request: Request,
     status: str | None = Query(None, max_length=16),

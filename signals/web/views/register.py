@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from nlp.vocabulary import REGISTER_STATUS_DEFAULT
 from signals.db.models import RegisterEntry
 from signals.web.deps import (
     CONTENT_ROLES,
@@ -24,6 +25,7 @@ from signals.web.deps import (
     get_session,
     render,
 )
+from signals.web.read_audit import audited
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,7 +57,7 @@ def _fields(
         "place": place.strip(),
         "start_at": start_at,
         "end_at": end_at,
-        "status": (status or "aangemeld").strip(),
+        "status": status,  # checked against the closed set by signals.register
         "description": description.strip(),
     }
 
@@ -84,10 +86,11 @@ def _list_page(
     )
 
 
-@router.get("/register")
+@router.get("/register", dependencies=[audited("register.list", target_type="register")])
 def register_page(
     request: Request,
-    _user: CurrentUser = Depends(SUPERVISORS),
+    # Analysts read the register (list and entries) to triage; only supervisors edit it.
+    _user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
     return _list_page(request, session)
@@ -101,7 +104,7 @@ def create(
     place: str = Form(..., max_length=255),
     start: str = Form(..., max_length=32),
     end: str = Form(..., max_length=32),
-    status: str = Form("aangemeld", max_length=32),
+    status: str = Form(REGISTER_STATUS_DEFAULT, max_length=32),
     description: str = Form("", max_length=5000),
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
@@ -151,7 +154,10 @@ async def import_file(
     return RedirectResponse("/register", status_code=303)
 
 
-@router.get("/register/{entry_id}")
+@router.get(
+    "/register/{entry_id}",
+    dependencies=[audited("register.view", target_type="register", target_param="entry_id")],
+)
 def entry_page(
     request: Request,
     entry_id: IdPath,
@@ -178,7 +184,7 @@ def update(
     place: str = Form(..., max_length=255),
     start: str = Form(..., max_length=32),
     end: str = Form(..., max_length=32),
-    status: str = Form("aangemeld", max_length=32),
+    status: str = Form(REGISTER_STATUS_DEFAULT, max_length=32),
     description: str = Form("", max_length=5000),
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),

@@ -33,6 +33,7 @@ from signals.web.deps import (
 )
 from signals.web.highlight import highlight
 from signals.web.queries import SignalDetail, get_backend_or_none, signal_detail
+from signals.web.read_audit import audited_by_handler
 
 log = logging.getLogger(__name__)
 
@@ -85,16 +86,35 @@ def load_detail(session: Session, signal_id: int) -> SignalDetail:
     return detail
 
 
-def short_pseudonym(value: str | None) -> str:
-    if not value:
-        return "onbekend"
-    tail = value.rsplit(":", 1)[-1]
-    return tail[:10] + ("…" if len(tail) > 10 else "")
+def _letters(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def author_aliases(pseudonyms: list[str | None]) -> list[str | None]:
+    """Per-signal aliases (A, B, C ... Z, AA ...) in order of first appearance. The pseudonym
+    itself never leaves the server here: walking signal ids must not link one author's posts
+    across signals (the privacy tools keep working on the stored pseudonym)."""
+    seen: dict[str, str] = {}
+    out: list[str | None] = []
+    for value in pseudonyms:
+        if not value:
+            out.append(None)
+            continue
+        if value not in seen:
+            seen[value] = _letters(len(seen))
+        out.append(seen[value])
+    return out
 
 
 def _page_context(detail: SignalDetail, session: Session) -> dict[str, Any]:
     posts = []
-    for view in detail.posts:
+    aliases = author_aliases([view.post.author_pseudonym for view in detail.posts])
+    for view, alias in zip(detail.posts, aliases, strict=True):
         enrichment = view.enrichment
         full = nlp_text(view.post.title, view.post.text)
         labels = []
@@ -116,7 +136,7 @@ def _page_context(detail: SignalDetail, session: Session) -> dict[str, Any]:
                 "enrichment": enrichment,
                 "html": highlight(full, enrichment.evidence if enrichment else None),
                 "labels": labels,
-                "author": short_pseudonym(view.post.author_pseudonym),
+                "author": alias or "onbekend",
             }
         )
     return {
@@ -130,7 +150,7 @@ def _page_context(detail: SignalDetail, session: Session) -> dict[str, Any]:
     }
 
 
-@router.get("/signalen/{signal_id}")
+@router.get("/signalen/{signal_id}", dependencies=[audited_by_handler("signal.view")])
 def signal_page(
     request: Request,
     signal_id: IdPath,
@@ -175,8 +195,9 @@ def decide_form(
         session.rollback()
         if exc.status_code == 404:
             raise HTTPException(404, str(exc)) from exc
-        record_refusal(session, signal_id, to_status, exc, actor=user.username,
-                       actor_role=user.role)
+        record_refusal(
+            session, signal_id, to_status, exc, actor=user.username, actor_role=user.role
+        )
         session.commit()
         detail = load_detail(session, signal_id)
         context = _page_context(detail, session)

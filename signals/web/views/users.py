@@ -1,4 +1,5 @@
-"""The admins' users page: add, disable/enable, change role. Every change is audited."""
+"""The admins' users page: add, disable/enable, change role, and approve another admin's
+request to create or raise a supervisor or admin. Every change is audited and alerted."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.responses import Response
 from signals import auth
 from signals.db.models import ROLES
 from signals.web.deps import ADMINS, CurrentUser, csrf_protect, get_session, render
+from signals.web.read_audit import audited
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,6 +29,8 @@ def _page(
         "users.html",
         {
             "users": auth.list_users(session),
+            "pending": auth.pending_roles(session),
+            "grants": auth.pending_grants(session),
             "roles": ROLES,
             "error": error,
             "created": created,
@@ -36,7 +40,7 @@ def _page(
     )
 
 
-@router.get("/gebruikers")
+@router.get("/gebruikers", dependencies=[audited("user.list", purpose="beheer")])
 def users_page(
     request: Request,
     _user: CurrentUser = Depends(ADMINS),
@@ -57,7 +61,14 @@ def add_user(
     password = auth.generate_password()
     try:
         auth.create_user(
-            session, username, password, role, actor=user.username, actor_role=user.role
+            session,
+            username,
+            password,
+            role,
+            actor=user.username,
+            actor_role=user.role,
+            actor_id=user.id,
+            settings=request.app.state.settings,
         )
     except auth.AuthError as exc:
         session.rollback()
@@ -86,7 +97,24 @@ def change_user(
         elif op == "enable":
             auth.set_active(session, username, True, actor=user.username, actor_role=user.role)
         elif op == "role":
-            auth.set_role(session, username, role, actor=user.username, actor_role=user.role)
+            auth.set_role(
+                session,
+                username,
+                role,
+                actor=user.username,
+                actor_role=user.role,
+                actor_id=user.id,
+                settings=request.app.state.settings,
+            )
+        elif op in {"approve", "reject"}:
+            auth.decide_role_grant(
+                session,
+                username,
+                approve=op == "approve",
+                actor=user.username,
+                actor_id=user.id,
+                settings=request.app.state.settings,
+            )
         else:
             raise auth.AuthError("Onbekende handeling.")
     except auth.AuthError as exc:

@@ -1,0 +1,164 @@
+"""Run the classifier over the functional suite, through the public API, and hold every
+functionality to its bar.
+
+The suite is never used to train or to choose thresholds: this only measures.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from nlp.functional.files import CASES_PATH, RESULTS_PATH, cases_sha256, load_cases
+from nlp.functional.spec import LABELS, bar_for, meets_bar
+from nlp.functional.targets import BY_KEY
+from nlp.functional.templates import BY_ID
+from nlp.types import Enrichment
+
+_BATCH = 256
+
+
+class SupportsEnrich(Protocol):
+    """What the suite needs of `nlp.api.Enricher`."""
+
+    @property
+    def version(self) -> str: ...
+
+    def enrich(self, texts: Sequence[str]) -> list[Enrichment]: ...
+
+
+@dataclass(slots=True)
+class FunctionalityResult:
+    id: str
+    label: str
+    positive: bool
+    n: int
+    rate: float  # recall of `label` (positive) or share flagged with it (negative)
+    bar: float
+    met: bool
+    # Other labels the cases assert: the share of cases where the flag agrees.
+    also: dict[str, dict[str, float | bool]] = field(default_factory=dict)
+    # Share of cases the language check did not take as Dutch or English (never flagged).
+    unsupported: float = 0.0
+
+    @property
+    def kind(self) -> str:
+        return "positive" if self.positive else "negative"
+
+
+@dataclass(slots=True)
+class FunctionalReport:
+    model_version: str
+    cases_sha256: str
+    n_cases: int
+    results: list[FunctionalityResult]
+    # Recall of `polarising` over the hateful group cases, per target category.
+    by_category: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def misses(self) -> list[FunctionalityResult]:
+        return [r for r in self.results if not r.met]
+
+    def table(self) -> str:
+        lines = [
+            f"functional suite: {self.n_cases} cases, {len(self.results)} functionalities, "
+            f"model {self.model_version}; {len(self.misses)} below their bar",
+            "",
+            "| functionality | label | kind | n | rate | bar | met? | other labels | not nl/en |",
+            "|---|---|---|---:|---:|---|---|---|---:|",
+        ]
+        for r in self.results:
+            op = "≥" if r.positive else "≤"
+            other = ", ".join(f"{k} {'yes' if v['expected'] else 'no'} {v['agree']:.2f}"
+                              for k, v in r.also.items())
+            lines.append(f"| {r.id} | {r.label} | {r.kind} | {r.n} | {r.rate:.2f} "
+                         f"| {op} {r.bar:.2f} | {'yes' if r.met else '**no**'} | {other} "
+                         f"| {r.unsupported:.2f} |")
+        lines += ["", "rate: recall of the label (positive) or share flagged with it (negative);"
+                  " other labels: share of cases where that flag agrees;"
+                  " not nl/en: share the language check set aside (never flagged)."]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "model_version": self.model_version,
+            "cases_sha256": self.cases_sha256,
+            "n_cases": self.n_cases,
+            "n_functionalities": len(self.results),
+            "n_below_bar": len(self.misses),
+            "functionalities": {r.id: {k: v for k, v in asdict(r).items() if k != "id"}
+                                for r in self.results},
+            "polarising_recall_by_category": self.by_category,
+        }
+
+
+def _enricher(source: SupportsEnrich | Path | str | None) -> SupportsEnrich:
+    if source is not None and not isinstance(source, Path | str):
+        return source
+    from nlp.api import get_enricher
+    from nlp.model import DEFAULT_MODEL_DIR
+
+    return get_enricher(Path(source) if source is not None else DEFAULT_MODEL_DIR)
+
+
+def _flags(enricher: SupportsEnrich, texts: list[str]) -> tuple[list[dict[str, bool]], list[bool]]:
+    flags: list[dict[str, bool]] = []
+    supported: list[bool] = []
+    for start in range(0, len(texts), _BATCH):
+        for e in enricher.enrich(texts[start:start + _BATCH]):
+            flags.append({label: e.labels[label].flag for label in LABELS})
+            supported.append(e.language in ("nl", "en"))
+    return flags, supported
+
+
+def _score(fid: str, rows: list[tuple[dict, dict[str, bool], bool]]) -> FunctionalityResult:
+    f = BY_ID[fid]
+    n = len(rows)
+    rate = sum(flags[f.label] for _, flags, _ in rows) / n
+    also: dict[str, dict[str, float | bool]] = {}
+    for label, want in f.also.items():
+        agree = sum(flags[label] == want for _, flags, _ in rows) / n
+        also[label] = {"expected": want, "agree": round(agree, 4)}
+    return FunctionalityResult(
+        id=fid, label=f.label, positive=f.positive, n=n, rate=round(rate, 4),
+        bar=bar_for(f.label, f.positive), met=meets_bar(rate, f.label, f.positive),
+        also=also, unsupported=round(sum(not ok for *_, ok in rows) / n, 4))
+
+
+def _by_category(rows: list[tuple[dict, dict[str, bool], bool]]) -> dict[str, float]:
+    hits: dict[str, list[bool]] = defaultdict(list)
+    for case, flags, _ in rows:
+        if case["target"] and case["expected"].get("polarising"):
+            hits[BY_KEY[case["target"]].category].append(flags["polarising"])
+    return {cat: round(sum(v) / len(v), 4) for cat, v in sorted(hits.items())}
+
+
+def evaluate_functional(
+    enricher_or_model_dir: SupportsEnrich | Path | str | None = None, cases_path: Path = CASES_PATH
+) -> FunctionalReport:
+    """Score the committed model (or the given enricher / model directory) on the suite."""
+    enricher = _enricher(enricher_or_model_dir)
+    cases = load_cases(cases_path)
+    flags, supported = _flags(enricher, [c["text"] for c in cases])
+    grouped: dict[str, list[tuple[dict, dict[str, bool], bool]]] = defaultdict(list)
+    for case, fl, ok in zip(cases, flags, supported, strict=True):
+        grouped[case["functionality"]].append((case, fl, ok))
+    order = [fid for fid in BY_ID if fid in grouped]
+    all_rows = [row for fid in order for row in grouped[fid]]
+    return FunctionalReport(
+        model_version=enricher.version,
+        cases_sha256=cases_sha256(cases_path),
+        n_cases=len(cases),
+        results=[_score(fid, grouped[fid]) for fid in order],
+        by_category=_by_category(all_rows),
+    )
+
+
+def write_results(report: FunctionalReport, path: Path = RESULTS_PATH) -> Path:
+    path.write_text(json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    return path

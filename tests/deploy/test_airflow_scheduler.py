@@ -1,0 +1,242 @@
+"""Airflow under a real scheduler, not dag.test(): `airflow db migrate` on PostgreSQL with the
+connection settings of docker-compose.yml (psycopg 3 for the sync and the async engine), then
+api-server, scheduler and dag-processor as subprocesses (LocalExecutor, AIRFLOW_HOME in a tmp
+dir), collect_and_detect triggered through the REST API against the local demo replay server,
+signals in the project's own PostgreSQL database, and a clean shutdown on SIGTERM.
+
+Marked slow, but `make test` runs it (CI): it is the only test that sees what the scheduler
+sees (pools, XCom between processes, task logs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import create_engine, text
+
+from tests.conftest import PG_ADMIN_URL
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "config" / "demo"
+AIRFLOW = Path(sys.executable).with_name("airflow")
+# The compose file's URLs, with the local server and throw-away databases.
+SYNC_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
+ASYNC_URL = "postgresql+psycopg_async://postgres@127.0.0.1:5432/{db}"
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def databases() -> Iterator[dict[str, str]]:
+    """Throw-away databases for Airflow's metadata and the system of record."""
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:
+        if os.environ.get("SIGNALS_REQUIRE_POSTGRES") == "1" or os.environ.get("CI"):
+            pytest.fail("PostgreSQL is required on 127.0.0.1:5432 but is not reachable")
+        pytest.skip("PostgreSQL not reachable")
+    suffix = uuid.uuid4().hex[:8]
+    names = {"airflow": f"airflow_smoke_{suffix}", "signals": f"signals_smoke_{suffix}"}
+    with admin.connect() as conn:
+        for name in names.values():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield names
+    finally:
+        with admin.connect() as conn:
+            for name in names.values():
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _airflow_env(home: Path, db: str, api_port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "SIGNALS_"))}
+    env.update(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+        AIRFLOW__CORE__PARALLELISM="4",
+        AIRFLOW__CORE__DAGS_FOLDER=str(REPO / "dags"),
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
+        AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS="True",
+        AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{api_port}/execution/",
+        AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_hex(32),
+        AIRFLOW__API__SECRET_KEY=secrets.token_hex(32),
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=SYNC_URL.format(db=db),
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC=ASYNC_URL.format(db=db),
+        AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
+        AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK="False",
+    )
+    return env
+
+
+def test_airflow_db_migrate_on_postgresql_with_the_compose_settings(
+    databases: dict[str, str], tmp_path: Path
+) -> None:
+    # Without SQL_ALCHEMY_CONN_ASYNC Airflow derives postgresql+asyncpg:// from the sync URL
+    # and every command fails with ModuleNotFoundError: asyncpg.
+    env = _airflow_env(tmp_path / "airflow", databases["airflow"], _free_port())
+    started = time.monotonic()
+    proc = subprocess.run([str(AIRFLOW), "db", "migrate"], env=env, capture_output=True,
+                          text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "asyncpg" not in proc.stderr
+    print(f"airflow db migrate on PostgreSQL: {time.monotonic() - started:.1f} s")
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
+    airflow_env = compose["x-airflow-common"]["environment"]
+    assert airflow_env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg://")
+    assert airflow_env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"].startswith(
+        "postgresql+psycopg_async://"
+    )
+
+
+def _api(port: int, method: str, path: str, body: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v2{path}", method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def _wait(what: str, check: object, timeout: float, procs: dict[str, subprocess.Popen]) -> object:
+    deadline = time.monotonic() + timeout
+    while True:
+        for name, proc in procs.items():
+            assert proc.poll() is None, f"{name} died while waiting for {what}"
+        try:
+            result = check()  # type: ignore[operator]
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            result = None
+        if result:
+            return result
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.5)
+
+
+def _stop(procs: dict[str, subprocess.Popen], timeout: float = 45) -> dict[str, int | None]:
+    for proc in procs.values():
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    codes: dict[str, int | None] = {}
+    deadline = time.monotonic() + timeout
+    for name, proc in procs.items():
+        try:
+            codes[name] = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            codes[name] = None
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    return codes
+
+
+def test_collect_and_detect_under_a_real_scheduler(
+    databases: dict[str, str], tmp_path: Path, nlp_model: Path
+) -> None:
+    # The model trained on the fixture corpus (shared with the NLP tests): this test is about
+    # the scheduler, not about the committed model's quality (tests/e2e, tests/nlp).
+    from collectors.replay import serve_directory
+
+    started = time.monotonic()
+    home = tmp_path / "airflow"
+    api_port = _free_port()
+    env = _airflow_env(home, databases["airflow"], api_port)
+    signals_url = SYNC_URL.format(db=databases["signals"])
+    all_sources = yaml.safe_load((DEMO / "sources.yml").read_text())["sources"]
+    # Three demo feeds on one host: enough for signals, quick to poll politely.
+    wanted = {"demo-stadsnieuws", "demo-buurtforum", "demo-reddit-almere"}
+    sources_file = tmp_path / "sources.yml"
+    sources_file.write_text(
+        yaml.safe_dump({"sources": [s for s in all_sources if s["id"] in wanted]})
+    )
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    procs: dict[str, subprocess.Popen] = {}
+    with serve_directory(DEMO / "site") as base_url:
+        env.update(
+            SIGNALS_DATABASE_URL=signals_url,
+            SIGNALS_VAR_DIR=str(tmp_path / "var"),
+            SIGNALS_SOURCES=str(sources_file),
+            SIGNALS_SOURCES_BASE_URL=base_url,
+            SIGNALS_AUTOTAG="on",
+            SIGNALS_MODEL_DIR=str(nlp_model),
+        )
+        migrated = subprocess.run([str(AIRFLOW), "db", "migrate"], env=env,
+                                  capture_output=True, text=True, timeout=240)
+        assert migrated.returncode == 0, migrated.stderr[-4000:]
+        migrate_s = time.monotonic() - started
+        try:
+            for name, args in {
+                "api-server": ["api-server", "--port", str(api_port)],
+                "scheduler": ["scheduler"],
+                "dag-processor": ["dag-processor"],
+            }.items():
+                procs[name] = subprocess.Popen(
+                    [str(AIRFLOW), *args], env=env, cwd=tmp_path, start_new_session=True,
+                    stdout=(logs / f"{name}.log").open("w"), stderr=subprocess.STDOUT,
+                )
+            _wait("the api-server", lambda: _api(api_port, "GET", "/version"), 90, procs)
+            _wait("the DAG to be parsed",
+                  lambda: _api(api_port, "GET", "/dags/collect_and_detect"), 90, procs)
+            # Unpausing lets the scheduler make its own run for the latest 5-minute slot too
+            # (catchup=False: at most that one); we trigger ours and wait for it.
+            run = _api(api_port, "POST", "/dags/collect_and_detect/dagRuns",
+                       {"logical_date": None})
+            _api(api_port, "PATCH", "/dags/collect_and_detect", {"is_paused": False})
+            run_path = f"/dags/collect_and_detect/dagRuns/{run['dag_run_id']}"
+            state = _wait(
+                "the triggered run to finish",
+                lambda: (s := _api(api_port, "GET", run_path)["state"]) in ("success", "failed")
+                and s,
+                150, procs,
+            )
+            tis = _api(api_port, "GET", f"{run_path}/taskInstances")["task_instances"]
+            run_s = time.monotonic() - started
+        finally:
+            codes = _stop(procs)
+    task_states = {(t["task_id"], t["map_index"]): t["state"] for t in tis}
+    logs_text = "\n".join(p.read_text(errors="replace") for p in logs.glob("*.log"))
+    task_logs = "\n".join(
+        p.read_text(errors="replace") for p in (home / "logs").rglob("*") if p.is_file()
+    )
+    assert state == "success", (task_states, logs_text[-3000:], task_logs[-3000:])
+    assert set(task_states.values()) == {"success"}, task_states
+    assert ("collect", 0) in task_states
+    engine = create_engine(signals_url)
+    with engine.connect() as conn:
+        posts = conn.execute(text("SELECT count(*) FROM posts")).scalar()
+        signal_count = conn.execute(text("SELECT count(*) FROM signals")).scalar()
+        leases = conn.execute(text("SELECT count(*) FROM source_leases")).scalar()
+    engine.dispose()
+    assert posts and signal_count, (posts, signal_count)
+    assert leases == 0  # every lease was given back
+    assert "XCom not found" not in logs_text + task_logs
+    assert "DeprecatedImportWarning" not in task_logs
+    # Clean shutdown: each process ends on SIGTERM by itself, without being killed.
+    assert all(code is not None for code in codes.values()), codes
+    durations = {f"{t['task_id']}[{t['map_index']}]": t.get("duration") for t in tis}
+    print(f"smoke: migrate {migrate_s:.1f} s, run done at {run_s:.1f} s, "
+          f"total {time.monotonic() - started:.1f} s, exit codes {codes}, "
+          f"{posts} posts, {signal_count} signals, task seconds {durations}")

@@ -1,0 +1,223 @@
+"""Issue 13, facts 1, 2, 3 and 7 at the signals level, reproducing the demo's cases.
+
+No classifier: the place and time facts come from the rule-based pipeline (nlp.pipeline.analyse,
+which is what the enricher stores), the label scores are written by hand. Each test fails on the
+code before the fix."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from nlp.gazetteer import load_places
+from nlp.pipeline import analyse
+from nlp.vocabulary import ALMERE_DISTRICTS, NOTIFICATION_NL, OUTSIDE_ALMERE
+from signals import severity
+from signals.db.models import Enrichment, Post, Signal
+from signals.detect import detect, format_when
+from signals.enrichment import nlp_text
+from signals.web.queries import DISTRICTS
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def _stored(session: Session, title: str, text: str, published: datetime,
+            flags: tuple[str, ...] = ("call_to_gathering",)) -> int:
+    """A post and the enrichment the enricher would store for it, labels by hand."""
+    post = Post(
+        source_id="demo",
+        url=f"https://example.org/{abs(hash(text))}",
+        canonical_url=f"https://example.org/{abs(hash(text))}",
+        content_hash=str(abs(hash(text))),
+        title=title,
+        text=text,
+        author_pseudonym="pseu_0123456789abcdef",
+        fetched_at=NOW,
+        published_at=published,
+    )
+    session.add(post)
+    session.flush()
+    analysis = analyse([nlp_text(title, text)], [published])[0]
+    labels = {
+        name: {"p": 0.9 if name in flags else 0.05, "flag": name in flags}
+        for name in ("call_to_gathering", "anti_government", "polarising", "threat")
+    }
+    session.add(
+        Enrichment(
+            post_id=post.id,
+            model_version="hand-1",
+            labels=labels,
+            flags=list(flags),
+            places=[asdict(p) for p in analysis.places],
+            in_almere=analysis.in_almere,
+            event_time=analysis.time.value if analysis.time else None,
+            event_time_text=analysis.time.text if analysis.time else None,
+            evidence=[],
+            explanations={},
+        )
+    )
+    session.flush()
+    return post.id
+
+
+def _signal(session: Session, post_id: int) -> Signal:
+    result = detect(session, [post_id], now=NOW)
+    assert len(result.signal_ids) == 1
+    signal = session.get(Signal, result.signal_ids[0])
+    assert signal is not None
+    return signal
+
+
+# --- fact 1: the time the text states, in the title too ----------------------------------------
+
+
+def test_title_and_moment_show_the_time_the_text_states(session: Session) -> None:
+    # demo-buurtapp bericht-88276
+    pid = _stored(
+        session,
+        "Demonstratie zaterdag Esplanade (aangemeld)",
+        "Zaterdag 28 november om 14:00 demonstreren we op de Esplanade tegen het plan voor een "
+        "nieuw azc. De demonstratie is aangemeld bij de gemeente.",
+        datetime(2026, 11, 23, 17, 45, tzinfo=UTC),
+    )
+    signal = _signal(session, pid)
+    assert signal.event_time is not None
+    assert format_when(signal.event_time) == "za 28 nov 14:00"
+    assert signal.title.endswith("za 28 nov 14:00"), signal.title
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "published", "when"),
+    [
+        # demo-buurtforum t-4101, published Monday 23 November
+        ("Zaterdag naar het Stadhuisplein!",
+         "Zaterdag 14u iedereen naar het Stadhuisplein, laat zien dat we het zat zijn!",
+         datetime(2026, 11, 23, 19, 12, tzinfo=UTC), "za 28 nov 14:00"),
+        # demo-buurtforum t-4087, published Wednesday 18 November
+        ("Carpool naar de demo op de Dam zaterdag",
+         "Zaterdag 21/11 is de grote demo op de Dam in Amsterdam tegen de woningnood. We "
+         "verzamelen om 11:00 bij de carpoolplaats en rijden samen naar de Dam.",
+         datetime(2026, 11, 18, 20, 40, tzinfo=UTC), "za 21 nov 11:00"),
+    ],
+)
+def test_clock_in_the_text_beats_the_day_in_the_title(
+    session: Session, title: str, text: str, published: datetime, when: str
+) -> None:
+    pid = _stored(session, title, text, published)
+    signal = _signal(session, pid)
+    assert signal.event_time is not None and format_when(signal.event_time) == when
+    assert when in signal.title
+
+
+# --- fact 2: a district named in the text beats a landmark's default district -----------------
+
+
+def test_azc_in_almere_poort_is_in_almere_poort(session: Session) -> None:
+    # demo-telegram-almere-alert 120
+    pid = _stored(
+        session,
+        "",
+        "Zaterdagavond 20:00 verzamelen bij het azc in Almere Poort. Laat die profiteurs maar "
+        "zien dat ze hier niet horen. Kom met z'n allen.",
+        datetime(2026, 11, 25, 11, 10, tzinfo=UTC),
+        flags=("call_to_gathering", "polarising"),
+    )
+    signal = _signal(session, pid)
+    assert signal.place == "Azc Almere"
+    assert signal.district == "Almere Poort"
+
+
+def test_the_district_filter_offers_only_districts_signals_are_filed_under() -> None:
+    assert "Almere Oosterwold" not in DISTRICTS
+    assert tuple(DISTRICTS) == ALMERE_DISTRICTS
+    for place in load_places():
+        if place.in_almere and place.district:
+            # Oosterwold is filed under Almere Hout: the filter must offer what is stored.
+            assert place.district in DISTRICTS, place
+
+
+def test_oosterwold_signal_is_found_under_almere_hout(session: Session) -> None:
+    pid = _stored(session, "", "Zaterdag 14u allemaal naar Oosterwold, laat je horen!",
+                  datetime(2026, 11, 25, 11, 10, tzinfo=UTC))
+    signal = _signal(session, pid)
+    assert signal.district == "Almere Hout"
+    assert signal.district in DISTRICTS
+
+
+# --- fact 3: outside Almere the notification status does not apply ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Zondag 22 november 13:00 allemaal naar het Malieveld in Den Haag! Boeren en "
+         "bouwers, laat je horen.", "Malieveld"),
+        ("Zaterdag 21/11 is de grote demo op de Dam in Amsterdam. We verzamelen om 11:00 en "
+         "gaan samen.", "Dam"),
+    ],
+)
+def test_gathering_elsewhere_is_not_scored_against_almeres_register(
+    session: Session, text: str, place: str
+) -> None:
+    pid = _stored(session, "", text, datetime(2026, 11, 18, 20, 40, tzinfo=UTC))
+    signal = _signal(session, pid)
+    assert signal.in_almere is False
+    assert signal.place == place
+    assert signal.notification_status == OUTSIDE_ALMERE
+    assert NOTIFICATION_NL[signal.notification_status] == "buiten Almere — n.v.t."
+    assert signal.register_entry_id is None
+    keys = {c["key"] for c in signal.severity_breakdown["components"]}
+    assert "notification" not in keys  # no +0.10 for "niet aangemeld"
+    # A gathering elsewhere never becomes a district of Almere.
+    assert signal.district is None
+
+
+def test_severity_has_no_notification_part_outside_almere() -> None:
+    common = dict(
+        labels={"call_to_gathering": {"p": 0.9}},
+        event_time=NOW,
+        now=NOW,
+        post_count=1,
+        source_count=1,
+    )
+    outside, breakdown = severity.score(in_almere=False, notification_status="niet aangemeld",
+                                        **common)
+    assert all(c["key"] != "notification" for c in breakdown["components"])
+    assert abs(sum(c["score"] for c in breakdown["components"]) - outside) < 1e-3
+    inside, _ = severity.score(in_almere=True, notification_status="niet aangemeld", **common)
+    assert inside - outside == pytest.approx(0.15 + 0.10, abs=1e-3)
+
+
+# --- fact 7: one band, one colour ------------------------------------------------------------
+
+
+def test_one_band_for_a_score_as_shown() -> None:
+    assert severity.band(0.4000) == severity.band(0.3998)  # both shown as 0.40
+    assert severity.band(0.4000).key == "mid"
+    assert severity.band(0.38).key == "low"
+    assert severity.band(0.6951).key == "high"  # shown as 0.70
+    assert severity.band(None).key == "low"
+
+
+def test_css_colours_are_the_bands_colours() -> None:
+    css = (REPO / "signals/web/static/app.css").read_text(encoding="utf-8")
+    for band in severity.BANDS:
+        assert re.search(rf"--{band.key}:\s*{re.escape(band.colour)}\b", css), band
+        assert f".sevbadge.sev-{band.key}" in css
+    # The big badge on the signal page has no colour of its own any more.
+    assert ".sevbadge.big {" not in css and ".sevbadge.big{" not in css
+
+
+def test_templates_band_scores_only_through_the_filter() -> None:
+    templates = REPO / "signals/web/templates"
+    for path in templates.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"severity\s*>=?\s*0\.\d", text), path
+        if "sevbadge" in text:
+            assert "sev_band" in text, path

@@ -15,7 +15,12 @@ def register(app: typer.Typer) -> None:
     def briefing(
         week: str = typer.Option(None, help="ISO week like 2026-W48; default: last week."),
         out: Path = typer.Option(None, help="Output folder (default SIGNALS_BRIEFING_DIR)."),
-        as_user: str = typer.Option("system:cli", "--as", help="Who generates it (audited)."),
+        as_user: str | None = typer.Option(
+            None,
+            "--as",
+            help="The supervisor or admin who generates it (audited); "
+            "without --as it is audited as the system (system:cli).",
+        ),
     ) -> None:
         """Write the weekly driehoek briefing (HTML and PDF, in Dutch)."""
         from signals.briefing import Week, previous_week, write_briefing
@@ -28,7 +33,19 @@ def register(app: typer.Typer) -> None:
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(2) from exc
         with session_scope() as session:
+            actor, role = "system:cli", None
+            if as_user is not None:
+                from signals.cli.actor import require_actor
+
+                user = require_actor(
+                    session, as_user, ("supervisor", "admin"), action="briefing.generate"
+                )
+                actor, role = user.username, user.role
             files = write_briefing(
-                session, target, out or get_settings().briefing_dir, actor=as_user
+                session,
+                target,
+                out or get_settings().briefing_dir,
+                actor=actor,
+                actor_role=role,
             )
         console.print(f"briefing {files.week}: {files.html_path} and {files.pdf_path}")

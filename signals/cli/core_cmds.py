@@ -7,6 +7,7 @@ import json
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 console = Console()
 
@@ -118,12 +119,12 @@ def register(app: typer.Typer) -> None:
                 details={"query": query, "hits": result.total},
             )
         console.print(f"{result.total} hits")
+        from signals.cli.actor import highlight_text
+
         for hit in result.hits:
-            console.print(
-                f"{hit.kind[:-1]} {hit.id} ({hit.score:.2f}) {hit.highlight}",
-                markup=False,
-                highlight=False,
-            )
+            line = Text(f"{hit.kind[:-1]} {hit.id} ({hit.score:.2f}) ")
+            line.append_text(highlight_text(hit.highlight))
+            console.print(line, highlight=False)
 
     audit_app = typer.Typer(help="The hash-chained audit log.")
     app.add_typer(audit_app, name="audit")
@@ -166,6 +167,7 @@ def register(app: typer.Typer) -> None:
             public_key_hex,
             write_checkpoint,
         )
+        from signals.cli.actor import local_time
         from signals.config import get_settings
         from signals.db.session import get_engine
 
@@ -183,7 +185,7 @@ def register(app: typer.Typer) -> None:
         key = public_key(settings)
         console.print(
             f"checkpoint {cp.seq}: id {cp.last_id}, head {cp.head_hash[:16]}, {cp.count} events, "
-            f"{cp.ts} → {checkpoint_path(settings)}",
+            f"{local_time(cp.ts, '%Y-%m-%d %H:%M:%S')} → {checkpoint_path(settings)}",
             markup=False,
             highlight=False,
             soft_wrap=True,

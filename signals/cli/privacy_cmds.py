@@ -15,6 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from signals.cli.actor import require_actor
+
 console = Console()
 
 
@@ -91,7 +93,11 @@ def register(app: typer.Typer) -> None:
         """List the records holding this handle's pseudonym (access request, AVG art. 15)."""
         from signals.privacy.subjects import lookup
 
-        records = _run(lambda s: lookup(s, handle, source, actor=actor, reference=reference))
+        def act(session: Any) -> Any:
+            require_actor(session, actor, ("admin",), action="privacy.lookup")
+            return lookup(session, handle, source, actor=actor, reference=reference)
+
+        records = _run(act)
         _dump({"reference": reference, "source_id": source, "records": records})
 
     @privacy_app.command("erase")
@@ -108,9 +114,12 @@ def register(app: typer.Typer) -> None:
 
         if not yes:
             typer.confirm(f"Erase all records of this handle in source {source}?", abort=True)
-        result = _run(
-            lambda s: erase(s, get_backend(), handle, source, actor=actor, reference=reference)
-        )
+
+        def act(session: Any) -> Any:
+            require_actor(session, actor, ("admin",), action="privacy.erase")
+            return erase(session, get_backend(), handle, source, actor=actor, reference=reference)
+
+        result = _run(act)
         _dump({"reference": reference, **result})
 
     @privacy_app.command("reveal-request")
@@ -123,13 +132,13 @@ def register(app: typer.Typer) -> None:
         """Ask to reveal the escrowed author of one post of an escalated signal."""
         from signals.privacy.reveal import request_reveal
 
-        request_id = _run(
-            lambda s: (
-                request_reveal(
-                    s, signal_id=signal_id, post_id=post_id, actor=actor, legal_ground=ground
-                ).id
-            )
-        )
+        def act(session: Any) -> Any:
+            require_actor(session, actor, ("supervisor",), action="privacy.reveal.request")
+            return request_reveal(
+                session, signal_id=signal_id, post_id=post_id, actor=actor, legal_ground=ground
+            ).id
+
+        request_id = _run(act)
         console.print(f"verzoek {request_id} ingediend; een tweede supervisor moet goedkeuren")
 
     @privacy_app.command("reveal-approve")
@@ -142,11 +151,17 @@ def register(app: typer.Typer) -> None:
         """The second supervisor approves (or rejects) a reveal request."""
         from signals.privacy.reveal import decide_reveal
 
-        status = _run(
-            lambda s: (
-                decide_reveal(s, request_id, actor=actor, approve=not reject, note=note).status
+        def act(session: Any) -> Any:
+            require_actor(
+                session,
+                actor,
+                ("supervisor",),
+                action="privacy.reveal." + ("reject" if reject else "approve"),
             )
-        )
+            decided = decide_reveal(session, request_id, actor=actor, approve=not reject, note=note)
+            return decided.status
+
+        status = _run(act)
         console.print(f"verzoek {request_id}: {status}")
 
     @privacy_app.command("reveal-show")
@@ -157,7 +172,11 @@ def register(app: typer.Typer) -> None:
         """Show the handle of an approved request (audited each time)."""
         from signals.privacy.reveal import reveal
 
-        console.print(_run(lambda s: reveal(s, request_id, actor=actor)), markup=False)
+        def act(session: Any) -> Any:
+            require_actor(session, actor, ("supervisor",), action="privacy.reveal")
+            return reveal(session, request_id, actor=actor)
+
+        console.print(_run(act), markup=False)
 
     @app.command("autotag")
     def autotag_cmd(
@@ -166,14 +185,13 @@ def register(app: typer.Typer) -> None:
         reason: str = typer.Option(..., "--reason", help="Why (audited)."),
     ) -> None:
         """Kill switch for automated tagging; collection and manual review go on."""
-        from signals.privacy.access import require_role
         from signals.switches import set_autotag
 
         if state not in {"on", "off"}:
             raise typer.BadParameter("state must be 'on' or 'off'")
 
         def act(session: Any) -> None:
-            require_role(session, actor, "admin", action=f"autotag.{state}")
+            require_actor(session, actor, ("admin",), action=f"autotag.{state}")
             set_autotag(session, state == "on", actor=actor, actor_role="admin", reason=reason)
 
         _run(act)

@@ -8,6 +8,52 @@ import typer
 from rich.console import Console
 
 console = Console()
+_err = Console(stderr=True)
+
+
+def _available_versions(directory: Path) -> list[str]:
+    from signals.protocol import ProtocolError, load_protocol_file
+
+    versions = []
+    for path in sorted(directory.glob("*.y*ml")):
+        try:
+            versions.append(load_protocol_file(path).version)
+        except ProtocolError:
+            continue
+    return versions
+
+
+def _version_file(directory: Path, version: str) -> Path:
+    """The file of a version id (or a path); a missing version is one clear line, exit 2."""
+    from signals.protocol import ProtocolError, find_version_file
+
+    try:
+        return find_version_file(directory, version)
+    except ProtocolError as exc:
+        available = ", ".join(_available_versions(directory)) or "none"
+        _err.print(
+            f"error: protocol version {version!r} not found in {directory} "
+            f"(available: {available})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2) from exc
+
+
+def _load(path: Path):  # -> Protocol
+    from signals.protocol import ProtocolError, load_protocol_file
+
+    try:
+        return load_protocol_file(path)
+    except ProtocolError as exc:
+        _err.print(
+            f"error: {exc.source}: invalid protocol ({'; '.join(exc.problems)})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2) from exc
 
 
 def register(app: typer.Typer) -> None:
@@ -40,13 +86,11 @@ def register(app: typer.Typer) -> None:
     def diff(old: str, new: str) -> None:
         """What changed between two versions (file paths or version ids), in Dutch."""
         from signals.config import get_settings
-        from signals.protocol import diff_protocols, find_version_file, load_protocol_file
+        from signals.protocol import diff_protocols
 
         directory = get_settings().protocol_dir
-        lines = diff_protocols(
-            load_protocol_file(find_version_file(directory, old)),
-            load_protocol_file(find_version_file(directory, new)),
-        )
+        old_file, new_file = _version_file(directory, old), _version_file(directory, new)
+        lines = diff_protocols(_load(old_file), _load(new_file))
         for line in lines:
             console.print(line, markup=False, highlight=False)
 
@@ -56,19 +100,16 @@ def register(app: typer.Typer) -> None:
         as_user: str = typer.Option(..., "--as", help="The supervisor who activates it."),
     ) -> None:
         """Make a version the active protocol (a supervisor act; audited)."""
-        from sqlalchemy import select
-
+        from signals.cli.actor import require_actor
         from signals.config import get_settings
-        from signals.db.models import User
         from signals.db.session import session_scope
-        from signals.protocol import ProtocolActionError, activate, find_version_file
+        from signals.protocol import ProtocolActionError, activate
 
-        path = find_version_file(get_settings().protocol_dir, version)
+        path = _version_file(get_settings().protocol_dir, version)
         with session_scope() as session:
-            user = session.scalar(select(User).where(User.username == as_user, User.active))
-            if user is None:
-                console.print(f"[red]unknown or disabled user {as_user!r}[/]")
-                raise typer.Exit(2)
+            user = require_actor(
+                session, as_user, ("supervisor", "admin"), action="protocol.activate"
+            )
             try:
                 row = activate(session, path, actor=user.username, actor_role=user.role)
             except ProtocolActionError as exc:

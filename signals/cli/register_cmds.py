@@ -40,6 +40,7 @@ def register(app: typer.Typer) -> None:
     @group.command("list")
     def list_cmd(limit: int = typer.Option(100, help="At most this many entries.")) -> None:
         """List register entries, newest start first."""
+        from signals.cli.actor import zone_name
         from signals.db.session import session_scope
         from signals.detect import format_when
         from signals.register import list_entries
@@ -54,8 +55,8 @@ def register(app: typer.Typer) -> None:
                     e.reference,
                     e.place,
                     e.place_canonical or "—",
-                    format_when(e.start_at),
-                    format_when(e.end_at),
+                    f"{format_when(e.start_at)} {zone_name(e.start_at)}",
+                    f"{format_when(e.end_at)} {zone_name(e.end_at)}",
                     e.status,
                     str(e.version),
                 )

@@ -13,7 +13,10 @@ DEFAULT_SOURCES = Path("config/sources.yml")
 
 
 def _fmt_time(value: object) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else "-"
+    from signals.cli.actor import local_time
+
+    # Amsterdam time with its zone (CET/CEST), short so the table fits 80 columns.
+    return local_time(value, "%d-%m %H:%M") if value is not None else "-"  # type: ignore[arg-type]
 
 
 def register(app: typer.Typer) -> None:

@@ -239,8 +239,7 @@ def explainable(name: str) -> bool:
     """Whether a feature can stand in an explanation: no stopwords, no lone punctuation."""
     if name.startswith("w:"):
         words = name[2:].split()
-        return any(w not in _STOPWORDS and len(w.strip("!?#@'")) > 1 for w in words) and not all(
-            w in _STOPWORDS for w in words)
+        return any(w not in _STOPWORDS and len(w.strip("!?#@'")) > 1 for w in words)
     if name.startswith("c:"):
         core = name[2:].strip()
         return len(core) >= 3 and core not in _STOPWORDS

@@ -3,75 +3,17 @@ with a rationale, and see the decision in the history and on the audit page."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
-from pathlib import Path
-
 import pytest
-import uvicorn
 
 from signals.db.session import session_scope
 from signals.triage import decide
 
-from .conftest import make_signal
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from .conftest import browser_log_in, make_signal
 
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def live_server(app):
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "correct-horse-battery")
-    page.click("button[type=submit]")
-
-
-def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, tmp_path):
+def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, screenshot_dir):
     make_signal(env.engine, title="Lagere oproep", severity=0.4, key="low", district="Almere Haven")
     top = make_signal(
         env.engine,
@@ -95,9 +37,9 @@ def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, tmp_pa
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    _log_in(page, live_server, "analyst")
+    browser_log_in(page, live_server, "analyst")
     page.wait_for_url(f"{live_server}/signalen")
-    shots = Path(os.environ.get("SIGNALS_SCREENSHOT_DIR", tmp_path))
+    shots = screenshot_dir
     page.screenshot(path=str(shots / "queue.png"), full_page=True)
 
     # The first row of the queue is the most severe signal.
@@ -120,7 +62,7 @@ def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, tmp_pa
 
     page.click("text=Uitloggen")
     page.wait_for_url(f"{live_server}/login")
-    _log_in(page, live_server, "auditor")
+    browser_log_in(page, live_server, "auditor")
     page.wait_for_url(f"{live_server}/audit")
     page.select_option("select[name=action]", "signal.decide")
     page.fill("input[name=signal_id]", str(top))

@@ -1,0 +1,26 @@
+"""Services: one public function per thing a user does, called by the web routes, the JSON API,
+the CLI and the DAGs alike.
+
+The rules every service follows:
+- It takes the database session first and the acting person as an `Actor`, then plain values
+  (already parsed by the caller), and returns plain data (dataclasses, model rows, ids).
+- It checks the actor's role where the rules depend on it, validates, changes state and writes
+  the audit record in the same session, so that a change and its audit entry commit together.
+- It never commits or rolls back: the caller's unit of work does, once (the web app's `uow`
+  dependency; `signals.db.session.session_scope` in the CLI and DAGs).
+- It refuses with a `signals.errors.DomainError` subclass carrying the HTTP status and a Dutch
+  message; it never imports FastAPI, templates or the web package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: the audit trail's actor and the role their permissions come from."""
+
+    username: str
+    role: str
+    id: int | None = None

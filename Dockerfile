@@ -32,6 +32,8 @@ RUN uv pip install --no-deps -e .
 
 # Runtime files that are not part of the Python package.
 COPY config ./config
+# docs/severity.md is served by the app as /uitleg/ernst (the only docs file in the context).
+COPY docs/severity.md ./docs/severity.md
 COPY dags ./dags
 COPY es_mappings ./es_mappings
 COPY deploy ./deploy

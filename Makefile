@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
-.PHONY: install lock run test test-fast model lint postgres system-packages security-report benchmarks clean
+.PHONY: install lock run demo-reset test test-fast model lint postgres system-packages security-report benchmarks clean
 
 install: $(STAMP)
 
@@ -22,6 +22,11 @@ lock:
 run: install
 	$(BIN)/signals demo
 
+# Start the demo afresh: deletes the demo's state in var/ (database, index, keys, logins,
+# briefings), keeps .venv, trained models and test artefacts (`make clean` deletes everything).
+demo-reset: install
+	$(BIN)/signals demo-reset
+
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || \
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
@@ -34,14 +39,18 @@ system-packages:
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null)
 
+# One worker per core (pytest-xdist); a file's tests stay on one worker so that its module
+# fixtures are built once.
+PYTEST_WORKERS ?= auto
+
 test: install postgres system-packages
-	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q
+	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 # The inner loop: the same setup, without the tests marked slow (training, whole-pipeline runs,
 # fuzzing of huge inputs), postgres (the PostgreSQL side of the store tests) or browser.
 # CI runs `make test`, the whole suite.
 test-fast: install postgres system-packages
-	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q -m "not slow and not postgres and not browser"
+	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile -m "not slow and not postgres and not browser"
 
 # Retrain on the whole corpus into var/model-candidate/, compare with the committed model on the
 # test split; `make model PROMOTE=1` makes it the packaged model and records the split.

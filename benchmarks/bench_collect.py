@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import collectors.page as page_module  # noqa: E402
+import collectors.platforms.web_page as page_module  # noqa: E402
 from collectors import CollectorSettings, SourceConfig, collect_many, collect_source  # noqa: E402
 from tests.fixture_server import LEGAL_FIELDS, serve_fixtures  # noqa: E402
 

@@ -191,7 +191,6 @@ def main() -> None:
 
     from sqlalchemy import func, select
 
-    import signals.detect as detect_mod
     import signals.enrichment as enrichment_mod
     import signals.pipeline as pipeline_mod
     from signals.config import get_settings
@@ -227,8 +226,8 @@ def main() -> None:
         pipeline_mod.enrich_posts = timed("enrich", known_label_enricher(truth_by_text))
     else:
         pipeline_mod.enrich_posts = timed("enrich", enrichment_mod.enrich_posts)
-    original_detect = detect_mod.detect
-    detect_mod.detect = timed("detect", original_detect)
+    original_detect = pipeline_mod.detect
+    pipeline_mod.detect = timed("detect", original_detect)
 
     # Loading the model and the gazetteer is start-up, not throughput.
     import nlp.gazetteer
@@ -248,7 +247,7 @@ def main() -> None:
             pipeline_mod.process_in_session(session, ids, settings, alert=False)
     total = time.perf_counter() - started
     total_cpu = time.process_time() - cpu_started
-    detect_mod.detect = original_detect
+    pipeline_mod.detect = original_detect
 
     from signals.db.models import Post
 

@@ -1,5 +1,7 @@
-"""Collect one source or many: dispatch by kind, then the shared rules (dates, incremental
-dedup, language). Never raises for a source's problems: they go into the result."""
+"""Collect one source or many: the collector registered for the source's kind does the
+platform's part, then the shared rules apply (language, skips reported once), and sources of
+one host run one after another. Never raises for a source's problems: they go into the
+result."""
 
 from __future__ import annotations
 
@@ -11,23 +13,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from collectors.feed import NotAFeedError, items_to_posts, parse_feed
-from collectors.models import (
-    CollectResult,
-    ItemSkip,
-    RawPost,
-    SourceConfig,
-    SourceKind,
-    SourceState,
-)
-from collectors.net import Fetcher, FetchError, host_key
-from collectors.seen import ReportedSkips, SeenItems
+from collectors.errors import FetchError
+from collectors.models import CollectResult, SourceConfig, SourceState
+from collectors.net import Fetcher
+from collectors.pacing import host_key
+from collectors.registry import REGISTRY, CollectorRegistry, UnknownSourceKind
+from collectors.seen import ReportedSkips
 from collectors.settings import CollectorSettings
 from collectors.text import detect_language
 
 log = logging.getLogger(__name__)
-
-_FEED_KINDS = {SourceKind.FEED, SourceKind.MASTODON_TAG, SourceKind.REDDIT}
 
 
 def collect_source(
@@ -36,33 +31,20 @@ def collect_source(
     settings: CollectorSettings,
     *,
     fetcher: Fetcher | None = None,
+    registry: CollectorRegistry | None = None,
 ) -> CollectResult:
-    """Collect new or changed items of one source. Persist `result.state` only after the
-    posts are stored, so a crash in between re-delivers instead of losing items."""
+    """Collect new or changed items of one source with the collector `registry` (by default
+    the built-in one) has for its kind. Persist `result.state` only after the posts are
+    stored, so a crash in between re-delivers instead of losing items."""
     state = state or SourceState(source_id=source.id)
     result = CollectResult(source_id=source.id, state=state)
     started = time.monotonic()
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(settings)
     try:
-        if source.kind in _FEED_KINDS:
-            with fetcher.source_deadline(settings.max_source_s):
-                _collect_feed(source, state, settings, fetcher, result)
-        elif source.kind == SourceKind.TELEGRAM_PUBLIC:
-            from collectors.telegram import collect_telegram
-
-            with fetcher.source_deadline(settings.max_source_s):
-                collect_telegram(source, state, settings, fetcher, result)
-        elif source.kind == SourceKind.PAGE:
-            from collectors.page import collect_pages
-
-            # The crawl counts as one long request to the host: no other source of the
-            # same host runs meanwhile, and the per-domain delay applies around it.
-            with fetcher.gate.slot(str(source.url), settings.per_domain_delay_s):
-                collect_pages(source, state, settings, result)
-        else:  # pragma: no cover - SourceKind is closed
-            result.error = f"unsupported source kind {source.kind!r}"
-    except FetchError as exc:
+        collector = (registry or REGISTRY).collector_for(source.kind)
+        collector.collect(source, state, settings, fetcher, result)
+    except (UnknownSourceKind, FetchError) as exc:
         result.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - one bad source must never stop the run
         log.exception("collector crashed on source %s", source.id)
@@ -116,66 +98,13 @@ def poll_due(
     return now >= last_poll_at + interval - slack
 
 
-def _collect_feed(
-    source: SourceConfig,
-    state: SourceState,
-    settings: CollectorSettings,
-    fetcher: Fetcher,
-    result: CollectResult,
-) -> None:
-    fetched = fetcher.fetch(
-        str(source.url), etag=state.etag, last_modified=state.last_modified
-    )
-    result.requests += fetched.requests
-    if fetched.not_modified:
-        result.not_modified = True
-        return
-    try:
-        items, problem = parse_feed(fetched)
-    except NotAFeedError as exc:
-        result.error = str(exc)
-        return
-    result.error = problem
-    now = datetime.now(UTC)
-    posts = items_to_posts(source, items, result, now)
-    seen = SeenItems.from_cursor(state.cursor)
-    result.posts = keep_new_dated(posts, seen, settings, result)
-    result.state = SourceState(
-        source_id=source.id,
-        etag=fetched.headers.get("etag"),
-        last_modified=fetched.headers.get("last-modified"),
-        cursor=seen.to_cursor(settings.seen_limit),
-    )
-
-
-def content_key(post: RawPost) -> str:
-    return f"{post.title}\n{post.text}"
-
-
-def keep_new_dated(
-    posts: list[RawPost], seen: SeenItems, settings: CollectorSettings, result: CollectResult
-) -> list[RawPost]:
-    """Drop items delivered before (unchanged) and, unless configured otherwise, undated ones.
-    Updates `seen` with what is kept."""
-    kept: list[RawPost] = []
-    for post in posts:
-        if post.published_at is None and not settings.keep_undated:
-            result.skipped.append(ItemSkip(post.url, "item has no publication date"))
-            continue
-        key = post.external_id or post.url
-        if not seen.is_new_or_changed(key, content_key(post)):
-            continue
-        seen.remember(key, content_key(post))
-        kept.append(post)
-    return kept
-
-
 def collect_many(
     sources: list[SourceConfig],
     states: dict[str, SourceState],
     settings: CollectorSettings,
     *,
     on_result: Callable[[CollectResult], None] | None = None,
+    registry: CollectorRegistry | None = None,
 ) -> list[CollectResult]:
     """Collect all enabled sources; one failing source never stops the others.
 
@@ -194,7 +123,9 @@ def collect_many(
     def run_group(group: list[SourceConfig], fetcher: Fetcher) -> None:
         for source in group:
             try:
-                result = collect_source(source, states.get(source.id), settings, fetcher=fetcher)
+                result = collect_source(
+                    source, states.get(source.id), settings, fetcher=fetcher, registry=registry
+                )
             except Exception as exc:  # noqa: BLE001 - belt and braces
                 result = CollectResult(
                     source_id=source.id, state=states.get(source.id), error=str(exc)

@@ -3,8 +3,8 @@
     python -m collectors.crawl SPEC.json OUT.jsonl
 
 so the Twisted reactor never meets the caller's event loop or threads. SPEC is written by
-`collectors.page`; OUT gets one JSON object per line: {"type": "article" | "skip" |
-"error" | "stats", ...}."""
+`collectors.platforms.web_page`; OUT gets one JSON object per line: {"type": "article" |
+"skip" | "error" | "stats", ...}."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from scrapy.utils.response import response_status_message
 from twisted.python.failure import Failure
 
 from collectors.extract import extract_article
-from collectors.net import retry_after_s
+from collectors.retry import RETRY_STATUSES, backoff_s, retry_after_s
 from collectors.text import canonical_url, decode_body, short_hash
 
 _SKIP_EXTENSIONS = re.compile(
@@ -224,7 +224,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
         retries = int(request.meta.get("retry_times", 0))
         if retries >= self.max_retry_times:
             return response
-        wait = self.backoff_base_s * 2**retries
+        wait = backoff_s(self.backoff_base_s, retries)
         header = response.headers.get(b"Retry-After")
         after = retry_after_s(header.decode("latin-1") if header else None)
         if after is not None:
@@ -255,7 +255,7 @@ def crawler_settings(spec: dict[str, Any]) -> dict[str, Any]:
         "REDIRECT_MAX_TIMES": net["max_redirects"],
         "RETRY_ENABLED": net["retries"] > 0,
         "RETRY_TIMES": net["retries"],
-        "RETRY_HTTP_CODES": [429, 500, 502, 503, 504],
+        "RETRY_HTTP_CODES": sorted(RETRY_STATUSES),
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "collectors.crawl.PoliteRetryMiddleware": 550,

@@ -31,8 +31,9 @@ _STATED_XPATHS = (
     "//time[@pubdate or contains(@class, 'published')]/@datetime",
 )
 MIN_TEXT_CHARS = 200
-# When extraction here finds text it used to miss, bump collectors.page.EXTRACTOR_VERSION:
-# pages remembered as "no article text" are then fetched once more.
+# When extraction here finds text it used to miss, bump
+# collectors.platforms.web_page.EXTRACTOR_VERSION: pages remembered as "no article text" are
+# then fetched once more.
 # C0 control characters other than tab, newline and carriage return, and DEL. libxml2 stops
 # or drops text at them, so a page holding one looked like a page without article text.
 # Vertical tab and form feed separate words: they become a space; the others are dropped.

@@ -1,10 +1,12 @@
 """Feeds: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed parsed here
-(feedparser 6 does not read it). Also serves the Mastodon tag and Reddit RSS sources."""
+(feedparser 6 does not read it), turned into posts and collected incrementally. Kind-neutral:
+the platforms that publish feeds (`collectors.platforms`) add their quirks as an `ItemAdapter`."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -12,8 +14,10 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from collectors.models import CollectResult, ItemSkip, RawPost, SourceConfig, SourceKind
-from collectors.net import FetchResult
+from collectors.models import CollectResult, ItemSkip, RawPost, SourceConfig, SourceState
+from collectors.net import Fetcher, FetchResult
+from collectors.seen import SeenItems, keep_new_dated
+from collectors.settings import CollectorSettings
 from collectors.text import canonical_url, decode_body, html_to_text, short_hash
 
 # feedparser flags these, but the items are fine: it found the right decoding itself.
@@ -24,8 +28,6 @@ _BENIGN_BOZO = (
 )
 # Single-byte charsets that a valid UTF-8 body with non-ASCII bytes is almost never in.
 _LEGACY_CHARSET = re.compile(r"^(windows-125\d|cp125\d|iso-8859-\d+|latin-?1|us-ascii|ascii)$")
-_REDDIT_TRAILER = re.compile(r"\s*submitted by\s+/u/\S+.*$", re.S | re.I)
-_MASTODON_HANDLE = re.compile(r"^https?://([^/]+)/@([A-Za-z0-9_.]+)(@[^/]+)?/\d+")
 
 
 @dataclass(slots=True)
@@ -40,8 +42,46 @@ class FeedItem:
     published_at: datetime | None
 
 
+# A platform's quirk: tidies one item (its text, its author) before it becomes a post.
+ItemAdapter = Callable[[FeedItem], FeedItem]
+
+
 class NotAFeedError(ValueError):
     pass
+
+
+def collect_feed(
+    source: SourceConfig,
+    state: SourceState,
+    settings: CollectorSettings,
+    fetcher: Fetcher,
+    result: CollectResult,
+    adapt: ItemAdapter | None = None,
+) -> None:
+    """Fetch the feed (conditionally), keep the new or changed dated items as posts."""
+    fetched = fetcher.fetch(
+        str(source.url), etag=state.etag, last_modified=state.last_modified
+    )
+    result.requests += fetched.requests
+    if fetched.not_modified:
+        result.not_modified = True
+        return
+    try:
+        items, problem = parse_feed(fetched)
+    except NotAFeedError as exc:
+        result.error = str(exc)
+        return
+    result.error = problem
+    now = datetime.now(UTC)
+    posts = items_to_posts(source, items, result, now, adapt)
+    seen = SeenItems.from_cursor(state.cursor)
+    result.posts = keep_new_dated(posts, seen, settings, result)
+    result.state = SourceState(
+        source_id=source.id,
+        etag=fetched.headers.get("etag"),
+        last_modified=fetched.headers.get("last-modified"),
+        cursor=seen.to_cursor(settings.seen_limit),
+    )
 
 
 def parse_feed(fetched: FetchResult) -> tuple[list[FeedItem], str | None]:
@@ -207,9 +247,14 @@ def parse_json_feed(body: bytes, fetched: FetchResult) -> list[FeedItem]:
 
 
 def items_to_posts(
-    source: SourceConfig, items: list[FeedItem], result: CollectResult, fetched_at: datetime
+    source: SourceConfig,
+    items: list[FeedItem],
+    result: CollectResult,
+    fetched_at: datetime,
+    adapt: ItemAdapter | None = None,
 ) -> list[RawPost]:
-    """Turn feed items into posts, skipping (with a reason) what cannot be used."""
+    """Turn feed items into posts, skipping (with a reason) what cannot be used. `adapt`
+    (the platform's quirk) sees each item with a usable, unique id before it is judged."""
     posts: list[RawPost] = []
     seen_ids: set[str] = set()
     for item in items:
@@ -224,16 +269,9 @@ def items_to_posts(
             result.skipped.append(ItemSkip(where, f"duplicate GUID {external_id!r} in the feed"))
             continue
         seen_ids.add(external_id)
-        text = item.text
-        if source.kind == SourceKind.REDDIT:
-            text = _REDDIT_TRAILER.sub("", text).strip()
-        author = item.author
-        if source.kind == SourceKind.MASTODON_TAG and not author and item.link:
-            match = _MASTODON_HANDLE.match(item.link)
-            if match:
-                # A remote account's URL carries its own domain; a local one gets the host's.
-                author = f"@{match.group(2)}" + (match.group(3) or f"@{match.group(1)}")
-        if not item.title and not text:
+        if adapt is not None:
+            item = adapt(item)
+        if not item.title and not item.text:
             result.skipped.append(ItemSkip(where, "item has no title and no text"))
             continue
         url = item.link or (item.guid if (item.guid or "").startswith("http") else str(source.url))
@@ -242,9 +280,9 @@ def items_to_posts(
                 source_id=source.id,
                 url=url,
                 title=item.title,
-                text=text,
+                text=item.text,
                 external_id=external_id,
-                author=author,
+                author=item.author,
                 published_at=item.published_at,
                 fetched_at=fetched_at,
             )

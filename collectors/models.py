@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 
 class SourceKind(StrEnum):
+    """The built-in kinds. Which kinds a source may have is `collectors.registry`'s to say, so
+    `SourceConfig.kind` is a plain name, checked against the registry when sources load."""
+
     FEED = "feed"
     PAGE = "page"
     TELEGRAM_PUBLIC = "telegram_public"
@@ -23,7 +26,7 @@ class SourceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]{1,63}$")
-    kind: SourceKind
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]{1,31}$")
     url: HttpUrl
     name: str | None = None
     poll_interval_minutes: int = Field(default=15, ge=1, le=7 * 24 * 60)

@@ -6,14 +6,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from collectors.models import CollectResult, ItemSkip, RawPost
+from collectors.settings import CollectorSettings
 from collectors.text import short_hash
 
 
 @dataclass(slots=True)
 class SeenItems:
     items: dict[str, str] = field(default_factory=dict)  # id hash -> content hash
-    # Which article extractor (collectors.extract.EXTRACTOR_VERSION) judged the pages kept
-    # here without content; None for cursors written before it was recorded.
+    # Which article extractor (collectors.platforms.web_page.EXTRACTOR_VERSION) judged the
+    # pages kept here without content; None for cursors written before it was recorded.
     extractor: int | None = None
 
     @classmethod
@@ -55,6 +57,28 @@ class SeenItems:
         if self.extractor is not None:
             data["x"] = self.extractor
         return json.dumps(data, separators=(",", ":"))
+
+
+def content_key(post: RawPost) -> str:
+    return f"{post.title}\n{post.text}"
+
+
+def keep_new_dated(
+    posts: list[RawPost], seen: SeenItems, settings: CollectorSettings, result: CollectResult
+) -> list[RawPost]:
+    """Drop items delivered before (unchanged) and, unless configured otherwise, undated ones.
+    Updates `seen` with what is kept."""
+    kept: list[RawPost] = []
+    for post in posts:
+        if post.published_at is None and not settings.keep_undated:
+            result.skipped.append(ItemSkip(post.url, "item has no publication date"))
+            continue
+        key = post.external_id or post.url
+        if not seen.is_new_or_changed(key, content_key(post)):
+            continue
+        seen.remember(key, content_key(post))
+        kept.append(post)
+    return kept
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from collectors.models import SourceConfig
+from collectors.registry import REGISTRY, CollectorRegistry
 
 _LEGAL_FIELDS = ("purpose", "legal_basis", "public_because")
 _PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
@@ -54,9 +55,15 @@ def load_defaults(path: Path | str) -> dict[str, Any]:
 
 
 def load_sources(
-    path: Path | str, *, substitutions: dict[str, str] | None = None
+    path: Path | str,
+    *,
+    substitutions: dict[str, str] | None = None,
+    registry: CollectorRegistry | None = None,
 ) -> list[SourceConfig]:
+    """The sources in `path`, each with the legal fields and a kind that `registry` (by
+    default the built-in one) has a collector for."""
     path = Path(path)
+    registry = registry or REGISTRY
     document = read_sources_file(path)
     subs = substitutions or {}
     sources: list[SourceConfig] = []
@@ -82,6 +89,11 @@ def load_sources(
                 for err in exc.errors()
             )
             raise SourcesConfigError(f"{where}: {problems}") from exc
+        if source.kind not in registry:
+            raise SourcesConfigError(
+                f"{where}: field 'kind': no collector for kind {source.kind!r} "
+                f"(known kinds: {', '.join(registry.kinds())})"
+            )
         if source.id in seen_ids:
             raise SourcesConfigError(
                 f"{where}: field 'id': duplicate of entry #{seen_ids[source.id]}"

@@ -71,6 +71,8 @@ def _tidy(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _identifier():  # type: ignore[no-untyped-def]
+    # Imported on use: the Scrapy subprocess (collectors.crawl) imports this module and never
+    # identifies a language.
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -46,7 +46,7 @@ def _holder() -> str:
 def plan() -> list[dict]:
     # Read at run time, not parse time: a new source is collected on the next run, and a
     # broken sources file fails this task visibly instead of breaking the DAG's import.
-    from signals.watch import source_groups
+    from signals.collect_and_detect import source_groups
 
     return source_groups()
 
@@ -61,7 +61,7 @@ def collect(group: dict) -> dict:
     # only a crash of our code raises otherwise and is retried.
     from airflow.sdk.exceptions import AirflowFailException
 
-    from signals.watch import collect_sources
+    from signals.collect_and_detect import collect_sources
 
     outcome = collect_sources(group["source_ids"], holder=_holder())
     outcome.host = group["host"]
@@ -80,7 +80,7 @@ def process(collected: object) -> dict:
     # ALL_DONE: a failed source never holds back the others' posts. Posts of a failed task's
     # other sources are stored untagged and picked up here as backlog.
     quiet_model_loading()
-    from signals.watch import flatten_outcomes, process_new_posts
+    from signals.collect_and_detect import flatten_outcomes, process_new_posts
 
     return process_new_posts(flatten_outcomes(collected), holder=_holder())
 

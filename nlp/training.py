@@ -16,6 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import GroupKFold
 
+from nlp.api import reset_cache
 from nlp.corpus import (
     DEFAULT_CORPUS_DIR,
     Post,
@@ -26,11 +27,12 @@ from nlp.corpus import (
     text_key,
     write_splits,
 )
+from nlp.cues import CUES
 from nlp.embedding import EMBEDDER_ID, embed
+from nlp.evaluation import evaluate
+from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, extra_vector, normalise
+from nlp.group_terms import GROUP_TERMS
 from nlp.model import (
-    DEFAULT_MODEL_DIR,
-    METRICS_FILE,
-    MODEL_FILE,
     SIGNAL_CUES,
     Classifier,
     candidate_mask,
@@ -41,6 +43,7 @@ from nlp.model import (
     signal_cued,
     stage1_features,
 )
+from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
 from nlp.pipeline import analyse
 from nlp.types import LABELS
 
@@ -166,8 +169,6 @@ def fit(
 
     Augmented posts (template expansions) are trained on in every fold but take no part in
     choosing C, calibration or thresholds: those must reflect posts as people write them."""
-    from nlp.features import extra_vector, normalise
-
     texts = [p.text for p in posts]
     analyses = analyse(texts)
     norm = [normalise(t, a) for t, a in zip(texts, analyses, strict=True)]
@@ -269,9 +270,6 @@ def fit(
 
 def _version(posts: list[Post]) -> str:
     """Changes with the fitted data and with the recipe (features, grids, weights)."""
-    from nlp.cues import CUES
-    from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, GROUP_TERMS
-
     digest = hashlib.sha256()
     recipe = (FEATURE_REVISION, EXTRA_FEATURES, sorted(CUES.items()), GROUP_TERMS, C_GRID,
               N_FOLDS, EMB_WEIGHT, GATE, GATE_UNCUED, SIGNAL_CUES, FALSE_ALARM_CAP, PLATEAU,
@@ -323,8 +321,6 @@ def train(
         "train_text_hashes": sorted({text_hash(p.text) for p in fitted}),
     }
     path = clf.save(model_dir, metrics)
-    from nlp.evaluation import evaluate
-
     report = evaluate(model_dir, corpus_dir)
     metrics["test"] = report.to_dict()
     (model_dir / METRICS_FILE).write_text(
@@ -414,8 +410,6 @@ def retrain_with_corrections(
 ) -> RetrainResult:
     """Train a challenger on the corpus plus corrections and compare it with the current model on
     the frozen test split. Promotion requires the challenger to be no worse on any label's F1."""
-    from nlp.evaluation import evaluate
-
     corpus_dir, model_dir = Path(corpus_dir), Path(model_dir)
     champion = evaluate(model_dir, corpus_dir)
     extra = corrections_to_posts(corrections)
@@ -429,8 +423,6 @@ def retrain_with_corrections(
     if promote and promote_if_better:
         for name in (MODEL_FILE, METRICS_FILE):
             shutil.copy2(target / name, model_dir / name)
-        from nlp.api import reset_cache
-
         reset_cache()
         promoted = True
     return RetrainResult(

@@ -81,6 +81,32 @@ STATUS_NL: Final = MappingProxyType(
         CLOSED: "gesloten",
     }
 )
+# One action that the state machine records as several steps, each its own decision and audit
+# entry: escalating a new signal is reviewing it and escalating it (issue 13).
+SHORTCUTS: Final = MappingProxyType({NEW: MappingProxyType({ESCALATED: (IN_REVIEW, ESCALATED)})})
+
+# --- approval of chosen interventions (four eyes) ------------------------------------------------
+
+APPROVAL_NOT_REQUIRED: Final = "not_required"
+APPROVAL_PENDING: Final = "pending"
+APPROVED: Final = "approved"
+REJECTED: Final = "rejected"
+APPROVAL_STATUSES: Final[tuple[str, ...]] = (
+    APPROVAL_NOT_REQUIRED,
+    APPROVAL_PENDING,
+    APPROVED,
+    REJECTED,
+)
+APPROVAL_NL: Final = MappingProxyType(
+    {
+        APPROVAL_NOT_REQUIRED: "geen goedkeuring nodig",
+        APPROVAL_PENDING: "wacht op goedkeuring",
+        APPROVED: "goedgekeurd",
+        REJECTED: "afgewezen",
+    }
+)
+# A choice that stands: the same intervention cannot be chosen again while one of these holds.
+APPROVAL_STANDING: Final = frozenset({APPROVAL_NOT_REQUIRED, APPROVAL_PENDING, APPROVED})
 
 # --- the register of notified manifestations (Wom) ----------------------------------------------
 
@@ -118,9 +144,78 @@ ANALYST: Final = "analyst"
 SUPERVISOR: Final = "supervisor"
 AUDITOR: Final = "auditor"
 ADMIN: Final = "admin"
-ROLES: Final[tuple[str, ...]] = (ANALYST, SUPERVISOR, AUDITOR, ADMIN)
+# A professional of a partner organisation (police, school, youth work, ...): submits reports
+# about places and events and sees only their own reports' status.
+PARTNER: Final = "partner"
+# The municipality's own staff: every role but partner. Routes open to "every role" mean these.
+STAFF_ROLES: Final[tuple[str, ...]] = (ANALYST, SUPERVISOR, AUDITOR, ADMIN)
+ROLES: Final[tuple[str, ...]] = (*STAFF_ROLES, PARTNER)
 ROLE_NL: Final = MappingProxyType(
-    {ANALYST: "analist", SUPERVISOR: "supervisor", AUDITOR: "auditor", ADMIN: "beheerder"}
+    {
+        ANALYST: "analist",
+        SUPERVISOR: "supervisor",
+        AUDITOR: "auditor",
+        ADMIN: "beheerder",
+        PARTNER: "partner",
+    }
+)
+
+# --- partner reports (meldingen) ---------------------------------------------------------------
+
+# Where a signal came from: public online posts, or a report by a partner professional.
+KIND_ONLINE: Final = "online"
+KIND_MELDING: Final = "melding"
+SIGNAL_KINDS: Final[tuple[str, ...]] = (KIND_ONLINE, KIND_MELDING)
+KIND_NL: Final = MappingProxyType({KIND_ONLINE: "online", KIND_MELDING: "melding partner"})
+
+# The kinds of partner organisation, with their Dutch names.
+ORGANISATION_KINDS_NL: Final = MappingProxyType(
+    {
+        "politie": "politie",
+        "onderwijs": "onderwijs",
+        "jongerenwerk": "jongerenwerk",
+        "boa": "boa / handhaving",
+        "woningcorporatie": "woningcorporatie",
+        "zorg": "zorg en welzijn",
+        "anders": "anders",
+    }
+)
+ORGANISATION_KINDS: Final[tuple[str, ...]] = tuple(ORGANISATION_KINDS_NL)
+
+# How the reporter knows what they report.
+KNOWLEDGE_NL: Final = MappingProxyType(
+    {
+        "zelf": "zelf gezien of gehoord",
+        "gehoord": "van iemand anders gehoord",
+        "online": "online gezien",
+    }
+)
+KNOWLEDGE: Final[tuple[str, ...]] = tuple(KNOWLEDGE_NL)
+
+# Urgency as the reporter sees it (shown to the analyst; not part of the severity score).
+REPORTER_URGENCY_NL: Final = MappingProxyType(
+    {
+        "laag": "geen haast",
+        "middel": "binnen een paar dagen",
+        "hoog": "dringend (binnen 24 uur)",
+    }
+)
+REPORTER_URGENCY: Final[tuple[str, ...]] = tuple(REPORTER_URGENCY_NL)
+
+# What a reporter is told about their report: its status only, never what was decided.
+REPORT_RECEIVED: Final = "ontvangen"
+REPORT_IN_PROGRESS: Final = "in behandeling"
+REPORT_DONE: Final = "afgehandeld"
+REPORT_STATUSES: Final[tuple[str, ...]] = (REPORT_RECEIVED, REPORT_IN_PROGRESS, REPORT_DONE)
+REPORT_STATUS_OF_SIGNAL: Final = MappingProxyType(
+    {
+        NEW: REPORT_RECEIVED,
+        IN_REVIEW: REPORT_IN_PROGRESS,
+        MONITORING: REPORT_IN_PROGRESS,
+        ESCALATED: REPORT_IN_PROGRESS,
+        DISMISSED: REPORT_DONE,
+        CLOSED: REPORT_DONE,
+    }
 )
 
 # --- places ----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from nlp.vocabulary import district_group
 from signals import audit
 from signals.config import Settings, get_settings
 from signals.db.models import Signal
-from signals.detect import TYPE_TITLES, format_when
+from signals.wording import TYPE_TITLES, format_when
 
 log = logging.getLogger(__name__)
 

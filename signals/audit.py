@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from signals.audit_checkpoints import load_for, note_append
+from signals.audit_hash import GENESIS, compute_hash
 from signals.db.models import AuditEvent
 from signals.db.types import utcnow
-
-GENESIS = "0" * 64
-
-
-def _canonical(event: AuditEvent) -> bytes:
-    ts: datetime = event.ts
-    payload = {
-        "ts": ts.replace(tzinfo=None).isoformat(timespec="microseconds"),
-        "actor": event.actor,
-        "actor_role": event.actor_role,
-        "action": event.action,
-        "target_type": event.target_type,
-        "target_id": event.target_id,
-        "purpose": event.purpose,
-        "details": event.details or {},
-    }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
-
-
-def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(event)).hexdigest()
 
 
 def _lock_chain(session: Session) -> None:
@@ -88,8 +67,6 @@ def record(
     event.hash = compute_hash(event.prev_hash, event)
     session.add(event)
     session.flush()
-    from signals.audit_checkpoints import note_append
-
     note_append(session, event.id, action)  # a checkpoint after the commit every N events
     return event
 
@@ -283,8 +260,6 @@ def verify(session: Session, batch: int = 5000, anchors: Any = None) -> VerifyRe
     genesis (or to a signed retention anchor), and the chain against every signed checkpoint.
     `anchors` is a `signals.audit_checkpoints.CheckpointLog`; by default the configured one."""
     if anchors is None:
-        from signals.audit_checkpoints import load_for
-
         anchors = load_for(session)
     wanted = [cp.last_id for cp in anchors.checkpoints]
     walk = _walk(session, wanted, batch)

@@ -31,16 +31,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import TZ
-from signals.audit import GENESIS
+from signals.audit_hash import GENESIS
+from signals.checkpoint_keys import key_id, private_key, public_key
+from signals.checkpoint_publish import publish
 from signals.config import Settings, get_settings
 from signals.db.models import AuditEvent
 
@@ -105,46 +102,6 @@ class CheckpointLog:
 
     checkpoints: tuple[Checkpoint, ...] = ()
     problems: tuple[str, ...] = ()  # about the file itself: unreadable, edited, gaps, no key
-
-
-# --- keys -------------------------------------------------------------------------------
-
-
-def _private_key(settings: Settings, *, create: bool) -> Ed25519PrivateKey | None:
-    if settings.audit_checkpoint_key:
-        return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(settings.audit_checkpoint_key))
-    path = settings.audit_checkpoint_key_path
-    if path is None:
-        return None
-    if not path.exists():
-        if not create:
-            return None
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        seed = Ed25519PrivateKey.generate().private_bytes_raw()
-        try:  # O_EXCL: two processes starting at once must not write two keys
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(seed.hex())
-        except FileExistsError:
-            pass
-    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(path.read_text().strip()))
-
-
-def public_key(settings: Settings) -> Ed25519PublicKey | None:
-    if settings.audit_checkpoint_public_key:
-        return Ed25519PublicKey.from_public_bytes(
-            bytes.fromhex(settings.audit_checkpoint_public_key)
-        )
-    private = _private_key(settings, create=False)
-    return private.public_key() if private else None
-
-
-def public_key_hex(key: Ed25519PublicKey) -> str:
-    return key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
-
-
-def key_id(key: Ed25519PublicKey) -> str:
-    return hashlib.sha256(key.public_bytes(Encoding.Raw, PublicFormat.Raw)).hexdigest()[:16]
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -337,7 +294,7 @@ def write_checkpoint(
     settings = settings or get_settings()
     path = checkpoint_path(settings)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    private = _private_key(settings, create=True)
+    private = private_key(settings, create=True)
     assert private is not None
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "r+", encoding="utf-8") as handle:
@@ -393,59 +350,8 @@ def write_checkpoint(
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
     _remember(path, signed.last_id)
-    _publish(settings, signed)
+    publish(settings, signed.seq, signed.to_line())
     return signed
-
-
-# --- other targets --------------------------------------------------------------------
-
-
-def _publish(settings: Settings, cp: Checkpoint) -> None:
-    """Copies outside this machine's disk; best effort (the file is the record of truth)."""
-    line = cp.to_line()
-    if settings.audit_checkpoint_syslog:
-        try:
-            _syslog(settings.audit_checkpoint_syslog, line)
-        except OSError as exc:
-            log.error("audit checkpoint %s not sent to syslog: %s", cp.seq, exc)
-    if settings.audit_checkpoint_webhook:
-        try:
-            import httpx
-
-            httpx.post(
-                settings.audit_checkpoint_webhook,
-                content=line.encode(),
-                headers={"content-type": "application/json"},
-                timeout=5.0,
-            ).raise_for_status()
-        except Exception as exc:  # noqa: BLE001 - a failed copy must not fail the request
-            log.error("audit checkpoint %s not sent to webhook: %s", cp.seq, exc)
-
-
-def _syslog(target: str, line: str) -> None:
-    address: str | tuple[str, int]
-    if target.startswith("/"):
-        address = target
-    else:
-        host, _, port = target.rpartition(":")
-        address = (host or "127.0.0.1", int(port or 514))
-    handler = logging.handlers.SysLogHandler(
-        address=address, facility=logging.handlers.SysLogHandler.LOG_AUTH
-    )
-    try:
-        handler.emit(
-            logging.LogRecord(
-                "oov-signals.audit",
-                logging.WARNING,
-                __file__,
-                0,
-                "oov-signals audit-checkpoint %s",
-                (line,),
-                None,
-            )
-        )
-    finally:
-        handler.close()
 
 
 # --- every N events ---------------------------------------------------------------------

@@ -1,9 +1,8 @@
 """Users, roles and password checks (argon2). Passwords are never logged or audited.
 
-Four eyes by person, not by name: an admin that creates an account chooses (and so knows) its
-first password, so until the owner sets their own password that admin may act as the account.
-`four_eyes_conflict` refuses a requester/approver pair that one person may hold both of, or
-where one account was created (directly or down the chain) by the other. Creating a
+Four eyes by person, not by name (`signals.four_eyes`): `four_eyes_conflict` refuses a
+requester/approver pair that one person may hold both of, or where one account was created
+(directly or down the chain) by the other. Creating a
 supervisor or admin, or raising an account to one of those roles, from the web app waits for a
 second admin (`RoleGrant`); the CLI (the host operator) is the bootstrap path for the first
 admin. Every role change is audited and alerted to the admins."""
@@ -18,10 +17,14 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nlp.vocabulary import PARTNER
+from signals import four_eyes
+from signals.alerts import alert_role_change
 from signals.audit import record
 from signals.config import Settings
 from signals.db.models import ROLES, RoleGrant, User
 from signals.db.types import utcnow
+from signals.errors import DomainError
 
 MIN_PASSWORD_LENGTH = 10
 # Roles that take part in four-eyes acts or manage accounts: granting them needs a second admin.
@@ -33,8 +36,10 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
 
 
-class AuthError(ValueError):
+class AuthError(DomainError, ValueError):
     """A user-management request that cannot be honoured; the message is Dutch, for the UI."""
+
+    status_code = 409
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,13 +129,13 @@ def create_user(
     )
     if needs_grant:
         _request_grant(session, user, role, "create", actor=actor, actor_id=actor_id)
-    _alert_role_change(
+    alert_role_change(
         session,
-        settings,
         f"Account {username} aangemaakt met rol {role}"
         + (" (wacht op goedkeuring door een tweede beheerder)" if needs_grant else "")
         + f", door {actor}.",
         {"username": username, "to": role, "by": actor, "pending": needs_grant},
+        settings,
     )
     return user
 
@@ -216,7 +221,7 @@ def decide_role_grant(
             raise AuthError("U kunt uw eigen rolwijziging niet goedkeuren.")
         requester = session.get(User, grant.requested_by_id) if grant.requested_by_id else None
         if requester is not None:
-            conflict = _conflict(session, requester, approver)
+            conflict = four_eyes.conflict(session, requester, approver)
             if conflict:
                 raise AuthError(f"Een tweede beheerder moet dit goedkeuren: {conflict}")
     grant.status = "approved" if approve else "rejected"
@@ -257,12 +262,12 @@ def decide_role_grant(
             details={"username": user.username, "from": old_role, "to": grant.role},
         )
     verdict = "goedgekeurd" if approve else "afgewezen"
-    _alert_role_change(
+    alert_role_change(
         session,
-        settings,
         f"Rol {grant.role} voor {user.username} (aangevraagd door {grant.requested_by}) "
         f"{verdict} door {actor}.",
         {"username": user.username, "to": grant.role, "by": actor, "approved": approve},
+        settings,
     )
     return user
 
@@ -285,25 +290,29 @@ def set_role(
     old = user.role
     if role == old:
         return user
+    if PARTNER in (role, old):
+        # A partner account belongs to an organisation and sees only its own reports; staff
+        # and partner accounts are never turned into one another.
+        raise AuthError("De rol partner kan niet worden gewijzigd: maak een nieuw account aan.")
     if actor_id is not None and role in ELEVATED_ROLES:
         if pending_grant(session, user) is not None:
             raise AuthError(f"Voor '{user.username}' wacht al een rolwijziging op goedkeuring.")
         _request_grant(session, user, role, "elevate", actor=actor, actor_id=actor_id)
-        _alert_role_change(
+        alert_role_change(
             session,
-            settings,
             f"{actor} vraagt rol {role} aan voor {user.username} (nu {old}); "
             "een tweede beheerder moet dit goedkeuren.",
             {"username": user.username, "from": old, "to": role, "by": actor, "pending": True},
+            settings,
         )
         return user
     user.role = role
     user.session_version = (user.session_version or 0) + 1
-    _alert_role_change(
+    alert_role_change(
         session,
-        settings,
         f"Rol van {user.username} gewijzigd van {old} naar {role} door {actor}.",
         {"username": user.username, "from": old, "to": role, "by": actor},
+        settings,
     )
     record(
         session,
@@ -389,44 +398,6 @@ def end_sessions(session: Session, user: User) -> None:
     user.session_version = (user.session_version or 0) + 1
 
 
-def _ancestors(session: Session, user: User) -> set[int]:
-    """The accounts that created this one, its creator's creator, and so on."""
-    found: set[int] = set()
-    current = user.created_by_id
-    while current is not None and current not in found:
-        found.add(current)
-        parent = session.get(User, current)
-        current = parent.created_by_id if parent is not None else None
-    return found
-
-
-def _controllers(session: Session, user: User) -> set[int]:
-    """Accounts whose holder may log in as `user`: itself and, while the password is still the
-    one an admin chose, that admin (and whoever may act as that admin)."""
-    found = {user.id}
-    current = user.password_set_by_id
-    while current is not None and current not in found:
-        found.add(current)
-        setter = session.get(User, current)
-        current = setter.password_set_by_id if setter is not None else None
-    return found
-
-
-def _conflict(session: Session, requester: User, approver: User) -> str | None:
-    if requester.id == approver.id:
-        return "aanvrager en goedkeurder zijn hetzelfde account."
-    if requester.id in _ancestors(session, approver):
-        return f"{approver.username} is (via) {requester.username} aangemaakt."
-    if approver.id in _ancestors(session, requester):
-        return f"{requester.username} is (via) {approver.username} aangemaakt."
-    if _controllers(session, requester) & _controllers(session, approver):
-        return (
-            "beide accounts hebben nog een wachtwoord dat door dezelfde beheerder is gekozen; "
-            "een van beiden moet eerst een eigen wachtwoord instellen."
-        )
-    return None
-
-
 def four_eyes_conflict(session: Session, requester: str, approver: str) -> str | None:
     """Why `approver` may not complete `requester`'s four-eyes act, or None if they may.
 
@@ -439,15 +410,7 @@ def four_eyes_conflict(session: Session, requester: str, approver: str) -> str |
     appr = get_user(session, approver)
     if req is None or appr is None:
         return None  # the CLI or the system: the host operator, outside the web's four eyes
-    return _conflict(session, req, appr)
-
-
-def _alert_role_change(
-    session: Session, settings: Settings | None, text: str, details: dict[str, object]
-) -> None:
-    from signals.alerts import alert_role_change
-
-    alert_role_change(session, text, details, settings)
+    return four_eyes.conflict(session, req, appr)
 
 
 def _require(session: Session, username: str) -> User:

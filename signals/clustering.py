@@ -6,7 +6,7 @@ of shingles, while a word-level comparison would lose whole n-grams per typo.
 
 The index lives in the process and is rebuilt cheaply from the stored signatures of open signals
 of the recent window. Keys added in a transaction that rolls back are taken out again (see
-`signals.detect`), and every hit is checked against the signal row before it is used.
+`signals.detection.index`), and every hit is checked against the signal row before it is used.
 """
 
 from __future__ import annotations

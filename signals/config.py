@@ -58,6 +58,12 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # Who hears about created accounts and role changes (default: smtp_to).
     admin_alert_to: tuple[str, ...] = ()
+    # Where reports about one person's radicalisation belong (not in the partner form): the
+    # casusoverleg radicalisering of the Zorg- en Veiligheidshuis. Shown on the partner form.
+    zvh_casus_url: str = "https://www.zvhflevoland.nl/"
+    zvh_casus_phone: str = "088 - 123 45 67"
+    # API calls per minute per partner API key.
+    partner_api_per_minute: int = 30
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -104,6 +110,9 @@ class Settings:
             audit_checkpoint_every=max(1, int(_env("AUDIT_CHECKPOINT_EVERY", "100") or "100")),
             audit_checkpoint_syslog=_env("AUDIT_CHECKPOINT_SYSLOG"),
             audit_checkpoint_webhook=_env("AUDIT_CHECKPOINT_WEBHOOK"),
+            zvh_casus_url=_env("ZVH_CASUS_URL", "https://www.zvhflevoland.nl/"),
+            zvh_casus_phone=_env("ZVH_CASUS_PHONE", "088 - 123 45 67"),
+            partner_api_per_minute=max(1, int(_env("PARTNER_API_PER_MINUTE", "30") or "30")),
         )
 
 

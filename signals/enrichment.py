@@ -7,6 +7,9 @@ from dataclasses import asdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import nlp
+from nlp.model_files import model_dir_in_use
+from signals.config import get_settings
 from signals.db.models import Enrichment, Post
 from signals.switches import autotag_enabled
 
@@ -31,8 +34,7 @@ def enrich_posts(session: Session, post_ids: list[int]) -> list[int]:
     go on) and can be enriched later."""
     if not post_ids or not autotag_enabled(session):
         return []
-    import nlp
-
+    model_dir = model_dir_in_use(get_settings().model_dir)
     flagged: list[int] = []
     for start in range(0, len(post_ids), _BATCH):
         chunk = post_ids[start : start + _BATCH]
@@ -44,6 +46,7 @@ def enrich_posts(session: Session, post_ids: list[int]) -> list[int]:
         results = nlp.enrich(
             [nlp_text(p.title, p.text) for p in posts],
             published_at=[p.published_at or p.fetched_at for p in posts],
+            model_dir=model_dir,
         )
         for post, result in zip(posts, results, strict=True):
             session.add(

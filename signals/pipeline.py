@@ -16,15 +16,22 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import collectors
+from collectors.collect import poll_due
 from collectors.models import CollectResult, SourceConfig, SourceState
+from signals.alerts import send_alerts
 from signals.audit import record
 from signals.config import Settings, get_settings
 from signals.db.models import Post, Signal, SourceStateRow
 from signals.db.session import get_engine, session_scope
 from signals.db.types import utcnow
+from signals.detection.lifecycle import detect, refresh_signals
 from signals.enrichment import enrich_posts
+from signals.indexing import index_posts, index_signals
 from signals.intake import store_raw_posts
+from signals.privacy.escrow import hook_for
 from signals.privacy.pseudonym import Pseudonymizer
+from signals.search import get_backend
 
 log = logging.getLogger(__name__)
 SYSTEM_ACTOR = "system:pipeline"
@@ -33,7 +40,6 @@ SYSTEM_ACTOR = "system:pipeline"
 def load_configured_sources(
     settings: Settings | None = None, sources_path: str | Path | None = None
 ) -> list[SourceConfig]:
-    import collectors
 
     settings = settings or get_settings()
     substitutions = {"base_url": settings.sources_base_url} if settings.sources_base_url else None
@@ -44,8 +50,6 @@ def load_configured_sources(
 
 def collector_settings(settings: Settings, **overrides: object):  # -> CollectorSettings
     """Politeness settings: the `defaults:` block of the sources file, then the environment."""
-    import collectors
-
     defaults = collectors.load_defaults(settings.sources_path)
     if "SIGNALS_CONTACT" in os.environ or "contact" not in defaults:
         overrides.setdefault("contact", settings.contact)
@@ -126,8 +130,6 @@ def store_collect_result(
     pseudonymizer: Pseudonymizer,
     source: SourceConfig | None = None,
 ) -> SourceOutcome:
-    from signals.privacy.escrow import hook_for
-
     escrow = hook_for(source) if source is not None else None
     intake = store_raw_posts(session, result.posts, pseudonymizer, escrow=escrow)
     _save_state(session, result)
@@ -161,9 +163,6 @@ def collect_source_task(
     """Collect one source and store its new posts. Source problems are returned, not raised.
     A source whose `poll_interval_minutes` has not passed since its last poll is left alone
     (`not_due` in the outcome) unless `force`."""
-    import collectors
-    from collectors.collect import poll_due
-
     settings = get_settings()
     by_id = {s.id: s for s in load_configured_sources(settings, sources_path)}
     if source_id not in by_id:
@@ -218,10 +217,6 @@ def with_backlog(session: Session, post_ids: list[int]) -> list[int]:
 def process_in_session(
     session: Session, post_ids: list[int], settings: Settings, *, alert: bool = True
 ) -> ProcessOutcome:
-    from signals.detect import detect
-    from signals.indexing import index_posts, index_signals
-    from signals.search import get_backend
-
     outcome = ProcessOutcome()
     post_ids = with_backlog(session, post_ids)
     flagged = enrich_posts(session, post_ids)
@@ -236,8 +231,6 @@ def process_in_session(
         session, backend, outcome.signal_ids
     )
     if alert and outcome.signal_ids:
-        from signals.alerts import send_alerts
-
         outcome.alerts = sum(
             1 for a in send_alerts(session, outcome.signal_ids, settings) if a.sent
         )
@@ -267,10 +260,6 @@ def process_posts(post_ids: list[int]) -> dict:
 
 def refresh_open_signals() -> dict:
     """Re-score open signals so that urgency follows the clock; re-index what changed."""
-    from signals.detect import refresh_signals
-    from signals.indexing import index_signals
-    from signals.search import get_backend
-
     settings = get_settings()
     with session_scope(get_engine(settings.database_url)) as session:
         changed = refresh_signals(session)
@@ -308,9 +297,6 @@ def run_pipeline(
     of them with `force`). Each source's posts are stored as soon as that source is done, so
     a slow or hanging source holds back nothing; then the new posts are processed. Audited
     as one pipeline run."""
-    import collectors
-    from collectors.collect import poll_due
-
     settings = settings or get_settings()
     started = time.perf_counter()
     enabled = [s for s in (sources or load_configured_sources(settings)) if s.enabled]

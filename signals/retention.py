@@ -24,10 +24,14 @@ from sqlalchemy.orm import Session
 
 from nlp.vocabulary import CLOSED, ESCALATED, IN_REVIEW, NEW
 from signals.audit import record
-from signals.config import REPO_ROOT
+from signals.audit_checkpoints import Purged, skip_auto, write_checkpoint
+from signals.config import REPO_ROOT, get_settings
 from signals.db.models import AuditEvent, Post, Signal, SignalPost
+from signals.db.session import get_engine, session_scope
 from signals.db.types import utcnow
+from signals.partner.counts import reports_in
 from signals.privacy.pseudonym import STATIC_PERIOD, Pseudonymizer
+from signals.search import get_backend
 from signals.search.base import SearchBackend
 
 DEFAULT_POLICY_PATH = REPO_ROOT / "config" / "retention.yml"
@@ -82,6 +86,8 @@ class PurgeReport:
     audit_last_id: int = 0  # id of the newest purged audit event
     keys_destroyed: list[str] = field(default_factory=list)
     index_deleted: dict[str, int] = field(default_factory=dict)
+    # Partner reports (with their reporter's identity) go with their signal (FK cascade).
+    partner_reports: int = 0
 
     @property
     def all_signal_ids(self) -> list[int]:
@@ -94,6 +100,7 @@ class PurgeReport:
             **{f"signals_{k}": len(v) for k, v in self.signal_ids.items()},
             "audit_events": self.audit_events,
             "keys_destroyed": len(self.keys_destroyed),
+            "partner_reports": self.partner_reports,
         }
 
     def as_dict(self) -> dict:
@@ -248,6 +255,9 @@ def purge(
     report.signal_ids = _due_signals(session, policy, now)
     signal_ids = report.all_signal_ids
     report.post_ids = _due_posts(session, policy, now, signal_ids)
+    report.partner_reports = sum(
+        reports_in(session, chunk) for chunk in _chunks(signal_ids, policy.batch_size)
+    )
     report.audit_events, last_audit_id, anchor = _due_audit(session, policy, now)
     report.audit_anchor_hash = anchor or None
     report.audit_last_id = last_audit_id
@@ -268,7 +278,7 @@ def purge(
             ),
         }
     # Children go with their parents through ON DELETE CASCADE (decisions, enrichments,
-    # signal_posts, escrow, reveal requests).
+    # signal_posts, notes on signals, escrow, reveal requests).
     for chunk in _chunks(signal_ids, size):
         session.execute(delete(Signal).where(Signal.id.in_(chunk)))
     for chunk in _chunks(report.post_ids, size):
@@ -294,8 +304,6 @@ def purge(
     )
     session.flush()
     if report.audit_events:
-        from signals.audit_checkpoints import skip_auto
-
         skip_auto(session)  # purge_due anchors the new start of the chain after the commit
     return report
 
@@ -310,10 +318,6 @@ def destroy_keys(pseudonymizer: Pseudonymizer | None, periods: list[str]) -> lis
 
 def purge_due(dry_run: bool = False, now: datetime | None = None) -> dict:
     """The daily job: purge the configured database and index. Returns the report as a dict."""
-    from signals.config import get_settings
-    from signals.db.session import get_engine, session_scope
-    from signals.search import get_backend
-
     settings = get_settings()
     policy = load_policy()
     pseudonymizer = Pseudonymizer(settings.pseudonym_key_dir, settings.pseudonym_key)
@@ -325,8 +329,6 @@ def purge_due(dry_run: bool = False, now: datetime | None = None) -> dict:
         destroy_keys(pseudonymizer, report.keys_destroyed)
         # The daily anchor; after a purge of old audit events it also records, signed, where
         # the stored chain now starts, so `verify` can tell retention from truncation.
-        from signals.audit_checkpoints import Purged, write_checkpoint
-
         purged = Purged(report.audit_last_id, report.audit_anchor_hash or "", report.audit_events)
         write_checkpoint(engine, "retention", settings=settings, purged=purged)
     return report.as_dict()

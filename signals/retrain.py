@@ -9,11 +9,14 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nlp.model_files import DEFAULT_MODEL_DIR
+from nlp.training import retrain_with_corrections
 from nlp.types import LABELS
 from signals.audit import record
 from signals.config import Settings, get_settings
 from signals.db.models import Enrichment, LabelCorrection
 from signals.db.session import get_engine, session_scope
+from signals.services.feedback import feedback_summary
 
 
 def corrections_as_examples(session: Session) -> list[dict]:
@@ -49,8 +52,6 @@ def corrections_as_examples(session: Session) -> list[dict]:
 
 def ensure_model_dir(settings: Settings) -> None:
     """Seed the writable model directory with the packaged model (the first champion)."""
-    from nlp.model import DEFAULT_MODEL_DIR
-
     if not any(settings.model_dir.glob("*.skops")):
         settings.model_dir.mkdir(parents=True, exist_ok=True)
         for path in DEFAULT_MODEL_DIR.iterdir():
@@ -63,13 +64,13 @@ def retrain_and_promote(*, c_grid: tuple[float, ...] | None = None) -> dict:
     compare it with the champion in SIGNALS_MODEL_DIR on that corpus's frozen test split, promote
     it if it is no worse on any label, and audit the outcome. `c_grid` narrows the search over
     C (tests); by default the training recipe's grid is used."""
-    from nlp.training import retrain_with_corrections
 
     settings = get_settings()
     ensure_model_dir(settings)
     engine = get_engine(settings.database_url)
     with session_scope(engine) as session:
         corrections = corrections_as_examples(session)
+        feedback = feedback_summary(session)
     grid = {"c_grid": tuple(c_grid)} if c_grid else {}
     result = retrain_with_corrections(
         corrections,
@@ -92,6 +93,8 @@ def retrain_and_promote(*, c_grid: tuple[float, ...] | None = None) -> dict:
                 "champion_scores": result.champion,
                 "challenger_scores": result.challenger,
                 "corrections": len(corrections),
+                # The analysts' judgements per label against the model's flags.
+                "feedback": feedback,
                 "promoted": result.promoted,
             },
         )

@@ -14,6 +14,9 @@ shown to the analyst as "x of at most y" and the total never needs rescaling:
 | verspreiding  | 0.10 | posts (log scale, full at 50) and distinct sources (full at 5)  |
 | aanmelding    | 0.10 | "niet aangemeld" 0.10, "aangemeld" 0, not a call 0; absent for  |
 |               |      | a gathering outside Almere (Almere's register does not apply)  |
+| partner       | 0.10 | "bevestigd door melding partner": only on a signal with a      |
+|               |      | partner's report; 0.10 once online posts share its place and   |
+|               |      | time, else 0. On top of the six: the total is capped at 1.0    |
 
 `band` turns a score into its band (hoog / middel / laag) and colour: the queue and the signal page
 colour a score only through it (Jinja filter `sev_band`).
@@ -42,6 +45,8 @@ W_ALMERE = 0.15
 W_URGENCY = 0.15
 W_SPREAD = 0.10
 W_NOTIFICATION = 0.10
+# Added on top when an online signal and a partner's report meet (the total stays capped at 1).
+W_PARTNER = 0.10
 
 URGENT_WITHIN = timedelta(hours=24)
 HORIZON = timedelta(days=7)
@@ -114,6 +119,17 @@ def _spread(post_count: int, source_count: int) -> float:
     return 0.5 * posts + 0.5 * sources
 
 
+def _partner(post_count: int, partner_reports: int) -> tuple[str, str, float, float, str]:
+    """"Bevestigd door melding partner": full when online posts and a partner's report name the
+    same place and time (they are one signal), nothing while only one side has spoken."""
+    reports = f"{partner_reports} melding(en) van partners"
+    if post_count > 0:
+        text = f"{reports} en {post_count} online bericht(en) over dezelfde plaats en tijd"
+        return ("partner", "Bevestigd door melding partner", W_PARTNER, W_PARTNER, text)
+    text = f"{reports}; nog geen online berichten over dezelfde plaats en tijd"
+    return ("partner", "Bevestigd door melding partner", 0.0, W_PARTNER, text)
+
+
 def score(
     *,
     labels: dict[str, dict],
@@ -123,6 +139,7 @@ def score(
     post_count: int,
     source_count: int,
     notification_status: str | None,
+    partner_reports: int = 0,
 ) -> tuple[float, dict[str, Any]]:
     """Severity in [0, 1] and its breakdown.
 
@@ -174,6 +191,8 @@ def score(
                 notification_text,
             )
         )
+    if partner_reports:
+        components.append(_partner(post_count, partner_reports))
     total = round(min(1.0, max(0.0, sum(c[2] for c in components))), 4)
     breakdown: dict[str, Any] = {
         "total": total,
@@ -182,6 +201,7 @@ def score(
             for key, name, value, weight, text in components
         ],
         "labels": {name: round(_p(labels, name), 4) for name in LABELS},
-        "formula": "docs/severity.md",
+        # The app's page that explains the formula (served from docs/severity.md).
+        "formula": "/uitleg/ernst",
     }
     return total, breakdown

@@ -9,12 +9,14 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from nlp.vocabulary import LABEL_NL, STATUS_NL
+from nlp.vocabulary import LABEL_NL, SHORTCUTS, STATUS_NL
 from nlp.vocabulary import OPEN_STATUSES as OPEN_STATUSES  # re-exported for its importers
 from nlp.vocabulary import TRANSITIONS as _TRANSITIONS
 from signals.audit import record
 from signals.db.models import Decision, LabelCorrection, Post, Signal
 from signals.db.types import utcnow
+from signals.enrichment import nlp_text
+from signals.errors import DomainError
 
 # The state machine, the open statuses and the Dutch names live in nlp.vocabulary.
 TRANSITIONS: dict[str, tuple[str, ...]] = dict(_TRANSITIONS)
@@ -40,7 +42,7 @@ LABEL_NAMES: dict[str, str] = dict(LABEL_NL)
 MAX_RATIONALE = 5000
 
 
-class TriageError(ValueError):
+class TriageError(DomainError, ValueError):
     """A refused triage act; the message is Dutch and fit to show the analyst."""
 
     status_code = 422
@@ -63,7 +65,16 @@ class DecisionValidationError(TriageError):
 
 
 def allowed_transitions(status: str) -> tuple[str, ...]:
-    return TRANSITIONS.get(status, ())
+    """The statuses one action can move a signal to: the state machine's next steps plus the
+    shortcuts (a new signal can be escalated at once; it passes in_review on the way)."""
+    direct = TRANSITIONS.get(status, ())
+    return direct + tuple(t for t in SHORTCUTS.get(status, {}) if t not in direct)
+
+
+def steps_to(status: str, to_status: str) -> tuple[str, ...]:
+    """The statuses a signal passes, in order, when one action moves it from `status` to
+    `to_status`: one step, or a shortcut's several."""
+    return tuple(SHORTCUTS.get(status, {}).get(to_status, (to_status,)))
 
 
 def decide(
@@ -82,7 +93,10 @@ def decide(
     """Move a signal to `to_status` if it is still at `expected_version`.
 
     The version check is a conditional UPDATE, so two analysts deciding at once cannot both
-    win even across processes: the second sees zero rows updated and is refused."""
+    win even across processes: the second sees zero rows updated and is refused. A shortcut
+    (escalating a new signal) is one call that records each step it passes as its own
+    decision and audit entry, in the caller's one transaction; the rationale and reason belong
+    to the last step. Returns the last step's decision."""
     signal = session.get(Signal, signal_id)
     if signal is None:
         raise NotFoundError(f"Signaal {signal_id} bestaat niet.")
@@ -92,11 +106,45 @@ def decide(
     if signal.version != expected_version:
         raise StaleDecisionError(_stale_message(signal))
     _validate(signal, to_status, rationale, reason_code)
-    from_status = signal.status
+    steps = steps_to(signal.status, to_status)
+    decision: Decision | None = None
+    for step in steps:
+        last = step == steps[-1]
+        decision = _step(
+            session,
+            signal,
+            step,
+            actor=actor,
+            actor_role=actor_role,
+            rationale=rationale if last else "",
+            reason_code=reason_code if last else None,
+            protocol_version=protocol_version,
+            purpose=purpose,
+            action_of=to_status if len(steps) > 1 else None,
+        )
+    assert decision is not None  # steps_to never returns an empty path
+    return decision
+
+
+def _step(
+    session: Session,
+    signal: Signal,
+    to_status: str,
+    *,
+    actor: str,
+    actor_role: str,
+    rationale: str,
+    reason_code: str | None,
+    protocol_version: str | None,
+    purpose: str,
+    action_of: str | None,
+) -> Decision:
+    """One transition of the state machine: the conditional update, its decision, its audit."""
+    from_status, version = signal.status, signal.version
     result = session.execute(
         update(Signal)
-        .where(Signal.id == signal_id, Signal.version == expected_version)
-        .values(status=to_status, version=expected_version + 1, last_activity_at=utcnow())
+        .where(Signal.id == signal.id, Signal.version == version)
+        .values(status=to_status, version=version + 1, last_activity_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -104,7 +152,7 @@ def decide(
         raise StaleDecisionError(_stale_message(signal))
     session.refresh(signal)
     decision = Decision(
-        signal_id=signal_id,
+        signal_id=signal.id,
         from_status=from_status,
         to_status=to_status,
         actor=actor,
@@ -114,22 +162,25 @@ def decide(
     )
     session.add(decision)
     session.flush()
+    details = {
+        "decision_id": decision.id,
+        "from": from_status,
+        "to": to_status,
+        "reason_code": reason_code,
+        "protocol_version": protocol_version,
+        "version": signal.version,
+    }
+    if action_of is not None:
+        details["one_action_to"] = action_of  # a step of a shortcut, e.g. new -> escalated
     record(
         session,
         actor=actor,
         actor_role=actor_role,
         action="signal.decide",
         target_type="signal",
-        target_id=signal_id,
+        target_id=signal.id,
         purpose=purpose,
-        details={
-            "decision_id": decision.id,
-            "from": from_status,
-            "to": to_status,
-            "reason_code": reason_code,
-            "protocol_version": protocol_version,
-            "version": signal.version,
-        },
+        details=details,
     )
     return decision
 
@@ -209,8 +260,6 @@ def correct_label(
     post = session.get(Post, post_id)
     if post is None:
         raise NotFoundError(f"Bericht {post_id} bestaat niet.")
-    from signals.enrichment import nlp_text
-
     correction = LabelCorrection(
         post_id=post_id,
         text=nlp_text(post.title, post.text),

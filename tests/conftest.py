@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+# The one web-application fixture stack (database with users, env, app, client, browser).
+pytest_plugins = ["tests.webapp"]
+
 PG_ADMIN_URL = os.environ.get(
     "SIGNALS_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

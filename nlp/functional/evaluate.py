@@ -17,6 +17,7 @@ from nlp.functional.files import CASES_PATH, RESULTS_PATH, cases_sha256, load_ca
 from nlp.functional.spec import LABELS, bar_for, meets_bar
 from nlp.functional.targets import BY_KEY
 from nlp.functional.templates import BY_ID
+from nlp.model_files import DEFAULT_MODEL_DIR
 from nlp.types import Enrichment
 
 _BATCH = 256
@@ -99,8 +100,9 @@ class FunctionalReport:
 def _enricher(source: SupportsEnrich | Path | str | None) -> SupportsEnrich:
     if source is not None and not isinstance(source, Path | str):
         return source
+    # Imported on use: the real enricher loads spaCy and scikit-learn; callers that pass their
+    # own (the suite's tests pass a stub) must not pay for that.
     from nlp.api import get_enricher
-    from nlp.model import DEFAULT_MODEL_DIR
 
     return get_enricher(Path(source) if source is not None else DEFAULT_MODEL_DIR)
 

@@ -30,6 +30,7 @@ from nlp.vocabulary import (
     OUTSIDE_ALMERE,
     district_group,
 )
+from signals.briefing.partner import PartnerBriefing, collect_partner
 from signals.briefing.week import AMSTERDAM, Week
 from signals.db.models import (
     Decision,
@@ -39,8 +40,9 @@ from signals.db.models import (
     Signal,
     SignalPost,
 )
+from signals.privacy.mentions import blank_author_mentions
 from signals.protocol import diff_protocols, protocol_of
-from signals.register import is_active
+from signals.register.matching import is_active
 
 HISTORY_WEEKS = 5  # the briefing week and the four before it
 
@@ -96,6 +98,8 @@ class BriefingData:
     decision_hours: float | None
     decision_n: int
     model_versions: list[str] = field(default_factory=list)
+    # Partner reports of the week (signals/briefing/partner.py); None for an old caller.
+    partner: PartnerBriefing | None = None
 
     @property
     def notified_share(self) -> float | None:
@@ -199,6 +203,7 @@ def collect(session: Session, week: Week) -> BriefingData:
         decision_hours=_median_hours(decision_hours),
         decision_n=len(decision_hours),
         model_versions=_model_versions(session, current_ids),
+        partner=collect_partner(session, week),
     )
 
 
@@ -330,7 +335,13 @@ def _escalated(session: Session, week: Week) -> list[EscalatedItem]:
                 ),
                 decisions=decisions,
                 interventions=interventions,
-                snippets=sorted(sp.briefing_snippet for sp in signal.posts if sp.briefing_snippet),
+                # Blanked again on the way out: a quote stored by other means (an import, an
+                # older version) must not carry a handle into the briefing either.
+                snippets=sorted(
+                    blank_author_mentions(sp.briefing_snippet)
+                    for sp in signal.posts
+                    if sp.briefing_snippet
+                ),
             )
         )
     return out

@@ -18,6 +18,8 @@ from signals.audit_checkpoints import latest_for
 from signals.briefing.charts import TYPE_NL, grouped_bars
 from signals.briefing.data import BriefingData, collect, local
 from signals.briefing.week import Week, previous_week
+from signals.config import get_settings
+from signals.db.session import get_engine, session_scope
 from signals.private_files import write_private
 from signals.protocol import version_protocol
 
@@ -99,6 +101,7 @@ def render_pdf(html: str) -> bytes:
     # WeasyPrint logs every CSS step at INFO; the briefing has nothing to learn from that.
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
+    # Imported on use: WeasyPrint (Pango, fonts) takes seconds to load, and only the PDF needs it.
     from weasyprint import HTML
 
     return HTML(string=html).write_pdf(
@@ -138,9 +141,6 @@ def write_briefing(
 
 def write_weekly_briefing(week: str | None = None) -> dict:
     """For the DAG: the given ISO week, or the week before now; into SIGNALS_BRIEFING_DIR."""
-    from signals.config import get_settings
-    from signals.db.session import get_engine, session_scope
-
     settings = get_settings()
     target = Week.parse(week) if week else previous_week()
     with session_scope(get_engine(settings.database_url)) as session:

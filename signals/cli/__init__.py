@@ -12,8 +12,10 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-# Each module defines `register(app)`; heavy imports stay inside the commands so that
-# `signals --help` is fast.
+# Each module defines `register(app)`. The one exception to "imports at the top": a command
+# imports the database, NLP, search and web machinery (SQLAlchemy, spaCy, scikit-learn, the
+# Elasticsearch client, uvicorn) inside its function, so that `signals --help` and every other
+# command do not load all of it (a second or more each); light modules are imported at the top.
 _COMMAND_MODULES = (
     "core_cmds",
     "nlp_cmds",

@@ -6,12 +6,15 @@ printed as one clear line, and ends the command with exit code 2."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from nlp.vocabulary import TZ
 
@@ -59,8 +62,6 @@ def local_time(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> st
     if not isinstance(moment, datetime):
         return "-"
     if moment.tzinfo is None:
-        from datetime import UTC
-
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(TZ)
     return f"{local.strftime(fmt)} {local.tzname()}"
@@ -69,8 +70,6 @@ def local_time(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> st
 def zone_name(moment: datetime) -> str:
     """CET or CEST: the Amsterdam zone abbreviation at that moment (naive means UTC)."""
     if moment.tzinfo is None:
-        from datetime import UTC
-
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(TZ).tzname() or ""
 
@@ -78,10 +77,7 @@ def zone_name(moment: datetime) -> str:
 def highlight_text(snippet: str) -> Any:
     """A search snippet (HTML-escaped, matches in <mark>) as rich Text: matches in bold,
     entities decoded, no tags left."""
-    import html
-    import re
 
-    from rich.text import Text
 
     text = Text()
     for index, part in enumerate(re.split(r"</?mark>", snippet)):

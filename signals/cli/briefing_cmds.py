@@ -7,6 +7,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from signals.cli.actor import require_actor
+from signals.config import get_settings
+
 console = Console()
 
 
@@ -24,7 +27,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the weekly driehoek briefing (HTML and PDF, in Dutch)."""
         from signals.briefing import Week, previous_week, write_briefing
-        from signals.config import get_settings
         from signals.db.session import session_scope
 
         try:
@@ -35,8 +37,6 @@ def register(app: typer.Typer) -> None:
         with session_scope() as session:
             actor, role = "system:cli", None
             if as_user is not None:
-                from signals.cli.actor import require_actor
-
                 user = require_actor(
                     session, as_user, ("supervisor", "admin"), action="briefing.generate"
                 )

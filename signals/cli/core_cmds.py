@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from signals.cli.actor import highlight_text, local_time
+from signals.config import get_settings
+from signals.private_files import write_private
+from signals.services import Actor
+
 console = Console()
 
 DEMO_USERS = (
     ("analist", "analyst"),
     ("supervisor", "supervisor"),
+    # A second supervisor: four-eyes approval needs two different people.
+    ("supervisor2", "supervisor"),
     ("auditor", "auditor"),
     ("beheerder", "admin"),
 )
@@ -45,10 +53,10 @@ def register(app: typer.Typer) -> None:
         port: int = 8000,
     ) -> None:
         """Replay the bundled synthetic sources through the pipeline and serve the web UI."""
-        from signals.config import get_settings
         from signals.demo import (
             activate_demo_protocol,
             demo_server,
+            export_demo_environment,
             import_demo_register,
             run_demo_pipeline,
         )
@@ -63,8 +71,10 @@ def register(app: typer.Typer) -> None:
             summary = run_demo_pipeline(settings, base_url)
             _print_summary(summary)
             passwords = _ensure_demo_users()
+            _seed_partner_reports(settings)
             if not serve:
                 return
+            export_demo_environment(base_url)  # the served app lists the demo's sources
             console.print(f"\nWeb UI: [bold]http://{host}:{port}[/]  (Ctrl-C stops the demo)")
             for username, password in passwords.items():
                 console.print(f"  login [bold]{username}[/] / {password}")
@@ -79,6 +89,21 @@ def register(app: typer.Typer) -> None:
                 port=port,
                 **UVICORN_OPTIONS,
             )
+
+    @app.command("demo-reset")
+    def demo_reset() -> None:
+        """Delete the demo's state under var/ (database, index, keys, checkpoints, briefings,
+        logins); models, test artefacts and .venv stay. The next `make run` starts afresh."""
+        from signals.demo import DemoResetRefused, reset_demo
+
+        try:
+            removed = reset_demo()
+        except DemoResetRefused as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from exc
+        for path in removed:
+            console.print(f"removed {path}", highlight=False)
+        console.print(f"demo reset: {len(removed)} paths removed; run `make run` to start again")
 
     @app.command("run")
     def run_once(
@@ -98,28 +123,27 @@ def register(app: typer.Typer) -> None:
         kind: str = typer.Option("signals", help="signals or posts"),
         limit: int = 20,
     ) -> None:
-        """Full-text search in the index (audited)."""
-        from signals.audit import record
+        """Full-text search in the index (audited like a search in the web app)."""
         from signals.db.session import session_scope
         from signals.search import get_backend
         from signals.search.base import SearchError
+        from signals.services.search import search as audited_search
 
         try:
-            result = get_backend().search(query, kind=kind, limit=limit)  # type: ignore[arg-type]
+            with session_scope() as session:
+                result = audited_search(
+                    session,
+                    Actor(username="cli", role=""),
+                    get_backend(),
+                    query,
+                    kind=kind,  # type: ignore[arg-type]
+                    limit=limit,
+                    channel="cli",
+                )
         except SearchError as exc:
-            console.print(f"[red]{exc}[/]")
+            console.print(f"[red]{exc.message}[/]")
             raise typer.Exit(2) from exc
-        with session_scope() as session:
-            record(
-                session,
-                actor="cli",
-                action="search",
-                target_type=kind,
-                purpose="cli search",
-                details={"query": query, "hits": result.total},
-            )
         console.print(f"{result.total} hits")
-        from signals.cli.actor import highlight_text
 
         for hit in result.hits:
             line = Text(f"{hit.kind[:-1]} {hit.id} ({hit.score:.2f}) ")
@@ -160,15 +184,8 @@ def register(app: typer.Typer) -> None:
     def audit_checkpoint() -> None:
         """Sign the current head of the chain and append it to the checkpoint file (and the
         configured syslog / webhook copies)."""
-        from signals.audit_checkpoints import (
-            CheckpointRefused,
-            checkpoint_path,
-            public_key,
-            public_key_hex,
-            write_checkpoint,
-        )
-        from signals.cli.actor import local_time
-        from signals.config import get_settings
+        from signals.audit_checkpoints import CheckpointRefused, checkpoint_path, write_checkpoint
+        from signals.checkpoint_keys import public_key, public_key_hex
         from signals.db.session import get_engine
 
         settings = get_settings()
@@ -205,12 +222,21 @@ def register(app: typer.Typer) -> None:
         console.print(f"schema up to date: {engine.url.render_as_string(hide_password=True)}")
 
 
+def _seed_partner_reports(settings) -> None:
+    """The demo partner's two reports (once), after the online signals exist."""
+    from signals.db.session import session_scope
+    from signals.partner import demo as partner_demo
+
+    with session_scope() as session:
+        signal_ids = partner_demo.seed_reports(session, settings)
+    if signal_ids:
+        console.print(f"partner reports: 2, in signals {', '.join(map(str, signal_ids))}")
+
+
 def _ensure_demo_users() -> dict[str, str]:
     """Create the demo accounts once; their passwords are generated and kept in var/."""
-    import secrets
 
     from signals.auth import create_user, get_user
-    from signals.config import get_settings
     from signals.db.session import session_scope
 
     path = get_settings().var_dir / "demo_logins.json"
@@ -220,7 +246,12 @@ def _ensure_demo_users() -> dict[str, str]:
             if get_user(session, username) is None:
                 known[username] = secrets.token_urlsafe(9)
                 create_user(session, username, known[username], role, actor="system:demo")
-    from signals.private_files import write_private
+        # The partner professional (role partner) belongs to a partner organisation.
+        from signals.partner import demo as partner_demo
+
+        password = secrets.token_urlsafe(9)
+        if partner_demo.ensure_partner(session, password):
+            known[partner_demo.USERNAME] = password
 
     write_private(path, json.dumps(known, indent=2))  # 0600 from the start, never 0644
     return known

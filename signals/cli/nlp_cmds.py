@@ -9,6 +9,10 @@ from typing import Annotated
 
 import typer
 
+from nlp.corpus import DEFAULT_CORPUS_DIR
+from nlp.model_files import DEFAULT_MODEL_DIR, model_dir_in_use
+from signals.config import get_settings
+
 
 def register(app: typer.Typer) -> None:
     app.command("train")(train_cmd)
@@ -28,8 +32,6 @@ def train_cmd(
     """Train the classifier on train + dev (C, calibration and thresholds by grouped
     cross-validation there) into a scratch folder, compare it with the committed model on the
     test split, and promote it only with --promote."""
-    from nlp.corpus import DEFAULT_CORPUS_DIR
-    from nlp.model import DEFAULT_MODEL_DIR
     from nlp.training import SCRATCH_MODEL_DIR, compare_with_committed, promote_model, train
 
     corpus = corpus_dir or DEFAULT_CORPUS_DIR
@@ -66,9 +68,7 @@ def evaluate_cmd(
     if functional:
         _evaluate_functional(model_dir, as_json, write)
         return
-    from nlp.corpus import DEFAULT_CORPUS_DIR
     from nlp.evaluation import evaluate
-    from nlp.model import DEFAULT_MODEL_DIR
 
     report = evaluate(model_dir or DEFAULT_MODEL_DIR, corpus_dir or DEFAULT_CORPUS_DIR)
     if as_json:
@@ -98,10 +98,11 @@ def classify_cmd(
     """Classify JSONL posts ({"id", "text", "published_at"?}) into JSONL enrichments."""
     from nlp import classify_jsonl
 
+    model_dir = model_dir_in_use(get_settings().model_dir)
     inp = sys.stdin if input_path == "-" else open(input_path, encoding="utf-8")  # noqa: SIM115
     out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
     try:
-        stats = classify_jsonl(inp, out)
+        stats = classify_jsonl(inp, out, model_dir=model_dir)
     finally:
         if inp is not sys.stdin:
             inp.close()

@@ -122,6 +122,49 @@ def register(app: typer.Typer) -> None:
         result = _run(act)
         _dump({"reference": reference, **result})
 
+    @privacy_app.command("lookup-reporter")
+    def lookup_reporter_cmd(
+        account: str = typer.Option(..., "--account", help="The partner account."),
+        reference: str = typer.Option(..., "--reference", help="Reference of the request."),
+        actor: str = typer.Option(..., "--as", help="Acting user (role admin)."),
+    ) -> None:
+        """What is held about a reporter (partner account): account, organisation, reports."""
+        from signals.errors import DomainError
+        from signals.partner.subjects import lookup_reporter
+
+        def act(session: Any) -> Any:
+            require_actor(session, actor, ("admin",), action="privacy.reporter.lookup")
+            return lookup_reporter(session, account, actor=actor, reference=reference)
+
+        try:
+            _dump(_run(act))
+        except DomainError as exc:
+            console.print(f"[red]{exc.message}[/]")
+            raise typer.Exit(1) from exc
+
+    @privacy_app.command("erase-reporter")
+    def erase_reporter_cmd(
+        account: str = typer.Option(..., "--account", help="The partner account."),
+        reference: str = typer.Option(..., "--reference", help="Reference of the request."),
+        actor: str = typer.Option(..., "--as", help="Acting user (role admin)."),
+        yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    ) -> None:
+        """Unlink a reporter from their reports and disable the account (AVG art. 17)."""
+        from signals.errors import DomainError
+        from signals.partner.subjects import erase_reporter
+
+        if not yes:
+            typer.confirm(f"Unlink {account} from their reports and disable it?", abort=True)
+        def act(session: Any) -> Any:
+            require_actor(session, actor, ("admin",), action="privacy.reporter.erase")
+            return erase_reporter(session, account, actor=actor, reference=reference)
+
+        try:
+            _dump(_run(act))
+        except DomainError as exc:
+            console.print(f"[red]{exc.message}[/]")
+            raise typer.Exit(1) from exc
+
     @privacy_app.command("reveal-request")
     def reveal_request_cmd(
         signal_id: int = typer.Option(..., "--signal"),

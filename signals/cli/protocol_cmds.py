@@ -7,6 +7,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from signals.cli.actor import require_actor
+from signals.config import get_settings
+
 console = Console()
 _err = Console(stderr=True)
 
@@ -85,7 +88,6 @@ def register(app: typer.Typer) -> None:
     @protocol_app.command("diff")
     def diff(old: str, new: str) -> None:
         """What changed between two versions (file paths or version ids), in Dutch."""
-        from signals.config import get_settings
         from signals.protocol import diff_protocols
 
         directory = get_settings().protocol_dir
@@ -100,8 +102,6 @@ def register(app: typer.Typer) -> None:
         as_user: str = typer.Option(..., "--as", help="The supervisor who activates it."),
     ) -> None:
         """Make a version the active protocol (a supervisor act; audited)."""
-        from signals.cli.actor import require_actor
-        from signals.config import get_settings
         from signals.db.session import session_scope
         from signals.protocol import ProtocolActionError, activate
 

@@ -9,6 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from signals.cli.actor import zone_name
+from signals.services import Actor
+from signals.wording import format_when
+
 console = Console()
 
 
@@ -25,11 +29,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import a CSV (reference,organiser_ref,place,start,end,status,description)."""
         from signals.db.session import session_scope
-        from signals.register import import_csv
+        from signals.services.register import import_csv
 
         who = actor or f"cli:{getpass.getuser()}"
         with session_scope() as session:
-            result = import_csv(session, csv_path, actor=who)
+            result = import_csv(session, Actor(who, ""), csv_path)
         if result.errors:
             console.print(f"[red]Niets geïmporteerd: {len(result.errors)} fout(en)[/]")
             for error in result.errors:
@@ -40,10 +44,8 @@ def register(app: typer.Typer) -> None:
     @group.command("list")
     def list_cmd(limit: int = typer.Option(100, help="At most this many entries.")) -> None:
         """List register entries, newest start first."""
-        from signals.cli.actor import zone_name
         from signals.db.session import session_scope
-        from signals.detect import format_when
-        from signals.register import list_entries
+        from signals.register.entries import list_entries
 
         table = Table(title="Aangemelde manifestaties")
         for column in ("id", "referentie", "plaats", "canoniek", "begin", "eind", "status", "v"):

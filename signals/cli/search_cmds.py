@@ -6,10 +6,11 @@ import json
 
 import typer
 
+from signals.config import get_settings
+
 
 def _es_backend():  # -> ElasticsearchBackend
-    from signals.config import get_settings
-    from signals.search.es import ElasticsearchBackend
+    from signals.search.es_client import ElasticsearchBackend
 
     settings = get_settings()
     if not settings.es_url:
@@ -43,7 +44,7 @@ def es_setup(
     """Apply the index templates, the Dutch analyzer and the ILM policies from es_mappings/.
     Retention defaults come from the retention policy; the options override them."""
     from signals.search.base import SearchError
-    from signals.search.es import setup
+    from signals.search.es_admin import setup
 
     backend = _es_backend()
     days = _policy_days()
@@ -76,7 +77,6 @@ def reindex(
 ) -> None:
     """Rebuild the configured search index from the system of record."""
     from signals.audit import record
-    from signals.config import get_settings
     from signals.db.session import get_engine, session_scope
     from signals.indexing import reindex as rebuild
     from signals.search import get_backend
@@ -88,7 +88,7 @@ def reindex(
     try:
         with session_scope(engine) as session:
             if swap and settings.es_url:
-                from signals.search.es import swap_reindex
+                from signals.search.es_admin import swap_reindex
 
                 report = swap_reindex(backend, lambda b: rebuild(session, b))  # type: ignore[arg-type]
                 written = report.written

@@ -8,12 +8,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from signals.cli.actor import local_time
+
 console = Console()
 DEFAULT_SOURCES = Path("config/sources.yml")
 
 
 def _fmt_time(value: object) -> str:
-    from signals.cli.actor import local_time
 
     # Amsterdam time with its zone (CET/CEST), short so the table fits 80 columns.
     return local_time(value, "%d-%m %H:%M") if value is not None else "-"  # type: ignore[arg-type]
@@ -49,7 +50,7 @@ def register(app: typer.Typer) -> None:
         for source in sources:
             table.add_row(
                 source.id,
-                source.kind.value,
+                source.kind,
                 "yes" if source.enabled else "no",
                 f"{source.poll_interval_minutes} min",
                 str(source.url),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-ROLE_HELP = "analyst, supervisor, auditor or admin"
+ROLE_HELP = "analyst, supervisor, auditor, admin or partner"
 
 
 def register(app: typer.Typer) -> None:
@@ -18,8 +18,16 @@ def register(app: typer.Typer) -> None:
         password: str | None = typer.Option(
             None, "--password", help="Leave out to be prompted; '-' generates one."
         ),
+        organisation: str | None = typer.Option(
+            None, "--organisation", help="For a partner: the partner organisation's name."
+        ),
+        kind: str | None = typer.Option(
+            None, "--kind", help="Creates the organisation if it does not exist yet: politie, "
+            "onderwijs, jongerenwerk, boa, woningcorporatie, zorg or anders."
+        ),
     ) -> None:
-        """Create an account. A generated password is printed once and stored nowhere."""
+        """Create an account. A generated password is printed once and stored nowhere. A
+        partner account belongs to a partner organisation (--organisation)."""
         from signals import auth
         from signals.db.session import session_scope
 
@@ -34,15 +42,44 @@ def register(app: typer.Typer) -> None:
             )
         if not password or password == "-":
             password, generated = auth.generate_password(), True
+        from nlp.vocabulary import PARTNER
+        from signals.errors import DomainError
+
         try:
             with session_scope() as session:
-                auth.create_user(session, username, password, role, actor="cli")
-        except auth.AuthError as exc:
-            typer.echo(f"error: {exc}", err=True)
+                if role == PARTNER:
+                    _add_partner(session, username, password, organisation, kind)
+                else:
+                    auth.create_user(session, username, password, role, actor="cli")
+        except (auth.AuthError, DomainError) as exc:
+            typer.echo(f"error: {getattr(exc, 'message', exc)}", err=True)
             raise typer.Exit(1) from exc
         typer.echo(f"created {username} ({role})")
         if generated:
             typer.echo(f"password (shown once): {password}")
+
+    def _add_partner(
+        session, username: str, password: str, organisation: str | None, kind: str | None
+    ) -> None:
+        from sqlalchemy import func, select
+
+        from signals.db.partner_models import PartnerOrganisation
+        from signals.errors import DomainError
+        from signals.services import Actor, partner_admin
+
+        host = Actor("cli", "admin")  # the host operator, as for every CLI account
+        if not organisation:
+            raise DomainError("Een partneraccount hoort bij een organisatie: --organisation.")
+        org = session.scalar(
+            select(PartnerOrganisation).where(
+                func.lower(PartnerOrganisation.name) == organisation.strip().lower()
+            )
+        )
+        if org is None and kind:
+            org = partner_admin.create_organisation(session, host, organisation, kind)
+        if org is None:
+            raise DomainError(f"Organisatie '{organisation}' bestaat niet (geef --kind).")
+        partner_admin.create_partner_account(session, host, username, org.id, password)
 
     @users.command("list")
     def list_() -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from nlp.vocabulary import REGISTER_STATUSES, SIGNAL_STATUSES
+from nlp.vocabulary import KIND_ONLINE, REGISTER_STATUSES, SIGNAL_STATUSES
 from nlp.vocabulary import ROLES as ROLES  # re-exported: older imports read it from here
 from signals.db.types import UTCDateTime, utcnow
 
@@ -196,6 +196,17 @@ class Signal(Base):
         Index("ix_signals_queue_order", "status", "severity", "event_time", "id"),
         Index("ix_signals_event_time", "event_time"),
         Index("ix_signals_last_activity", "last_activity_at"),
+        # "Aan mij toegewezen": one colleague's signals of a status, in the queue's order.
+        Index("ix_signals_assigned", "assigned_to", "status", "severity", "event_time", "id"),
+        # The queue's other sorts walk one status at a time in the sorted column's order. The
+        # trailing columns make them covering: the date filter (event time, else first seen)
+        # and a district filter under any sort are answered from the index alone.
+        Index("ix_signals_status_event", "status", "event_time", "first_seen_at"),
+        Index("ix_signals_status_first_seen", "status", "first_seen_at"),
+        Index(
+            "ix_signals_status_district",
+            "status", "district", "severity", "event_time", "id", "first_seen_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -222,6 +233,14 @@ class Signal(Base):
     retain_until: Mapped[datetime | None]
     # Optimistic concurrency: a decision names the version it saw.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Where the signal started: "online" (posts) or "melding" (a partner's report). Either kind
+    # may later hold both (signals/partner/joining.py).
+    kind: Mapped[str] = mapped_column(
+        String(16), default=KIND_ONLINE, server_default=KIND_ONLINE
+    )
+    # The colleague (username; staff, never a post author) who picks this signal up.
+    assigned_to: Mapped[str | None] = mapped_column(String(64))
+    assigned_at: Mapped[datetime | None]
 
     posts: Mapped[list[SignalPost]] = relationship(
         back_populates="signal", cascade="all, delete-orphan"
@@ -230,6 +249,25 @@ class Signal(Base):
         back_populates="signal", cascade="all, delete-orphan", order_by="Decision.id"
     )
     register_entry: Mapped[RegisterEntry | None] = relationship()
+    # Deleted with the signal (retention): a note never outlives what it is about.
+    notes: Mapped[list[SignalNote]] = relationship(
+        back_populates="signal", cascade="all, delete-orphan", order_by="SignalNote.id"
+    )
+
+
+class SignalNote(Base):
+    """A colleague's working note on a signal. Never personal data about post authors (the
+    service refuses pseudonyms, handles and profile links)."""
+
+    __tablename__ = "signal_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    signal: Mapped[Signal] = relationship(back_populates="notes")
 
 
 class SignalPost(Base):
@@ -396,3 +434,4 @@ class SourceLease(Base):
     holder: Mapped[str] = mapped_column(String(128))
     expires_at: Mapped[datetime]
     acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
+

@@ -12,6 +12,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from signals.config import get_settings
+from signals.db import unit_of_work
 from signals.private_files import ensure_private_file
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -87,8 +89,6 @@ def _engine_for(url: str) -> Engine:
 
 def get_engine(url: str | None = None) -> Engine:
     if url is None:
-        from signals.config import get_settings
-
         url = get_settings().database_url
     return _engine_for(url)
 
@@ -99,13 +99,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A unit of work: commit on success, roll back on any error."""
+    """A unit of work: commit on success, roll back on any error (signals.db.unit_of_work)."""
     session = session_factory(engine or get_engine())()
     try:
         yield session
-        session.commit()
+        unit_of_work.finish(session)
     except BaseException:
-        session.rollback()
+        unit_of_work.abort(session)
         raise
     finally:
         session.close()

@@ -5,11 +5,15 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from signals.audit import record
+from signals.auth import get_user
 from signals.db.models import User
+from signals.errors import DomainError
 
 
-class PrivacyError(PermissionError):
+class PrivacyError(DomainError, PermissionError):
     """A privacy request that is refused; the message is Dutch, for the UI and CLI."""
+
+    status_code = 400
 
 
 def require_role(
@@ -19,8 +23,6 @@ def require_role(
 
     The refusal event is added to the session: callers that want it kept commit before
     propagating the error (the CLI and web routes do)."""
-    from signals.auth import get_user
-
     user = get_user(session, actor)
     if user is None or not user.active or user.role != role:
         record(

@@ -14,21 +14,23 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy.orm import Session
 
 from collectors.models import SourceConfig
+from signals.config import get_settings
 from signals.db.models import AuthorEscrow, Post
+from signals.errors import DomainError
 
 ESCROW_KEY_FILE = "escrow.key"
 EscrowHook = Callable[[Session, Post, str], None]
 _SEP = "\x1f"
 
 
-class EscrowError(ValueError):
+class EscrowError(DomainError, ValueError):
     """No usable escrow for a post; the message is Dutch, for the UI."""
+
+    status_code = 400
 
 
 def key_path(key_dir: Path | None = None) -> Path:
     if key_dir is None:
-        from signals.config import get_settings
-
         key_dir = get_settings().pseudonym_key_dir
     return Path(key_dir) / ESCROW_KEY_FILE
 

@@ -14,6 +14,8 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
+from signals.config import get_settings
+
 STATIC_PERIOD = "static"
 
 
@@ -100,7 +102,5 @@ class Pseudonymizer:
 
 
 def from_settings() -> Pseudonymizer:
-    from signals.config import get_settings
-
     settings = get_settings()
     return Pseudonymizer(settings.pseudonym_key_dir, settings.pseudonym_key)

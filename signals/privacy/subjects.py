@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from signals.audit import record
 from signals.db.models import AuthorEscrow, LabelCorrection, Post, Signal, SignalPost
+from signals.indexing import index_signals
 from signals.privacy.access import PrivacyError, require_role
 from signals.privacy.pseudonym import Pseudonymizer, from_settings
 from signals.search.base import SearchBackend
@@ -111,8 +112,6 @@ def erase(
     """Remove the records holding this handle's pseudonym from the database and the index
     (for an erasure request). Signals left without posts go too, except escalated or closed
     cases, which keep their decisions. Returns the ids removed/updated. Audited."""
-    from signals.indexing import index_signals
-
     reference = _check_reference(reference)
     require_role(session, actor, "admin", action="privacy.erase", target_id=reference)
     posts, periods = _matching_posts(session, handle, source_id, pseudonymizer or from_settings())

@@ -8,23 +8,29 @@ from signals.protocol.loader import (
     load_protocol_text,
 )
 from signals.protocol.model import Intervention, LegalStatus, Protocol
+from signals.protocol.ranking import Ranked, Situation, rank_interventions
 from signals.protocol.service import (
+    Choice,
     ProtocolActionError,
+    ProtocolNotFound,
     activate,
     active_version,
     choose_interventions,
     decide_intervention,
     protocol_of,
-    suggestions,
     version_protocol,
 )
 
 __all__ = [
+    "Choice",
     "Intervention",
     "LegalStatus",
     "Protocol",
     "ProtocolActionError",
     "ProtocolError",
+    "ProtocolNotFound",
+    "Ranked",
+    "Situation",
     "activate",
     "active_version",
     "choose_interventions",
@@ -34,6 +40,6 @@ __all__ = [
     "load_protocol_file",
     "load_protocol_text",
     "protocol_of",
-    "suggestions",
+    "rank_interventions",
     "version_protocol",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nlp.vocabulary import ROLE_NL as ROLE_NAMES_NL
+from signals.dates_nl import long_date
 from signals.protocol.model import Intervention, LegalStatus, Protocol
 
 FIELD_NAMES = {
@@ -50,7 +51,7 @@ def _changes(old: Intervention, new: Intervention) -> list[str]:
 def diff_protocols(old: Protocol, new: Protocol) -> list[str]:
     """Human-readable Dutch lines; empty when the interventions are identical."""
     lines: list[str] = [
-        f"Protocol {old.version} → {new.version} (ingangsdatum {new.effective_date})"
+        f"Protocol {old.version} → {new.version} (ingangsdatum {long_date(new.effective_date)})"
     ]
     body: list[str] = []
     old_ids = {i.id: i for i in old.interventions}

@@ -8,13 +8,18 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from signals.errors import DomainError
 from signals.protocol.model import Protocol
 
 MAX_PROTOCOL_BYTES = 512 * 1024
 MAX_NESTING = 20
 
 
-class ProtocolError(ValueError):
+class ProtocolError(DomainError, ValueError):
+    """A protocol file that cannot be used: 422, the file's content is what is wrong."""
+
+    status_code = 422
+
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems

@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from nlp.vocabulary import (
+    APPROVAL_NL,
+    APPROVAL_NOT_REQUIRED,
+    APPROVAL_PENDING,
+    APPROVAL_STANDING,
+    APPROVED,
+    REJECTED,
+    ROLE_NL,
+)
 from signals.audit import record
 from signals.auth import four_eyes_conflict
 from signals.db.models import ChosenIntervention, Decision, ProtocolVersion, Signal
 from signals.db.types import utcnow
+from signals.errors import DomainError
 from signals.protocol.loader import file_sha256, load_protocol_file
 from signals.protocol.model import Intervention, Protocol
+from signals.protocol.ranking import unavailable_reason
 
 
-class ProtocolActionError(PermissionError):
-    """A protocol act that the rules do not allow; the message is Dutch and shown to the user."""
+class ProtocolActionError(DomainError, PermissionError):
+    """A protocol act that the rules do not allow; the message is Dutch and shown to the user.
+    (A PermissionError too, for the callers that caught it as one before services existed.)"""
+
+    status_code = 409
+
+
+class ProtocolNotFound(ProtocolActionError):
+    status_code = 404
 
 
 def activate(session: Session, path: Path, *, actor: str, actor_role: str) -> ProtocolVersion:
@@ -74,30 +93,54 @@ def version_protocol(session: Session, version_id: str) -> Protocol | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Suggestion:
-    intervention: Intervention
-    selectable: bool
-    reason: str | None  # why it cannot be chosen, in Dutch
+class Choice:
+    """One intervention a person chooses: their proportionality weighing and which of the
+    intervention's legal conditions (indexes into its `preconditions`) they found met."""
+
+    intervention_id: str
+    note: str
+    conditions_met: frozenset[int] = frozenset()
 
 
-def suggestions(protocol: Protocol, signal: Signal) -> list[Suggestion]:
-    """Interventions of the protocol that apply to this signal's types and severity.
+def standing_choices(session: Session, signal_id: int) -> dict[str, ChosenIntervention]:
+    """The interventions already chosen for a signal that still stand (not rejected)."""
+    rows = session.scalars(
+        select(ChosenIntervention)
+        .where(
+            ChosenIntervention.signal_id == signal_id,
+            ChosenIntervention.approval_status.in_(APPROVAL_STANDING),
+        )
+        .order_by(ChosenIntervention.id)
+    )
+    return {row.intervention_id: row for row in rows}
 
-    Pending and unavailable powers are listed (analysts must see they exist and why not) but
-    are never selectable."""
-    out = []
-    for item in protocol.interventions:
-        if not set(item.applies_to) & set(signal.types):
-            continue
-        if not item.can_be_chosen:
-            out.append(
-                Suggestion(item, False, "Bevoegdheid niet beschikbaar of nog niet in werking")
-            )
-        elif signal.severity < item.min_severity:
-            out.append(Suggestion(item, False, f"Ernst lager dan {item.min_severity:.2f}"))
-        else:
-            out.append(Suggestion(item, True, None))
-    return out
+
+def _check_choice(
+    protocol: Protocol, choice: Choice, standing: dict[str, ChosenIntervention]
+) -> Intervention:
+    item = protocol.get(choice.intervention_id)
+    if item is None:
+        raise ProtocolActionError(
+            f"Interventie {choice.intervention_id!r} hoort niet bij protocol {protocol.version}."
+        )
+    if (why := unavailable_reason(item)) is not None:
+        raise ProtocolActionError(f"Interventie '{item.name}' kan niet gekozen worden: {why}.")
+    if (earlier := standing.get(item.id)) is not None:
+        raise ProtocolActionError(
+            f"'{item.name}' is al gekozen ({APPROVAL_NL[earlier.approval_status]}); "
+            "u kunt het niet nog eens kiezen."
+        )
+    if not choice.note.strip():
+        raise ProtocolActionError(f"Geef een proportionaliteitsafweging voor '{item.name}'.")
+    missing = [
+        text for index, text in enumerate(item.preconditions) if index not in choice.conditions_met
+    ]
+    if missing:
+        raise ProtocolActionError(
+            f"'{item.name}' kan alleen als aan elke voorwaarde is voldaan. Vink aan wat u heeft "
+            f"vastgesteld; nog niet aangevinkt: {'; '.join(missing)}."
+        )
+    return item
 
 
 def choose_interventions(
@@ -105,43 +148,41 @@ def choose_interventions(
     decision: Decision,
     signal: Signal,
     protocol: Protocol,
-    chosen: list[tuple[str, str]],
+    chosen: Sequence[Choice],
     *,
     actor: str,
     actor_role: str,
 ) -> list[ChosenIntervention]:
-    """Record (intervention id, proportionality note) pairs for an escalation."""
-    allowed = {s.intervention.id: s for s in suggestions(protocol, signal)}
-    rows = []
-    for intervention_id, note in chosen:
-        suggestion = allowed.get(intervention_id)
-        if suggestion is None:
-            raise ProtocolActionError(
-                f"Interventie {intervention_id!r} hoort niet bij protocol {protocol.version} "
-                "voor dit signaal."
-            )
-        if not suggestion.selectable:
-            raise ProtocolActionError(
-                f"Interventie '{suggestion.intervention.name}' kan niet gekozen worden: "
-                f"{suggestion.reason}."
-            )
-        if not note.strip():
-            raise ProtocolActionError(
-                f"Geef een proportionaliteitsafweging voor '{suggestion.intervention.name}'."
-            )
-        approver = suggestion.intervention.approver_role
+    """Record the chosen interventions for an escalation, all or none.
+
+    No score decides here: any intervention the protocol makes available may be recorded, by a
+    person who states that each of its legal conditions is met and weighs its proportionality.
+    The conditions they confirmed go into the audit entry, with the texts they saw."""
+    standing = standing_choices(session, signal.id)
+    seen: set[str] = set()
+    checked = []
+    # Every choice is checked before any is added: a refusal leaves nothing half-recorded.
+    for choice in chosen:
+        if choice.intervention_id in seen:
+            raise ProtocolActionError("Een interventie staat twee keer in uw keuze.")
+        seen.add(choice.intervention_id)
+        checked.append((choice, _check_choice(protocol, choice, standing)))
+    rows, confirmed = [], {}
+    for choice, item in checked:
+        approver = item.approver_role
         row = ChosenIntervention(
             decision=decision,
             signal_id=signal.id,
-            intervention_id=intervention_id,
+            intervention_id=item.id,
             protocol_version=protocol.version,
-            proportionality_note=note.strip(),
+            proportionality_note=choice.note.strip(),
             proposed_by=actor,
-            approval_status="pending" if approver else "not_required",
+            approval_status=APPROVAL_PENDING if approver else APPROVAL_NOT_REQUIRED,
             approver_role=approver,
         )
         session.add(row)
         rows.append(row)
+        confirmed[item.id] = list(item.preconditions)
     session.flush()
     if rows:
         record(
@@ -154,6 +195,8 @@ def choose_interventions(
             purpose="escalatie",
             details={
                 "interventions": [r.intervention_id for r in rows],
+                "chosen_intervention_ids": [r.id for r in rows],
+                "conditions_met": confirmed,
                 "protocol_version": protocol.version,
                 "decision_id": decision.id,
             },
@@ -173,8 +216,8 @@ def decide_intervention(
     """Four eyes: the approver holds the required role and is not the proposer."""
     row = session.get(ChosenIntervention, chosen_id)
     if row is None:
-        raise ProtocolActionError("Onbekende interventie.")
-    if row.approval_status != "pending":
+        raise ProtocolNotFound("Onbekende interventie.")
+    if row.approval_status != APPROVAL_PENDING:
         raise ProtocolActionError("Over deze interventie is al besloten.")
     if actor.casefold() == row.proposed_by.casefold():
         raise ProtocolActionError(
@@ -185,8 +228,9 @@ def decide_intervention(
     if conflict:
         raise ProtocolActionError(f"Vier ogen: een andere persoon moet besluiten ({conflict})")
     if actor_role != row.approver_role:
-        raise ProtocolActionError(f"Alleen de rol {row.approver_role} mag hierover besluiten.")
-    row.approval_status = "approved" if approve else "rejected"
+        role = ROLE_NL.get(row.approver_role or "", row.approver_role)
+        raise ProtocolActionError(f"Alleen de rol {role} mag hierover besluiten.")
+    row.approval_status = APPROVED if approve else REJECTED
     row.decided_by = actor
     row.decided_at = utcnow()
     row.decision_note = note.strip() or None

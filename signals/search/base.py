@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
+from signals.errors import DomainError
+
 DocKind = Literal["posts", "signals", "audit"]
 
 
@@ -58,8 +60,10 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-class SearchError(ValueError):
+class SearchError(DomainError, ValueError):
     """A query the backend cannot answer; the message is fit to show the user."""
+
+    status_code = 400
 
 
 class SearchBackend(Protocol):

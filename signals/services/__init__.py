@@ -6,8 +6,11 @@ The rules every service follows:
   (already parsed by the caller), and returns plain data (dataclasses, model rows, ids).
 - It checks the actor's role where the rules depend on it, validates, changes state and writes
   the audit record in the same session, so that a change and its audit entry commit together.
-- It never commits or rolls back: the caller's unit of work does, once (the web app's `uow`
-  dependency; `signals.db.session.session_scope` in the CLI and DAGs).
+- It never commits or rolls back: the caller's unit of work does, once (the web app's
+  `signals.web.uow`; `signals.db.session.session_scope` in the CLI and DAGs). What must not
+  share the act's fate it registers with `signals.db.unit_of_work`: `keep` for the audit record
+  of a refusal (written even when the act rolls back), `after_commit` for work outside the
+  database such as re-indexing (run only once the act is committed).
 - It refuses with a `signals.errors.DomainError` subclass carrying the HTTP status and a Dutch
   message; it never imports FastAPI, templates or the web package.
 """

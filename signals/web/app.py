@@ -1,16 +1,16 @@
 """The analysts' web app: `create_app(settings) -> FastAPI`.
 
-Routers of this area live in signals/web/views/; other areas drop a module with an
-`APIRouter` named `router` into signals/web/routers/ and it is included automatically."""
+Every router is named once, in `ROUTERS` below: the pages and the JSON API of this area live in
+signals/web/views/, other areas' pages in signals/web/routers/. A new module's router is added
+to that list (tests/web/test_service_layer.py fails for a router module that is not listed)."""
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -22,13 +22,29 @@ from starlette.responses import Response
 
 from signals.config import Settings, get_settings
 from signals.db.session import get_engine, session_factory
+from signals.errors import DomainError
 from signals.web.access_log import install_access_log_filter
 from signals.web.deps import CSRFError, Forbidden, NotAuthenticated, render
+from signals.web.routers import analyst_tools, briefing, explain, privacy, protocol
 from signals.web.schemas import ErrorOut
 from signals.web.security import (
     LoginThrottle,
     SecurityHeadersMiddleware,
     load_secret_key,
+)
+from signals.web.uow import UOW
+from signals.web.views import (
+    account,
+    api,
+    audit,
+    auth,
+    health,
+    partner,
+    partner_api,
+    queue,
+    register,
+    signal,
+    users,
 )
 
 log = logging.getLogger(__name__)
@@ -49,7 +65,27 @@ COMMON_API_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorOut, "description": "Geen toegang voor deze rol, of CSRF-token ontbreekt"},
 }
 
-_OWN_VIEWS = ("auth", "account", "queue", "signal", "register", "users", "audit", "health", "api")
+# Every router of the app, in the order Starlette tries their paths (a fixed path such as
+# /signalen/export.csv must come before a pattern such as /signalen/{signal_id} that also
+# matches it).
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    account.router,
+    queue.router,
+    signal.router,
+    register.router,
+    users.router,
+    audit.router,
+    health.router,
+    api.router,
+    analyst_tools.router,
+    explain.router,
+    briefing.router,
+    privacy.router,
+    protocol.router,
+    partner.router,
+    partner_api.router,
+)
 
 
 def _wants_json(request: Request) -> bool:
@@ -74,13 +110,16 @@ def _install_error_handlers(app: FastAPI) -> None:
         target = request.url.path
         if request.method == "GET" and request.url.query:
             target += "?" + request.url.query
-        from urllib.parse import quote
-
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
         return _error_page(request, 403, exc.message)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        # The one mapping of a refusal by the rules: its own status and Dutch message.
+        return _error_page(request, exc.status_code, exc.message)
 
     @app.exception_handler(CSRFError)
     async def csrf_error(request: Request, _exc: CSRFError) -> Response:
@@ -115,20 +154,10 @@ def _allowed_methods(app: FastAPI, path: str) -> list[str]:
 
 
 def _include_routers(app: FastAPI) -> None:
-    for name in _OWN_VIEWS:
-        module = importlib.import_module(f"signals.web.views.{name}")
-        app.include_router(module.router)
-    from signals.web import routers as extension_pkg
-
-    for info in sorted(pkgutil.iter_modules(extension_pkg.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"signals.web.routers.{info.name}")
-        router = getattr(module, "router", None)
-        if isinstance(router, APIRouter):
-            # Every route answers 400/401/403 the same way (see the handlers above); document
-            # that once here so extension routers need not repeat it.
-            app.include_router(router, responses=COMMON_API_ERRORS)
+    for router in ROUTERS:
+        # Every route answers 400/401/403 the same way (see the handlers above); document that
+        # once here so routers need not repeat it. UOW: one unit of work per request.
+        app.include_router(router, responses=COMMON_API_ERRORS, dependencies=[UOW])
 
 
 def iter_api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:

@@ -14,7 +14,7 @@ Other areas' routers (signals/web/routers/*.py) use them like:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,13 +29,16 @@ from starlette.responses import Response
 
 from nlp.vocabulary import (
     NOTIFICATION_NL,
+    PARTNER,
     REGISTER_STATUS_HELP,
     REGISTER_STATUSES,
     ROLE_NL,
     ROLES,
+    STAFF_ROLES,
     TZ,
 )
 from signals.db.models import User
+from signals.protocol.names import approval_nl, chosen_name
 from signals.severity import band
 from signals.triage import DISMISS_REASONS, LABEL_NAMES, STATUS_LABELS
 from signals.web.security import (
@@ -45,6 +48,7 @@ from signals.web.security import (
     new_token,
     tokens_match,
 )
+from signals.web.uow import SESSION_STATE
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 LOCAL_TZ = TZ
@@ -105,6 +109,9 @@ templates.env.filters["status_nl"] = lambda s: STATUS_LABELS.get(s, s)
 templates.env.filters["type_nl"] = lambda t: TYPE_LABELS.get(t, t)
 templates.env.filters["sev_band"] = band
 templates.env.filters["notification_nl"] = lambda n: NOTIFICATION_NL.get(n, n)
+# A chosen intervention by its protocol name, and its approval status, in Dutch (issue 13).
+templates.env.filters["intervention_nl"] = chosen_name
+templates.env.filters["approval_nl"] = approval_nl
 
 
 def marks_only(html: str | None) -> Markup:
@@ -135,8 +142,8 @@ class NavLink:
     path: str | None = None  # shown only when a route with this path exists
 
 
-# The top navigation. Other areas may append with `add_nav_link`; links to pages whose route is
-# not installed are hidden.
+# The top navigation, the one list of it: a new page adds its link here. A link whose `path` has
+# no route in the app is hidden.
 NAV_LINKS: list[NavLink] = [
     NavLink("Signalen", "/signalen", frozenset({"analyst", "supervisor"})),
     NavLink("Interventies", "/interventies", frozenset({"supervisor"}), "/interventies"),
@@ -144,21 +151,21 @@ NAV_LINKS: list[NavLink] = [
     NavLink(
         "Protocol",
         "/protocol",
-        frozenset(ROLES),
+        frozenset(STAFF_ROLES),
         "/protocol",
     ),
     NavLink(
-        "Privacy", "/privacy", frozenset(ROLES), "/privacy"
+        "Privacy", "/privacy", frozenset(STAFF_ROLES), "/privacy"
     ),
     NavLink("Auditlog", "/audit", frozenset({"auditor", "admin"})),
     NavLink("Gebruikers", "/gebruikers", frozenset({"admin"})),
     NavLink("Bronnen", "/bronnen", frozenset({"admin"})),
+    NavLink("Weekbriefing", "/briefing", frozenset({"supervisor"}), "/briefing"),
+    NavLink("Uitleg", "/uitleg/ernst", frozenset(STAFF_ROLES), "/uitleg/ernst"),
+    NavLink("Melden", "/melden", frozenset({PARTNER}), "/melden"),
+    NavLink("Mijn meldingen", "/mijn-meldingen", frozenset({PARTNER}), "/mijn-meldingen"),
+    NavLink("Partners", "/partners", frozenset({"admin"}), "/partners"),
 ]
-
-
-def add_nav_link(label: str, href: str, *roles: str) -> None:
-    if not any(link.href == href for link in NAV_LINKS):
-        NAV_LINKS.append(NavLink(label, href, frozenset(roles), href))
 
 
 def nav_links(request: Request, user: CurrentUser | None) -> list[NavLink]:
@@ -172,15 +179,14 @@ def nav_links(request: Request, user: CurrentUser | None) -> list[NavLink]:
     ]
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A database session for one request. Routes commit explicitly before they respond,
-    so that nothing depends on when the dependency's exit code runs."""
-    session: Session = request.app.state.sessionmaker()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
+def get_session(request: Request) -> Session:
+    """The request's database session. The unit of work (signals.web.uow, installed on every
+    route by create_app) opens it and commits it once when the handler returns, or rolls it
+    back when the handler raises; routes never commit themselves."""
+    session = getattr(request.state, SESSION_STATE, None)
+    if not isinstance(session, Session):
+        raise RuntimeError("no unit of work: routes must be included by create_app")
+    return session
 
 
 def csrf_token(request: Request) -> str:
@@ -267,7 +273,11 @@ def render(
 
 
 # Shared role gates. Reusing one object per gate lets FastAPI resolve it once per request.
-ANY_ROLE = require_roles(*ROLES)
+# "Any role" means the municipality's staff: a partner account reaches only its own pages
+# (PARTNERS) and the account routes every account needs (ALL_ACCOUNTS: home, password, logout).
+ANY_ROLE = require_roles(*STAFF_ROLES)
+ALL_ACCOUNTS = require_roles(*ROLES)
+PARTNERS = require_roles(PARTNER)
 CONTENT_ROLES = require_roles("analyst", "supervisor")  # may read post content and search
 SUPERVISORS = require_roles("supervisor")
 AUDITORS = require_roles("auditor", "admin")

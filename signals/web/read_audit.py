@@ -64,29 +64,22 @@ def audited(
         user = getattr(request.state, "user", None)
         if user is None:  # every audited route has a role gate; nothing was shown
             return
-        # The request's own session (one connection per request, so a busy pool cannot
-        # deadlock), unless the endpoint left changes there that it meant to discard.
-        own = not (session.new or session.dirty or session.deleted)
-        target = session if own else request.app.state.sessionmaker()
-        try:
-            record(
-                target,
-                actor=user.username,
-                actor_role=user.role,
-                action=action,
-                target_type=target_type,
-                target_id=request.path_params.get(target_param) if target_param else None,
-                purpose=purpose,
-                details=_details(request),
-            )
-            target.commit()
-        finally:
-            if not own:
-                target.close()
+        # In the request's unit of work, which commits it with the request (signals.web.uow).
+        record(
+            session,
+            actor=user.username,
+            actor_role=user.role,
+            action=action,
+            target_type=target_type,
+            target_id=request.path_params.get(target_param) if target_param else None,
+            purpose=purpose,
+            details=_details(request),
+        )
 
     dependency.__name__ = "audited_" + action.replace(".", "_")
     _declared(dependency, ReadAudit(action))
-    # scope="function": the row is committed after the endpoint returns, before the response.
+    # scope="function": the row is written after the endpoint returns, before the unit of work
+    # commits and the response is sent.
     return Depends(dependency, scope="function")
 
 

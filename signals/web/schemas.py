@@ -164,6 +164,14 @@ class SignalDetailOut(SignalSummary):
     allowed_transitions: list[str]
     posts: list[PostOut]
     decisions: list[DecisionOut]
+    label_corrections: list[LabelCorrectionOut] = Field(
+        default_factory=list,
+        description="Analysts' label corrections of this signal's posts, oldest first",
+    )
+    assigned_to: str | None = Field(None, description="Colleague the signal is assigned to")
+    notes: list[NoteOut] = Field(
+        default_factory=list, description="Colleagues' notes on the signal, oldest first"
+    )
 
 
 class DecisionIn(BaseModel):
@@ -181,6 +189,15 @@ class LabelIn(BaseModel):
     label: LabelName
     value: StrictBool
     note: StrictStr = Field("", max_length=2000)
+
+
+class NoteOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    author: str
+    text: str
+    created_at: datetime
 
 
 class LabelCorrectionOut(BaseModel):

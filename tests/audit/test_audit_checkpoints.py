@@ -16,14 +16,10 @@ from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
 import signals.audit as audit_module
-from signals.audit import GENESIS, compute_hash, record, verify
-from signals.audit_checkpoints import (
-    CheckpointRefused,
-    checkpoint_path,
-    load,
-    public_key,
-    write_checkpoint,
-)
+from signals.audit import record, verify
+from signals.audit_checkpoints import CheckpointRefused, checkpoint_path, load, write_checkpoint
+from signals.audit_hash import GENESIS, compute_hash
+from signals.checkpoint_keys import public_key
 from signals.cli import app as cli_app
 from signals.config import get_settings
 from signals.db.models import AuditEvent

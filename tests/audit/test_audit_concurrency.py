@@ -15,13 +15,13 @@ from signals.auth import create_user
 from signals.db.models import AuditEvent
 from signals.db.session import session_scope
 from signals.web.app import create_app
-from tests.web.conftest import make_signal
+from tests.factories import make_call_signal
+from tests.webapp import PASSWORD
 
 from .live import live_server, login_cookies
 
 THREADS = 16
 PER_THREAD = 15  # 240 audited requests in all
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.mark.slow
@@ -29,7 +29,7 @@ def test_concurrent_audited_reads_keep_one_chain(audit_db):
     with session_scope(audit_db.engine) as session:
         create_user(session, "analist", PASSWORD, "analyst")
         create_user(session, "super", PASSWORD, "supervisor")
-    signal_ids = [make_signal(audit_db.engine, key=f"k{i}") for i in range(4)]
+    signal_ids = [make_call_signal(audit_db.engine, key=f"k{i}") for i in range(4)]
     app = create_app(audit_db.settings)
     with session_scope(audit_db.engine) as session:
         before = session.scalar(select(func.count(AuditEvent.id))) or 0

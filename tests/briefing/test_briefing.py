@@ -15,13 +15,12 @@ from signals.db.models import (
     AuditEvent,
     ChosenIntervention,
     Decision,
-    Enrichment,
-    Post,
     RegisterEntry,
     Signal,
     SignalPost,
 )
 from signals.protocol import activate
+from tests.factories import make_enrichment, make_post, make_signal
 
 V1 = Path(__file__).resolve().parents[2] / "config" / "protocol" / "v1.yml"
 WEEK = Week.parse("2026-W48")  # Mon 23 Nov – Sun 29 Nov 2026
@@ -35,18 +34,8 @@ def _at(day: int, hour: int = 12) -> datetime:
 
 
 def _signal(session, types, first_seen, **kw) -> Signal:
-    signal = Signal(
-        types=list(types),
-        status=kw.pop("status", "new"),
-        severity=0.5,
-        title=kw.pop("title", "Oproep tot samenkomst"),
-        first_seen_at=first_seen,
-        last_activity_at=first_seen,
-        **kw,
-    )
-    session.add(signal)
-    session.flush()
-    return signal
+    return make_signal(session, types=types, first_seen_at=first_seen, post_count=0,
+                       source_count=0, **kw)
 
 
 def _seed(session: Session) -> dict:
@@ -107,19 +96,11 @@ def _seed(session: Session) -> dict:
     _signal(session, ["call_to_gathering"], _at(10), district="Almere Haven")
     # Next week (not counted this week).
     _signal(session, ["polarising"], datetime(2026, 12, 1, tzinfo=UTC))
-    post = Post(
-        source_id="s",
-        url="https://x/1",
-        canonical_url="https://x/1",
-        content_hash="h",
-        title="t",
-        text=SECRET_TEXT + " " + MARKED,
-        author_pseudonym=PSEUDONYM,
-        fetched_at=_at(24),
-    )
-    session.add(post)
-    session.flush()
-    session.add(Enrichment(post_id=post.id, model_version="clf-test-1", labels={}, flags=[]))
+    post = make_post(session, text=SECRET_TEXT + " " + MARKED, title="t", source_id="s",
+                     url="https://x/1", author=PSEUDONYM, fetched_at=_at(24), published_at=None,
+                     enriched=False)
+    make_enrichment(session, post.id, model_version="clf-test-1", labels={}, flags=[], places=[],
+                    in_almere=None)
     session.add(SignalPost(signal_id=call1.id, post_id=post.id, briefing_snippet=MARKED))
     first = Decision(
         signal_id=call1.id,

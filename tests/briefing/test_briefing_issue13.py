@@ -27,6 +27,7 @@ from signals.briefing.charts import bars_figure
 from signals.briefing.data import collect
 from signals.db.models import RegisterEntry, Signal
 from signals.demo import _builder, demo_shift_weeks
+from tests.factories import make_signal
 
 REPO = Path(__file__).resolve().parents[2]
 ARTEFACTS = REPO / "var" / "artefacts" / "briefing-issue13"
@@ -35,18 +36,9 @@ RUN = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
 
 
 def _signal(session: Session, types: list[str], **kw: object) -> Signal:
-    signal = Signal(
-        types=types,
-        status=kw.pop("status", "new"),
-        severity=0.5,
-        title=kw.pop("title", "Oproep tot samenkomst"),
-        first_seen_at=kw.pop("first_seen_at", RUN),
-        last_activity_at=RUN,
-        **kw,
-    )
-    session.add(signal)
-    session.flush()
-    return signal
+    kw.setdefault("first_seen_at", RUN)
+    return make_signal(session, types=types, last_activity_at=RUN, post_count=0, source_count=0,
+                       **kw)
 
 
 def _seed_demo_week(session: Session) -> None:

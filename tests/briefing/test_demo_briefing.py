@@ -23,16 +23,18 @@ from nlp.pipeline import analyse
 from nlp.vocabulary import TZ
 from signals.briefing import Week, write_briefing
 from signals.briefing.data import collect
-from signals.db.models import Enrichment, Post, Signal
+from signals.db.models import Post, Signal
 from signals.db.session import make_engine, migrate
 from signals.demo import _builder, demo_shift_weeks
-from signals.detect import detect, format_when
+from signals.detection.lifecycle import detect
 from signals.enrichment import nlp_text
-from signals.register import import_csv
+from signals.services import Actor
+from signals.services import register as register_service
+from signals.wording import format_when
+from tests.factories import make_enriched_post
 
 REPO = Path(__file__).resolve().parents[2]
 ARTEFACTS = REPO / "var" / "artefacts" / "demo-briefing"
-LABELS = ("call_to_gathering", "anti_government", "polarising", "threat")
 
 
 @pytest.fixture(scope="module")
@@ -46,29 +48,23 @@ def demo_week(tmp_path_factory: pytest.TempPathFactory):
     engine = make_engine(f"sqlite:///{root / 'signals.db'}")
     migrate(engine)
     with Session(engine) as session:
-        assert import_csv(session, root / "demo" / "register.csv", actor="system:demo").ok
+        assert register_service.import_csv(
+            session, Actor("system:demo", ""), root / "demo" / "register.csv"
+        ).ok
         ids = []
         for n, item in enumerate(items):
-            post = Post(
-                source_id=item.source, url=f"http://127.0.0.1:8765/{item.slug}",
-                canonical_url=f"http://127.0.0.1:8765/{item.slug}", content_hash=f"h{n}",
-                title=item.title, text=item.text, author_pseudonym=f"ps_{n:032x}",
-                fetched_at=now, published_at=item.published.astimezone(UTC), enriched=True,
-            )
-            session.add(post)
-            session.flush()
             analysis = analyse([nlp_text(item.title, item.text)], [item.published])[0]
-            session.add(Enrichment(
-                post_id=post.id, model_version="demo-labels",
-                labels={k: {"p": 0.9 if k in item.labels else 0.05, "flag": k in item.labels}
-                        for k in LABELS},
-                flags=list(item.labels), places=[asdict(p) for p in analysis.places],
-                in_almere=analysis.in_almere,
+            ids.append(make_enriched_post(
+                session,
+                post={"title": item.title, "text": item.text, "source_id": item.source,
+                      "url": f"http://127.0.0.1:8765/{item.slug}", "key": f"{n}",
+                      "author": f"ps_{n:032x}", "fetched_at": now,
+                      "published_at": item.published.astimezone(UTC)},
+                model_version="demo-labels", flags=list(item.labels),
+                places=[asdict(p) for p in analysis.places], in_almere=analysis.in_almere,
                 event_time=analysis.time.value if analysis.time else None,
                 event_time_text=analysis.time.text if analysis.time else None,
-                evidence=[], explanations={},
             ))
-            ids.append(post.id)
         session.flush()
         detect(session, ids, now=now)
         session.commit()

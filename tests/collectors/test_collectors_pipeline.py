@@ -54,7 +54,7 @@ def _set_row(source_id: str, **values: object) -> None:
 def _warm_up() -> None:
     """Pay for first imports and the language model before the clock starts: the margin
     is about the deadline, not about interpreter start-up on a busy machine."""
-    import signals.detect
+    import signals.detection.lifecycle
     import signals.indexing
     import signals.search  # noqa: F401
     from collectors.text import detect_language

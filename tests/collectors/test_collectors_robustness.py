@@ -155,12 +155,12 @@ def test_unparseable_cursor_is_ignored(make_source, settings):
 
 
 def test_unexpected_collector_crash_becomes_an_error(make_source, settings, monkeypatch):
-    import collectors.collect as collect_module
+    import collectors.feed as feed_module
 
     def explode(*_args, **_kwargs):
         raise RuntimeError("parser blew up")
 
-    monkeypatch.setattr(collect_module, "parse_feed", explode)
+    monkeypatch.setattr(feed_module, "parse_feed", explode)
     results = collect_many(
         [make_source("/feeds/omroep-flevoland.rss", source_id="boom")], {}, settings
     )

@@ -28,7 +28,7 @@ def write(tmp_path: Path, sources: list[dict], **top: object) -> Path:
 
 def test_real_default_config_loads_with_legal_fields() -> None:
     sources = load_sources(ROOT / "config" / "sources.yml")
-    kinds = {s.kind.value for s in sources}
+    kinds = {s.kind for s in sources}
     assert {"feed", "page", "mastodon_tag", "reddit"} <= kinds
     for source in sources:
         assert "Gemeentewet art. 172 lid 1" in source.legal_basis

@@ -127,7 +127,8 @@ def test_protocol_activate_needs_a_supervisor_role(signals_env):
 
 def test_every_as_option_uses_the_one_check():
     sources = "\n".join(p.read_text() for p in (REPO / "signals" / "cli").glob("*_cmds.py"))
-    assert sources.count('"--as"') == 8
+    # Each command that takes --as checks it through require_actor, once.
+    assert sources.count('"--as"') >= 8
     assert sources.count("require_actor(") == sources.count('"--as"')
 
 

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from collectors.models import RawPost
 from signals import clustering
-from signals.db.models import Enrichment, Post, Signal, SignalPost
+from signals.db.models import Post, Signal, SignalPost
 from signals.intake import store_raw_posts
 from signals.privacy.pseudonym import Pseudonymizer
+from tests.factories import make_enrichment
 
 CALL_LABEL = "call_to_gathering"
 PUBLISHED = datetime(2026, 11, 25, 18, 30, tzinfo=UTC)
@@ -87,38 +88,14 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
 
 
 def _enrich(session: Session, post_id: int, event_time: datetime, words: str) -> None:
-    labels = {
-        name: {"p": 0.9 if name == "call_to_gathering" else 0.05, "flag": name == CALL_LABEL}
-        for name in (CALL_LABEL, "anti_government", "polarising", "threat")
-    }
-    session.add(
-        Enrichment(
-            post_id=post_id,
-            model_version="test-1",
-            labels=labels,
-            flags=[CALL_LABEL],
-            places=[
-                {
-                    "text": "Stadhuisplein",
-                    "canonical": "Stadhuisplein",
-                    "district": "Almere Stad",
-                    "in_almere": True,
-                }
-            ],
-            in_almere=True,
-            event_time=event_time,
-            event_time_text=words,
-            evidence=[],
-            explanations={},
-        )
-    )
-    session.flush()
+    make_enrichment(session, post_id, flags=[CALL_LABEL], event_time=event_time,
+                    event_time_text=words)
 
 
 def test_detection_puts_the_new_version_in_the_signal_of_the_first(
     sqlite_engine: Engine, tmp_path: Path
 ):
-    from signals.detect import detect
+    from signals.detection.lifecycle import detect
 
     pseudo = Pseudonymizer(tmp_path / "keys")
     saturday_14 = datetime(2026, 11, 28, 13, 0, tzinfo=UTC)

@@ -10,13 +10,9 @@ from pathlib import Path
 import pytest
 
 from signals.search.base import PostDoc, SignalDoc
-from signals.search.es import (
-    DEFAULT_RETENTION_DAYS,
-    MIN_AUDIT_DAYS,
-    SPECS,
-    AuditDoc,
-    ilm_delete_days,
-)
+from signals.search.es_admin import DEFAULT_RETENTION_DAYS, MIN_AUDIT_DAYS, ilm_delete_days
+from signals.search.es_client import AuditDoc
+from signals.search.es_queries import SPECS
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPINGS = ROOT / "es_mappings"
@@ -91,7 +87,7 @@ def test_ilm_policies_delete_per_retention() -> None:
 def test_posts_are_partitioned_by_collection_not_publication() -> None:
     from datetime import UTC, datetime
 
-    from signals.search.es import ElasticsearchBackend
+    from signals.search.es_client import ElasticsearchBackend
 
     backend = ElasticsearchBackend("http://127.0.0.1:9")  # no request is sent
     old_post = {"published_at": "2026-10-01T09:00:00+00:00", "collected_at": None}

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from detect_support import NOW, PLACES, SATURDAY_14, MakePost
@@ -14,8 +12,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from signals import clustering
-from signals.db.models import Enrichment, Post
 from signals.db.session import get_engine, session_scope
+from tests import factories
+from tests.factories import make_enriched_post
 
 
 @pytest.fixture
@@ -29,9 +28,6 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with session_scope(engine) as s:
         yield s
-
-
-_counter = itertools.count(1)
 
 
 @pytest.fixture
@@ -50,45 +46,21 @@ def make_post(session: Session) -> MakePost:
         fetched_at: datetime = NOW,
         author: str = "pseu_0123456789abcdef",
     ) -> int:
-        n = next(_counter)
-        post = Post(
-            source_id=source,
-            url=f"https://example.org/{source}/{n}",
-            canonical_url=f"https://example.org/{source}/{n}",
-            content_hash=f"h{n}",
-            text=text,
-            author_pseudonym=author,
-            fetched_at=fetched_at,
-            published_at=fetched_at,
-        )
-        session.add(post)
-        session.flush()
-        probs = dict(probs or {})
-        labels: dict[str, Any] = {}
-        for name in ("call_to_gathering", "anti_government", "polarising", "threat"):
-            p = probs.get(name, 0.9 if name in flags else 0.05)
-            labels[name] = {"p": p, "flag": name in flags}
         places = []
         if place:
             meta = PLACES.get(place, {"district": None, "in_almere": True})
-            places.append({"text": place, "canonical": place, **meta})
+            places.append(factories.place(place, **meta))
         if in_almere is None and place:
             in_almere = PLACES.get(place, {}).get("in_almere", True)
-        session.add(
-            Enrichment(
-                post_id=post.id,
-                model_version="test-1",
-                labels=labels,
-                flags=list(flags),
-                places=places,
-                in_almere=in_almere,
-                event_time=event_time,
-                event_time_text="zaterdag 14:00" if event_time else None,
-                evidence=[],
-                explanations={},
-            )
+        return make_enriched_post(
+            session,
+            post={"text": text, "source_id": source, "fetched_at": fetched_at, "author": author,
+                  "enriched": False},
+            flags=flags,
+            probs=probs,
+            places=places,
+            in_almere=in_almere,
+            event_time=event_time,
         )
-        session.flush()
-        return post.id
 
     return make

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from signals.alerts import send_alerts
 from signals.config import Settings, get_settings
 from signals.db.models import AuditEvent, Signal
-from signals.detect import detect
+from signals.detection.lifecycle import detect
 
 PSEUDONYM = "pseu_a1b2c3d4e5f60718"
 POST_TEXT = "Vanavond pullen we up bij de Kruidenwijk, neem vuurwerk mee voor de blauwe"

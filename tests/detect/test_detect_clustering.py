@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from signals import clustering
 from signals.db.models import Enrichment, Signal, SignalPost
-from signals.detect import detect
+from signals.detection.lifecycle import detect
+from tests.factories import make_enriched_post, make_enrichment
 
 BASE = "Zaterdag 14:00 iedereen naar het Stadhuisplein! Laat zien dat we het zat zijn, neem je vrienden mee"
 
@@ -203,17 +204,16 @@ def test_newest_enrichment_decides(session: Session, make_post: MakePost) -> Non
 
     pid = make_post(BASE)
     older = session.scalars(select(Enrichment).where(Enrichment.post_id == pid)).one()
-    session.add(
-        Enrichment(
-            post_id=pid,
-            model_version="test-2",
-            labels={"call_to_gathering": {"p": 0.1, "flag": False}},
-            flags=[],
-            places=[],
-            created_at=older.created_at + timedelta(hours=1),
-        )
+    make_enrichment(
+        session,
+        pid,
+        model_version="test-2",
+        labels={"call_to_gathering": {"p": 0.1, "flag": False}},
+        flags=[],
+        places=[],
+        in_almere=None,
+        created_at=older.created_at + timedelta(hours=1),
     )
-    session.flush()
     assert detect(session, [pid], now=NOW).signal_ids == []
 
 
@@ -275,29 +275,15 @@ def test_rolled_back_signal_leaves_no_trace_in_the_index(engine) -> None:
     from signals.db.session import session_scope
 
     def add(session: Session, text: str, n: int) -> int:
-        from signals.db.models import Post
-
-        post = Post(
-            source_id="s",
-            url=f"https://e.org/{n}",
-            canonical_url=f"https://e.org/{n}",
-            content_hash=f"rb{n}",
-            text=text,
-            fetched_at=NOW,
+        return make_enriched_post(
+            session,
+            post={"text": text, "source_id": "s", "key": f"rb{n}", "fetched_at": NOW,
+                  "published_at": None, "author": None, "enriched": False},
+            flags=["anti_government"],
+            labels={"anti_government": {"p": 0.9, "flag": True}},
+            places=[],
+            in_almere=None,
         )
-        session.add(post)
-        session.flush()
-        session.add(
-            Enrichment(
-                post_id=post.id,
-                model_version="t",
-                labels={"anti_government": {"p": 0.9, "flag": True}},
-                flags=["anti_government"],
-                places=[],
-            )
-        )
-        session.flush()
-        return post.id
 
     hostile = "De burgemeester is een landverrader en de hele raad hoort voor een tribunaal"
     try:

@@ -10,10 +10,14 @@ from detect_support import NOW, SATURDAY_14
 from sqlalchemy import Engine
 from test_detect_clustering import VARIANTS
 
-from signals import clustering, register
-from signals.db.models import Enrichment, Post, Signal
+from signals import clustering
+from signals.db.models import Signal
 from signals.db.session import session_factory
-from signals.detect import detect
+from signals.detection.lifecycle import detect
+from signals.services import Actor
+from signals.services import register as register_service
+from tests import factories
+from tests.factories import make_enriched_post
 
 pytestmark = pytest.mark.postgres
 
@@ -35,39 +39,22 @@ def pg_engine(postgres_url: str) -> Iterator[Engine]:
 
 
 def _post(session, n: int, text: str, *, source: str, place: str, when) -> int:
-    post = Post(
-        source_id=source,
-        url=f"https://pg.example/{n}",
-        canonical_url=f"https://pg.example/{n}",
-        content_hash=f"pg{n}",
-        text=text,
-        fetched_at=NOW,
+    return make_enriched_post(
+        session,
+        post={"text": text, "source_id": source, "url": f"https://pg.example/{n}",
+              "key": f"pg{n}", "fetched_at": NOW, "published_at": None, "author": None,
+              "enriched": False},
+        labels={"call_to_gathering": {"p": 0.9, "flag": True}},
+        places=[factories.place(place)],
+        event_time=when,
     )
-    session.add(post)
-    session.flush()
-    session.add(
-        Enrichment(
-            post_id=post.id,
-            model_version="t",
-            labels={"call_to_gathering": {"p": 0.9, "flag": True}},
-            flags=["call_to_gathering"],
-            places=[
-                {"text": place, "canonical": place, "district": "Almere Stad", "in_almere": True}
-            ],
-            in_almere=True,
-            event_time=when,
-            event_time_text="zaterdag 14:00",
-        )
-    )
-    session.flush()
-    return post.id
 
 
 def test_clustering_and_register_on_postgres(pg_engine: Engine) -> None:
     with session_factory(pg_engine)() as session:
-        entry = register.create_entry(
+        entry = register_service.create_entry(
             session,
-            actor="sup",
+            Actor("sup", "supervisor"),
             reference="WOM-PG-1",
             place="Stadhuisplijn",
             start_at=SATURDAY_14,

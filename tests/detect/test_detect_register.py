@@ -10,9 +10,14 @@ from detect_support import NOW, SATURDAY_14, MakePost
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signals import register
 from signals.db.models import AuditEvent, RegisterEntry, Signal
-from signals.detect import detect
+from signals.detection.lifecycle import detect, refresh_signals
+from signals.register import entries
+from signals.register.fields import RegisterError, StaleEntryError
+from signals.register.matching import match
+from signals.register.places import same_place
+from signals.services import Actor
+from signals.services import register as register_service
 
 HEADER = "reference,organiser_ref,place,start,end,status,description\n"
 
@@ -32,7 +37,7 @@ def _entry(session: Session, **overrides) -> RegisterEntry:
         "end_at": SATURDAY_14 + timedelta(hours=2),
         **overrides,
     }
-    return register.create_entry(session, actor="supervisor1", **fields)
+    return register_service.create_entry(session, Actor("supervisor1", "supervisor"), **fields)
 
 
 def test_import_csv_creates_entries_in_local_time(session: Session, tmp_path: Path) -> None:
@@ -41,7 +46,7 @@ def test_import_csv_creates_entries_in_local_time(session: Session, tmp_path: Pa
         "WOM-1,ORG-1,Stadhuisplein,2026-11-28 14:00,2026-11-28 16:00,aangemeld,Demonstratie\n"
         'WOM-2,ORG-2,"Esplanade, Almere",2026-11-29T10:00+01:00,2026-11-29T12:00+01:00,,\n',
     )
-    result = register.import_csv(session, path, actor="supervisor1")
+    result = register_service.import_csv(session, Actor("supervisor1", "supervisor"), path)
     assert result.ok and (result.created, result.updated) == (2, 0)
     one = session.scalars(select(RegisterEntry).where(RegisterEntry.reference == "WOM-1")).one()
     # 14:00 in Almere in November is 13:00 UTC.
@@ -58,9 +63,11 @@ def test_import_csv_creates_entries_in_local_time(session: Session, tmp_path: Pa
 
 def test_import_csv_again_updates_by_reference(session: Session, tmp_path: Path) -> None:
     row = "WOM-1,ORG-1,Stadhuisplein,2026-11-28 14:00,2026-11-28 16:00,aangemeld,\n"
-    register.import_csv(session, _csv(tmp_path, row), actor="s")
+    register_service.import_csv(session, Actor("s", "supervisor"), _csv(tmp_path, row))
     changed = row.replace("16:00", "17:00")
-    result = register.import_csv(session, _csv(tmp_path, changed, "b.csv"), actor="s")
+    result = register_service.import_csv(
+        session, Actor("s", "supervisor"), _csv(tmp_path, changed, "b.csv")
+    )
     assert (result.created, result.updated) == (0, 1)
     entry = session.scalars(select(RegisterEntry)).one()
     assert entry.version == 2
@@ -77,7 +84,7 @@ def test_import_csv_reports_every_bad_row_and_writes_nothing(
         "WOM-4,ORG-4,Esplanade,2026-11-28 18:00,2026-11-28 16:00,aangemeld,\n"
         "WOM-1,ORG-1,Esplanade,2026-11-28 14:00,2026-11-28 16:00,aangemeld,\n",
     )
-    result = register.import_csv(session, path, actor="s")
+    result = register_service.import_csv(session, Actor("s", "supervisor"), path)
     assert not result.ok
     assert result.created == 0
     text = "\n".join(result.errors)
@@ -92,18 +99,24 @@ def test_import_csv_reports_every_bad_row_and_writes_nothing(
 def test_import_csv_missing_columns(session: Session, tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("reference,place\nWOM-1,Stadhuisplein\n", encoding="utf-8")
-    result = register.import_csv(session, path, actor="s")
+    result = register_service.import_csv(session, Actor("s", "supervisor"), path)
     assert result.errors and "start" in result.errors[0] and "regel 1" in result.errors[0]
 
 
 def test_update_entry_optimistic_concurrency(session: Session) -> None:
     entry = _entry(session)
-    register.update_entry(session, entry.id, expected_version=1, actor="a", status="Bevestigd")
+    register_service.update_entry(
+        session, Actor("a", "supervisor"), entry.id, expected_version=1, status="Bevestigd"
+    )
     assert (entry.version, entry.status) == (2, "bevestigd")
-    with pytest.raises(register.StaleEntryError, match="gewijzigd"):
-        register.update_entry(session, entry.id, expected_version=1, actor="b", place="Esplanade")
+    with pytest.raises(StaleEntryError, match="gewijzigd"):
+        register_service.update_entry(
+            session, Actor("b", "supervisor"), entry.id, expected_version=1, place="Esplanade"
+        )
     assert entry.place == "Stadhuisplein"
-    register.update_entry(session, entry.id, expected_version=2, actor="b", place="Esplanade")
+    register_service.update_entry(
+        session, Actor("b", "supervisor"), entry.id, expected_version=2, place="Esplanade"
+    )
     assert (entry.version, entry.place_canonical) == (3, "Esplanade")
     actions = session.scalars(
         select(AuditEvent.action).where(AuditEvent.target_type == "register_entry")
@@ -112,46 +125,42 @@ def test_update_entry_optimistic_concurrency(session: Session) -> None:
 
 
 def test_create_entry_rejects_end_before_start(session: Session) -> None:
-    with pytest.raises(register.RegisterError):
+    with pytest.raises(RegisterError):
         _entry(session, end_at=SATURDAY_14 - timedelta(hours=3))
 
 
 def test_match_inside_and_outside_the_window(session: Session) -> None:
     entry = _entry(session)
     margin = timedelta(hours=1)
-    assert register.match(session, "Stadhuisplein", SATURDAY_14, margin=margin) == entry
+    assert match(session, "Stadhuisplein", SATURDAY_14, margin=margin) == entry
     # Within the margin before the start and after the end.
     early = entry.start_at - timedelta(minutes=50)
     late = entry.end_at + timedelta(minutes=50)
-    assert register.match(session, "Stadhuisplein", early, margin=margin) == entry
-    assert register.match(session, "Stadhuisplein", late, margin=margin) == entry
+    assert match(session, "Stadhuisplein", early, margin=margin) == entry
+    assert match(session, "Stadhuisplein", late, margin=margin) == entry
     # Outside it.
-    assert (
-        register.match(session, "Stadhuisplein", early - timedelta(hours=1), margin=margin) is None
-    )
-    assert (
-        register.match(session, "Stadhuisplein", late + timedelta(hours=1), margin=margin) is None
-    )
-    assert register.match(session, "Stadhuisplein", SATURDAY_14 + timedelta(days=1)) is None
+    assert match(session, "Stadhuisplein", early - timedelta(hours=1), margin=margin) is None
+    assert match(session, "Stadhuisplein", late + timedelta(hours=1), margin=margin) is None
+    assert match(session, "Stadhuisplein", SATURDAY_14 + timedelta(days=1)) is None
     # Another place, or no place/time at all.
-    assert register.match(session, "Esplanade", SATURDAY_14) is None
-    assert register.match(session, None, SATURDAY_14) is None
-    assert register.match(session, "Stadhuisplein", None) is None
+    assert match(session, "Esplanade", SATURDAY_14) is None
+    assert match(session, None, SATURDAY_14) is None
+    assert match(session, "Stadhuisplein", None) is None
 
 
 def test_margin_is_configurable(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     entry = _entry(session)
     probe = entry.end_at + timedelta(minutes=90)
     monkeypatch.setenv("SIGNALS_REGISTER_MARGIN_MIN", "60")
-    assert register.match(session, "Stadhuisplein", probe) is None
+    assert match(session, "Stadhuisplein", probe) is None
     monkeypatch.setenv("SIGNALS_REGISTER_MARGIN_MIN", "120")
-    assert register.match(session, "Stadhuisplein", probe) == entry
+    assert match(session, "Stadhuisplein", probe) == entry
 
 
 def test_match_tolerates_misspelled_places(session: Session) -> None:
     # Misspelled in the register (typed by hand) ...
     typo_entry = _entry(session, reference="WOM-1", place="Stadhuisplijn")
-    assert register.match(session, "Stadhuisplein", SATURDAY_14) == typo_entry
+    assert match(session, "Stadhuisplein", SATURDAY_14) == typo_entry
     # ... or in the call, on the other side.
     other = _entry(
         session,
@@ -160,13 +169,13 @@ def test_match_tolerates_misspelled_places(session: Session) -> None:
         start_at=SATURDAY_14 + timedelta(days=1),
         end_at=SATURDAY_14 + timedelta(days=1, hours=2),
     )
-    assert register.match(session, "Esplanad", SATURDAY_14 + timedelta(days=1)) == other
-    assert register.match(session, "Kruidenwijk", SATURDAY_14 + timedelta(days=1)) is None
+    assert match(session, "Esplanad", SATURDAY_14 + timedelta(days=1)) == other
+    assert match(session, "Kruidenwijk", SATURDAY_14 + timedelta(days=1)) is None
 
 
 def test_withdrawn_entries_do_not_match(session: Session) -> None:
     _entry(session, status="ingetrokken")
-    assert register.match(session, "Stadhuisplein", SATURDAY_14) is None
+    assert match(session, "Stadhuisplein", SATURDAY_14) is None
 
 
 def test_detect_marks_calls_aangemeld_or_niet_aangemeld(
@@ -205,11 +214,11 @@ def test_register_change_rematches_open_calls(session: Session, make_post: MakeP
     assert signal.version > version
 
     # Moving the entry a week later unlinks the call again.
-    register.update_entry(
+    register_service.update_entry(
         session,
+        Actor("supervisor1", "supervisor"),
         entry.id,
         expected_version=entry.version,
-        actor="supervisor1",
         start_at=entry.start_at + timedelta(days=7),
         end_at=entry.end_at + timedelta(days=7),
     )
@@ -227,14 +236,45 @@ def test_demo_style_statuses(session: Session, tmp_path: Path) -> None:
         "ingetrokken,Stille tocht\n",
     )
     # The demo's register now uses the closed Dutch set (issue 13); "withdrawn" is refused.
-    assert register.import_csv(session, path, actor="s").ok
-    assert register.match(session, "Grote Markt", SATURDAY_14) is None
+    assert register_service.import_csv(session, Actor("s", "supervisor"), path).ok
+    assert match(session, "Grote Markt", SATURDAY_14) is None
 
 
 def test_same_place_rules() -> None:
-    assert register.same_place("Stationsplein", "Stationsplein Almere")
-    assert register.same_place("Stadhuisplein", "stadhuis-plein")
-    assert register.same_place("Kruidenwijk", "Kruidewijk")
-    assert not register.same_place("Almere Stad", "Almere Haven")
-    assert not register.same_place("Esplanade", "Stadhuisplein")
-    assert not register.same_place(None, "Esplanade")
+    assert same_place("Stationsplein", "Stationsplein Almere")
+    assert same_place("Stadhuisplein", "stadhuis-plein")
+    assert same_place("Kruidenwijk", "Kruidewijk")
+    assert not same_place("Almere Stad", "Almere Haven")
+    assert not same_place("Esplanade", "Stadhuisplein")
+    assert not same_place(None, "Esplanade")
+
+
+def test_a_register_change_names_the_calls_it_affects_and_the_caller_rescores_them(
+    session: Session, make_post: MakePost
+) -> None:
+    # The register does not import detection (issue 17: no cycle): a change returns the open
+    # calls it may affect, and re-scoring them is the caller's step.
+    pid = make_post("Zaterdag 14:00 naar het Stadhuisplein, we pikken het niet langer")
+    signal = session.get(Signal, detect(session, [pid], now=NOW).new_signal_ids[0])
+    elsewhere = make_post(
+        "Zondag iedereen naar de Esplanade", place="Esplanade", event_time=SATURDAY_14
+    )
+    other = session.get(Signal, detect(session, [elsewhere], now=NOW).new_signal_ids[0])
+    change = entries.create_entry(
+        session,
+        reference="WOM-2026-7",
+        place="Stadhuisplein",
+        start_at=SATURDAY_14 - timedelta(minutes=30),
+        end_at=SATURDAY_14 + timedelta(hours=2),
+    )
+    # Both calls fall in the entry's window; only the one at the entry's place will match.
+    assert sorted(change.affected_signal_ids) == sorted([signal.id, other.id])
+    session.refresh(signal)
+    assert signal.notification_status == "niet aangemeld"  # not re-scored by the register
+    assert not session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "register.create")
+    ).all()
+    assert refresh_signals(session, change.affected_signal_ids, now=NOW) == [signal.id]
+    assert signal.notification_status == "aangemeld"
+    assert signal.register_entry_id == change.entry.id
+    assert other.notification_status == "niet aangemeld"

@@ -16,12 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import REGISTER_STATUSES
-from signals import register
 from signals.briefing import Week
 from signals.briefing.data import collect
 from signals.db.models import RegisterEntry, Signal
 from signals.db.session import alembic_config, make_engine
-from signals.detect import detect
+from signals.detection.lifecycle import detect
+from signals.register.fields import RegisterError
+from signals.services import Actor
+from signals.services import register as register_service
 from signals.web.schemas import RegisterEntryIn
 
 HEADER = "reference,organiser_ref,place,start,end,status,description\n"
@@ -35,7 +37,7 @@ def _entry(session: Session, **overrides: object) -> RegisterEntry:
         "end_at": SATURDAY_14 + timedelta(hours=2),
         **overrides,
     }
-    return register.create_entry(session, actor="supervisor1", **fields)
+    return register_service.create_entry(session, Actor("supervisor1", "supervisor"), **fields)
 
 
 def test_the_statuses_are_dutch_and_closed() -> None:
@@ -43,7 +45,7 @@ def test_the_statuses_are_dutch_and_closed() -> None:
 
 
 def test_create_refuses_a_status_outside_the_set(session: Session) -> None:
-    with pytest.raises(register.RegisterError, match="onzin"):
+    with pytest.raises(RegisterError, match="onzin"):
         _entry(session, status="onzin")
     assert session.scalar(select(RegisterEntry.id)) is None
     assert _entry(session, status=" Bevestigd ").status == "bevestigd"
@@ -51,8 +53,10 @@ def test_create_refuses_a_status_outside_the_set(session: Session) -> None:
 
 def test_update_refuses_a_status_outside_the_set(session: Session) -> None:
     entry = _entry(session)
-    with pytest.raises(register.RegisterError, match="kies uit"):
-        register.update_entry(session, entry.id, expected_version=1, actor="s", status="onzin")
+    with pytest.raises(RegisterError, match="kies uit"):
+        register_service.update_entry(
+            session, Actor("s", "supervisor"), entry.id, expected_version=1, status="onzin"
+        )
     assert entry.status == "aangemeld"
 
 
@@ -65,7 +69,7 @@ def test_csv_import_refuses_the_whole_file(session: Session, tmp_path: Path) -> 
         + "WOM-3,ORG,Esplanade,2026-11-28 14:00,2026-11-28 16:00,withdrawn,\n",
         encoding="utf-8",
     )
-    result = register.import_csv(session, path, actor="s")
+    result = register_service.import_csv(session, Actor("s", "supervisor"), path)
     assert not result.ok and result.created == 0
     assert any("regel 3" in e and "onzin" in e for e in result.errors), result.errors
     assert any("regel 4" in e and "withdrawn" in e for e in result.errors), result.errors

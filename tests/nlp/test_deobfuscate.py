@@ -10,16 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.deobfuscate import (
-    KINDS,
-    SEED_HOSTILE,
-    Deobfuscated,
-    Vocabulary,
-    clean_for_features,
-    deobfuscate,
-)
+from nlp.deobfuscate import KINDS, Deobfuscated, clean_for_features, deobfuscate
+from nlp.deobfuscate_words import SEED_HOSTILE, Vocabulary
 
-# Fixed here, not taken from nlp.features.GROUP_TERMS, which is edited independently.
+# Fixed here, not taken from nlp.group_terms.GROUP_TERMS, which is edited independently.
 TARGETS = (
     "moslim", "moslims", "joden", "jood", "christen", "christenen", "turken", "turk", "turkse",
     "polen", "pool", "poolse", "marokkanen", "asielzoekers", "vluchtelingen", "homo", "homo's",
@@ -263,8 +257,8 @@ def test_unchanged_text_maps_identically() -> None:
 
 
 def test_default_vocabulary_holds_group_terms() -> None:
-    from nlp.deobfuscate import default_vocabulary
-    from nlp.features import GROUP_TERMS
+    from nlp.deobfuscate_words import default_vocabulary
+    from nlp.group_terms import GROUP_TERMS
 
     vocab = default_vocabulary()
     assert {t.lower() for t in GROUP_TERMS} <= vocab.targets

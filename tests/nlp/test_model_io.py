@@ -7,7 +7,8 @@ import pytest
 import skops.io as sio
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from nlp.model import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE, Classifier
+from nlp.model import Classifier
+from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
 from nlp.types import LABELS
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from nlp.evaluation import EvalReport, evaluate
-from nlp.model import DEFAULT_MODEL_DIR
+from nlp.model_files import DEFAULT_MODEL_DIR
 
 F1_BARS = {
     "call_to_gathering": 0.85,

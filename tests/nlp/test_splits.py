@@ -14,7 +14,7 @@ from nlp.corpus import (
     split_keys,
     split_of_group,
 )
-from nlp.model import DEFAULT_MODEL_DIR, METRICS_FILE
+from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE
 from nlp.training import text_hash
 
 

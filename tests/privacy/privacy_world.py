@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from signals.db.models import Post, Signal, SignalPost
 from signals.indexing import index_posts, index_signals
 from signals.privacy.pseudonym import Pseudonymizer
 from signals.search.fts import FtsBackend
+from tests.factories import make_post, make_signal
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 _n = itertools.count(1)
@@ -33,20 +33,18 @@ class World:
     ) -> int:
         n = next(_n)
         ps = self.pseudo.pseudonym(handle, source_id, at) if handle else None
-        post = Post(
-            source_id=source_id,
-            url=f"https://example.org/p/{n}",
-            canonical_url=f"https://example.org/p/{n}",
-            content_hash=f"{n:064d}",
-            title=f"Titel {n}",
+        post = make_post(
+            self.session,
             text=f"{text} nummer{n}",
-            author_pseudonym=ps[0] if ps else None,
+            title=f"Titel {n}",
+            source_id=source_id,
+            key=f"p/{n}",
+            content_hash=f"{n:064d}",
+            author=ps[0] if ps else None,
             pseudonym_period=ps[1] if ps else None,
-            published_at=at,
             fetched_at=at,
+            enriched=False,
         )
-        self.session.add(post)
-        self.session.flush()
         index_posts(self.session, self.backend, [post.id])
         return post.id
 
@@ -58,21 +56,17 @@ class World:
         last_activity: datetime = T0,
         retain_until: datetime | None = None,
     ) -> int:
-        signal = Signal(
+        signal = make_signal(
+            self.session,
             types=["mobilisation_call"],
             status=status,
+            severity=0.0,
             title="Oproep Esplanade",
+            post_ids=post_ids,
             first_seen_at=last_activity,
-            last_activity_at=last_activity,
             retain_until=retain_until,
-            post_count=len(post_ids),
             source_count=1,
         )
-        self.session.add(signal)
-        self.session.flush()
-        for pid in post_ids:
-            self.session.add(SignalPost(signal_id=signal.id, post_id=pid))
-        self.session.flush()
         index_signals(self.session, self.backend, [signal.id])
         return signal.id
 

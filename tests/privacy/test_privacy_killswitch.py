@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from collectors.models import RawPost
 from signals.config import get_settings
-from signals.db.models import AuditEvent, Enrichment, Post, Signal, SignalPost
+from signals.db.models import AuditEvent, Enrichment, Post, Signal
 from signals.db.session import get_engine
 from signals.intake import store_raw_posts
 from signals.pipeline import process_in_session
 from signals.privacy.pseudonym import Pseudonymizer
 from signals.switches import autotag_enabled, set_autotag
 from signals.triage import decide
+from tests.factories import make_signal
 
 CALL = "Zaterdag 14:00 allemaal naar het Stadhuisplein in Almere, laat je horen! Kom massaal."
 
@@ -66,10 +67,7 @@ def test_with_autotag_off_posts_are_collected_not_tagged_and_review_goes_on(
         assert _count(session, Signal) == 0
 
         # Manual review: an analyst opens a case by hand and decides on it.
-        signal = Signal(types=["call_to_gathering"], status="new", title="handmatig")
-        session.add(signal)
-        session.flush()
-        session.add(SignalPost(signal_id=signal.id, post_id=post_ids[0]))
+        signal = make_signal(session, title="handmatig", post_ids=post_ids[:1])
         decide(
             session,
             signal.id,

@@ -10,7 +10,7 @@ from privacy_world import T0, days
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from signals import audit
+from signals import audit, audit_hash
 from signals.db.models import AuditEvent, Decision, Post, Signal
 from signals.retention import RetentionPolicy, destroy_keys, load_policy, purge
 
@@ -144,7 +144,7 @@ def test_dry_run_changes_nothing(world):
 def test_audit_events_kept_at_least_their_limit_and_chain_still_verifies(world):
     old = audit.record(world.session, actor="x", action="old")
     old.ts = T0
-    old.hash = audit.compute_hash(old.prev_hash, old)
+    old.hash = audit_hash.compute_hash(old.prev_hash, old)
     world.session.commit()
     # Re-chain the next event onto the edited one, as if both were written at T0 and later.
     newer = audit.record(world.session, actor="x", action="newer")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from signals.audit import verify
 from signals.db.models import AuditEvent, Decision, Signal
 from signals.protocol import (
+    Choice,
     ProtocolActionError,
     ProtocolError,
     activate,
@@ -21,9 +23,10 @@ from signals.protocol import (
     diff_protocols,
     load_protocol_file,
     load_protocol_text,
-    suggestions,
     version_protocol,
 )
+from signals.protocol.ranking import Group, Situation, rank_interventions
+from tests.factories import make_signal
 
 V1 = Path(__file__).resolve().parents[2] / "config" / "protocol" / "v1.yml"
 
@@ -101,10 +104,7 @@ def test_diff_in_dutch_shows_status_change(tmp_path):
 
 
 def _signal(session: Session, types=("call_to_gathering",), severity=0.9) -> Signal:
-    signal = Signal(types=list(types), status="escalated", severity=severity, title="t")
-    session.add(signal)
-    session.flush()
-    return signal
+    return make_signal(session, types=types, status="escalated", severity=severity, title="t")
 
 
 def test_decision_keeps_the_version_it_was_made_under(db_engine, tmp_path):
@@ -127,7 +127,7 @@ def test_decision_keeps_the_version_it_was_made_under(db_engine, tmp_path):
                 decision,
                 signal,
                 version_protocol(session, "v1"),
-                [("verwijderbevel", "noodzakelijk")],
+                [Choice("verwijderbevel", "noodzakelijk")],
                 actor="ana",
                 actor_role="analyst",
             )
@@ -159,17 +159,22 @@ def test_only_supervisors_activate_and_changed_content_needs_new_version(db_engi
             )
 
 
-def test_suggestions_respect_type_severity_and_status(db_engine):
+def test_ranking_respects_type_severity_and_status_but_only_the_protocol_rules_out(db_engine):
+    """Issue 13: severity below an intervention's threshold ranks it lower; it no longer makes
+    it impossible to choose. Only a power that is not in force is ruled out."""
     protocol = load_protocol_file(V1)
     with Session(db_engine) as session:
         low = _signal(session, types=("polarising",), severity=0.35)
-        by_id = {s.intervention.id: s for s in suggestions(protocol, low)}
-        assert "noodbevel" not in by_id  # not for polarising
-        assert by_id["monitoren"].selectable
-        assert not by_id["tegenbericht"].selectable and "Ernst" in by_id["tegenbericht"].reason
-        call = _signal(session, severity=0.95)
-        by_id = {s.intervention.id: s for s in suggestions(protocol, call)}
-        assert by_id["noodbevel"].selectable
+        now = datetime(2026, 12, 5, 12, tzinfo=UTC)
+        by_id = {r.intervention.id: r for r in rank_interventions(protocol, Situation.of(low, now))}
+        assert by_id["noodbevel"].group is Group.NOT_APPLICABLE  # not for polarising
+        assert by_id["monitoren"].group is Group.FITS and by_id["monitoren"].selectable
+        assert by_id["tegenbericht"].group is Group.POSSIBLE and by_id["tegenbericht"].selectable
+        assert "onder de protocoldrempel 0,40" in by_id["tegenbericht"].reason
+        call = _signal(session, severity=0.5)
+        ranked = rank_interventions(protocol, Situation.of(call, now))
+        by_id = {r.intervention.id: r for r in ranked}
+        assert by_id["noodbevel"].selectable  # below 0.80: ranked lower, still a human's call
         assert not by_id["online-gebiedsverbod"].selectable
 
 
@@ -193,7 +198,7 @@ def test_four_eyes_approval(db_engine):
                 decision,
                 signal,
                 protocol,
-                [("noodbevel", " ")],
+                [Choice("noodbevel", " ", frozenset({0, 1}))],
                 actor="sup1",
                 actor_role="supervisor",
             )
@@ -202,7 +207,10 @@ def test_four_eyes_approval(db_engine):
             decision,
             signal,
             protocol,
-            [("noodbevel", "Concrete dreiging, eerst gesprek geprobeerd"), ("monitoren", "volgen")],
+            [
+                Choice("noodbevel", "Concrete dreiging, gesprek geprobeerd", frozenset({0, 1})),
+                Choice("monitoren", "volgen", frozenset({0})),
+            ],
             actor="sup1",
             actor_role="supervisor",
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -11,14 +10,14 @@ from sqlalchemy import select
 
 from signals.auth import create_user
 from signals.config import get_settings
-from signals.db.models import AuditEvent, ChosenIntervention, Decision, Signal
+from signals.db.models import AuditEvent, ChosenIntervention, Decision
 from signals.db.session import get_engine, session_scope
 from signals.protocol import activate
 from signals.web.app import create_app
+from tests.factories import make_signal
+from tests.webapp import PASSWORD, csrf_from, login, page_csrf
 
 V1 = Path(__file__).resolve().parents[2] / "config" / "protocol" / "v1.yml"
-PASSWORD = "correct-horse-battery"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -34,26 +33,18 @@ def setup(signals_env):
         ):
             create_user(session, name, PASSWORD, role)
         activate(session, V1, actor="sup1", actor_role="supervisor")
-        signal = Signal(
-            types=["call_to_gathering", "threat"], status="in_review", severity=0.9, title="Oproep"
-        )
-        session.add(signal)
-        session.flush()
-        signal_id = signal.id
+        signal_id = make_signal(
+            session, types=["call_to_gathering", "threat"], status="in_review", severity=0.9,
+            title="Oproep",
+        ).id
     return settings, engine, signal_id
 
 
 def _client(settings, username: str) -> tuple[TestClient, str]:
     client = TestClient(create_app(settings))
-    token = CSRF.search(client.get("/login").text).group(1)
-    response = client.post(
-        "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
+    response = login(client, username)
     assert response.status_code in (302, 303), response.text
-    token = CSRF.search(client.get("/protocol").text).group(1)
-    return client, token
+    return client, page_csrf(client, "/protocol")
 
 
 def _escalate(client: TestClient, token: str, signal_id: int, version: int = 1) -> None:
@@ -65,7 +56,7 @@ def _escalate(client: TestClient, token: str, signal_id: int, version: int = 1) 
             "to_status": "escalated",
             "version": version,
             "rationale": "Grote kans op ongeregeldheden",
-            "csrf_token": CSRF.search(page.text).group(1),
+            "csrf_token": csrf_from(page.text),
         },
         follow_redirects=False,
     )
@@ -83,6 +74,7 @@ def test_escalation_records_version_and_suggests_interventions(setup):
     by_id = {s["id"]: s for s in api["suggestions"]}
     assert api["protocol_version"] == "v1"
     assert by_id["noodbevel"]["selectable"] and by_id["noodbevel"]["legal_basis"]
+    assert by_id["noodbevel"]["reason"] and by_id["noodbevel"]["rank"] >= 1
     assert not by_id["online-gebiedsverbod"]["selectable"]
     assert not by_id["verwijderbevel"]["selectable"]
     page = client.get(f"/signalen/{signal_id}/interventies")
@@ -112,7 +104,15 @@ def test_four_eyes_through_the_api(setup):
     _escalate(sup1, token1, signal_id)
     response = sup1.post(
         f"/api/signals/{signal_id}/interventions",
-        json={"interventions": [{"id": "noodbevel", "proportionality_note": "ernstige vrees"}]},
+        json={
+            "interventions": [
+                {
+                    "id": "noodbevel",
+                    "proportionality_note": "ernstige vrees",
+                    "conditions_met": [0, 1],
+                }
+            ]
+        },
         headers={"X-CSRF-Token": token1},
     )
     assert response.status_code == 201, response.text

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from nlp.corpus import DEFAULT_CORPUS_DIR, assign_splits, by_split, load_corpus
-from nlp.model import DEFAULT_MODEL_DIR, METRICS_FILE
+from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE
 from signals.audit import verify
 from signals.config import get_settings
 from signals.db.models import AuditEvent, Enrichment, LabelCorrection, Post

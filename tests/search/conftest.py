@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from fake_es import FakeElasticsearch, running_fake
 
-from signals.search.es import ElasticsearchBackend
+from signals.search.es_client import ElasticsearchBackend
 
 
 @pytest.fixture

@@ -29,7 +29,8 @@ def _fts(tmp_path: Path) -> Iterator[SearchBackend]:
 
 
 def _es() -> Iterator[SearchBackend]:
-    from signals.search.es import ElasticsearchBackend, setup
+    from signals.search.es_admin import setup
+    from signals.search.es_client import ElasticsearchBackend
 
     prefix = f"contract-{uuid.uuid4().hex[:8]}"
     backend = ElasticsearchBackend.from_url(

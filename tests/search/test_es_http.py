@@ -11,7 +11,8 @@ import pytest
 from fake_es import FakeElasticsearch, Recorded, bulk_ok, error_body, search_response
 
 from signals.search.base import PostDoc, SearchError, SignalDoc
-from signals.search.es import AuditDoc, ElasticsearchBackend, setup, swap_reindex
+from signals.search.es_admin import setup, swap_reindex
+from signals.search.es_client import AuditDoc, ElasticsearchBackend
 
 
 def _post(i: int, day: int = 20, **kw: object) -> PostDoc:

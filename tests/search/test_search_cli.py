@@ -56,18 +56,18 @@ def test_es_setup_refuses_too_short_audit_retention(
 def test_reindex_rebuilds_the_embedded_index_from_the_database(
     cli: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from signals.db.models import Post
     from signals.db.session import get_engine, session_scope
     from signals.search import get_backend
+    from tests.factories import make_post
 
     monkeypatch.delenv("SIGNALS_ES_URL", raising=False)
     monkeypatch.setenv("SIGNALS_VAR_DIR", str(tmp_path))
     monkeypatch.setenv("SIGNALS_DATABASE_URL", f"sqlite:///{tmp_path / 'signals.db'}")
     with session_scope(get_engine()) as session:
-        session.add(Post(source_id="forum", url="http://127.0.0.1/p/1",
-                         canonical_url="http://127.0.0.1/p/1", content_hash="0" * 64,
-                         title="Oproep", text="Zaterdag naar het Stadhuisplein",
-                         fetched_at=datetime(2026, 11, 26, tzinfo=UTC)))
+        make_post(session, text="Zaterdag naar het Stadhuisplein", title="Oproep",
+                  source_id="forum", url="http://127.0.0.1/p/1", content_hash="0" * 64,
+                  author=None, fetched_at=datetime(2026, 11, 26, tzinfo=UTC), published_at=None,
+                  enriched=False)
     result = CliRunner().invoke(cli, ["reindex"])
     assert result.exit_code == 0, result.output
     assert "reindexed 1 documents" in result.output

@@ -11,17 +11,10 @@ from signals.db.models import SourceStateRow
 from signals.db.session import session_scope
 from signals.db.types import utcnow
 from signals.health import failing_sources, source_health
-from tests.web.conftest import (  # noqa: F401 - the web suite's fixtures
-    Env,
-    app,
-    client,
-    env,
-    login,
-    template_db,
-)
+from tests.webapp import Env, login
 
 
-def _seed(env: Env) -> None:  # noqa: F811
+def _seed(env: Env) -> None:
     now = utcnow()
     with session_scope(env.engine) as session:
         session.add_all([
@@ -38,7 +31,7 @@ def _seed(env: Env) -> None:  # noqa: F811
         ])
 
 
-def test_the_latest_poll_decides_a_sources_status(env: Env) -> None:  # noqa: F811
+def test_the_latest_poll_decides_a_sources_status(env: Env) -> None:
     _seed(env)
     with session_scope(env.engine) as session:
         rows = source_health(session)
@@ -47,7 +40,7 @@ def test_the_latest_poll_decides_a_sources_status(env: Env) -> None:  # noqa: F8
     assert failing_sources(rows) == ["kapot", "weer-kapot"]
 
 
-def test_the_health_page_names_the_failing_sources(env: Env, client: TestClient) -> None:  # noqa: F811
+def test_the_health_page_names_the_failing_sources(env: Env, client: TestClient) -> None:
     _seed(env)
     login(client, "admin")
     page = client.get("/bronnen")

@@ -16,19 +16,12 @@ import pytest
 import yaml
 from sqlalchemy import Engine, func, select
 
+from signals.collect_and_detect import collect_sources, flatten_outcomes, process_new_posts
 from signals.config import get_settings
 from signals.db.models import Enrichment, Post, SourceLease
 from signals.db.session import get_engine, session_scope
-from signals.watch import (
-    PROCESS_LEASE,
-    Watcher,
-    acquire_lease,
-    collect_sources,
-    flatten_outcomes,
-    lease_holder,
-    process_new_posts,
-    release_lease,
-)
+from signals.leases import PROCESS_LEASE, acquire_lease, lease_holder, release_lease
+from signals.watch import Watcher
 from tests.fixture_server import (
     LEGAL_FIELDS,
     FixtureServer,

@@ -69,7 +69,9 @@ def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, screen
     page.click("form.filters button[type=submit]")
     rows = page.locator("table.audit tbody tr")
     texts = [rows.nth(i).inner_text() for i in range(rows.count())]
-    assert any("analyst" in t and "escalated" in t for t in texts), texts
+    # The decision's details in Dutch (issue 13): "naar: opgeschaald", never the status code.
+    assert any("analyst" in t and "opgeschaald" in t for t in texts), texts
+    assert not any("escalated" in t for t in texts), texts
     assert page.locator(".verify-ok").count() == 1  # the chain check ran with the query
     page.screenshot(path=str(shots / "audit.png"), full_page=True)
     assert errors == []

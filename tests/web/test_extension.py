@@ -1,33 +1,26 @@
-"""Other areas extend the app by dropping a router module into signals/web/routers/."""
+"""Other areas extend the app with a router module in signals/web/routers/, listed once in
+`signals.web.app.ROUTERS`, and templates in a subfolder of their own."""
 
 from __future__ import annotations
 
-import sys
+from fastapi import APIRouter, Depends, Request
 
-from signals.web import routers
+from signals.web import app as web_app
 from signals.web.app import create_app, iter_api_routes
+from signals.web.deps import ANY_ROLE, CurrentUser, render
 
 from .conftest import login
 
-MODULE = """
-from fastapi import APIRouter, Depends, Request
-from signals.web.deps import ANY_ROLE, CurrentUser, render
-
-router = APIRouter()
+extension = APIRouter()
 
 
-@router.get("/uitbreiding", include_in_schema=False)
+@extension.get("/uitbreiding", include_in_schema=False)
 def page(request: Request, user: CurrentUser = Depends(ANY_ROLE)):
     return render(request, "uitbreiding/index.html", {"naam": user.username})
-"""
 
 
-def test_router_module_and_template_subfolder_are_picked_up(env, tmp_path, monkeypatch):
-    extra = tmp_path / "extra_routers"
-    extra.mkdir()
-    (extra / "zz_uitbreiding.py").write_text(MODULE)
-    monkeypatch.setattr(routers, "__path__", [*routers.__path__, str(extra)])
-    monkeypatch.delitem(sys.modules, "signals.web.routers.zz_uitbreiding", raising=False)
+def test_a_listed_router_and_its_template_subfolder_are_served(env, tmp_path, monkeypatch):
+    monkeypatch.setattr(web_app, "ROUTERS", (*web_app.ROUTERS, extension))
     from signals.web.deps import templates
 
     loader_dir = tmp_path / "templates"

@@ -157,7 +157,7 @@ def test_audit_page_filters_export_and_verify(client, env):
         "/audit", params={"actor": "analyst", "action": "signal.view", "signal_id": str(sid)}
     )
     assert page.status_code == 200
-    assert "signal.view" in page.text
+    assert "<td>signaal bekijken</td>" in page.text and "<td>signal.view</td>" not in page.text
     api = client.get("/api/audit", params={"actor": "analyst", "signal_id": sid}).json()
     assert [e["action"] for e in api["items"]] == ["signal.view"]
     today = datetime.now(UTC).date()

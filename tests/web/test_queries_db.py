@@ -8,8 +8,8 @@ import pytest
 
 from signals.db.models import Signal
 from signals.db.session import session_scope
+from signals.queries import QueueFilters, queue, signal_detail
 from signals.triage import StaleDecisionError, decide
-from signals.web.queries import QueueFilters, queue, signal_detail
 
 from .conftest import make_signal
 

@@ -20,9 +20,15 @@ from .conftest import login, make_signal
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/openapi.json")}
 # The only GET routes that may skip the read audit: they show no case data and no personal
 # data. Adding a route here is a decision a reviewer must see.
-NOT_CASE_DATA = {"/", "/wachtwoord", "/api/me"}
+NOT_CASE_DATA = {"/", "/wachtwoord", "/api/me", "/melden"}  # /melden: an empty report form
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-ROLE_PREFERENCE = ("analyst", "supervisor", "auditor", "admin")
+ROLE_PREFERENCE = ("analyst", "supervisor", "auditor", "admin", "partner")
+
+
+def _token_auth(route) -> bool:
+    """Routes of partner systems authenticate with an API key, not the session cookie: their
+    reads are audited by the handler and checked with a key in tests/partner."""
+    return any(getattr(dep.call, "token_auth", False) for dep in route.dependant.dependencies)
 
 
 def _roles(route) -> set[str]:
@@ -81,14 +87,18 @@ def test_every_audited_get_route_leaves_a_row(app, env):
         session.add(entry)
         session.flush()
         entry_id = entry.id
-    ids = {"signal_id": signal_id, "entry_id": entry_id}
+    report_id = _partner_report(env.engine, signal_id)
+    # A briefing made before, so that its download (GET /briefing/{week}/pdf) has a file.
+    env.settings.briefing_dir.mkdir(parents=True, exist_ok=True)
+    (env.settings.briefing_dir / "briefing-2026-W49.pdf").write_bytes(b"%PDF-1.7\n")
+    ids = {"signal_id": signal_id, "entry_id": entry_id, "report_id": report_id, "week": "2026-W49"}
     clients: dict[str, TestClient] = {}
     checked = []
     try:
         for path, route in _get_routes(app):
             decl = declaration(route)
             assert decl is not None
-            if decl.action is None:
+            if decl.action is None or _token_auth(route):
                 continue
             role = next(r for r in ROLE_PREFERENCE if r in _roles(route))
             if role not in clients:
@@ -119,8 +129,29 @@ def test_every_audited_get_route_leaves_a_row(app, env):
         "/api/users",
         "/bronnen",
         "/api/health/sources",
+        "/briefing",
+        "/briefing/{week}/pdf",
     ):
         assert path in checked, path
+
+
+def _partner_report(engine, signal_id: int) -> int:
+    """A report by the account `partner` on the signal, stored as the service leaves it."""
+    from signals.db.models import User
+    from signals.db.partner_models import PartnerAccount, PartnerReport
+
+    with session_scope(engine) as session:
+        user = session.scalar(select(User).where(User.username == "partner"))
+        account = session.get(PartnerAccount, user.id)
+        report = PartnerReport(
+            signal_id=signal_id, organisation_id=account.organisation_id,
+            organisation_kind="jongerenwerk", reporter_id=user.id, channel="web",
+            what="Jongeren spreken af op het Stadhuisplein.", knowledge="gehoord",
+            urgency="middel",
+        )
+        session.add(report)
+        session.flush()
+        return report.id
 
 
 def test_refused_or_failed_read_leaves_no_view_row(client, env):
@@ -147,6 +178,7 @@ def test_every_state_changing_route_requires_the_csrf_token(app, env):
         for method in route.methods & STATE_CHANGING
     ]
     assert len(routes) >= 15
+    routes = [(m, p, r) for m, p, r in routes if not _token_auth(r)]
     for method, path, route in routes:
         assert _has_csrf(route.dependant), f"{method} {path} does not depend on csrf_protect"
     # And in practice: logged in with a permitted role, without the token, refused.
@@ -185,8 +217,9 @@ def test_audit_page_is_one_row_per_visit_with_clear_counts(client, env):
     assert actions == ["audit.query"]
     with session_scope(env.engine) as session:
         total = session.scalar(select(func.count(AuditEvent.id)))
-    assert f"keten gecontroleerd: {total} gebeurtenissen, inclusief dit bezoek" in page
-    assert f"{total} gebeurtenissen (inclusief dit bezoek)" in page
+    # Both counts name the same rows: the whole log up to and including this visit.
+    assert f"alle {total} regels van het auditlog gecontroleerd (#1 tot en met #{total})" in page
+    assert f"{total} gebeurtenissen in het auditlog, tot en met dit bezoek (#{total})" in page
     assert re.search(r"Laatste ijkpunt buiten de database:\s+nog geen", page)
     # Asking explicitly for verification is still one row.
     before = _audit_rows(env.engine)

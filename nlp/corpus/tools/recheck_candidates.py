@@ -21,6 +21,7 @@ import csv
 import json
 import random
 import re
+from collections import Counter
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[1]
@@ -195,7 +196,6 @@ def main():
         rs = sweeps(p) if a.sweeps else rules(p, slurs)
         (cands if rs else non).append((rs, p))
     if a.summary:
-        from collections import Counter
         c = Counter(r for rs, _ in cands for r in rs)
         print(json.dumps({"posts": len(posts), "candidate_posts": len(cands), "per_rule": c}, indent=1))
         return

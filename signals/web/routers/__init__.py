@@ -1,2 +1,3 @@
-"""Extension point: every module here with an `APIRouter` named `router` is included by
-`signals.web.app.create_app`. Use the helpers in `signals.web.deps`."""
+"""Other areas' pages. A module here defines an `APIRouter` named `router` and is listed once in
+`signals.web.app.ROUTERS` (tests/web/test_service_layer.py fails for one that is not). Use the
+helpers in `signals.web.deps`; the unit of work (`signals.web.uow`) commits."""

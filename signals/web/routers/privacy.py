@@ -10,12 +10,9 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from signals.config import get_settings
-from signals.privacy import reveal, statement
-from signals.privacy.access import PrivacyError
-from signals.privacy.escrow import EscrowError
-from signals.retention import load_policy
-from signals.switches import autotag_enabled, set_autotag
+from signals.privacy import reveal
+from signals.services import Actor, privacy
+from signals.switches import set_autotag
 from signals.web.deps import (
     ADMINS,
     ANY_ROLE,
@@ -26,6 +23,7 @@ from signals.web.deps import (
     render,
 )
 from signals.web.read_audit import audited
+from signals.web.uow import FormRefusal, form_refusal
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,27 +37,10 @@ def _page(
     revealed: tuple[int, str] | None = None,
     status: int = 200,
 ) -> Response:
-    settings = get_settings()
-    try:
-        policy = load_policy()
-        policy_error = None
-    except ValueError as exc:
-        policy, policy_error = None, str(exc)
+    actor = Actor(user.username, user.role, user.id)
     context = {
-        "purposes": statement.PURPOSES,
-        "legal_basis": statement.LEGAL_BASIS,
-        "limits": statement.LIMITS,
-        "algorithm": statement.algorithm(settings),
-        "model": statement.model_facts(),
-        "sources": statement.sources(settings),
-        "policy": policy,
-        "policy_error": policy_error,
-        "autotag_env": settings.autotag,
-        "autotag": autotag_enabled(session),
-        "pending": reveal.pending_requests(session) if user.role == "supervisor" else [],
-        "approved": (
-            reveal.approved_for(session, user.username) if user.role == "supervisor" else []
-        ),
+        # The app's own settings: the sources it was started with (the demo's in the demo).
+        **privacy.overview(session, actor, request.app.state.settings),
         "error": error,
         "revealed": revealed,
         "flash": request.session.pop("flash", None),
@@ -85,17 +66,22 @@ def toggle_autotag(
     session: Session = Depends(get_session),
 ) -> Response:
     set_autotag(session, enabled == "on", actor=user.username, actor_role=user.role, reason=reason)
-    session.commit()
     request.session["flash"] = (
         "Automatisch labelen staat aan." if enabled == "on" else "Automatisch labelen staat UIT."
     )
     return RedirectResponse("/privacy", status_code=303)
 
 
-def _refused(request: Request, session: Session, user: CurrentUser, exc: Exception) -> Response:
-    # The refusal's audit event is part of the session: keep it.
-    session.commit()
-    return _page(request, session, user, error=str(exc), status=400)
+def _refused(
+    request: Request, session: Session, user: CurrentUser, refused: FormRefusal
+) -> Response:
+    return _page(request, session, user, error=refused.message, status=400)
+
+
+def _refusal(session: Session) -> FormRefusal:
+    # Privacy acts refuse before they change anything, and a refusal by role leaves its audit
+    # record in the session: keep the session, it commits with the request.
+    return form_refusal(session, undo=False)
 
 
 @router.post("/privacy/onthullen", dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)])
@@ -107,7 +93,7 @@ def request_reveal(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    try:
+    with _refusal(session) as refused:
         created = reveal.request_reveal(
             session,
             signal_id=signal_id,
@@ -115,9 +101,8 @@ def request_reveal(
             actor=user.username,
             legal_ground=legal_ground,
         )
-    except (PrivacyError, EscrowError) as exc:
-        return _refused(request, session, user, exc)
-    session.commit()
+    if refused:
+        return _refused(request, session, user, refused)
     request.session["flash"] = (
         f"Verzoek {created.id} ingediend. Een tweede supervisor moet het goedkeuren."
     )
@@ -136,13 +121,12 @@ def decide_reveal(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    try:
+    with _refusal(session) as refused:
         reveal.decide_reveal(
             session, request_id, actor=user.username, approve=decision == "approve", note=note
         )
-    except (PrivacyError, EscrowError) as exc:
-        return _refused(request, session, user, exc)
-    session.commit()
+    if refused:
+        return _refused(request, session, user, refused)
     request.session["flash"] = f"Verzoek {request_id}: " + (
         "goedgekeurd." if decision == "approve" else "afgewezen."
     )
@@ -159,9 +143,8 @@ def show_reveal(
     session: Session = Depends(get_session),
 ) -> Response:
     # POST, not GET: a handle must never sit in a URL, a history entry or a prefetch.
-    try:
+    with _refusal(session) as refused:
         handle = reveal.reveal(session, request_id, actor=user.username)
-    except (PrivacyError, EscrowError) as exc:
-        return _refused(request, session, user, exc)
-    session.commit()
+    if refused:
+        return _refused(request, session, user, refused)
     return _page(request, session, user, revealed=(request_id, handle))

@@ -2,44 +2,44 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from nlp.vocabulary import ROLES
-from signals.db.models import ChosenIntervention, ProtocolVersion, Signal
+from signals.db.models import ChosenIntervention, ProtocolVersion
 from signals.protocol import (
-    ProtocolActionError,
+    Choice,
     ProtocolError,
     activate,
-    decide_intervention,
     diff_protocols,
     find_version_file,
     load_protocol_file,
     protocol_of,
 )
 from signals.protocol.diff import ROLE_NL, STATUS_NL
-from signals.protocol.escalation import intervention_view, propose
+from signals.protocol.names import chosen_name
+from signals.services import Actor
+from signals.services import protocol as services
 from signals.web.deps import (
     ANY_ROLE,
     CONTENT_ROLES,
     SUPERVISORS,
     CurrentUser,
     IdPath,
-    add_nav_link,
     csrf_protect,
     get_session,
     render,
 )
 from signals.web.read_audit import audited
 from signals.web.schemas import ErrorOut
+from signals.web.uow import form_refusal
 
 router = APIRouter()
-add_nav_link("Protocol", "/protocol", *ROLES)
-add_nav_link("Goedkeuringen", "/interventies", "supervisor")
 
 CATEGORY_NL = {
     "signaleren": "Signaleren",
@@ -56,11 +56,8 @@ def _helpers() -> dict:
     }
 
 
-def _signal_or_404(session: Session, signal_id: int) -> Signal:
-    signal = session.get(Signal, signal_id)
-    if signal is None:
-        raise HTTPException(404, f"Signaal {signal_id} bestaat niet.")
-    return signal
+def _actor(user: CurrentUser) -> Actor:
+    return Actor(user.username, user.role, user.id)
 
 
 @router.get("/protocol", include_in_schema=False, dependencies=[audited("protocol.view")])
@@ -108,13 +105,10 @@ def activate_form(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    try:
-        path = find_version_file(request.app.state.settings.protocol_dir, version)
-        activate(session, path, actor=user.username, actor_role=user.role)
-    except (ProtocolError, ProtocolActionError) as exc:
-        session.rollback()
-        raise HTTPException(409, str(exc)) from exc
-    session.commit()
+    # An invalid file (ProtocolError, 422) and a refusal by the rules (ProtocolActionError, 409)
+    # are DomainErrors: the app's one handler shows them.
+    path = find_version_file(request.app.state.settings.protocol_dir, version)
+    activate(session, path, actor=user.username, actor_role=user.role)
     request.session["flash"] = f"Protocolversie {version} is nu actief."
     return RedirectResponse("/protocol", status_code=303)
 
@@ -130,17 +124,74 @@ def interventions_page(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
-    signal = _signal_or_404(session, signal_id)
+    page = services.interventions_page(session, _actor(user), signal_id)
+    return _render_interventions(request, page, flash=request.session.pop("flash", None))
+
+
+def _render_interventions(
+    request: Request,
+    page: services.InterventionsPage,
+    *,
+    flash: str | None = None,
+    error: str | None = None,
+    form: FormState | None = None,
+    status_code: int = 200,
+) -> Response:
     return render(
         request,
         "protocol/interventions.html",
         {
-            "s": signal,
-            "view": intervention_view(session, signal),
-            "flash": request.session.pop("flash", None),
+            "s": page.signal,
+            "page": page,
+            "flash": flash,
+            "error": error,
+            "form": form or FormState(),
+            "four_eyes": services.four_eyes_text,
             **_helpers(),
         },
+        status_code,
     )
+
+
+@dataclass(slots=True)
+class FormState:
+    """What the person ticked and typed, to show again when the form is refused."""
+
+    ids: list[str] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+    conditions: dict[str, set[int]] = field(default_factory=dict)
+
+    def choices(self) -> list[Choice]:
+        return [
+            Choice(i, self.notes.get(i, ""), frozenset(self.conditions.get(i, set())))
+            for i in self.ids
+        ]
+
+    def filled_not_chosen(self) -> list[str]:
+        """Interventions with a weighing or a ticked condition, but not ticked themselves."""
+        filled = {k for k, v in self.notes.items() if v.strip()} | {
+            k for k, v in self.conditions.items() if v
+        }
+        return sorted(filled - set(self.ids))
+
+
+def _form_state(form) -> FormState:
+    state = FormState()
+    for value in form.getlist("intervention")[:50]:
+        key = str(value)[:64]
+        if key in state.ids:
+            continue
+        state.ids.append(key)
+    keys = {str(k)[len("note_") :] for k in form if str(k).startswith("note_")}
+    keys |= {str(k)[len("cond_") :] for k in form if str(k).startswith("cond_")}
+    for key in list(keys)[:50]:
+        state.notes[key] = str(form.get(f"note_{key}", ""))[:2000]
+        ticked = set()
+        for value in form.getlist(f"cond_{key}")[:20]:
+            if str(value).isdigit():
+                ticked.add(int(value))
+        state.conditions[key] = ticked
+    return state
 
 
 @router.post(
@@ -154,26 +205,22 @@ async def interventions_form(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
-    form = await request.form()
-    ids = [str(v) for v in form.getlist("intervention")][:50]
-    chosen = [(i, str(form.get(f"note_{i}", ""))[:2000]) for i in ids]
-    signal = _signal_or_404(session, signal_id)
-    try:
-        propose(session, signal_id, chosen, actor=user.username, actor_role=user.role)
-    except ProtocolActionError as exc:
-        session.rollback()
-        return render(
-            request,
-            "protocol/interventions.html",
-            {
-                "s": signal,
-                "view": intervention_view(session, signal),
-                "error": str(exc),
-                **_helpers(),
-            },
-            409,
+    state = _form_state(await request.form())
+    with form_refusal(session) as refused:
+        services.propose(
+            session,
+            _actor(user),
+            signal_id,
+            state.choices(),
+            filled_not_chosen=state.filled_not_chosen(),
         )
-    session.commit()
+    if refused:
+        if refused.status_code != 409:
+            raise refused.error  # type: ignore[misc]  # unknown signal, role: the error page
+        page = services.interventions_page(session, _actor(user), signal_id)
+        return _render_interventions(
+            request, page, error=refused.message, form=state, status_code=409
+        )
     request.session["flash"] = "Interventies vastgelegd."
     return RedirectResponse(f"/signalen/{signal_id}/interventies", status_code=303)
 
@@ -188,15 +235,14 @@ def approvals_page(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    pending = session.scalars(
-        select(ChosenIntervention)
-        .where(ChosenIntervention.approval_status == "pending")
-        .order_by(ChosenIntervention.id)
-    ).all()
     return render(
         request,
         "protocol/approvals.html",
-        {"pending": pending, "flash": request.session.pop("flash", None), **_helpers()},
+        {
+            "pending": services.pending_approvals(session, _actor(user)),
+            "flash": request.session.pop("flash", None),
+            **_helpers(),
+        },
     )
 
 
@@ -213,19 +259,7 @@ def approval_form(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    try:
-        decide_intervention(
-            session,
-            chosen_id,
-            approve=approve == "ja",
-            actor=user.username,
-            actor_role=user.role,
-            note=note,
-        )
-    except ProtocolActionError as exc:
-        session.rollback()
-        raise HTTPException(409, str(exc)) from exc
-    session.commit()
+    services.decide_approval(session, _actor(user), chosen_id, approve=approve == "ja", note=note)
     request.session["flash"] = "Besluit over de interventie vastgelegd."
     return RedirectResponse("/interventies", status_code=303)
 
@@ -236,6 +270,9 @@ def approval_form(
 class InterventionChoice(BaseModel):
     id: str = Field(min_length=1, max_length=64)
     proportionality_note: str = Field(min_length=1, max_length=2000)
+    # Indexes into the intervention's `preconditions` that the person found met: every one must
+    # be, for the intervention to be recorded.
+    conditions_met: list[int] = Field(default_factory=list, max_length=20)
 
 
 class InterventionRequest(BaseModel):
@@ -248,6 +285,7 @@ class ApprovalRequest(BaseModel):
 
 
 class SuggestionOut(BaseModel):
+    rank: int
     id: str
     name: str
     category: str
@@ -255,17 +293,20 @@ class SuggestionOut(BaseModel):
     legal_status: str
     approver_role: str | None
     preconditions: list[str]
-    selectable: bool
-    reason: str | None
+    fit: str  # past | mogelijk | niet van toepassing | niet beschikbaar
+    reason: str  # one line, Dutch
+    selectable: bool  # only the protocol rules a measure out; chosen ones are listed in `chosen`
 
 
 class ChosenOut(BaseModel):
     id: int
     intervention_id: str
+    name: str
     protocol_version: str
     proportionality_note: str
     proposed_by: str
     approval_status: str
+    approval: str  # the status in Dutch
     decided_by: str | None
 
 
@@ -275,38 +316,46 @@ class InterventionsOut(BaseModel):
     chosen: list[ChosenOut]
 
 
-def _chosen_out(row: ChosenIntervention) -> ChosenOut:
+def _chosen_out(row: ChosenIntervention, name: str) -> ChosenOut:
     return ChosenOut(
         id=row.id,
         intervention_id=row.intervention_id,
+        name=name,
         protocol_version=row.protocol_version,
         proportionality_note=row.proportionality_note,
         proposed_by=row.proposed_by,
         approval_status=row.approval_status,
+        approval=services.approval_text(row),
         decided_by=row.decided_by,
     )
 
 
-def _interventions_out(session: Session, signal: Signal) -> InterventionsOut:
-    view = intervention_view(session, signal)
+def _interventions_out(page: services.InterventionsPage) -> InterventionsOut:
+    standing = page.standing
     return InterventionsOut(
-        protocol_version=view.protocol.version if view.protocol else None,
+        protocol_version=page.protocol.version if page.protocol else None,
         suggestions=[
             SuggestionOut(
-                id=s.intervention.id,
-                name=s.intervention.name,
-                category=s.intervention.category.value,
-                legal_basis=s.intervention.legal_basis,
-                legal_status=s.intervention.legal_status.value,
-                approver_role=s.intervention.approver_role,
-                preconditions=list(s.intervention.preconditions),
-                selectable=s.selectable,
-                reason=s.reason,
+                rank=r.rank,
+                id=r.intervention.id,
+                name=r.intervention.name,
+                category=r.intervention.category.value,
+                legal_basis=r.intervention.legal_basis,
+                legal_status=r.intervention.legal_status.value,
+                approver_role=r.intervention.approver_role,
+                preconditions=list(r.intervention.preconditions),
+                fit=r.group_nl,
+                reason=r.reason,
+                selectable=r.selectable and r.intervention.id not in standing,
             )
-            for s in view.suggestions
+            for r in page.ranked
         ],
-        chosen=[_chosen_out(c) for c in view.chosen],
+        chosen=[_chosen_out(c.row, c.name) for c in page.chosen],
     )
+
+
+def _api_page(session: Session, user: CurrentUser, signal_id: int) -> InterventionsOut:
+    return _interventions_out(services.interventions_page(session, _actor(user), signal_id))
 
 
 @router.get(
@@ -320,7 +369,7 @@ def api_interventions(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> InterventionsOut:
-    return _interventions_out(session, _signal_or_404(session, signal_id))
+    return _api_page(session, user, signal_id)
 
 
 @router.post(
@@ -339,20 +388,13 @@ def api_propose(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> InterventionsOut:
-    signal = _signal_or_404(session, signal_id)
-    try:
-        propose(
-            session,
-            signal_id,
-            [(c.id, c.proportionality_note) for c in body.interventions],
-            actor=user.username,
-            actor_role=user.role,
-        )
-    except ProtocolActionError as exc:
-        session.rollback()
-        raise HTTPException(409, str(exc)) from exc
-    session.commit()
-    return _interventions_out(session, signal)
+    choices = [
+        Choice(c.id, c.proportionality_note, frozenset(c.conditions_met))
+        for c in body.interventions
+    ]
+    services.propose(session, _actor(user), signal_id, choices)
+    session.flush()
+    return _api_page(session, user, signal_id)
 
 
 @router.post(
@@ -370,18 +412,7 @@ def api_approve(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> ChosenOut:
-    try:
-        row = decide_intervention(
-            session,
-            chosen_id,
-            approve=body.approve,
-            actor=user.username,
-            actor_role=user.role,
-            note=body.note,
-        )
-    except ProtocolActionError as exc:
-        session.rollback()
-        status = 404 if "Onbekende" in str(exc) else 409
-        raise HTTPException(status, str(exc)) from exc
-    session.commit()
-    return _chosen_out(row)
+    row = services.decide_approval(
+        session, _actor(user), chosen_id, approve=body.approve, note=body.note
+    )
+    return _chosen_out(row, chosen_name(row))

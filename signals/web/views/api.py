@@ -8,15 +8,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
-from signals import auth
 from signals.db.models import RegisterEntry, User
-from signals.triage import (
-    TriageError,
-    allowed_transitions,
-    correct_label,
-    record_refusal,
-)
-from signals.triage import decide as triage_decide
+from signals.health import source_health
+from signals.register.entries import list_entries
+from signals.services import Actor, audit_log, users
+from signals.services import queue as queue_service
+from signals.services import register as register_service
+from signals.services import signals as signal_service
+from signals.services.corrections import correct_label, signal_corrections
+from signals.triage import allowed_transitions
 from signals.web.deps import (
     ADMINS,
     ANY_ROLE,
@@ -40,6 +40,7 @@ from signals.web.schemas import (
     LabelIn,
     LabelOut,
     MeOut,
+    NoteOut,
     PostOut,
     RegisterEntryIn,
     RegisterEntryOut,
@@ -55,15 +56,6 @@ from signals.web.schemas import (
     UserPatch,
     VerifyOut,
 )
-from signals.web.views.audit import AuditFilters, audit_query, record_audit_query, run_verify
-from signals.web.views.queue import build_filters, run_queue
-from signals.web.views.signal import (
-    active_protocol_version,
-    audit_view,
-    author_aliases,
-    load_detail,
-    reindex_signal,
-)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "Ongeldig verzoek (bijv. onleesbare body)"},
@@ -75,6 +67,10 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorOut, "description": "Verouderd of niet toegestaan (conflict)"}
+}
+
+_UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
+    422: {"model": UnprocessableOut, "description": "Ongeldige of onvolledige invoer"}
 }
 
 router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
@@ -106,8 +102,10 @@ def list_signals(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> SignalList:
-    f = build_filters(status, type, district, date_from, date_to, q, page)
-    result = run_queue(request, session, user, f)
+    f = queue_service.build_filters(status, type, district, date_from, date_to, q, page)
+    result = queue_service.list_queue(
+        session, _actor(user), request.app.state.settings, f, channel="api"
+    )
     note = result.search_error or (
         "zoekindex niet beschikbaar; alleen titels en plaatsen doorzocht"
         if result.search_fallback
@@ -136,12 +134,10 @@ def get_signal(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> SignalDetailOut:
-    detail = load_detail(session, signal_id)
-    audit_view(session, user, signal_id, "api")
-    session.commit()
+    detail = signal_service.view_signal(session, _actor(user), signal_id, channel="api")
     s = detail.signal
     posts = []
-    aliases = author_aliases([view.post.author_pseudonym for view in detail.posts])
+    aliases = signal_service.author_aliases([view.post.author_pseudonym for view in detail.posts])
     for view, alias in zip(detail.posts, aliases, strict=True):
         e = view.enrichment
         explanations = (e.explanations or {}) if e else {}
@@ -180,6 +176,11 @@ def get_signal(
         allowed_transitions=list(allowed_transitions(s.status)),
         posts=posts,
         decisions=[DecisionOut.model_validate(d) for d in detail.decisions],
+        label_corrections=[
+            LabelCorrectionOut.model_validate(c) for c in signal_corrections(session, s.id)
+        ],
+        assigned_to=s.assigned_to,
+        notes=[NoteOut.model_validate(n) for n in detail.notes],
     )
 
 
@@ -204,31 +205,17 @@ def post_decision(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> DecisionOut:
-    try:
-        decision = triage_decide(
-            session,
-            signal_id,
-            to_status=body.to_status,
-            actor=user.username,
-            actor_role=user.role,
-            rationale=body.rationale,
-            reason_code=body.reason_code,
-            expected_version=body.version,
-            protocol_version=active_protocol_version(session),
-        )
-    except TriageError as exc:
-        session.rollback()
-        if exc.status_code != 404:
-            record_refusal(
-                session, signal_id, body.to_status, exc, actor=user.username, actor_role=user.role
-            )
-            session.commit()
-        raise HTTPException(exc.status_code, str(exc)) from exc
-    session.commit()
-    out = DecisionOut.model_validate(decision)
-    reindex_signal(request, session, signal_id)
-    session.commit()
-    return out
+    decision = signal_service.decide(
+        session,
+        _actor(user),
+        request.app.state.settings,
+        signal_id,
+        to_status=body.to_status,
+        expected_version=body.version,
+        rationale=body.rationale,
+        reason_code=body.reason_code,
+    )
+    return DecisionOut.model_validate(decision)
 
 
 @router.post(
@@ -239,26 +226,22 @@ def post_decision(
     responses=_NOT_FOUND,
 )
 def post_label(
+    request: Request,
     post_id: IdPath,
     body: LabelIn,
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> LabelCorrectionOut:
-    try:
-        correction = correct_label(
-            session,
-            post_id,
-            body.label,
-            body.value,
-            actor=user.username,
-            actor_role=user.role,
-            note=body.note,
-        )
-    except TriageError as exc:
-        session.rollback()
-        raise HTTPException(exc.status_code, str(exc)) from exc
-    session.commit()
-    return LabelCorrectionOut.model_validate(correction)
+    outcome = correct_label(
+        session,
+        _actor(user),
+        post_id,
+        body.label,
+        body.value,
+        note=body.note,
+        settings=request.app.state.settings,
+    )
+    return LabelCorrectionOut.model_validate(outcome.correction)
 
 
 @router.get("/audit", response_model=AuditList, dependencies=[audited_by_handler("audit.query")])
@@ -272,17 +255,14 @@ def get_audit(
     user: CurrentUser = Depends(AUDITORS),
     session: Session = Depends(get_session),
 ) -> AuditList:
-    f = AuditFilters.parse(actor, action, signal_id, date_from, date_to, page)
-    items, total, pages = audit_query(session, f)
-    out = AuditList(
+    f = audit_log.AuditFilters.parse(actor, action, signal_id, date_from, date_to, page)
+    items, total, pages = audit_log.query_log(session, _actor(user), f, channel="api")
+    return AuditList(
         items=[AuditEventOut.model_validate(e) for e in items],
         total=total,
         page=f.page,
         pages=pages,
     )
-    record_audit_query(session, user, f, "api")
-    session.commit()
-    return out
 
 
 @router.get(
@@ -291,8 +271,7 @@ def get_audit(
 def get_verify(
     user: CurrentUser = Depends(AUDITORS), session: Session = Depends(get_session)
 ) -> VerifyOut:
-    result = run_verify(session, user)
-    session.commit()
+    result = audit_log.verify_chain(session, _actor(user))
     return VerifyOut(
         ok=result.ok,
         checked=result.checked,
@@ -303,9 +282,13 @@ def get_verify(
     )
 
 
+def _actor(user: CurrentUser) -> Actor:
+    return Actor(user.username, user.role, user.id)
+
+
 def _user_out(session: Session, row: User) -> UserOut:
     out = UserOut.model_validate(row)
-    out.pending_role = auth.pending_roles(session).get(row.id)
+    out.pending_role = users.pending_role(session, row)
     return out
 
 
@@ -315,10 +298,10 @@ def _user_out(session: Session, row: User) -> UserOut:
 def get_users(
     _user: CurrentUser = Depends(ADMINS), session: Session = Depends(get_session)
 ) -> list[UserOut]:
-    pending = auth.pending_roles(session)
+    found = users.overview(session)
     return [
-        UserOut.model_validate(u).model_copy(update={"pending_role": pending.get(u.id)})
-        for u in auth.list_users(session)
+        UserOut.model_validate(u).model_copy(update={"pending_role": found.pending.get(u.id)})
+        for u in found.users
     ]
 
 
@@ -337,24 +320,11 @@ def post_user(
 ) -> UserCreated:
     """A supervisor or admin is created disabled, with `pending_role`, until a second admin
     approves (POST /api/users/{username}/role-grant)."""
-    password = body.password or auth.generate_password()
-    try:
-        created = auth.create_user(
-            session,
-            body.username,
-            password,
-            body.role,
-            actor=user.username,
-            actor_role=user.role,
-            actor_id=user.id,
-            settings=request.app.state.settings,
-        )
-    except auth.AuthError as exc:
-        session.rollback()
-        raise HTTPException(409, str(exc)) from exc
-    session.commit()
+    created, password = users.create_user(
+        session, _actor(user), request.app.state.settings, body.username, body.role, body.password
+    )
     out = UserCreated.model_validate(created)
-    out.pending_role = auth.pending_roles(session).get(created.id)
+    out.pending_role = users.pending_role(session, created)
     out.password = None if body.password else password
     return out
 
@@ -374,30 +344,14 @@ def patch_user(
 ) -> UserOut:
     """Raising a role to supervisor or admin files a request for a second admin (see
     `pending_role`); lowering it takes effect at once. Every change is alerted."""
-    target = auth.get_user(session, username)
-    if target is None:
-        raise HTTPException(404, f"Gebruiker '{username}' bestaat niet.")
-    if target.id == user.id and (body.active is False or (body.role and body.role != "admin")):
-        raise HTTPException(409, "U kunt uzelf niet uitschakelen of uw eigen beheerrol afnemen.")
-    try:
-        if body.role is not None and body.role != target.role:
-            auth.set_role(
-                session,
-                username,
-                body.role,
-                actor=user.username,
-                actor_role=user.role,
-                actor_id=user.id,
-                settings=request.app.state.settings,
-            )
-        if body.active is not None and body.active != target.active:
-            auth.set_active(
-                session, username, body.active, actor=user.username, actor_role=user.role
-            )
-    except auth.AuthError as exc:
-        session.rollback()
-        raise HTTPException(409, str(exc)) from exc
-    session.commit()
+    target = users.update_user(
+        session,
+        _actor(user),
+        request.app.state.settings,
+        username,
+        role=body.role,
+        active=body.active,
+    )
     return _user_out(session, target)
 
 
@@ -416,22 +370,9 @@ def post_role_grant(
 ) -> UserOut:
     """A second admin approves or rejects the pending supervisor/admin role of `username`.
     Refused (409) for the requester, and for an admin the requester created or may act as."""
-    target = auth.get_user(session, username)
-    if target is None:
-        raise HTTPException(404, f"Gebruiker '{username}' bestaat niet.")
-    try:
-        auth.decide_role_grant(
-            session,
-            username,
-            approve=body.approve,
-            actor=user.username,
-            actor_id=user.id,
-            settings=request.app.state.settings,
-        )
-    except auth.AuthError as exc:
-        session.rollback()
-        raise HTTPException(409, str(exc)) from exc
-    session.commit()
+    target = users.decide_role_grant(
+        session, _actor(user), request.app.state.settings, username, approve=body.approve
+    )
     return _user_out(session, target)
 
 
@@ -445,8 +386,6 @@ def get_register(
     _user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> list[RegisterEntryOut]:
-    from signals.register import list_entries
-
     return [RegisterEntryOut.model_validate(e) for e in list_entries(session)]
 
 
@@ -455,23 +394,16 @@ def get_register(
     response_model=RegisterEntryOut,
     status_code=201,
     dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)],
-    responses=_CONFLICT,
+    responses={**_CONFLICT, **_UNPROCESSABLE},
 )
 def post_register(
     body: RegisterEntryIn,
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> RegisterEntryOut:
-    from signals.register import RegisterError, create_entry
-
     fields = body.model_dump()
     _require_aware(fields)
-    try:
-        entry = create_entry(session, actor=user.username, **fields)
-    except RegisterError as exc:
-        session.rollback()
-        raise HTTPException(409, str(exc)) from exc
-    session.commit()
+    entry = register_service.create_entry(session, _actor(user), **fields)
     return RegisterEntryOut.model_validate(entry)
 
 
@@ -479,7 +411,7 @@ def post_register(
     "/register/{entry_id}",
     response_model=RegisterEntryOut,
     dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)],
-    responses={**_NOT_FOUND, **_CONFLICT},
+    responses={**_NOT_FOUND, **_CONFLICT, **_UNPROCESSABLE},
 )
 def put_register(
     entry_id: IdPath,
@@ -487,20 +419,13 @@ def put_register(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> RegisterEntryOut:
-    from signals.register import RegisterError, update_entry
-
     if session.get(RegisterEntry, entry_id) is None:
         raise HTTPException(404, f"Registratie {entry_id} bestaat niet.")
     fields = body.model_dump(exclude={"version"})
     _require_aware(fields)
-    try:
-        entry = update_entry(
-            session, entry_id, expected_version=body.version, actor=user.username, **fields
-        )
-    except RegisterError as exc:
-        session.rollback()
-        raise HTTPException(409, str(exc)) from exc
-    session.commit()
+    entry = register_service.update_entry(
+        session, _actor(user), entry_id, expected_version=body.version, **fields
+    )
     return RegisterEntryOut.model_validate(entry)
 
 
@@ -518,6 +443,4 @@ def _require_aware(fields: dict[str, Any]) -> None:
 def get_source_health(
     _user: CurrentUser = Depends(ADMINS), session: Session = Depends(get_session)
 ) -> list[dict[str, Any]]:
-    from signals.health import source_health
-
     return source_health(session)

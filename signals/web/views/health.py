@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from signals.health import source_health
 from signals.web.deps import ADMINS, CurrentUser, get_session, render
 from signals.web.read_audit import audited
 
@@ -22,8 +23,6 @@ def sources_page(
     _user: CurrentUser = Depends(ADMINS),
     session: Session = Depends(get_session),
 ) -> Response:
-    from signals.health import source_health  # imported lazily: another area owns it
-
     try:
         rows = source_health(session)
     except Exception:

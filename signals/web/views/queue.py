@@ -2,75 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from signals.audit import record
 from signals.db.models import STATUSES
-from signals.web.deps import CONTENT_ROLES, TYPE_LABELS, CurrentUser, get_session, render
-from signals.web.queries import DISTRICTS, QueueFilters, QueuePage, get_backend_or_none, queue
+from signals.queries import DISTRICTS, SORTS
+from signals.services import Actor
+from signals.services import queue as queue_service
+from signals.services.queue_export import export_queue
+from signals.web.deps import CONTENT_ROLES, CurrentUser, get_session, render
 from signals.web.read_audit import audited_by_handler
 
 router = APIRouter(include_in_schema=False)
 
 
-def parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def build_filters(
-    status: str | None,
-    type: str | None,
-    district: str | None,
-    date_from: str | None,
-    date_to: str | None,
-    q: str | None,
-    page: int,
-) -> QueueFilters:
-    status = status if status in (*STATUSES, "open", "all") else "open"
-    return QueueFilters(
-        status=status,
-        type=type if type in TYPE_LABELS else None,
-        district=district if district in DISTRICTS else None,
-        date_from=parse_date(date_from),
-        date_to=parse_date(date_to),
-        q=(q or "").strip()[:200] or None,
-        page=max(1, page),
-    )
-
-
-def run_queue(request: Request, session: Session, user: CurrentUser, f: QueueFilters) -> QueuePage:
-    backend = get_backend_or_none(request.app.state.settings) if f.q else None
-    result = queue(session, f, backend)
-    # Every look at the queue is audited: a search with its terms, a plain list with its
-    # filters and the ids shown (ids and counts, never content).
-    shown = [item.id for item in result.items]
-    if f.q:
-        action, purpose = "search", "triage: zoeken in signalen"
-        details = {"query": f.q, "filters": f.as_dict(), "total": result.total}
-    else:
-        action, purpose = "signal.list", "triage: signalenlijst"
-        details = {"filters": f.as_dict(), "total": result.total, "signal_ids": shown}
-    record(
-        session,
-        actor=user.username,
-        actor_role=user.role,
-        action=action,
-        target_type="signal",
-        purpose=purpose,
-        details=details,
-    )
-    session.commit()
-    return result
+def _actor(user: CurrentUser) -> Actor:
+    return Actor(username=user.username, role=user.role, id=user.id)
 
 
 @router.get("/signalen", dependencies=[audited_by_handler("signal.list")])  # "search" with q
@@ -83,15 +33,29 @@ def queue_page(
     date_to: str | None = Query(None, max_length=10),
     q: str | None = Query(None, max_length=200),
     page: int = Query(1, ge=1, le=100000),
+    sort: str | None = Query(None, max_length=64),
+    order: str | None = Query(None, max_length=64),
+    mine: str | None = Query(None, max_length=8),
+    upcoming: str | None = Query(None, max_length=8),
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
-    f = build_filters(status, type, district, date_from, date_to, q, page)
-    result = run_queue(request, session, user, f)
+    f = queue_service.build_filters(
+        status, type, district, date_from, date_to, q, page,
+        sort=sort, order=order, mine=mine, upcoming=upcoming, username=user.username,
+    )
+    result = queue_service.list_queue(
+        session, _actor(user), request.app.state.settings, f, channel="web"
+    )
     params = {k: v for k, v in f.as_dict().items() if v}
 
     def page_url(n: int) -> str:
         return "/signalen?" + urlencode({**params, "page": n})
+
+    def sort_url(key: str) -> str:
+        # A second click on the sorted column turns the direction around.
+        flip = {"asc": "desc", "desc": "asc"}[f.order] if f.sort == key else SORTS[key]
+        return "/signalen?" + urlencode({**params, "sort": key, "order": flip})
 
     return render(
         request,
@@ -102,6 +66,39 @@ def queue_page(
             "districts": DISTRICTS,
             "statuses": STATUSES,
             "page_url": page_url,
+            "sort_url": sort_url,
+            "here": "/signalen?" + urlencode({**params, "page": result.page}),
+            "export_url": "/signalen.csv?" + urlencode(params),
+            "flash": request.session.pop("flash", None),
+            "flash_error": request.session.pop("flash_error", None),
             "status_url": lambda s: "/signalen?" + urlencode({**params, "status": s}),
         },
+    )
+
+
+@router.get("/signalen.csv", dependencies=[audited_by_handler("signal.export")])
+def queue_export(
+    request: Request,
+    status: str | None = Query(None, max_length=16),
+    type: str | None = Query(None, max_length=32),
+    district: str | None = Query(None, max_length=64),
+    date_from: str | None = Query(None, max_length=10),
+    date_to: str | None = Query(None, max_length=10),
+    q: str | None = Query(None, max_length=200),
+    sort: str | None = Query(None, max_length=64),
+    order: str | None = Query(None, max_length=64),
+    mine: str | None = Query(None, max_length=8),
+    upcoming: str | None = Query(None, max_length=8),
+    user: CurrentUser = Depends(CONTENT_ROLES),
+    session: Session = Depends(get_session),
+) -> Response:
+    f = queue_service.build_filters(
+        status, type, district, date_from, date_to, q, 1,
+        sort=sort, order=order, mine=mine, upcoming=upcoming, username=user.username,
+    )
+    export = export_queue(session, _actor(user), request.app.state.settings, f)
+    return Response(
+        export.content,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
     )

@@ -14,6 +14,10 @@ from starlette.responses import Response
 
 from nlp.vocabulary import REGISTER_STATUS_DEFAULT
 from signals.db.models import RegisterEntry
+from signals.register.entries import list_entries
+from signals.register.fields import RegisterError, parse_local_datetime
+from signals.services import Actor
+from signals.services import register as register_service
 from signals.web.deps import (
     CONTENT_ROLES,
     LOCAL_TZ,
@@ -26,10 +30,15 @@ from signals.web.deps import (
     render,
 )
 from signals.web.read_audit import audited
+from signals.web.uow import form_refusal
 
 router = APIRouter(include_in_schema=False)
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+def _actor(user: CurrentUser) -> Actor:
+    return Actor(username=user.username, role=user.role, id=user.id)
 
 
 def _local_input(value: datetime | None) -> str:
@@ -45,8 +54,6 @@ def _fields(
     status: str,
     description: str,
 ) -> dict[str, object]:
-    from signals.register import RegisterError, parse_local_datetime
-
     try:
         start_at, end_at = parse_local_datetime(start), parse_local_datetime(end)
     except ValueError as exc:
@@ -57,7 +64,7 @@ def _fields(
         "place": place.strip(),
         "start_at": start_at,
         "end_at": end_at,
-        "status": status,  # checked against the closed set by signals.register
+        "status": status,  # checked against the closed set by signals.register.fields
         "description": description.strip(),
     }
 
@@ -70,8 +77,6 @@ def _list_page(
     import_errors: list[str] | None = None,
     status: int = 200,
 ) -> Response:
-    from signals.register import list_entries
-
     return render(
         request,
         "register.html",
@@ -109,15 +114,13 @@ def create(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    from signals.register import RegisterError, create_entry
-
-    try:
+    with form_refusal(session) as refused:
         fields = _fields(reference, organiser_ref, place, start, end, status, description)
-        entry = create_entry(session, actor=user.username, **fields)
-    except RegisterError as exc:
-        session.rollback()
-        return _list_page(request, session, error=str(exc), status=409)
-    session.commit()
+        entry = register_service.create_entry(session, _actor(user), **fields)
+    if refused:
+        # 409 for every refused form, as before the error statuses were split (the API
+        # answers with the error's own status).
+        return _list_page(request, session, error=refused.message, status=409)
     request.session["flash"] = f"Registratie {entry.reference} toegevoegd."
     return RedirectResponse("/register", status_code=303)
 
@@ -129,8 +132,6 @@ async def import_file(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    from signals.register import import_csv
-
     data = await file.read(MAX_CSV_BYTES + 1)
     if len(data) > MAX_CSV_BYTES:
         return _list_page(
@@ -139,9 +140,8 @@ async def import_file(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "register.csv"
         path.write_bytes(data)
-        result = import_csv(session, path, actor=user.username)
-    if not result.ok:
-        session.rollback()
+        result = register_service.import_csv(session, _actor(user), path)
+    if not result.ok:  # nothing was changed: the import is all rows or none
         return _list_page(
             request,
             session,
@@ -149,7 +149,6 @@ async def import_file(
             import_errors=result.errors,
             status=422,
         )
-    session.commit()
     request.session["flash"] = f"Import klaar: {result.created} nieuw, {result.updated} bijgewerkt."
     return RedirectResponse("/register", status_code=303)
 
@@ -189,22 +188,20 @@ def update(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    from signals.register import RegisterError, update_entry
-
     if session.get(RegisterEntry, entry_id) is None:
         raise HTTPException(404, f"Registratie {entry_id} bestaat niet.")
-    try:
+    with form_refusal(session) as refused:
         fields = _fields(reference, organiser_ref, place, start, end, status, description)
-        update_entry(session, entry_id, expected_version=version, actor=user.username, **fields)
-    except RegisterError as exc:
-        session.rollback()
+        register_service.update_entry(
+            session, _actor(user), entry_id, expected_version=version, **fields
+        )
+    if refused:
         entry = session.get(RegisterEntry, entry_id)
         return render(
             request,
             "register_entry.html",
-            {"e": entry, "local_input": _local_input, "error": str(exc)},
+            {"e": entry, "local_input": _local_input, "error": refused.message},
             409,
         )
-    session.commit()
     request.session["flash"] = "Registratie bijgewerkt."
     return RedirectResponse(f"/register/{entry_id}", status_code=303)

@@ -5,22 +5,26 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from signals.audit import record
 from signals.enrichment import nlp_text
-from signals.protocol import active_version
+from signals.queries import SignalDetail
+from signals.services import Actor
+from signals.services import signals as signal_service
+from signals.services.assignment import colleagues
+from signals.services.corrections import (
+    CorrectionOutcome,
+    correct_label,
+    latest_by_post,
+    signal_corrections,
+)
 from signals.triage import (
     DISMISS_REASONS,
     LABEL_NAMES,
-    TriageError,
     allowed_transitions,
-    correct_label,
-    decide,
-    record_refusal,
 )
 from signals.web.deps import (
     CONTENT_ROLES,
@@ -32,31 +36,16 @@ from signals.web.deps import (
     render,
 )
 from signals.web.highlight import highlight
-from signals.web.queries import SignalDetail, get_backend_or_none, signal_detail
 from signals.web.read_audit import audited_by_handler
+from signals.web.uow import form_refusal
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 
 
-def active_protocol_version(session: Session) -> str | None:
-    row = active_version(session)
-    return row.version_id if row else None
-
-
-def reindex_signal(request: Request, session: Session, signal_id: int) -> None:
-    """Keep the search index's status in step; the index is a mirror, so failure is logged and
-    repaired by the next `signals reindex`, never shown as a failed decision."""
-    backend = get_backend_or_none(request.app.state.settings)
-    if backend is None:
-        return
-    try:
-        from signals.indexing import index_signals
-
-        index_signals(session, backend, [signal_id])
-    except Exception:
-        log.exception("could not re-index signal %s", signal_id)
+def _actor(user: CurrentUser) -> Actor:
+    return Actor(user.username, user.role, user.id)
 
 
 def interventions_url(request: Request, signal_id: int) -> str | None:
@@ -66,54 +55,11 @@ def interventions_url(request: Request, signal_id: int) -> str | None:
     return None
 
 
-def audit_view(session: Session, user: CurrentUser, signal_id: int, channel: str) -> None:
-    record(
-        session,
-        actor=user.username,
-        actor_role=user.role,
-        action="signal.view",
-        target_type="signal",
-        target_id=signal_id,
-        purpose="triage",
-        details={"channel": channel},
-    )
-
-
-def load_detail(session: Session, signal_id: int) -> SignalDetail:
-    detail = signal_detail(session, signal_id)
-    if detail is None:
-        raise HTTPException(404, f"Signaal {signal_id} bestaat niet.")
-    return detail
-
-
-def _letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(ord("A") + rest) + out
-    return out
-
-
-def author_aliases(pseudonyms: list[str | None]) -> list[str | None]:
-    """Per-signal aliases (A, B, C ... Z, AA ...) in order of first appearance. The pseudonym
-    itself never leaves the server here: walking signal ids must not link one author's posts
-    across signals (the privacy tools keep working on the stored pseudonym)."""
-    seen: dict[str, str] = {}
-    out: list[str | None] = []
-    for value in pseudonyms:
-        if not value:
-            out.append(None)
-            continue
-        if value not in seen:
-            seen[value] = _letters(len(seen))
-        out.append(seen[value])
-    return out
-
-
 def _page_context(detail: SignalDetail, session: Session) -> dict[str, Any]:
+    corrections = signal_corrections(session, detail.signal.id)
+    corrected = latest_by_post(corrections)
     posts = []
-    aliases = author_aliases([view.post.author_pseudonym for view in detail.posts])
+    aliases = signal_service.author_aliases([view.post.author_pseudonym for view in detail.posts])
     for view, alias in zip(detail.posts, aliases, strict=True):
         enrichment = view.enrichment
         full = nlp_text(view.post.title, view.post.text)
@@ -128,6 +74,7 @@ def _page_context(detail: SignalDetail, session: Session) -> dict[str, Any]:
                         "p": float(score.get("p", 0.0)),
                         "flag": bool(score.get("flag")),
                         "terms": (enrichment.explanations or {}).get(name, [])[:8],
+                        "correction": corrected.get(view.post.id, {}).get(name),
                     }
                 )
         posts.append(
@@ -146,7 +93,8 @@ def _page_context(detail: SignalDetail, session: Session) -> dict[str, Any]:
         "transitions": allowed_transitions(detail.signal.status),
         "label_names": LABEL_NAMES,
         "dismiss_reasons": DISMISS_REASONS,
-        "protocol_version": active_protocol_version(session),
+        "protocol_version": signal_service.active_protocol_version(session),
+        "corrections": corrections,
     }
 
 
@@ -157,11 +105,12 @@ def signal_page(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
-    detail = load_detail(session, signal_id)
-    audit_view(session, user, signal_id, "web")
-    session.commit()
+    detail = signal_service.view_signal(session, _actor(user), signal_id, channel="web")
     context = _page_context(detail, session)
     context["flash"] = request.session.pop("flash", None)
+    context["flash_error"] = request.session.pop("flash_error", None)
+    context["note_draft"] = request.session.pop("note_draft", "")
+    context["colleagues"] = colleagues(session)
     context["interventions_url"] = interventions_url(request, signal_id)
     return render(request, "signal.html", context)
 
@@ -179,39 +128,31 @@ def decide_form(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
-    try:
-        decide(
+    with form_refusal(session) as refused:
+        signal_service.decide(
             session,
+            _actor(user),
+            request.app.state.settings,
             signal_id,
             to_status=to_status,
-            actor=user.username,
-            actor_role=user.role,
+            expected_version=version,
             rationale=rationale,
             reason_code=reason_code or None,
-            expected_version=version,
-            protocol_version=active_protocol_version(session),
         )
-    except TriageError as exc:
-        session.rollback()
-        if exc.status_code == 404:
-            raise HTTPException(404, str(exc)) from exc
-        record_refusal(
-            session, signal_id, to_status, exc, actor=user.username, actor_role=user.role
-        )
-        session.commit()
-        detail = load_detail(session, signal_id)
+    if refused:
+        if refused.status_code == 404:
+            raise refused.error  # type: ignore[misc]
+        # The form again, with the refusal and what the analyst typed (the refusal is audited).
+        detail = signal_service.load_detail(session, signal_id)
         context = _page_context(detail, session)
         context.update(
             {
                 "interventions_url": interventions_url(request, signal_id),
-                "error": str(exc),
+                "error": refused.message,
                 "form": {"to_status": to_status, "rationale": rationale, "reason": reason_code},
             }
         )
-        return render(request, "signal.html", context, exc.status_code)
-    session.commit()
-    reindex_signal(request, session, signal_id)
-    session.commit()
+        return render(request, "signal.html", context, refused.status_code)
     request.session["flash"] = "Besluit vastgelegd."
     return RedirectResponse(f"/signalen/{signal_id}#historie", status_code=303)
 
@@ -229,19 +170,28 @@ def label_form(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
-    try:
-        correct_label(
-            session,
-            post_id,
-            label,
-            value in {"1", "true", "ja"},
-            actor=user.username,
-            actor_role=user.role,
-            note=note,
-        )
-    except TriageError as exc:
-        session.rollback()
-        raise HTTPException(exc.status_code, str(exc)) from exc
-    session.commit()
-    request.session["flash"] = "Labelcorrectie opgeslagen; zij telt mee bij het hertrainen."
+    outcome = correct_label(
+        session,
+        _actor(user),
+        post_id,
+        label,
+        value in {"1", "true", "ja"},
+        note=note,
+        settings=request.app.state.settings,
+    )
+    request.session["flash"] = correction_flash(outcome, signal_id)
     return RedirectResponse(f"/signalen/{signal_id}#bericht-{post_id}", status_code=303)
+
+
+def correction_flash(outcome: CorrectionOutcome, signal_id: int) -> str:
+    text = "Labelcorrectie opgeslagen; zij telt mee bij het hertrainen."
+    here = next((r for r in outcome.rescored if r.signal_id == signal_id), None)
+    if here is None:
+        return text + " Dit signaal is afgehandeld en is niet opnieuw beoordeeld."
+    text += (
+        f" Signaal opnieuw beoordeeld: ernst {here.severity_before:.2f} → "
+        f"{here.severity_after:.2f}."
+    )
+    if here.no_type_left:
+        text += " Er is geen gemarkeerd label meer; het signaal blijft open tot u besluit."
+    return text

@@ -1,5 +1,6 @@
 """The admins' users page: add, disable/enable, change role, and approve another admin's
-request to create or raise a supervisor or admin. Every change is audited and alerted."""
+request to create or raise a supervisor or admin. Every change is audited and alerted
+(signals.services.users)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from signals import auth
 from signals.db.models import ROLES
+from signals.services import Actor, users
 from signals.web.deps import ADMINS, CurrentUser, csrf_protect, get_session, render
 from signals.web.read_audit import audited
+from signals.web.uow import form_refusal
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,13 +26,14 @@ def _page(
     created: tuple[str, str] | None = None,
     status: int = 200,
 ) -> Response:
+    found = users.overview(session)
     return render(
         request,
         "users.html",
         {
-            "users": auth.list_users(session),
-            "pending": auth.pending_roles(session),
-            "grants": auth.pending_grants(session),
+            "users": found.users,
+            "pending": found.pending,
+            "grants": found.grants,
             "roles": ROLES,
             "error": error,
             "created": created,
@@ -58,23 +61,14 @@ def add_user(
     session: Session = Depends(get_session),
 ) -> Response:
     # The password is generated and shown once; the admin hands it over out of band.
-    password = auth.generate_password()
-    try:
-        auth.create_user(
-            session,
-            username,
-            password,
-            role,
-            actor=user.username,
-            actor_role=user.role,
-            actor_id=user.id,
-            settings=request.app.state.settings,
+    actor = Actor(user.username, user.role, user.id)
+    with form_refusal(session) as refused:
+        created, password = users.create_user(
+            session, actor, request.app.state.settings, username, role
         )
-    except auth.AuthError as exc:
-        session.rollback()
-        return _page(request, session, error=str(exc), status=409)
-    session.commit()
-    return _page(request, session, created=(username.strip(), password))
+    if refused:
+        return _page(request, session, error=refused.message, status=refused.status_code)
+    return _page(request, session, created=(created.username, password))
 
 
 @router.post("/gebruikers/{username}", dependencies=[Depends(ADMINS), Depends(csrf_protect)])
@@ -86,40 +80,10 @@ def change_user(
     user: CurrentUser = Depends(ADMINS),
     session: Session = Depends(get_session),
 ) -> Response:
-    try:
-        target = auth.get_user(session, username)
-        if target is None:
-            raise auth.AuthError(f"Gebruiker '{username}' bestaat niet.")
-        if target.id == user.id and op in {"disable", "role"}:
-            raise auth.AuthError("U kunt uzelf niet uitschakelen of uw eigen rol wijzigen.")
-        if op == "disable":
-            auth.set_active(session, username, False, actor=user.username, actor_role=user.role)
-        elif op == "enable":
-            auth.set_active(session, username, True, actor=user.username, actor_role=user.role)
-        elif op == "role":
-            auth.set_role(
-                session,
-                username,
-                role,
-                actor=user.username,
-                actor_role=user.role,
-                actor_id=user.id,
-                settings=request.app.state.settings,
-            )
-        elif op in {"approve", "reject"}:
-            auth.decide_role_grant(
-                session,
-                username,
-                approve=op == "approve",
-                actor=user.username,
-                actor_id=user.id,
-                settings=request.app.state.settings,
-            )
-        else:
-            raise auth.AuthError("Onbekende handeling.")
-    except auth.AuthError as exc:
-        session.rollback()
-        return _page(request, session, error=str(exc), status=409)
-    session.commit()
+    actor = Actor(user.username, user.role, user.id)
+    with form_refusal(session) as refused:
+        users.apply_operation(session, actor, request.app.state.settings, username, op, role)
+    if refused:
+        return _page(request, session, error=refused.message, status=refused.status_code)
     request.session["flash"] = f"Gebruiker {username} bijgewerkt."
     return RedirectResponse("/gebruikers", status_code=303)

@@ -1,6 +1,7 @@
-"""Public Telegram channels through their web preview (`https://t.me/s/<channel>`), parsed
-with Scrapy's selectors (parsel). Pages back with `?before=<id>` until the last message
-seen on the previous run (kept in `SourceState.cursor`).
+"""`telegram_public` sources: public Telegram channels through their web preview
+(`https://t.me/s/<channel>`), parsed with Scrapy's selectors (parsel). Pages back with
+`?before=<id>` until the last message seen on the previous run (kept in
+`SourceState.cursor`).
 
 Each message block is cut out of the page at its own `data-post` start tag and parsed on its
 own, so a message whose markup is cut off cannot swallow the next one. Message ids are
@@ -17,8 +18,10 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
+from collectors.errors import FetchError
+from collectors.limits import source_deadline
 from collectors.models import CollectResult, ItemSkip, RawPost, SourceConfig, SourceState
-from collectors.net import Fetcher, FetchError
+from collectors.net import Fetcher
 from collectors.settings import CollectorSettings
 from collectors.text import decode_body, html_to_text, xml_safe
 
@@ -149,6 +152,19 @@ def _with_before(url: str, before: int) -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query) if k != "before"]
     query.append(("before", str(before)))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+class TelegramCollector:
+    def collect(
+        self,
+        source: SourceConfig,
+        state: SourceState,
+        settings: CollectorSettings,
+        fetcher: Fetcher,
+        result: CollectResult,
+    ) -> None:
+        with source_deadline(settings.max_source_s):
+            collect_telegram(source, state, settings, fetcher, result)
 
 
 def collect_telegram(

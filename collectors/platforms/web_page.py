@@ -1,4 +1,5 @@
-"""`page` sources: run the Scrapy crawl in a subprocess and turn its output into posts."""
+"""`page` sources: web pages and sitemaps of one site, crawled with Scrapy in a subprocess
+(`collectors.crawl`), whose output is turned into posts here."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from collectors.models import CollectResult, ItemSkip, RawPost, SourceConfig, SourceState
-from collectors.seen import SeenItems
+from collectors.net import Fetcher
+from collectors.seen import SeenItems, keep_new_dated
 from collectors.settings import CollectorSettings
 from collectors.text import canonical_url
 
@@ -79,15 +81,28 @@ def run_crawl(spec: dict[str, object], timeout_s: float) -> tuple[list[dict], st
         return records, problem
 
 
+class WebPageCollector:
+    def collect(
+        self,
+        source: SourceConfig,
+        state: SourceState,
+        settings: CollectorSettings,
+        fetcher: Fetcher,
+        result: CollectResult,
+    ) -> None:
+        # The crawl counts as one long request to the host: no other source of the same host
+        # runs meanwhile, and the per-domain delay applies around it. Its time is bounded by
+        # the crawl's own limits (`crawl_timeout_s`), not by the source deadline.
+        with fetcher.gate.slot(str(source.url), settings.per_domain_delay_s):
+            collect_pages(source, state, settings, result)
+
+
 def collect_pages(
     source: SourceConfig,
     state: SourceState,
     settings: CollectorSettings,
     result: CollectResult,
 ) -> None:
-    # Imported here to avoid a cycle: collect.py imports this module lazily.
-    from collectors.collect import keep_new_dated
-
     seen = SeenItems.from_cursor(state.cursor)
     if seen.extractor != EXTRACTOR_VERSION:
         # Pages an older extractor found no text on (e.g. for control characters) get one

@@ -1,0 +1,246 @@
+"""De-obfuscation rules on one word: "leet" (digits and symbols for letters), "repeat" (runs of
+three or more equal letters) and "split" (a target or hostile word run together with another
+word). Each rule edits a list of `Piece`s, so the way back to the original characters is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from itertools import product
+
+from nlp.deobfuscate_words import STREET_SUFFIXES, Vocabulary
+
+LEET: dict[str, str] = {
+    "0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t",
+    "@": "a", "$": "s", "€": "e", "|": "il",
+}
+# Symbols are only rewritten when that gives a known word: "a|b", "€5", "foo$bar" are common.
+_SYMBOLS_NEED_KNOWN = frozenset("|$€")
+LEET_CLASS = "[" + re.escape("".join(LEET)) + "]"
+LETTER = r"[^\W\d_]"
+# Digits that never stand for a letter here: a token with one ("d66", "b2b") is a code.
+_NON_LEET_DIGITS = frozenset("2689")
+_ROMAN_RE = re.compile(r"[IVXLCDM]+")
+REPEAT_RE = re.compile(rf"({LETTER})\1{{2,}}")
+
+# (char, orig_start, orig_end) triples: the unit every rule edits, so offsets come for free.
+Piece = tuple[str, int, int]
+
+
+
+def _leet_variants(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece], bool] | None:
+    """The word with leet characters replaced, and whether the result is a known word.
+    None when the word has no leet characters or must not be touched."""
+    text = "".join(c for c, _, _ in chars)
+    idx = [i for i, (c, _, _) in enumerate(chars) if c in LEET]
+    if not idx:
+        return None
+    letters = [i for i, (c, _, _) in enumerate(chars) if c.isalpha()]
+    if not letters or any(c in _NON_LEET_DIGITS for c in text):
+        return None
+    upper = all(chars[i][0].isupper() for i in letters)
+    options = [LEET[chars[i][0]] for i in idx]
+    # Only the ambiguous characters multiply; cap the work for long digit strings.
+    n_variants = 1
+    for o in options:
+        n_variants *= len(o)
+    combos: Iterable[tuple[str, ...]] = product(*options) if n_variants <= 16 else [
+        tuple(o[0] for o in options)]
+    default: list[Piece] | None = None
+    for combo in combos:
+        out = list(chars)
+        for i, rep in zip(idx, combo, strict=True):
+            c, s, e = chars[i]
+            out[i] = (rep.upper() if upper else rep, s, e)
+        if default is None:
+            default = out
+        word = "".join(c for c, _, _ in out).lower()
+        if _is_known_form(word, vocab):
+            return out, True
+    assert default is not None
+    # No known word: only digits and "@" strictly inside a lower-case word are safe to read as
+    # letters ("k4nk3r"); "14u", "mp3", "A1", "@gemeente" and "covid19" stay as written.
+    first, last = letters[0], letters[-1]
+    safe = (
+        len(letters) >= 3
+        and any(chars[i][0].islower() for i in letters)
+        and all(first < i < last and chars[i][0] not in _SYMBOLS_NEED_KNOWN for i in idx)
+        # Nothing but letters and leet characters in between ("h0m0's" needs a known word).
+        and all(chars[i][0].isalpha() or chars[i][0] in LEET for i in range(first, last + 1))
+    )
+    return (default, False) if safe else None
+
+
+def _is_word(word: str, vocab: Vocabulary) -> bool:
+    """A known word, or known words run together around a key ("moslimsmoeten")."""
+    return word in vocab.known or (vocab.may_hold_key(word) and _segment(word, vocab) is not None)
+
+
+def _is_known_form(word: str, vocab: Vocabulary) -> bool:
+    """Known as is, or after collapsing its letter runs (a leet fix and a repeat may meet)."""
+    if _is_word(word, vocab):
+        return True
+    if REPEAT_RE.search(word):
+        return any(_is_word(w, vocab) for w in _repeat_forms(word))
+    return False
+
+
+def _repeat_forms(word: str) -> list[str]:
+    runs = list(REPEAT_RE.finditer(word))
+    if len(runs) > 4:
+        return [REPEAT_RE.sub(r"\1\1", word)]
+    forms = []
+    for keep in product((1, 2), repeat=len(runs)):
+        out, pos = [], 0
+        for m, k in zip(runs, keep, strict=True):
+            out.append(word[pos:m.start()] + m.group(1) * k)
+            pos = m.end()
+        out.append(word[pos:])
+        forms.append("".join(out))
+    return forms
+
+
+def _collapse(chars: list[Piece], vocab: Vocabulary) -> list[Piece] | None:
+    """Collapse runs of >= 3 equal letters to the known form (1 or 2 letters), else to 2."""
+    text = "".join(c for c, _, _ in chars)
+    runs = list(REPEAT_RE.finditer(text))
+    if not runs or _ROMAN_RE.fullmatch(text):  # "Willem III" is a name, not shouting
+        return None
+    keep_choice: tuple[int, ...] = (2,) * len(runs)
+    if len(runs) <= 4:
+        for keep in product((1, 2), repeat=len(runs)):
+            out, pos = [], 0
+            for m, k in zip(runs, keep, strict=True):
+                out.append(text[pos:m.start()] + m.group(1) * k)
+                pos = m.end()
+            out.append(text[pos:])
+            if _is_word("".join(out).lower(), vocab):
+                keep_choice = keep
+                break
+    out_pieces: list[Piece] = []
+    pos = 0
+    for m, k in zip(runs, keep_choice, strict=True):
+        out_pieces += chars[pos:m.start()]
+        run = chars[m.start():m.end()]
+        # The last kept letter stands for the rest of the run, so a span maps to all of it.
+        kept = run[:k]
+        c, s, _ = kept[-1]
+        kept[-1] = (c, s, run[-1][2])
+        out_pieces += kept
+        pos = m.end()
+    out_pieces += chars[pos:]
+    return out_pieces
+
+
+def _segment(word: str, vocab: Vocabulary) -> list[str] | None:
+    """The fewest known words that make up `word`, if one of them is a target or hostile word.
+
+    Two-letter pieces ("de") may not end the word: "poolen" is not "pool en"."""
+    n = len(word)
+    if n < 6 or n > 60 or not word.isalpha():
+        return None
+    limit = max(vocab.max_len, 2)
+    # best[i]: (pieces, -sum of squared lengths) for word[:i]; fewer and longer pieces win.
+    best: list[tuple[int, int, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0, 0, [])
+    for i in range(1, n + 1):
+        for j in range(max(0, i - limit), i - 1):
+            prev = best[j]
+            piece = word[j:i]
+            if prev is None or piece not in vocab.known:
+                continue
+            if len(piece) == 2 and i == n:
+                continue
+            cand = (prev[0] + 1, prev[1] - len(piece) ** 2, [*prev[2], piece])
+            cur = best[i]
+            if cur is None or cand[:2] < cur[:2]:
+                best[i] = cand
+    found = best[n]
+    if found is None or found[0] < 2 or found[0] > 4:
+        return None
+    pieces = found[2]
+    if not any(vocab.is_key(p) and len(p) >= 4 for p in pieces):
+        return None
+    return pieces
+
+
+def _compound_parts(word: str, vocab: Vocabulary) -> tuple[str, ...] | None:
+    """A compound kept whole but worth exposing: a hostile word (>= 4 letters) joined to the
+    stem of a target ("asieltuig": asiel- as in asielzoekers). Any other remainder is an
+    ordinary compound: "vliegtuig", "voertuig", "vlooienmarkt"."""
+    if word in vocab.protected or not word.isalpha():
+        return None
+    n = len(word)
+    for k in range(n - 4, 3, -1):  # longest hostile word first, remainder >= 4 letters
+        head, tail = word[:n - k], word[n - k:]
+        if tail in vocab.hostile and head in vocab.target_stems:
+            return head, tail
+        head, tail = word[:k], word[k:]
+        if head in vocab.hostile and tail in vocab.target_stems:
+            return head, tail
+    return None
+
+
+def _split(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece] | None,
+                                                          tuple[str, ...] | None]:
+    """(word with spaces inserted, None) for a run-together; (None, parts) for a compound."""
+    word = "".join(c for c, _, _ in chars).lower()
+    if word in vocab.protected or not word.isalpha():
+        return None, None
+    if word not in vocab.known:
+        pieces = _segment(word, vocab)
+        # "Polenweg" is a street; "Polenmoetenweg" (three words) is not.
+        if pieces is not None and not (
+            len(pieces) == 2 and vocab.is_key(pieces[0]) and pieces[1] in STREET_SUFFIXES
+        ):
+            out: list[Piece] = []
+            pos = 0
+            for k, piece in enumerate(pieces):
+                if k:
+                    at = chars[pos][1]
+                    out.append((" ", at, at))
+                out += chars[pos:pos + len(piece)]
+                pos += len(piece)
+            return out, None
+    return None, _compound_parts(word, vocab)
+
+
+def join_ok(word: str, sep: str, vocab: Vocabulary) -> bool:
+    """Is a run of single letters an obfuscated word? Known words always; otherwise long runs
+    only, because "d.w.z.", "i.p.v.", "t.e.a.b." and "P.V.V." are abbreviations."""
+    low = word.lower()
+    if len(set(low)) == 1:  # "x x x x" are kisses, not a word
+        return False
+    if low in vocab.known or _segment(low, vocab) is not None:
+        return True
+    letters = sum(c.isalpha() for c in word)
+    return letters >= (5 if sep == "." else 4)
+
+
+def process_word(chars: list[Piece], vocab: Vocabulary,
+                  changes: list[tuple[int, int, str, str]],
+                  compounds: list[tuple[int, int, tuple[str, ...]]]) -> list[Piece]:
+    """leet → repeat → split on one word; `changes` gets (start, end, replacement, kind)."""
+    leet = _leet_variants(chars, vocab)
+    if leet is not None:
+        new = leet[0]
+        for (a, s, e), (b, _, _) in zip(chars, new, strict=True):
+            if a != b:
+                changes.append((s, e, b, "leet"))
+        chars = new
+    if REPEAT_RE.search("".join(c for c, _, _ in chars)):
+        collapsed = _collapse(chars, vocab)
+        if collapsed is not None:
+            # A kept letter whose span is wider than one character stands for a collapsed run.
+            changes += [(s, e, c, "repeat") for c, s, e in collapsed if e - s > 1]
+            chars = collapsed
+    if vocab.may_hold_key("".join(c for c, _, _ in chars).lower()):
+        split, parts = _split(chars, vocab)
+        if split is not None:
+            # Inserted spaces are the pieces with an empty original span.
+            changes += [(s, s, " ", "split") for c, s, e in split if s == e]
+            chars = split
+        elif parts is not None:
+            compounds.append((chars[0][1], chars[-1][2], parts))
+    return chars

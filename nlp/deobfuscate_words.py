@@ -1,0 +1,139 @@
+"""The words de-obfuscation trusts: identity-group targets and hostile words (either may be one
+side of a run-together), ordinary words, and words that are never split.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from nlp.group_terms import GROUP_TERMS
+from nlp.lexicon import LexiconError, terms
+
+log = logging.getLogger(__name__)
+
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+# Frequent Dutch words that obfuscated posts run together with a target ("moslimsmoeten",
+# "aandejoden", "allemaalafmaken"). Kept short: every word here is a way for an ordinary compound
+# to be split wrongly ("boerenland" would become "boeren land" if "land" were listed).
+FUNCTION_WORDS: frozenset[str] = _words("""
+    de het een die dat deze dit daar hier er aan in op uit van voor naar met bij om door over
+    tegen zonder weg terug eruit allemaal alle allen ook nog niet geen nooit wel maar en of als
+    dan zo ze zij we wij ik jij je jullie hij hun hen ons onze moeten moet mogen mag kunnen kan
+    willen wil zullen zal gaan gaat worden wordt zijn is was waren horen hoort dood kapot rot
+    vuile vieze smerige stomme domme echt gewoon heel veel meer soort volk
+""")
+
+# A small floor of hostile words, so the rules work while the curated lexicon
+# (nlp/data/lexicon.tsv) is still being filled; the lexicon's single-word terms are added to it.
+SEED_HOSTILE: frozenset[str] = _words("""
+    tuig kanker kankeren afmaken afschieten vergassen ophangen uitroeien doodmaken ongedierte
+    uitschot parasieten kakkerlakken apen walgelijk
+""")
+
+# Ordinary words that happen to be a target plus a known word; never split or expose them.
+PROTECTED_WORDS: frozenset[str] = _words("""
+    homogeen homogene homogeniteit christendom jodendom polenta boerenland doodgewoon doodsbang
+    doodmoe doodop doodziek doodstil doodleuk doodeng transport transparant transactie transfer
+    transitie romantiek romantisch poolster turkije mannequin
+""")
+
+# "Polenweg", "Turkenstraat": a target followed by a street word is a name, not "Polen weg!".
+STREET_SUFFIXES: tuple[str, ...] = (
+    "weg", "straat", "plein", "laan", "dreef", "kade", "gracht", "park", "hof", "pad",
+    "singel", "markt", "dijk", "wijk", "buurt", "steeg", "erf", "baan",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The words the rules trust. `targets` are identity-group terms, `hostile` violence and
+    contempt words; both may be one side of a split. `words` are other known words. A word in
+    `protected` is never split."""
+
+    targets: frozenset[str] = frozenset()
+    hostile: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+    protected: frozenset[str] = PROTECTED_WORDS
+    known: frozenset[str] = field(init=False)
+    # First and last four letters of the target and hostile words: the fast path's test for a
+    # word that might be one of them run together with another word.
+    prefix4: frozenset[str] = field(init=False)
+    suffix4: frozenset[str] = field(init=False)
+    # The same as UTF-8 bytes, for the fast path (bytes operations run in C).
+    keys_b: frozenset[bytes] = field(init=False)
+    known_b: frozenset[bytes] = field(init=False)
+    prefix4_b: frozenset[bytes] = field(init=False)
+    suffix4_b: frozenset[bytes] = field(init=False)
+    # Targets and their first >= 4 letters ("asiel" from "asielzoekers"): a compound of one of
+    # these and a hostile word is exposed even when the stem alone is no word.
+    target_stems: frozenset[str] = field(init=False)
+    max_len: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        norm = {name: frozenset(w.lower() for w in getattr(self, name) if w.strip())
+                for name in ("targets", "hostile", "words", "protected")}
+        for name, value in norm.items():
+            object.__setattr__(self, name, value)
+        known = norm["targets"] | norm["hostile"] | norm["words"]
+        # Only alphabetic keys of >= 4 letters can start a split: "de" inside every word
+        # would send every post down the slow path.
+        keys = [w for w in norm["targets"] | norm["hostile"] if len(w) >= 4 and w.isalpha()]
+        object.__setattr__(self, "known", known)
+        object.__setattr__(self, "prefix4", frozenset(w[:4] for w in keys))
+        object.__setattr__(self, "suffix4", frozenset(w[-4:] for w in keys))
+        keys_b = [w.encode() for w in keys]
+        object.__setattr__(self, "keys_b", frozenset(keys_b))
+        object.__setattr__(self, "known_b", frozenset(w.encode() for w in known))
+        object.__setattr__(self, "prefix4_b", frozenset(w[:4] for w in keys_b))
+        object.__setattr__(self, "suffix4_b", frozenset(w[-4:] for w in keys_b))
+        object.__setattr__(self, "target_stems", frozenset(
+            t[:k] for t in norm["targets"] if t.isalpha() for k in range(4, len(t) + 1)))
+        object.__setattr__(self, "max_len", max((len(w) for w in known), default=0))
+
+    @classmethod
+    def build(cls, targets: Iterable[str] = (), hostile: Iterable[str] = (),
+              words: Iterable[str] = (), protected: Iterable[str] = PROTECTED_WORDS,
+              function_words: bool = True) -> Vocabulary:
+        """A vocabulary from explicit lists (tests, or callers with their own word lists)."""
+        base = FUNCTION_WORDS if function_words else frozenset()
+        return cls(targets=frozenset(targets), hostile=frozenset(hostile),
+                   words=base | frozenset(words), protected=frozenset(protected))
+
+    def is_key(self, word: str) -> bool:
+        return word in self.targets or word in self.hostile
+
+    def hostile_affix(self, word: str) -> bool:
+        """Does a word start or end with a hostile word and 4 more letters ("asieltuig")? Then
+        it may be a compound whose parts are exposed."""
+        return any(word[-k:] in self.hostile or word[:k] in self.hostile
+                   for k in range(4, len(word) - 3))
+
+    def may_hold_key(self, word: str) -> bool:
+        """Could this (lower-case) word be a key run together with another word? A key must
+        start or end it, leaving >= 2 letters (the first four letters filter cheaply)."""
+        n = len(word)
+        if n < 6:
+            return False
+        if word[:4] in self.prefix4 and any(
+                word[:k] in self.targets or word[:k] in self.hostile for k in range(4, n - 1)):
+            return True
+        return word[-4:] in self.suffix4 and any(
+            word[-k:] in self.targets or word[-k:] in self.hostile for k in range(4, n - 1))
+
+
+@cache
+def default_vocabulary() -> Vocabulary:
+    """GROUP_TERMS, the lexicon's single-word violence/contempt/slur terms, and the built-ins."""
+    try:
+        lexicon = terms("slur", "dehumanising", "violence", "contempt")
+    except (LexiconError, OSError) as exc:  # a broken lexicon must not stop intake
+        log.warning("deobfuscate: lexicon unavailable (%s); using the built-in words", exc)
+        lexicon = frozenset()
+    return Vocabulary.build(targets=GROUP_TERMS, hostile=SEED_HOSTILE | lexicon)

@@ -1,0 +1,84 @@
+"""The weekly briefing page for supervisors: choose a week, make the briefing, download its PDF,
+and read what changed in the protocol. Thin routes over signals.services.briefing; the unit of
+work (signals.web.uow) commits."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, RedirectResponse
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from signals.services import Actor
+from signals.services import briefing as service
+from signals.web.deps import (
+    SUPERVISORS,
+    CurrentUser,
+    csrf_protect,
+    get_session,
+    render,
+)
+from signals.web.read_audit import audited, audited_by_handler
+from signals.web.uow import form_refusal
+
+router = APIRouter(include_in_schema=False)
+
+WEEK_PATTERN = r"^\d{4}-W\d{2}$"
+
+
+def _actor(user: CurrentUser) -> Actor:
+    return Actor(username=user.username, role=user.role, id=user.id)
+
+
+def _page(request: Request, session: Session, user: CurrentUser, week: str | None,
+          error: str | None = None, status: int = 200) -> Response:
+    page = service.briefing_page(session, _actor(user), request.app.state.settings, week)
+    context = {"page": page, "flash": request.session.pop("flash", None), "error": error}
+    return render(request, "briefing/index.html", context, status)
+
+
+@router.get(
+    "/briefing",
+    dependencies=[audited("briefing.view", target_type="briefing", purpose=service.PURPOSE)],
+)
+def briefing_page(
+    request: Request,
+    week: str | None = Query(None, max_length=10),
+    user: CurrentUser = Depends(SUPERVISORS),
+    session: Session = Depends(get_session),
+) -> Response:
+    return _page(request, session, user, week)
+
+
+@router.post("/briefing", dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)])
+def make_briefing(
+    request: Request,
+    week: str = Form(..., max_length=10),
+    user: CurrentUser = Depends(SUPERVISORS),
+    session: Session = Depends(get_session),
+) -> Response:
+    with form_refusal(session) as refused:
+        files = service.generate(session, _actor(user), request.app.state.settings, week)
+    if refused:
+        return _page(request, session, user, None, refused.message, refused.status_code)
+    request.session["flash"] = service.made_message(files)
+    return RedirectResponse(f"/briefing?week={files.week}", status_code=303)
+
+
+@router.get(
+    "/briefing/{week}/pdf", dependencies=[audited_by_handler("briefing.download")]
+)
+def download_briefing(
+    request: Request,
+    week: str = PathParam(..., pattern=WEEK_PATTERN),
+    user: CurrentUser = Depends(SUPERVISORS),
+    session: Session = Depends(get_session),
+) -> Response:
+    path = service.download(session, _actor(user), request.app.state.settings, week)
+    return FileResponse(
+        path,
+        media_type="application/pdf",
+        filename=f"weekbriefing-{week}.pdf",
+        headers={"Cache-Control": "no-store"},
+    )

@@ -1,0 +1,224 @@
+"""The one web-application fixture stack, registered for every test folder by the root
+conftest (`pytest_plugins`): a migrated SQLite copy per test with one user per role, settings
+pointing at it, the app, a client, a live server and one headless Chromium per run, plus the
+login helpers.
+
+Users (password `PASSWORD`): analyst, analyst2, supervisor, auditor, admin, and `partner`, the
+account of the partner organisation "Jongerenwerk Almere". A folder that needs more seeds
+overrides `template_db` with `derived_template` (see tests/security/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from nlp.vocabulary import ADMIN, ANALYST, AUDITOR, SUPERVISOR
+from signals.auth import create_user
+from signals.config import Settings, get_settings
+from signals.db.session import get_engine, make_engine, migrate, session_scope
+from signals.services import Actor, partner_admin
+from signals.web.app import create_app
+
+PASSWORD = "correct-horse-battery"
+# Username -> role: one user per role (named after it) and a second analyst.
+USERS = {
+    ANALYST: ANALYST,
+    "analyst2": ANALYST,
+    SUPERVISOR: SUPERVISOR,
+    AUDITOR: AUDITOR,
+    ADMIN: ADMIN,
+}
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Env:
+    settings: Settings
+    engine: Engine
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated once, with the users; each test gets its own copy (migrating and hashing
+    passwords per test would dominate the run time)."""
+    path = tmp_path_factory.mktemp("template") / "web.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with session_scope(engine) as session:
+        for name, role in USERS.items():
+            create_user(session, name, PASSWORD, role)
+        host = Actor("host", ADMIN)
+        youth = partner_admin.create_organisation(
+            session, host, "Jongerenwerk Almere", "jongerenwerk"
+        )
+        partner_admin.create_partner_account(session, host, "partner", youth.id, PASSWORD)
+    checkpoint(engine)
+    engine.dispose()
+    return path
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold the WAL into the database file, so that copying the file copies everything."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def derived_template(
+    base: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    seed: Callable[[Session], None],
+) -> Path:
+    """A copy of the template `base` with what `seed` adds: a folder's own template."""
+    path = tmp_path_factory.mktemp("template") / "web.db"
+    shutil.copyfile(base, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with session_scope(engine) as session:
+        seed(session)
+    checkpoint(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_db: Path) -> Env:
+    db = tmp_path / "web.db"
+    shutil.copyfile(template_db, db)
+    monkeypatch.setenv("SIGNALS_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("SIGNALS_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("SIGNALS_AUTOTAG", "on")
+    monkeypatch.delenv("SIGNALS_ES_URL", raising=False)
+    monkeypatch.delenv("SIGNALS_PSEUDONYM_KEY", raising=False)
+    settings = get_settings()
+    return Env(settings, get_engine(settings.database_url))
+
+
+@pytest.fixture
+def app(env: Env) -> FastAPI:
+    return create_app(env.settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in page"
+    return match.group(1)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> Any:
+    token = csrf_from(client.get("/login").text)
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+def page_csrf(client: TestClient, path: str) -> str:
+    return csrf_from(client.get(path).text)
+
+
+def logged_in(client: TestClient, username: str) -> str:
+    """Log in and return the session's CSRF token (read from the privacy page, open to all)."""
+    response = login(client, username)
+    assert response.status_code == 303, response.text[:300]
+    return csrf_from(client.get("/privacy").text)
+
+
+# Screenshots taken by the browser tests land here, to be looked at before an issue closes.
+ARTEFACTS = Path(__file__).resolve().parents[1] / "var" / "artefacts" / "screenshots"
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    path = Path(os.environ.get("SIGNALS_SCREENSHOT_DIR", ARTEFACTS))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Dutch UI locale, so date inputs read dd-mm-jjjj as an analyst's browser shows them.
+    "--lang=nl-NL",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(app: FastAPI, *, lifespan: str = "off", timeout: float = 20) -> Iterator[str]:
+    """The app over real HTTP: uvicorn in a thread on a free 127.0.0.1 port; its base URL."""
+    port = _free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
+        lifespan=lifespan,  # type: ignore[arg-type]
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=timeout)
+
+
+@pytest.fixture
+def live_server(app: FastAPI) -> Iterator[str]:
+    with serve(app) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for the whole run; each test opens its own page (and context)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def browser_log_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")

@@ -3,8 +3,11 @@ that `collectors.registry` maps source kinds to."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Protocol
 
+from collectors.limits import source_deadline
 from collectors.models import CollectResult, SourceConfig, SourceState
 from collectors.net import Fetcher
 from collectors.settings import CollectorSettings
@@ -28,3 +31,30 @@ class Collector(Protocol):
         fetcher: Fetcher,
         result: CollectResult,
     ) -> None: ...
+
+
+CollectFn = Callable[[SourceConfig, SourceState, CollectorSettings, Fetcher, CollectResult], None]
+
+
+class PlatformCollector(Collector):
+    """Base of the built-in collectors: each names the function that does its work (`run`,
+    given the `collect` arguments in order) and, if it is not the source deadline, what
+    bounds that work (`bound`)."""
+
+    run: CollectFn
+
+    def bound(
+        self, source: SourceConfig, settings: CollectorSettings, fetcher: Fetcher
+    ) -> AbstractContextManager[object]:
+        return source_deadline(settings.max_source_s)
+
+    def collect(
+        self,
+        source: SourceConfig,
+        state: SourceState,
+        settings: CollectorSettings,
+        fetcher: Fetcher,
+        result: CollectResult,
+    ) -> None:
+        with self.bound(source, settings, fetcher):
+            self.run(source, state, settings, fetcher, result)

@@ -20,7 +20,7 @@ from collectors.pacing import host_key
 from collectors.registry import REGISTRY, CollectorRegistry, UnknownSourceKind
 from collectors.seen import ReportedSkips
 from collectors.settings import CollectorSettings
-from collectors.text import detect_language
+from nlp.language import detect
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def collect_source(
             fetcher.close()
     result.latency_ms = (time.monotonic() - started) * 1000.0
     for post in result.posts:
-        post.language = detect_language(f"{post.title}\n{post.text}", source.language)
+        post.language = detect(f"{post.title}\n{post.text}", source.language)
     report_new_skips(state, result, settings)
     return result
 

@@ -1,20 +1,16 @@
-"""Small text helpers shared by the collectors: HTML to text, canonical URLs, language,
-and decoding bytes whose declared charset may be wrong."""
+"""Small text helpers shared by the collectors: HTML to text, canonical URLs and decoding
+bytes whose declared charset may be wrong. (A post's language: `nlp.language.detect`.)"""
 
 from __future__ import annotations
 
 import codecs
 import hashlib
 import re
-from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
 
-from nlp.vocabulary import LANGUAGES
-
-SUPPORTED_LANGUAGES = LANGUAGES
 _TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_[a-z]+|ref|ref_src|igshid)$", re.I)
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
@@ -67,34 +63,6 @@ def html_to_text(fragment: str) -> str:
 def _tidy(text: str) -> str:
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _NEWLINES.sub("\n\n", "\n".join(lines)).strip()
-
-
-@lru_cache(maxsize=1)
-def _identifier():  # type: ignore[no-untyped-def]
-    # Imported on use: the Scrapy subprocess (collectors.crawl) imports this module and never
-    # identifies a language.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
-def detect_language(text: str, expected: str | None = None) -> str | None:
-    """ISO 639-1 code of `text`. Short texts are unreliable, so a plausible `expected`
-    language (the source's declared one) wins over a weak other guess."""
-    sample = text.strip()[:2000]
-    if len(sample) < 12:
-        return expected
-    ranked = _identifier().rank(sample)[:5]
-    best, probability = ranked[0]
-    if expected and best != expected:
-        expected_p = next((p for lang, p in ranked if lang == expected), 0.0)
-        if probability < 0.9 and expected_p >= 0.05:
-            return expected
-    return best
-
-
-def is_supported_language(language: str | None) -> bool:
-    return language is None or language in SUPPORTED_LANGUAGES
 
 
 _BOMS = (

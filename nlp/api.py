@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from nlp.language import SUPPORTED, detect
+from nlp.language import detect, is_supported
 from nlp.model import Classifier
 from nlp.model_files import DEFAULT_MODEL_DIR
 from nlp.pipeline import Analysis, analyse
@@ -23,7 +23,7 @@ def language_of(text: str, analysis: Analysis) -> str:
     a text in which Dutch cues matched is treated as Dutch, because short, sweary or obfuscated
     posts are where language identification fails and where the flags matter."""
     lang = detect(analysis.clean.text if analysis.clean is not None else text)
-    if lang not in SUPPORTED and analysis.cue_counts:
+    if not is_supported(lang) and analysis.cue_counts:
         return "nl"
     return lang
 
@@ -55,7 +55,7 @@ class Enricher:
         scored_by_stage2 = set(stage2.tolist())
         out: list[Enrichment] = []
         for i, (text, analysis, lang) in enumerate(zip(texts, analyses, langs, strict=True)):
-            supported = lang in SUPPORTED
+            supported = is_supported(lang)
             labels: dict[str, LabelScore] = {}
             explanations: dict[str, list[tuple[str, float]]] = {}
             for label in LABELS:

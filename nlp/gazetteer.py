@@ -3,7 +3,8 @@
 Exact matches go through spaCy token patterns (see pipeline.py). Fuzzy matching is for
 misspellings ("Kruidewijk", "Stadhuisplijn"); it only considers tokens that look like names
 (long enough, not a common word) and is cached per token, so a stream of posts costs one
-rapidfuzz lookup per distinct unknown word rather than one per token pair.
+rapidfuzz lookup per distinct unknown word rather than one per token pair. The similarity itself
+is `nlp.place_match`, the one fuzzy place matcher (the register uses it too).
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
+from nlp.place_match import closest_known
 
 PLACES_TSV = Path(__file__).resolve().parent / "data" / "places.tsv"
 
-# Fuzzy matches below this similarity (0-100) are ignored.
-FUZZY_CUTOFF = 88
 # Words shorter than this are never fuzzy-matched: short words collide too easily.
 FUZZY_MIN_LEN = 7
 
@@ -106,10 +105,10 @@ def fuzzy_lookup(word: str) -> str | None:
     if not fuzzy_candidate(key):
         return None
     keys, canon = _fuzzy_index()
-    best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    best = closest_known(key, keys)
     if best is None:
         return None
-    alias, _score, idx = best
+    alias, idx = best
     if alias == key:
         return canon[idx]
     # Inflections and derived words ("Amsterdamse", "Almeerder") are not place mentions.

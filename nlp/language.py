@@ -1,4 +1,8 @@
-"""Language identification (offline, py3langid), tuned for short, informal Dutch posts."""
+"""Language identification (offline, py3langid), tuned for short, informal Dutch posts.
+
+The one language detector of the project: the collectors (a post's language at collection,
+with the source's declared language as a hint), intake and the NLP (whether a text is scored)
+all call `detect` and `is_supported` here, so that they cannot drift apart."""
 
 from __future__ import annotations
 
@@ -28,19 +32,44 @@ _LANGS = ["nl", "en", "de", "fr", "es", "it", "pt", "tr", "ar", "pl", "ro", "af"
 
 
 @cache
-def _identifier():
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+def _identifier() -> LanguageIdentifier:
+    # Normalised probabilities: the `expected` rule below compares them across languages.
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident.set_languages(_LANGS)
     return ident
 
 
-def detect(text: str) -> str:
-    words = _WORD.findall(text.lower())
+# Below this many characters langid is guesswork: a declared language, if any, is kept.
+_MIN_CHARS = 12
+# Only the start of a long text is read: enough to tell the language, and bounded in cost.
+_MAX_CHARS = 2000
+
+
+def detect(text: str, expected: str | None = None) -> str:
+    """ISO 639-1 code of `text` ("und" when nothing can be told). `expected` is a plausible
+    language, such as the source's declared one: short texts are unreliable, so it wins over a
+    weak other guess and is returned for texts too short to judge."""
+    sample = text.strip()[:_MAX_CHARS]
+    words = _WORD.findall(sample.lower())
     if not words:
-        return "und"
-    dutch = sum(1 for w in words if w in _DUTCH_MARKERS)
+        return expected or "und"
+    # Distinct markers: one word that is also German or English ("die", "is") said twice
+    # does not make a text Dutch.
+    dutch = len(_DUTCH_MARKERS.intersection(words))
     if dutch >= 2 or (dutch and len(words) <= 4):
         return "nl"
-    lang, _ = _identifier().classify(text)
+    if len(sample) < _MIN_CHARS and expected:
+        return expected
+    ranked = _identifier().rank(sample)[:5]
+    best, probability = ranked[0]
+    if expected and best != expected:
+        expected_p = next((p for lang, p in ranked if lang == expected), 0.0)
+        if probability < 0.9 and expected_p >= 0.05:
+            return expected
     # Close relatives of Dutch on short texts are nearly always Dutch in this setting.
-    return "nl" if lang in ("af", "fy") else lang
+    return "nl" if best in ("af", "fy") else best
+
+
+def is_supported(language: str | None) -> bool:
+    """Whether the classifier scores texts in `language` (None: not known, given the benefit)."""
+    return language is None or language in SUPPORTED

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +20,49 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 def _list(name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in (_env(name, "") or "").split(",") if part.strip())
+
+
+def _optional_path(name: str) -> Path | None:
+    value = _env(name)
+    return Path(value) if value else None
+
+
+# How far outside a register entry's start/end a call's time may fall and still match it.
+DEFAULT_REGISTER_MARGIN = timedelta(hours=2)
+
+
+def _minutes(name: str, default: timedelta) -> timedelta:
+    """A duration in minutes; unset or unreadable: the default (a typo must not stop matching)."""
+    raw = _env(name)
+    try:
+        return timedelta(minutes=float(raw)) if raw else default
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class EsAccess:
+    """How to reach Elasticsearch besides its URL: index-name prefix and credentials
+    (`SIGNALS_ES_USER`, default `elastic`, with `SIGNALS_ES_PASSWORD` or the image's
+    `ELASTIC_PASSWORD`; or `SIGNALS_ES_API_KEY`; `SIGNALS_ES_CA_CERTS` for a private CA)."""
+
+    prefix: str = "signals"
+    user: str = "elastic"
+    password: str | None = None
+    api_key: str | None = None
+    ca_certs: str | None = None
+
+    @classmethod
+    def from_mapping(cls, env: Mapping[str, str]) -> EsAccess:
+        """From an environment: the process's, or another one handed in (tests, a second
+        cluster)."""
+        return cls(
+            prefix=env.get("SIGNALS_ES_PREFIX") or "signals",
+            user=env.get("SIGNALS_ES_USER") or "elastic",
+            password=env.get("SIGNALS_ES_PASSWORD") or env.get("ELASTIC_PASSWORD") or None,
+            api_key=env.get("SIGNALS_ES_API_KEY") or None,
+            ca_certs=env.get("SIGNALS_ES_CA_CERTS") or None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +109,15 @@ class Settings:
     zvh_casus_phone: str = "088 - 123 45 67"
     # API calls per minute per partner API key.
     partner_api_per_minute: int = 30
+    es_access: EsAccess = field(default_factory=EsAccess)
+    # `es_mappings/` when not in the source tree (the image sets it).
+    es_mappings_dir: Path | None = None
+    # The retention policy file instead of config/retention.yml.
+    retention_config: Path | None = None
+    register_margin: timedelta = DEFAULT_REGISTER_MARGIN
+    # Whether the environment set these itself: then they win over the sources file's defaults.
+    contact_set: bool = False
+    user_agent_set: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -113,6 +167,12 @@ class Settings:
             zvh_casus_url=_env("ZVH_CASUS_URL", "https://www.zvhflevoland.nl/"),
             zvh_casus_phone=_env("ZVH_CASUS_PHONE", "088 - 123 45 67"),
             partner_api_per_minute=max(1, int(_env("PARTNER_API_PER_MINUTE", "30") or "30")),
+            es_access=EsAccess.from_mapping(os.environ),
+            es_mappings_dir=_optional_path("ES_MAPPINGS_DIR"),
+            retention_config=_optional_path("RETENTION_CONFIG"),
+            register_margin=_minutes("REGISTER_MARGIN_MIN", DEFAULT_REGISTER_MARGIN),
+            contact_set="SIGNALS_CONTACT" in os.environ,
+            user_agent_set="SIGNALS_USER_AGENT" in os.environ,
         )
 
 

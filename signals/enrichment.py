@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import nlp
+from nlp.language import is_supported
 from nlp.model_files import model_dir_in_use
 from signals.config import get_settings
 from signals.db.models import Enrichment, Post
@@ -66,6 +67,9 @@ def enrich_posts(session: Session, post_ids: list[int]) -> list[int]:
             post.enriched = True
             if post.language is None and result.language:
                 post.language = result.language
+            # The NLP's verdict, not the collector's guess: a text whose Dutch cues matched is
+            # scored as Dutch whatever langid said. False: the classifier did not score it.
+            post.language_supported = is_supported(result.language)
             if result.flagged:
                 flagged.append(post.id)
         session.flush()

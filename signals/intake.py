@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from collectors.models import RawPost
 from collectors.text import canonical_url
-from nlp.vocabulary import LANGUAGES
 from signals.db.models import Post
 from signals.db.types import utcnow
 from signals.privacy.pseudonym import Pseudonymizer
@@ -25,7 +24,6 @@ from signals.privacy.urls import (
 )
 
 _SPACE = re.compile(r"\s+")
-SUPPORTED_LANGUAGES = LANGUAGES
 
 # Called with (post, plaintext handle) for sources that keep an encrypted escrow.
 EscrowHook = Callable[[Session, Post, str], None]
@@ -124,7 +122,6 @@ def store_raw_posts(
             pseudonym, period = pseudonymizer.pseudonym(
                 raw.author, raw.source_id, raw.published_at or fetched
             ) or (None, None)
-        language = raw.language
         post = Post(
             source_id=raw.source_id,
             external_id=raw.external_id,
@@ -137,8 +134,7 @@ def store_raw_posts(
             pseudonym_period=period,
             published_at=raw.published_at,
             fetched_at=fetched,
-            language=language,
-            language_supported=language is None or language in SUPPORTED_LANGUAGES,
+            language=raw.language,
             version=previous.version + 1 if previous else 1,
             version_of_id=previous.first_id if previous else None,
         )

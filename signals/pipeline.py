@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import Counter
@@ -51,9 +50,9 @@ def load_configured_sources(
 def collector_settings(settings: Settings, **overrides: object):  # -> CollectorSettings
     """Politeness settings: the `defaults:` block of the sources file, then the environment."""
     defaults = collectors.load_defaults(settings.sources_path)
-    if "SIGNALS_CONTACT" in os.environ or "contact" not in defaults:
+    if settings.contact_set or "contact" not in defaults:
         overrides.setdefault("contact", settings.contact)
-    if "SIGNALS_USER_AGENT" in os.environ:
+    if settings.user_agent_set:
         overrides.setdefault("user_agent", f"{settings.user_agent} (+mailto:{settings.contact})")
     return collectors.CollectorSettings.from_defaults(defaults, **overrides)
 

@@ -10,7 +10,6 @@ due and the next run deletes them again, and `signals reindex` restores what the
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -66,7 +65,7 @@ class RetentionPolicy(BaseModel):
 
 def load_policy(path: Path | str | None = None) -> RetentionPolicy:
     """The configured policy; a missing file means the defaults, a bad one is an error."""
-    path = Path(path or os.environ.get("SIGNALS_RETENTION_CONFIG") or DEFAULT_POLICY_PATH)
+    path = Path(path or get_settings().retention_config or DEFAULT_POLICY_PATH)
     if not path.exists():
         return RetentionPolicy()
     data = yaml.safe_load(path.read_text()) or {}

@@ -166,8 +166,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    # Dutch UI locale, so date inputs read dd-mm-jjjj as an analyst's browser shows them.
-    "--lang=nl-NL",
 ]
 
 

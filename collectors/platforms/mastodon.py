@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import partial
 
+from collectors.base import PlatformCollector
 from collectors.feed import FeedItem, collect_feed
-from collectors.limits import source_deadline
-from collectors.models import CollectResult, SourceConfig, SourceState
-from collectors.net import Fetcher
-from collectors.settings import CollectorSettings
 
 _HANDLE = re.compile(r"^https?://([^/]+)/@([A-Za-z0-9_.]+)(@[^/]+)?/\d+")
 
@@ -25,14 +23,5 @@ def with_handle(item: FeedItem) -> FeedItem:
     return replace(item, author=f"@{match.group(2)}" + (match.group(3) or f"@{match.group(1)}"))
 
 
-class MastodonTagCollector:
-    def collect(
-        self,
-        source: SourceConfig,
-        state: SourceState,
-        settings: CollectorSettings,
-        fetcher: Fetcher,
-        result: CollectResult,
-    ) -> None:
-        with source_deadline(settings.max_source_s):
-            collect_feed(source, state, settings, fetcher, result, adapt=with_handle)
+class MastodonTagCollector(PlatformCollector):
+    run = staticmethod(partial(collect_feed, adapt=with_handle))

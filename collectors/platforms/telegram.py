@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
+from collectors.base import PlatformCollector
 from collectors.errors import FetchError
-from collectors.limits import source_deadline
 from collectors.models import CollectResult, ItemSkip, RawPost, SourceConfig, SourceState
 from collectors.net import Fetcher
 from collectors.settings import CollectorSettings
@@ -154,19 +154,6 @@ def _with_before(url: str, before: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
-class TelegramCollector:
-    def collect(
-        self,
-        source: SourceConfig,
-        state: SourceState,
-        settings: CollectorSettings,
-        fetcher: Fetcher,
-        result: CollectResult,
-    ) -> None:
-        with source_deadline(settings.max_source_s):
-            collect_telegram(source, state, settings, fetcher, result)
-
-
 def collect_telegram(
     source: SourceConfig,
     state: SourceState,
@@ -260,3 +247,7 @@ def _cursor(value: str | None) -> int | None:
         return None
     number = int(value)
     return number if 0 < number < MAX_MESSAGE_ID else None
+
+
+class TelegramCollector(PlatformCollector):
+    run = staticmethod(collect_telegram)

@@ -7,9 +7,11 @@ import json
 import subprocess
 import sys
 import tempfile
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from collectors.base import PlatformCollector
 from collectors.models import CollectResult, ItemSkip, RawPost, SourceConfig, SourceState
 from collectors.net import Fetcher
 from collectors.seen import SeenItems, keep_new_dated
@@ -81,20 +83,20 @@ def run_crawl(spec: dict[str, object], timeout_s: float) -> tuple[list[dict], st
         return records, problem
 
 
-class WebPageCollector:
-    def collect(
-        self,
-        source: SourceConfig,
-        state: SourceState,
-        settings: CollectorSettings,
-        fetcher: Fetcher,
-        result: CollectResult,
-    ) -> None:
+class WebPageCollector(PlatformCollector):
+    def bound(
+        self, source: SourceConfig, settings: CollectorSettings, fetcher: Fetcher
+    ) -> AbstractContextManager[object]:
         # The crawl counts as one long request to the host: no other source of the same host
         # runs meanwhile, and the per-domain delay applies around it. Its time is bounded by
         # the crawl's own limits (`crawl_timeout_s`), not by the source deadline.
-        with fetcher.gate.slot(str(source.url), settings.per_domain_delay_s):
-            collect_pages(source, state, settings, result)
+        return fetcher.gate.slot(str(source.url), settings.per_domain_delay_s)
+
+    @staticmethod
+    def run(source: SourceConfig, state: SourceState, settings: CollectorSettings,
+            _fetcher: Fetcher, result: CollectResult) -> None:
+        # The crawl fetches in its own process (`collectors.crawl`), not through `fetcher`.
+        collect_pages(source, state, settings, result)
 
 
 def collect_pages(

@@ -52,6 +52,24 @@ def _run(act: Callable[[Any], Any]) -> Any:
         return act(session)
 
 
+def _dump_or_refuse(act: Callable[[Any], Any]) -> None:
+    """Print what `act` returns; a refusal (an unknown account, say) is one red line."""
+    from signals.errors import DomainError
+
+    try:
+        _dump(_run(act))
+    except DomainError as exc:
+        console.print(f"[red]{exc.message}[/]")
+        raise typer.Exit(1) from exc
+
+
+# Options that several data-subject commands take alike.
+_ACCOUNT = typer.Option(..., "--account", help="The partner account.")
+_REFERENCE = typer.Option(..., "--reference", help="Reference of the request.")
+_AS_ADMIN = typer.Option(..., "--as", help="Acting user (role admin).")
+_YES = typer.Option(False, "--yes", help="Do not ask for confirmation.")
+
+
 def register(app: typer.Typer) -> None:
     @app.command("purge")
     def purge_cmd(
@@ -87,8 +105,8 @@ def register(app: typer.Typer) -> None:
     def lookup_cmd(
         handle: str = typer.Option(..., "--handle", help="The handle the requester gives."),
         source: str = typer.Option(..., "--source", help="Source id from sources.yml."),
-        reference: str = typer.Option(..., "--reference", help="Reference of the request."),
-        actor: str = typer.Option(..., "--as", help="Acting user (role admin)."),
+        reference: str = _REFERENCE,
+        actor: str = _AS_ADMIN,
     ) -> None:
         """List the records holding this handle's pseudonym (access request, AVG art. 15)."""
         from signals.privacy.subjects import lookup
@@ -105,8 +123,8 @@ def register(app: typer.Typer) -> None:
         handle: str = typer.Option(..., "--handle"),
         source: str = typer.Option(..., "--source"),
         reference: str = typer.Option(..., "--reference"),
-        actor: str = typer.Option(..., "--as", help="Acting user (role admin)."),
-        yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+        actor: str = _AS_ADMIN,
+        yes: bool = _YES,
     ) -> None:
         """Remove the records holding this handle's pseudonym (erasure request, AVG art. 17)."""
         from signals.privacy.subjects import erase
@@ -124,33 +142,27 @@ def register(app: typer.Typer) -> None:
 
     @privacy_app.command("lookup-reporter")
     def lookup_reporter_cmd(
-        account: str = typer.Option(..., "--account", help="The partner account."),
-        reference: str = typer.Option(..., "--reference", help="Reference of the request."),
-        actor: str = typer.Option(..., "--as", help="Acting user (role admin)."),
+        account: str = _ACCOUNT,
+        reference: str = _REFERENCE,
+        actor: str = _AS_ADMIN,
     ) -> None:
         """What is held about a reporter (partner account): account, organisation, reports."""
-        from signals.errors import DomainError
         from signals.partner.subjects import lookup_reporter
 
         def act(session: Any) -> Any:
             require_actor(session, actor, ("admin",), action="privacy.reporter.lookup")
             return lookup_reporter(session, account, actor=actor, reference=reference)
 
-        try:
-            _dump(_run(act))
-        except DomainError as exc:
-            console.print(f"[red]{exc.message}[/]")
-            raise typer.Exit(1) from exc
+        _dump_or_refuse(act)
 
     @privacy_app.command("erase-reporter")
     def erase_reporter_cmd(
-        account: str = typer.Option(..., "--account", help="The partner account."),
-        reference: str = typer.Option(..., "--reference", help="Reference of the request."),
-        actor: str = typer.Option(..., "--as", help="Acting user (role admin)."),
-        yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+        account: str = _ACCOUNT,
+        reference: str = _REFERENCE,
+        actor: str = _AS_ADMIN,
+        yes: bool = _YES,
     ) -> None:
         """Unlink a reporter from their reports and disable the account (AVG art. 17)."""
-        from signals.errors import DomainError
         from signals.partner.subjects import erase_reporter
 
         if not yes:
@@ -159,11 +171,7 @@ def register(app: typer.Typer) -> None:
             require_actor(session, actor, ("admin",), action="privacy.reporter.erase")
             return erase_reporter(session, account, actor=actor, reference=reference)
 
-        try:
-            _dump(_run(act))
-        except DomainError as exc:
-            console.print(f"[red]{exc.message}[/]")
-            raise typer.Exit(1) from exc
+        _dump_or_refuse(act)
 
     @privacy_app.command("reveal-request")
     def reveal_request_cmd(
@@ -224,7 +232,7 @@ def register(app: typer.Typer) -> None:
     @app.command("autotag")
     def autotag_cmd(
         state: str = typer.Argument(..., help="on or off"),
-        actor: str = typer.Option(..., "--as", help="Acting user (role admin)."),
+        actor: str = _AS_ADMIN,
         reason: str = typer.Option(..., "--reason", help="Why (audited)."),
     ) -> None:
         """Kill switch for automated tagging; collection and manual review go on."""

@@ -128,6 +128,8 @@ class Post(Base):
     published_at: Mapped[datetime | None]
     fetched_at: Mapped[datetime]
     language: Mapped[str | None] = mapped_column(String(8))
+    # Written by enrichment from the NLP's verdict (nlp.language.is_supported): False when the
+    # classifier did not score the post because of its language. True until enriched.
     language_supported: Mapped[bool] = mapped_column(Boolean, default=True)
     enriched: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     # 1 for an item as first collected; an edited text of the same item (same source, URL and

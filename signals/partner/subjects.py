@@ -12,11 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signals.audit import record
 from signals.auth import get_user
 from signals.db.partner_models import PartnerAccount, PartnerReport
 from signals.errors import NotFound
-from signals.privacy.access import require_role
+from signals.privacy.access import record_request, require_role
 
 
 def _reports(session: Session, username: str) -> tuple[Any, list[PartnerReport]]:
@@ -36,15 +35,10 @@ def lookup_reporter(
     require_role(session, actor, "admin", action="privacy.reporter.lookup", target_id=reference)
     user, rows = _reports(session, username)
     account = session.get(PartnerAccount, user.id)
-    record(
-        session,
-        actor=actor,
-        actor_role="admin",
-        action="privacy.reporter.lookup",
-        target_type="data_subject_request",
-        target_id=reference,
-        purpose="inzageverzoek melder (AVG art. 15)",
-        details={"username": user.username, "report_ids": [r.id for r in rows]},
+    record_request(
+        session, actor, "privacy.reporter.lookup", reference,
+        "inzageverzoek melder (AVG art. 15)",
+        username=user.username, report_ids=[r.id for r in rows],
     )
     return {
         "account": user.username,
@@ -77,14 +71,9 @@ def erase_reporter(
         row.contact = None
     user.active = False
     user.session_version = (user.session_version or 0) + 1
-    record(
-        session,
-        actor=actor,
-        actor_role="admin",
-        action="privacy.reporter.erase",
-        target_type="data_subject_request",
-        target_id=reference,
-        purpose="verwijderverzoek melder (AVG art. 17)",
-        details={"username": user.username, "report_ids": [r.id for r in rows]},
+    record_request(
+        session, actor, "privacy.reporter.erase", reference,
+        "verwijderverzoek melder (AVG art. 17)",
+        username=user.username, report_ids=[r.id for r in rows],
     )
     return {"account": user.username, "reports_unlinked": [r.id for r in rows]}

@@ -36,3 +36,19 @@ def require_role(
         )
         raise PrivacyError(f"Alleen een actieve gebruiker met de rol '{role}' mag dit doen.")
     return user
+
+
+def record_request(
+    session: Session, actor: str, action: str, reference: str, purpose: str, **details: object
+) -> None:
+    """Audit an admin's act on a data-subject request, under the request's reference."""
+    record(
+        session,
+        actor=actor,
+        actor_role="admin",
+        action=action,
+        target_type="data_subject_request",
+        target_id=reference,
+        purpose=purpose,
+        details=details,
+    )

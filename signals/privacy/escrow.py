@@ -6,7 +6,6 @@ ciphertext copied onto another post does not decrypt as that post's author."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from collectors.models import SourceConfig
 from signals.config import get_settings
 from signals.db.models import AuthorEscrow, Post
 from signals.errors import DomainError
+from signals.privacy.keyfiles import read_key_file
 
 ESCROW_KEY_FILE = "escrow.key"
 EscrowHook = Callable[[Session, Post, str], None]
@@ -36,19 +36,8 @@ def key_path(key_dir: Path | None = None) -> Path:
 
 
 def _fernet(key_dir: Path | None, *, create: bool) -> Fernet | None:
-    path = key_path(key_dir)
-    if not path.exists():
-        if not create:
-            return None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(Fernet.generate_key())
-    return Fernet(path.read_bytes().strip())
+    key = read_key_file(key_path(key_dir), Fernet.generate_key, create=create)
+    return None if key is None else Fernet(key)
 
 
 def deposit(session: Session, post: Post, handle: str, *, key_dir: Path | None = None) -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from datetime import datetime
 from pathlib import Path
 
 from signals.config import get_settings
+from signals.privacy.keyfiles import read_key_file
 
 STATIC_PERIOD = "static"
 
@@ -41,20 +41,12 @@ class Pseudonymizer:
             return self.static_key
         if period in self._cache:
             return self._cache[period]
-        path = self._key_path(period)
-        if not path.exists():
-            if not create:
-                return None
-            self.key_dir.mkdir(parents=True, exist_ok=True)
-            # O_EXCL: two processes starting a new month must not write two different keys.
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(secrets.token_hex(32))
-        key = bytes.fromhex(path.read_text().strip())
+        stored = read_key_file(
+            self._key_path(period), lambda: secrets.token_hex(32).encode(), create=create
+        )
+        if stored is None:
+            return None
+        key = bytes.fromhex(stored.decode())
         self._cache[period] = key
         return key
 

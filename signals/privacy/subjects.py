@@ -13,10 +13,9 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from signals.audit import record
 from signals.db.models import AuthorEscrow, LabelCorrection, Post, Signal, SignalPost
 from signals.indexing import index_signals
-from signals.privacy.access import PrivacyError, require_role
+from signals.privacy.access import PrivacyError, record_request, require_role
 from signals.privacy.pseudonym import Pseudonymizer, from_settings
 from signals.search.base import SearchBackend
 
@@ -86,15 +85,9 @@ def lookup(
         }
         for p in posts
     ]
-    record(
-        session,
-        actor=actor,
-        actor_role="admin",
-        action="privacy.lookup",
-        target_type="data_subject_request",
-        target_id=reference,
-        purpose="inzageverzoek (AVG art. 15)",
-        details={"source_id": source_id, "periods_searched": periods, "post_ids": ids},
+    record_request(
+        session, actor, "privacy.lookup", reference, "inzageverzoek (AVG art. 15)",
+        source_id=source_id, periods_searched=periods, post_ids=ids,
     )
     return records
 
@@ -146,20 +139,9 @@ def erase(
         backend.delete("signals", emptied)
         # Signal documents concatenate their posts' text: rewrite them without the erased posts.
         index_signals(session, backend, updated)
-    record(
-        session,
-        actor=actor,
-        actor_role="admin",
-        action="privacy.erase",
-        target_type="data_subject_request",
-        target_id=reference,
-        purpose="verwijderverzoek (AVG art. 17)",
-        details={
-            "source_id": source_id,
-            "periods_searched": periods,
-            "post_ids": ids,
-            "signals_deleted": emptied,
-            "signals_updated": updated,
-        },
+    record_request(
+        session, actor, "privacy.erase", reference, "verwijderverzoek (AVG art. 17)",
+        source_id=source_id, periods_searched=periods, post_ids=ids,
+        signals_deleted=emptied, signals_updated=updated,
     )
     return {"post_ids": ids, "signals_deleted": emptied, "signals_updated": updated}

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import CALL, OPEN_STATUSES, REGISTER_ACTIVE_STATUSES
+from signals.config import get_settings
 from signals.db.models import RegisterEntry, Signal
 from signals.register.places import canonical_place, same_place
 
-DEFAULT_MARGIN = timedelta(hours=2)
-
 
 def match_margin() -> timedelta:
-    """How far outside an entry's start/end a call's time may fall (SIGNALS_REGISTER_MARGIN_MIN)."""
-    raw = os.environ.get("SIGNALS_REGISTER_MARGIN_MIN")
-    try:
-        return timedelta(minutes=float(raw)) if raw else DEFAULT_MARGIN
-    except ValueError:
-        return DEFAULT_MARGIN
+    """How far outside an entry's start/end a call's time may fall (SIGNALS_REGISTER_MARGIN_MIN,
+    read by `Settings`)."""
+    return get_settings().register_margin
 
 
 def is_active(status: str | None) -> bool:

@@ -6,12 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-
 from nlp.gazetteer import load_places
-
-# Place names this similar (rapidfuzz ratio, 0-100) are treated as the same place.
-PLACE_SIMILARITY = 85
+from nlp.place_match import closest_known, similar_names
 
 
 def _key(text: str) -> str:
@@ -43,7 +39,7 @@ def canonical_place(text: str | None) -> str | None:
     whole = _key(text)
     if whole in table:
         return table[whole]
-    best = process.extractOne(whole, list(table), scorer=fuzz.ratio, score_cutoff=88)
+    best = closest_known(whole, list(table))
     if best is not None:
         return table[best[0]]
     # "Stadhuisplein, Almere Stad": try each comma/dash part, most specific (longest) first.
@@ -65,4 +61,4 @@ def same_place(a: str | None, b: str | None) -> bool:
     short, long_ = sorted((ka, kb), key=len)
     if len(short) >= 8 and short in long_:
         return True  # "Stationsplein" and "Stationsplein Almere"; too short to be a coincidence
-    return fuzz.ratio(ka, kb) >= PLACE_SIMILARITY
+    return similar_names(ka, kb)

@@ -7,13 +7,13 @@ version N+1 is filled while version N keeps serving, then the aliases move in on
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from signals.config import get_settings
 from signals.search.base import DocKind
 from signals.search.es_client import KINDS, ElasticsearchBackend
 
@@ -27,9 +27,9 @@ _MONTH_SLACK_DAYS = 31  # a monthly partition holds documents up to a month youn
 
 def mappings_dir() -> Path:
     """`es_mappings/`: `SIGNALS_ES_MAPPINGS_DIR` (the image sets it), else the source tree."""
-    configured = os.environ.get("SIGNALS_ES_MAPPINGS_DIR")
+    configured = get_settings().es_mappings_dir
     if configured:
-        return Path(configured)
+        return configured
     return Path(__file__).resolve().parents[2] / "es_mappings"
 
 

@@ -15,7 +15,6 @@ versioned re-index in `es_admin`.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -26,6 +25,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
+from signals.config import EsAccess, get_settings
 from signals.search.base import DocKind, PostDoc, SearchError, SearchResult, SignalDoc
 from signals.search.es_errors import translate, unreachable
 from signals.search.es_queries import (
@@ -123,27 +123,27 @@ class ElasticsearchBackend:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ElasticsearchBackend:
-        """Build from `SIGNALS_ES_URL` and the credentials described in `from_url`."""
-        env = os.environ if environ is None else environ
-        url = env.get("SIGNALS_ES_URL")
+        """Build from `SIGNALS_ES_URL` and the credentials described in `from_url`; `environ`
+        stands in for the process environment (which `Settings` reads)."""
+        url = get_settings().es_url if environ is None else environ.get("SIGNALS_ES_URL")
         if not url:
             raise ValueError("SIGNALS_ES_URL is not set")
-        return cls.from_url(url, env)
+        return cls.from_url(url, environ)
 
     @classmethod
     def from_url(cls, url: str, environ: Mapping[str, str] | None = None) -> ElasticsearchBackend:
         """Build for `url`; credentials from the environment: `SIGNALS_ES_USER` (default
         `elastic`) with `SIGNALS_ES_PASSWORD` or `ELASTIC_PASSWORD`, or `SIGNALS_ES_API_KEY`;
-        `SIGNALS_ES_CA_CERTS` for a private CA, `SIGNALS_ES_PREFIX` for the index names."""
-        env = os.environ if environ is None else environ
-        password = env.get("SIGNALS_ES_PASSWORD") or env.get("ELASTIC_PASSWORD")
-        auth = (env.get("SIGNALS_ES_USER") or "elastic", password) if password else None
+        `SIGNALS_ES_CA_CERTS` for a private CA, `SIGNALS_ES_PREFIX` for the index names
+        (`signals.config.EsAccess`)."""
+        access = get_settings().es_access if environ is None else EsAccess.from_mapping(environ)
+        auth = (access.user, access.password) if access.password else None
         return cls(
             url,
-            prefix=env.get("SIGNALS_ES_PREFIX") or "signals",
+            prefix=access.prefix,
             basic_auth=auth,
-            api_key=env.get("SIGNALS_ES_API_KEY") or None,
-            ca_certs=env.get("SIGNALS_ES_CA_CERTS") or None,
+            api_key=access.api_key,
+            ca_certs=access.ca_certs,
         )
 
     # ----------------------------------------------------------------- names and versions

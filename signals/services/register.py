@@ -23,19 +23,36 @@ PURPOSE = "registratie aangemelde manifestaties"
 # claim one.
 
 
-def create_entry(session: Session, actor: Actor, **fields: object) -> RegisterEntry:
-    """Add one entry (see `signals.register.entries.create_entry` for the fields)."""
-    change = entries.create_entry(session, **fields)
-    rematched = refresh_signals(session, change.affected_signal_ids)
+def _rematch_and_audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    signal_ids: list[int],
+    details: dict[str, object],
+    *,
+    entry_id: int | None = None,
+) -> None:
+    """Re-score the signals the change may affect, then audit the change (of one entry, or of
+    the register as a whole) with their count."""
+    rematched = refresh_signals(session, signal_ids)
     audit.record(
         session,
         actor=actor.username,
         actor_role=actor.role or None,
-        action="register.create",
-        target_type="register_entry",
-        target_id=change.entry.id,
+        action=action,
+        target_type="register" if entry_id is None else "register_entry",
+        target_id=entry_id,
         purpose=PURPOSE,
-        details={"entry_id": change.entry.id, "signals_rematched": len(rematched)},
+        details={**details, "signals_rematched": len(rematched)},
+    )
+
+
+def create_entry(session: Session, actor: Actor, **fields: object) -> RegisterEntry:
+    """Add one entry (see `signals.register.entries.create_entry` for the fields)."""
+    change = entries.create_entry(session, **fields)
+    _rematch_and_audit(
+        session, actor, "register.create", change.affected_signal_ids,
+        {"entry_id": change.entry.id}, entry_id=change.entry.id,
     )
     return change.entry
 
@@ -47,21 +64,14 @@ def update_entry(
     change = entries.update_entry(session, entry_id, expected_version=expected_version, **fields)
     if not change.changed_fields:
         return change.entry
-    rematched = refresh_signals(session, change.affected_signal_ids)
-    audit.record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role or None,
-        action="register.update",
-        target_type="register_entry",
-        target_id=change.entry.id,
-        purpose=PURPOSE,
-        details={
+    _rematch_and_audit(
+        session, actor, "register.update", change.affected_signal_ids,
+        {
             "entry_id": change.entry.id,
             "fields": change.changed_fields,
             "version": change.entry.version,
-            "signals_rematched": len(rematched),
         },
+        entry_id=change.entry.id,
     )
     return change.entry
 
@@ -71,19 +81,8 @@ def import_csv(session: Session, actor: Actor, path: str | Path) -> ImportResult
     result = csv_import.import_csv(session, path)
     if not result.ok:
         return result
-    rematched = refresh_signals(session, result.affected_signal_ids)
-    audit.record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role or None,
-        action="register.import",
-        target_type="register",
-        purpose=PURPOSE,
-        details={
-            "created": result.created,
-            "updated": result.updated,
-            "entry_ids": result.entry_ids,
-            "signals_rematched": len(rematched),
-        },
+    _rematch_and_audit(
+        session, actor, "register.import", result.affected_signal_ids,
+        {"created": result.created, "updated": result.updated, "entry_ids": result.entry_ids},
     )
     return result

@@ -57,9 +57,9 @@ def _warm_up() -> None:
     import signals.detection.lifecycle
     import signals.indexing
     import signals.search  # noqa: F401
-    from collectors.text import detect_language
+    from nlp.language import detect
 
-    detect_language("Een zin in het Nederlands om het taalmodel te laden.", "nl")
+    detect("Een zin in het Nederlands om het taalmodel te laden.", "nl")
 
 
 def test_a_drip_source_holds_back_nothing_and_the_run_ends_by_the_deadline(

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collectors.seen import SeenItems
-from collectors.text import canonical_url, decode_body, detect_language, html_to_text
+from collectors.text import canonical_url, decode_body, html_to_text
+from nlp.language import detect
 
 _paths = st.lists(st.text("abcdefghij-0123456789", min_size=1, max_size=8), max_size=4)
 _params = st.dictionaries(
@@ -59,8 +60,8 @@ def test_seen_items_keep_only_the_newest() -> None:
 
 
 def test_short_dutch_text_keeps_the_source_language() -> None:
-    assert detect_language("Zaterdag verzamelen", expected="nl") == "nl"
-    assert detect_language("Die Bürgerinitiative protestiert heute gegen die Windräder") == "de"
+    assert detect("Zaterdag verzamelen", expected="nl") == "nl"
+    assert detect("Die Bürgerinitiative protestiert heute gegen die Windräder") == "de"
 
 
 # -- issue 16: control characters in pages -----------------------------------------------

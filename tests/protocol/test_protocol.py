@@ -107,19 +107,26 @@ def _signal(session: Session, types=("call_to_gathering",), severity=0.9) -> Sig
     return make_signal(session, types=types, status="escalated", severity=severity, title="t")
 
 
+def _escalation(session: Session, signal: Signal) -> Decision:
+    """The analyst's escalation of `signal` under v1, flushed."""
+    decision = Decision(
+        signal_id=signal.id,
+        from_status="in_review",
+        to_status="escalated",
+        actor="ana",
+        rationale="r",
+        protocol_version="v1",
+    )
+    session.add(decision)
+    session.flush()
+    return decision
+
+
 def test_decision_keeps_the_version_it_was_made_under(db_engine, tmp_path):
     with Session(db_engine) as session:
         activate(session, V1, actor="sup1", actor_role="supervisor")
         signal = _signal(session)
-        decision = Decision(
-            signal_id=signal.id,
-            from_status="in_review",
-            to_status="escalated",
-            actor="ana",
-            rationale="r",
-            protocol_version="v1",
-        )
-        session.add(decision)
+        decision = _escalation(session, signal)
         session.commit()
         with pytest.raises(ProtocolActionError):
             choose_interventions(
@@ -182,16 +189,7 @@ def test_four_eyes_approval(db_engine):
     protocol = load_protocol_file(V1)
     with Session(db_engine) as session:
         signal = _signal(session)
-        decision = Decision(
-            signal_id=signal.id,
-            from_status="in_review",
-            to_status="escalated",
-            actor="ana",
-            rationale="r",
-            protocol_version="v1",
-        )
-        session.add(decision)
-        session.flush()
+        decision = _escalation(session, signal)
         with pytest.raises(ProtocolActionError, match="proportionaliteit"):
             choose_interventions(
                 session,

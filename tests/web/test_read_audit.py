@@ -77,6 +77,15 @@ def _actions_after(engine, after: int) -> list[str]:
         )
 
 
+def _logged_in(clients: dict[str, TestClient], app, role: str) -> TestClient:
+    """One client per role, logged in once; the caller closes them all."""
+    if role not in clients:
+        clients[role] = TestClient(app)
+        clients[role].__enter__()
+        assert login(clients[role], role).status_code == 303
+    return clients[role]
+
+
 def test_every_audited_get_route_leaves_a_row(app, env):
     signal_id = make_signal(env.engine, status="escalated")
     now = datetime.now(UTC)
@@ -101,10 +110,7 @@ def test_every_audited_get_route_leaves_a_row(app, env):
             if decl.action is None or _token_auth(route):
                 continue
             role = next(r for r in ROLE_PREFERENCE if r in _roles(route))
-            if role not in clients:
-                clients[role] = TestClient(app)
-                clients[role].__enter__()
-                assert login(clients[role], role).status_code == 303
+            _logged_in(clients, app, role)
             before = _audit_rows(env.engine)
             response = clients[role].get(_concrete(path, ids), follow_redirects=False)
             assert response.status_code == 200, (path, role, response.status_code)
@@ -188,10 +194,7 @@ def test_every_state_changing_route_requires_the_csrf_token(app, env):
             if (method, path) in PUBLIC:
                 continue
             role = next(r for r in ROLE_PREFERENCE if r in _roles(route))
-            if role not in clients:
-                clients[role] = TestClient(app)
-                clients[role].__enter__()
-                assert login(clients[role], role).status_code == 303
+            _logged_in(clients, app, role)
             before = _audit_rows(env.engine)
             url = re.sub(r"\{[^}]+\}", "1", path)
             response = clients[role].request(method, url, follow_redirects=False)

@@ -85,8 +85,15 @@ def _form_context(request: Request, report: ReportInput | None = None, **extra: 
     }
 
 
-def _input(what: str, where: str, when: str, knowledge: str, urgency: str, contact: str
-           ) -> ReportInput:
+def _report_form(
+    what: str = Form("", max_length=_FIELD_LIMIT["what"]),
+    where: str = Form("", max_length=_FIELD_LIMIT["where"]),
+    when: str = Form("", max_length=_FIELD_LIMIT["when"]),
+    knowledge: str = Form("", max_length=16),
+    urgency: str = Form("", max_length=16),
+    contact: str = Form("", max_length=_FIELD_LIMIT["contact"]),
+) -> ReportInput:
+    """The report form's fields, shared by the check and the confirm step."""
     return ReportInput(what, where, when, knowledge, urgency, contact)
 
 
@@ -98,17 +105,11 @@ def form_page(request: Request, _user: CurrentUser = Depends(PARTNERS)) -> Respo
 @router.post("/melden", dependencies=[Depends(PARTNERS), Depends(csrf_protect)])
 def check(
     request: Request,
-    what: str = Form("", max_length=_FIELD_LIMIT["what"]),
-    where: str = Form("", max_length=_FIELD_LIMIT["where"]),
-    when: str = Form("", max_length=_FIELD_LIMIT["when"]),
-    knowledge: str = Form("", max_length=16),
-    urgency: str = Form("", max_length=16),
-    contact: str = Form("", max_length=_FIELD_LIMIT["contact"]),
+    raw: ReportInput = Depends(_report_form),
     edit: str = Form("", max_length=1),
     user: CurrentUser = Depends(PARTNERS),
     session: Session = Depends(get_session),
 ) -> Response:
-    raw = _input(what, where, when, knowledge, urgency, contact)
     if edit:
         return render(request, "partner/form.html", _form_context(request, raw))
     reporter = reports.reporter_for(session, _actor(user))
@@ -134,16 +135,10 @@ def _hits_page(request: Request, report: ReportInput, hits: dict[str, list]) -> 
 @router.post("/melden/bevestigen", dependencies=[Depends(PARTNERS), Depends(csrf_protect)])
 def confirm(
     request: Request,
-    what: str = Form("", max_length=_FIELD_LIMIT["what"]),
-    where: str = Form("", max_length=_FIELD_LIMIT["where"]),
-    when: str = Form("", max_length=_FIELD_LIMIT["when"]),
-    knowledge: str = Form("", max_length=16),
-    urgency: str = Form("", max_length=16),
-    contact: str = Form("", max_length=_FIELD_LIMIT["contact"]),
+    raw: ReportInput = Depends(_report_form),
     user: CurrentUser = Depends(PARTNERS),
     session: Session = Depends(get_session),
 ) -> Response:
-    raw = _input(what, where, when, knowledge, urgency, contact)
     reporter = reports.reporter_for(session, _actor(user))
     with form_refusal(session) as refused:
         row = reports.submit_report(session, reporter, raw, settings=request.app.state.settings)

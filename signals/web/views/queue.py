@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals.db.models import STATUSES
-from signals.queries import DISTRICTS, SORTS
+from signals.queries import DISTRICTS, SORTS, QueueFilters
 from signals.services import Actor
 from signals.services import queue as queue_service
 from signals.services.queue_export import export_queue
@@ -23,27 +24,38 @@ def _actor(user: CurrentUser) -> Actor:
     return Actor(username=user.username, role=user.role, id=user.id)
 
 
+@dataclass
+class _QueueQuery:
+    """The queue's filters as query parameters, shared by the page and its CSV export."""
+
+    status: str | None = Query(None, max_length=16)
+    type: str | None = Query(None, max_length=32)
+    district: str | None = Query(None, max_length=64)
+    date_from: str | None = Query(None, max_length=10)
+    date_to: str | None = Query(None, max_length=10)
+    q: str | None = Query(None, max_length=200)
+    sort: str | None = Query(None, max_length=64)
+    order: str | None = Query(None, max_length=64)
+    mine: str | None = Query(None, max_length=8)
+    upcoming: str | None = Query(None, max_length=8)
+
+    def filters(self, page: int, username: str) -> QueueFilters:
+        return queue_service.build_filters(
+            self.status, self.type, self.district, self.date_from, self.date_to, self.q, page,
+            sort=self.sort, order=self.order, mine=self.mine, upcoming=self.upcoming,
+            username=username,
+        )
+
+
 @router.get("/signalen", dependencies=[audited_by_handler("signal.list")])  # "search" with q
 def queue_page(
     request: Request,
-    status: str | None = Query(None, max_length=16),
-    type: str | None = Query(None, max_length=32),
-    district: str | None = Query(None, max_length=64),
-    date_from: str | None = Query(None, max_length=10),
-    date_to: str | None = Query(None, max_length=10),
-    q: str | None = Query(None, max_length=200),
+    query: _QueueQuery = Depends(),
     page: int = Query(1, ge=1, le=100000),
-    sort: str | None = Query(None, max_length=64),
-    order: str | None = Query(None, max_length=64),
-    mine: str | None = Query(None, max_length=8),
-    upcoming: str | None = Query(None, max_length=8),
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
-    f = queue_service.build_filters(
-        status, type, district, date_from, date_to, q, page,
-        sort=sort, order=order, mine=mine, upcoming=upcoming, username=user.username,
-    )
+    f = query.filters(page, user.username)
     result = queue_service.list_queue(
         session, _actor(user), request.app.state.settings, f, channel="web"
     )
@@ -79,23 +91,11 @@ def queue_page(
 @router.get("/signalen.csv", dependencies=[audited_by_handler("signal.export")])
 def queue_export(
     request: Request,
-    status: str | None = Query(None, max_length=16),
-    type: str | None = Query(None, max_length=32),
-    district: str | None = Query(None, max_length=64),
-    date_from: str | None = Query(None, max_length=10),
-    date_to: str | None = Query(None, max_length=10),
-    q: str | None = Query(None, max_length=200),
-    sort: str | None = Query(None, max_length=64),
-    order: str | None = Query(None, max_length=64),
-    mine: str | None = Query(None, max_length=8),
-    upcoming: str | None = Query(None, max_length=8),
+    query: _QueueQuery = Depends(),
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
-    f = queue_service.build_filters(
-        status, type, district, date_from, date_to, q, 1,
-        sort=sort, order=order, mine=mine, upcoming=upcoming, username=user.username,
-    )
+    f = query.filters(1, user.username)
     export = export_queue(session, _actor(user), request.app.state.settings, f)
     return Response(
         export.content,

@@ -4,6 +4,7 @@ analysts can open an entry a signal links to."""
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -45,28 +46,35 @@ def _local_input(value: datetime | None) -> str:
     return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
-def _fields(
-    reference: str,
-    organiser_ref: str,
-    place: str,
-    start: str,
-    end: str,
-    status: str,
-    description: str,
-) -> dict[str, object]:
-    try:
-        start_at, end_at = parse_local_datetime(start), parse_local_datetime(end)
-    except ValueError as exc:
-        raise RegisterError(str(exc)) from exc
-    return {
-        "reference": reference.strip(),
-        "organiser_ref": organiser_ref.strip(),
-        "place": place.strip(),
-        "start_at": start_at,
-        "end_at": end_at,
-        "status": status,  # checked against the closed set by signals.register.fields
-        "description": description.strip(),
-    }
+@dataclass
+class _EntryForm:
+    """An entry's fields as the create and edit forms send them."""
+
+    reference: str = Form(..., max_length=64)
+    organiser_ref: str = Form("", max_length=128)
+    place: str = Form(..., max_length=255)
+    start: str = Form(..., max_length=32)
+    end: str = Form(..., max_length=32)
+    status: str = Form(REGISTER_STATUS_DEFAULT, max_length=32)
+    description: str = Form("", max_length=5000)
+
+    def fields(self) -> dict[str, object]:
+        """The service's keyword arguments; a malformed date is a `RegisterError`, so call it
+        inside `form_refusal`."""
+        try:
+            start_at = parse_local_datetime(self.start)
+            end_at = parse_local_datetime(self.end)
+        except ValueError as exc:
+            raise RegisterError(str(exc)) from exc
+        return {
+            "reference": self.reference.strip(),
+            "organiser_ref": self.organiser_ref.strip(),
+            "place": self.place.strip(),
+            "start_at": start_at,
+            "end_at": end_at,
+            "status": self.status,  # checked against the closed set by signals.register.fields
+            "description": self.description.strip(),
+        }
 
 
 def _list_page(
@@ -104,18 +112,12 @@ def register_page(
 @router.post("/register", dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)])
 def create(
     request: Request,
-    reference: str = Form(..., max_length=64),
-    organiser_ref: str = Form("", max_length=128),
-    place: str = Form(..., max_length=255),
-    start: str = Form(..., max_length=32),
-    end: str = Form(..., max_length=32),
-    status: str = Form(REGISTER_STATUS_DEFAULT, max_length=32),
-    description: str = Form("", max_length=5000),
+    form: _EntryForm = Depends(),
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
     with form_refusal(session) as refused:
-        fields = _fields(reference, organiser_ref, place, start, end, status, description)
+        fields = form.fields()
         entry = register_service.create_entry(session, _actor(user), **fields)
     if refused:
         # 409 for every refused form, as before the error statuses were split (the API
@@ -178,20 +180,14 @@ def update(
     request: Request,
     entry_id: IdPath,
     version: int = Form(..., ge=1, le=MAX_ID),
-    reference: str = Form(..., max_length=64),
-    organiser_ref: str = Form("", max_length=128),
-    place: str = Form(..., max_length=255),
-    start: str = Form(..., max_length=32),
-    end: str = Form(..., max_length=32),
-    status: str = Form(REGISTER_STATUS_DEFAULT, max_length=32),
-    description: str = Form("", max_length=5000),
+    form: _EntryForm = Depends(),
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
     if session.get(RegisterEntry, entry_id) is None:
         raise HTTPException(404, f"Registratie {entry_id} bestaat niet.")
     with form_refusal(session) as refused:
-        fields = _fields(reference, organiser_ref, place, start, end, status, description)
+        fields = form.fields()
         register_service.update_entry(
             session, _actor(user), entry_id, expected_version=version, **fields
         )

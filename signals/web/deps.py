@@ -39,6 +39,7 @@ from nlp.vocabulary import (
 )
 from signals.db.models import User
 from signals.protocol.names import approval_nl, chosen_name
+from signals.services import Actor
 from signals.severity import band
 from signals.triage import DISMISS_REASONS, LABEL_NAMES, STATUS_LABELS
 from signals.web.security import (
@@ -78,11 +79,8 @@ class CSRFError(Exception):
     """A state-changing request without a valid CSRF token."""
 
 
-@dataclass(frozen=True, slots=True)
-class CurrentUser:
-    id: int
-    username: str
-    role: str
+# The logged-in user is the acting person the services take: one type, no conversion per route.
+CurrentUser = Actor
 
 
 def fmt_dt(value: datetime | None, with_time: bool = True) -> str:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals.errors import NotFound
-from signals.services import Actor
 from signals.services.assignment import assign
 from signals.services.briefing_snippets import mark_snippet
 from signals.services.bulk_triage import Selected, bulk_decide
@@ -27,10 +26,6 @@ from signals.web.uow import FormRefusal, form_refusal
 
 router = APIRouter(include_in_schema=False)
 GUARDED = [Depends(CONTENT_ROLES), Depends(csrf_protect)]
-
-
-def _actor(user: CurrentUser) -> Actor:
-    return Actor(username=user.username, role=user.role, id=user.id)
 
 
 def _back(
@@ -59,7 +54,7 @@ def note_form(
 ) -> Response:
     url = f"/signalen/{signal_id}#notities"
     with form_refusal(session) as refused:
-        add_note(session, _actor(user), signal_id, text)
+        add_note(session, user, signal_id, text)
     if refused:
         message = _refused(refused)
         request.session["note_draft"] = text[:2000]
@@ -77,7 +72,7 @@ def assign_form(
 ) -> Response:
     url = f"/signalen/{signal_id}#toewijzing"
     with form_refusal(session) as refused:
-        done = assign(session, _actor(user), signal_id, assignee or None)
+        done = assign(session, user, signal_id, assignee or None)
     if refused:
         return _back(request, url, error=_refused(refused))
     message = f"Toegewezen aan {done.after}." if done.after else "Toewijzing opgeheven."
@@ -106,7 +101,7 @@ def bulk_form(
     with form_refusal(session) as refused:
         result = bulk_decide(
             session,
-            _actor(user),
+            user,
             request.app.state.settings,
             selected,
             to_status=to_status,
@@ -131,7 +126,7 @@ def snippet_form(
     url = f"/signalen/{signal_id}#bericht-{post_id}"
     marked = include == "1"
     with form_refusal(session) as refused:
-        mark_snippet(session, _actor(user), signal_id, post_id, marked, quote or None)
+        mark_snippet(session, user, signal_id, post_id, marked, quote or None)
     if refused:
         return _back(request, url, error=_refused(refused))
     ok = "Citaat opgenomen in de briefing." if marked else "Citaat uit de briefing gehaald."

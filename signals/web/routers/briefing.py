@@ -10,7 +10,6 @@ from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from signals.services import Actor
 from signals.services import briefing as service
 from signals.web.deps import (
     SUPERVISORS,
@@ -27,13 +26,9 @@ router = APIRouter(include_in_schema=False)
 WEEK_PATTERN = r"^\d{4}-W\d{2}$"
 
 
-def _actor(user: CurrentUser) -> Actor:
-    return Actor(username=user.username, role=user.role, id=user.id)
-
-
 def _page(request: Request, session: Session, user: CurrentUser, week: str | None,
           error: str | None = None, status: int = 200) -> Response:
-    page = service.briefing_page(session, _actor(user), request.app.state.settings, week)
+    page = service.briefing_page(session, user, request.app.state.settings, week)
     context = {"page": page, "flash": request.session.pop("flash", None), "error": error}
     return render(request, "briefing/index.html", context, status)
 
@@ -59,7 +54,7 @@ def make_briefing(
     session: Session = Depends(get_session),
 ) -> Response:
     with form_refusal(session) as refused:
-        files = service.generate(session, _actor(user), request.app.state.settings, week)
+        files = service.generate(session, user, request.app.state.settings, week)
     if refused:
         return _page(request, session, user, None, refused.message, refused.status_code)
     request.session["flash"] = service.made_message(files)
@@ -75,7 +70,7 @@ def download_briefing(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    path = service.download(session, _actor(user), request.app.state.settings, week)
+    path = service.download(session, user, request.app.state.settings, week)
     return FileResponse(
         path,
         media_type="application/pdf",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals.privacy import reveal
-from signals.services import Actor, privacy
+from signals.services import privacy
 from signals.switches import set_autotag
 from signals.web.deps import (
     ADMINS,
@@ -37,10 +37,9 @@ def _page(
     revealed: tuple[int, str] | None = None,
     status: int = 200,
 ) -> Response:
-    actor = Actor(user.username, user.role, user.id)
     context = {
         # The app's own settings: the sources it was started with (the demo's in the demo).
-        **privacy.overview(session, actor, request.app.state.settings),
+        **privacy.overview(session, user, request.app.state.settings),
         "error": error,
         "revealed": revealed,
         "flash": request.session.pop("flash", None),

@@ -23,7 +23,6 @@ from signals.protocol import (
 )
 from signals.protocol.diff import ROLE_NL, STATUS_NL
 from signals.protocol.names import chosen_name
-from signals.services import Actor
 from signals.services import protocol as services
 from signals.web.deps import (
     ANY_ROLE,
@@ -54,10 +53,6 @@ def _helpers() -> dict:
         "role_nl": lambda r: ROLE_NL.get(r, r),
         "category_nl": CATEGORY_NL,
     }
-
-
-def _actor(user: CurrentUser) -> Actor:
-    return Actor(user.username, user.role, user.id)
 
 
 @router.get("/protocol", include_in_schema=False, dependencies=[audited("protocol.view")])
@@ -124,7 +119,7 @@ def interventions_page(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
-    page = services.interventions_page(session, _actor(user), signal_id)
+    page = services.interventions_page(session, user, signal_id)
     return _render_interventions(request, page, flash=request.session.pop("flash", None))
 
 
@@ -209,7 +204,7 @@ async def interventions_form(
     with form_refusal(session) as refused:
         services.propose(
             session,
-            _actor(user),
+            user,
             signal_id,
             state.choices(),
             filled_not_chosen=state.filled_not_chosen(),
@@ -217,7 +212,7 @@ async def interventions_form(
     if refused:
         if refused.status_code != 409:
             raise refused.error  # type: ignore[misc]  # unknown signal, role: the error page
-        page = services.interventions_page(session, _actor(user), signal_id)
+        page = services.interventions_page(session, user, signal_id)
         return _render_interventions(
             request, page, error=refused.message, form=state, status_code=409
         )
@@ -239,7 +234,7 @@ def approvals_page(
         request,
         "protocol/approvals.html",
         {
-            "pending": services.pending_approvals(session, _actor(user)),
+            "pending": services.pending_approvals(session, user),
             "flash": request.session.pop("flash", None),
             **_helpers(),
         },
@@ -259,7 +254,7 @@ def approval_form(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    services.decide_approval(session, _actor(user), chosen_id, approve=approve == "ja", note=note)
+    services.decide_approval(session, user, chosen_id, approve=approve == "ja", note=note)
     request.session["flash"] = "Besluit over de interventie vastgelegd."
     return RedirectResponse("/interventies", status_code=303)
 
@@ -355,7 +350,7 @@ def _interventions_out(page: services.InterventionsPage) -> InterventionsOut:
 
 
 def _api_page(session: Session, user: CurrentUser, signal_id: int) -> InterventionsOut:
-    return _interventions_out(services.interventions_page(session, _actor(user), signal_id))
+    return _interventions_out(services.interventions_page(session, user, signal_id))
 
 
 @router.get(
@@ -392,7 +387,7 @@ def api_propose(
         Choice(c.id, c.proportionality_note, frozenset(c.conditions_met))
         for c in body.interventions
     ]
-    services.propose(session, _actor(user), signal_id, choices)
+    services.propose(session, user, signal_id, choices)
     session.flush()
     return _api_page(session, user, signal_id)
 
@@ -413,6 +408,6 @@ def api_approve(
     session: Session = Depends(get_session),
 ) -> ChosenOut:
     row = services.decide_approval(
-        session, _actor(user), chosen_id, approve=body.approve, note=body.note
+        session, user, chosen_id, approve=body.approve, note=body.note
     )
     return _chosen_out(row, chosen_name(row))

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from signals.services import Actor, account
+from signals.services import account
 from signals.web.cookie_session import start_session
 from signals.web.deps import ALL_ACCOUNTS, CurrentUser, csrf_protect, get_session, render
 from signals.web.read_audit import not_audited
@@ -35,9 +35,8 @@ def change_password(
     user: CurrentUser = Depends(ALL_ACCOUNTS),
     session: Session = Depends(get_session),
 ) -> Response:
-    actor = Actor(user.username, user.role, user.id)
     with form_refusal(session) as refused:
-        row = account.change_password(session, actor, current, new, repeat)
+        row = account.change_password(session, user, current, new, repeat)
     if refused:
         return render(request, "password.html", {"error": refused.message, "flash": None}, 400)
     start_session(request, row)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from signals.db.models import RegisterEntry, User
 from signals.health import source_health
 from signals.register.entries import list_entries
-from signals.services import Actor, audit_log, users
+from signals.services import audit_log, users
 from signals.services import queue as queue_service
 from signals.services import register as register_service
 from signals.services import signals as signal_service
@@ -104,7 +104,7 @@ def list_signals(
 ) -> SignalList:
     f = queue_service.build_filters(status, type, district, date_from, date_to, q, page)
     result = queue_service.list_queue(
-        session, _actor(user), request.app.state.settings, f, channel="api"
+        session, user, request.app.state.settings, f, channel="api"
     )
     note = result.search_error or (
         "zoekindex niet beschikbaar; alleen titels en plaatsen doorzocht"
@@ -134,7 +134,7 @@ def get_signal(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> SignalDetailOut:
-    detail = signal_service.view_signal(session, _actor(user), signal_id, channel="api")
+    detail = signal_service.view_signal(session, user, signal_id, channel="api")
     s = detail.signal
     posts = []
     aliases = signal_service.author_aliases([view.post.author_pseudonym for view in detail.posts])
@@ -207,7 +207,7 @@ def post_decision(
 ) -> DecisionOut:
     decision = signal_service.decide(
         session,
-        _actor(user),
+        user,
         request.app.state.settings,
         signal_id,
         to_status=body.to_status,
@@ -234,7 +234,7 @@ def post_label(
 ) -> LabelCorrectionOut:
     outcome = correct_label(
         session,
-        _actor(user),
+        user,
         post_id,
         body.label,
         body.value,
@@ -256,7 +256,7 @@ def get_audit(
     session: Session = Depends(get_session),
 ) -> AuditList:
     f = audit_log.AuditFilters.parse(actor, action, signal_id, date_from, date_to, page)
-    items, total, pages = audit_log.query_log(session, _actor(user), f, channel="api")
+    items, total, pages = audit_log.query_log(session, user, f, channel="api")
     return AuditList(
         items=[AuditEventOut.model_validate(e) for e in items],
         total=total,
@@ -271,7 +271,7 @@ def get_audit(
 def get_verify(
     user: CurrentUser = Depends(AUDITORS), session: Session = Depends(get_session)
 ) -> VerifyOut:
-    result = audit_log.verify_chain(session, _actor(user))
+    result = audit_log.verify_chain(session, user)
     return VerifyOut(
         ok=result.ok,
         checked=result.checked,
@@ -280,10 +280,6 @@ def get_verify(
         problems=list(result.problems),
         checkpoints=result.checkpoints,
     )
-
-
-def _actor(user: CurrentUser) -> Actor:
-    return Actor(user.username, user.role, user.id)
 
 
 def _user_out(session: Session, row: User) -> UserOut:
@@ -321,7 +317,7 @@ def post_user(
     """A supervisor or admin is created disabled, with `pending_role`, until a second admin
     approves (POST /api/users/{username}/role-grant)."""
     created, password = users.create_user(
-        session, _actor(user), request.app.state.settings, body.username, body.role, body.password
+        session, user, request.app.state.settings, body.username, body.role, body.password
     )
     out = UserCreated.model_validate(created)
     out.pending_role = users.pending_role(session, created)
@@ -346,7 +342,7 @@ def patch_user(
     `pending_role`); lowering it takes effect at once. Every change is alerted."""
     target = users.update_user(
         session,
-        _actor(user),
+        user,
         request.app.state.settings,
         username,
         role=body.role,
@@ -371,7 +367,7 @@ def post_role_grant(
     """A second admin approves or rejects the pending supervisor/admin role of `username`.
     Refused (409) for the requester, and for an admin the requester created or may act as."""
     target = users.decide_role_grant(
-        session, _actor(user), request.app.state.settings, username, approve=body.approve
+        session, user, request.app.state.settings, username, approve=body.approve
     )
     return _user_out(session, target)
 
@@ -403,7 +399,7 @@ def post_register(
 ) -> RegisterEntryOut:
     fields = body.model_dump()
     _require_aware(fields)
-    entry = register_service.create_entry(session, _actor(user), **fields)
+    entry = register_service.create_entry(session, user, **fields)
     return RegisterEntryOut.model_validate(entry)
 
 
@@ -424,7 +420,7 @@ def put_register(
     fields = body.model_dump(exclude={"version"})
     _require_aware(fields)
     entry = register_service.update_entry(
-        session, _actor(user), entry_id, expected_version=body.version, **fields
+        session, user, entry_id, expected_version=body.version, **fields
     )
     return RegisterEntryOut.model_validate(entry)
 

@@ -12,15 +12,11 @@ from starlette.responses import Response
 
 from signals import audit_checkpoints as checkpoints
 from signals.audit_names import action_name, describe, role_name, target_name
-from signals.services import Actor, audit_log
+from signals.services import audit_log
 from signals.web.deps import AUDITORS, CurrentUser, get_session, render
 from signals.web.read_audit import audited_by_handler
 
 router = APIRouter(include_in_schema=False)
-
-
-def _actor(user: CurrentUser) -> Actor:
-    return Actor(user.username, user.role, user.id)
 
 
 def _filter_params(
@@ -42,7 +38,7 @@ def audit_page(
     user: CurrentUser = Depends(AUDITORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    found = audit_log.visit_log(session, _actor(user), f, verify_chain=verify_chain, channel="web")
+    found = audit_log.visit_log(session, user, f, verify_chain=verify_chain, channel="web")
     latest_checkpoint = checkpoints.latest(request.app.state.settings)
     params = f.as_dict()
     return render(
@@ -77,7 +73,7 @@ def audit_export(
     user: CurrentUser = Depends(AUDITORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    content = audit_log.export_csv(session, _actor(user), f)
+    content = audit_log.export_csv(session, user, f)
     return Response(
         content,
         media_type="text/csv; charset=utf-8",

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from signals.services import Actor, account
+from signals.services import account
 from signals.web.cookie_session import start_session
 from signals.web.deps import (
     ALL_ACCOUNTS,
@@ -74,7 +74,7 @@ def logout(
     user: CurrentUser = Depends(ALL_ACCOUNTS),
     session: Session = Depends(get_session),
 ) -> Response:
-    account.log_out(session, Actor(user.username, user.role, user.id))
+    account.log_out(session, user)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

@@ -18,7 +18,6 @@ from nlp.vocabulary import (
 from signals.auth import generate_password
 from signals.partner.form import MAX_CONTACT, MAX_WHAT, MAX_WHEN, MAX_WHERE, ReportInput
 from signals.partner.reading import place_names
-from signals.services import Actor
 from signals.services import partner as reports
 from signals.services import partner_admin as admin
 from signals.web.deps import (
@@ -46,10 +45,6 @@ templates.env.globals.update(
 # Form fields as the browser sends them (a huge body is refused before it is read further).
 _FIELD_LIMIT = {"what": MAX_WHAT * 2, "where": MAX_WHERE * 2, "when": MAX_WHEN * 2,
                 "contact": MAX_CONTACT * 2}
-
-
-def _actor(user: CurrentUser) -> Actor:
-    return Actor(user.username, user.role, user.id)
 
 
 def marked(text: str, hits: list) -> Markup:
@@ -112,7 +107,7 @@ def check(
 ) -> Response:
     if edit:
         return render(request, "partner/form.html", _form_context(request, raw))
-    reporter = reports.reporter_for(session, _actor(user))
+    reporter = reports.reporter_for(session, user)
     result = reports.check_report(session, reporter, raw)
     if result.errors:
         context = _form_context(request, result.report, errors=result.errors)
@@ -139,7 +134,7 @@ def confirm(
     user: CurrentUser = Depends(PARTNERS),
     session: Session = Depends(get_session),
 ) -> Response:
-    reporter = reports.reporter_for(session, _actor(user))
+    reporter = reports.reporter_for(session, user)
     with form_refusal(session) as refused:
         row = reports.submit_report(session, reporter, raw, settings=request.app.state.settings)
     if isinstance(refused.error, reports.PersonalDataFound):
@@ -158,7 +153,7 @@ def my_reports(
     user: CurrentUser = Depends(PARTNERS),
     session: Session = Depends(get_session),
 ) -> Response:
-    rows = reports.own_reports(session, _actor(user))
+    rows = reports.own_reports(session, user)
     return render(request, "partner/mine.html", {"reports": rows})
 
 
@@ -173,7 +168,7 @@ def my_report(
     user: CurrentUser = Depends(PARTNERS),
     session: Session = Depends(get_session),
 ) -> Response:
-    row = reports.own_report(session, _actor(user), report_id)
+    row = reports.own_report(session, user, report_id)
     fresh = request.query_params.get("nieuw") == "1"
     return render(request, "partner/report.html", {"r": row, "fresh": fresh})
 
@@ -189,7 +184,7 @@ def reporter_page(
     user: CurrentUser = Depends(SUPERVISORS),
     session: Session = Depends(get_session),
 ) -> Response:
-    who = reports.reporter_identity(session, _actor(user), signal_id, report_id)
+    who = reports.reporter_identity(session, user, signal_id, report_id)
     return render(request, "partner/reporter.html", {
         "who": who, "signal_id": signal_id, "kinds_nl": ORGANISATION_KINDS_NL,
     })
@@ -202,7 +197,7 @@ def _admin_page(
     request: Request, session: Session, user: CurrentUser, status: int = 200, **extra: object
 ) -> Response:
     context = {
-        "orgs": admin.list_organisations(session, _actor(user)),
+        "orgs": admin.list_organisations(session, user),
         "kinds_nl": ORGANISATION_KINDS_NL,
         "flash": request.session.pop("flash", None),
         "error": None,
@@ -229,7 +224,7 @@ def add_organisation(
     session: Session = Depends(get_session),
 ) -> Response:
     with form_refusal(session) as refused:
-        admin.create_organisation(session, _actor(user), name, kind)
+        admin.create_organisation(session, user, name, kind)
     if refused:
         return _admin_page(request, session, user, refused.status_code, error=refused.message)
     request.session["flash"] = f"Organisatie {name.strip()} toegevoegd."
@@ -247,7 +242,7 @@ def add_account(
     password = generate_password()
     with form_refusal(session) as refused:
         admin.create_partner_account(
-            session, _actor(user), username, org_id, password,
+            session, user, username, org_id, password,
             settings=request.app.state.settings,
         )
     if refused:
@@ -264,7 +259,7 @@ def add_token(
     session: Session = Depends(get_session),
 ) -> Response:
     with form_refusal(session) as refused:
-        row, token = admin.create_token(session, _actor(user), org_id, label)
+        row, token = admin.create_token(session, user, org_id, label)
     if refused:
         return _admin_page(request, session, user, refused.status_code, error=refused.message)
     return _admin_page(request, session, user, new_token=(row.prefix, token))
@@ -280,6 +275,6 @@ def revoke_token(
     user: CurrentUser = Depends(ADMINS),
     session: Session = Depends(get_session),
 ) -> Response:
-    row = admin.revoke_token(session, _actor(user), token_id)
+    row = admin.revoke_token(session, user, token_id)
     request.session["flash"] = f"Sleutel {row.prefix}… ingetrokken."
     return RedirectResponse("/partners", status_code=303)

@@ -11,17 +11,12 @@ from starlette.responses import Response
 
 from signals.db.models import STATUSES
 from signals.queries import DISTRICTS, SORTS, QueueFilters
-from signals.services import Actor
 from signals.services import queue as queue_service
 from signals.services.queue_export import export_queue
 from signals.web.deps import CONTENT_ROLES, CurrentUser, get_session, render
 from signals.web.read_audit import audited_by_handler
 
 router = APIRouter(include_in_schema=False)
-
-
-def _actor(user: CurrentUser) -> Actor:
-    return Actor(username=user.username, role=user.role, id=user.id)
 
 
 @dataclass
@@ -57,7 +52,7 @@ def queue_page(
 ) -> Response:
     f = query.filters(page, user.username)
     result = queue_service.list_queue(
-        session, _actor(user), request.app.state.settings, f, channel="web"
+        session, user, request.app.state.settings, f, channel="web"
     )
     params = {k: v for k, v in f.as_dict().items() if v}
 
@@ -96,7 +91,7 @@ def queue_export(
     session: Session = Depends(get_session),
 ) -> Response:
     f = query.filters(1, user.username)
-    export = export_queue(session, _actor(user), request.app.state.settings, f)
+    export = export_queue(session, user, request.app.state.settings, f)
     return Response(
         export.content,
         media_type="text/csv; charset=utf-8",

@@ -17,7 +17,6 @@ from nlp.vocabulary import REGISTER_STATUS_DEFAULT
 from signals.db.models import RegisterEntry
 from signals.register.entries import list_entries
 from signals.register.fields import RegisterError, parse_local_datetime
-from signals.services import Actor
 from signals.services import register as register_service
 from signals.web.deps import (
     CONTENT_ROLES,
@@ -36,10 +35,6 @@ from signals.web.uow import form_refusal
 router = APIRouter(include_in_schema=False)
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
-
-
-def _actor(user: CurrentUser) -> Actor:
-    return Actor(username=user.username, role=user.role, id=user.id)
 
 
 def _local_input(value: datetime | None) -> str:
@@ -118,7 +113,7 @@ def create(
 ) -> Response:
     with form_refusal(session) as refused:
         fields = form.fields()
-        entry = register_service.create_entry(session, _actor(user), **fields)
+        entry = register_service.create_entry(session, user, **fields)
     if refused:
         # 409 for every refused form, as before the error statuses were split (the API
         # answers with the error's own status).
@@ -142,7 +137,7 @@ async def import_file(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "register.csv"
         path.write_bytes(data)
-        result = register_service.import_csv(session, _actor(user), path)
+        result = register_service.import_csv(session, user, path)
     if not result.ok:  # nothing was changed: the import is all rows or none
         return _list_page(
             request,
@@ -189,7 +184,7 @@ def update(
     with form_refusal(session) as refused:
         fields = form.fields()
         register_service.update_entry(
-            session, _actor(user), entry_id, expected_version=version, **fields
+            session, user, entry_id, expected_version=version, **fields
         )
     if refused:
         entry = session.get(RegisterEntry, entry_id)

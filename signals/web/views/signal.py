@@ -12,7 +12,6 @@ from starlette.responses import Response
 
 from signals.enrichment import nlp_text
 from signals.queries import SignalDetail
-from signals.services import Actor
 from signals.services import signals as signal_service
 from signals.services.assignment import colleagues
 from signals.services.corrections import (
@@ -42,10 +41,6 @@ from signals.web.uow import form_refusal
 log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
-
-
-def _actor(user: CurrentUser) -> Actor:
-    return Actor(user.username, user.role, user.id)
 
 
 def interventions_url(request: Request, signal_id: int) -> str | None:
@@ -105,7 +100,7 @@ def signal_page(
     user: CurrentUser = Depends(CONTENT_ROLES),
     session: Session = Depends(get_session),
 ) -> Response:
-    detail = signal_service.view_signal(session, _actor(user), signal_id, channel="web")
+    detail = signal_service.view_signal(session, user, signal_id, channel="web")
     context = _page_context(detail, session)
     context["flash"] = request.session.pop("flash", None)
     context["flash_error"] = request.session.pop("flash_error", None)
@@ -131,7 +126,7 @@ def decide_form(
     with form_refusal(session) as refused:
         signal_service.decide(
             session,
-            _actor(user),
+            user,
             request.app.state.settings,
             signal_id,
             to_status=to_status,
@@ -172,7 +167,7 @@ def label_form(
 ) -> Response:
     outcome = correct_label(
         session,
-        _actor(user),
+        user,
         post_id,
         label,
         value in {"1", "true", "ja"},

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals.db.models import ROLES
-from signals.services import Actor, users
+from signals.services import users
 from signals.web.deps import ADMINS, CurrentUser, csrf_protect, get_session, render
 from signals.web.read_audit import audited
 from signals.web.uow import form_refusal
@@ -61,10 +61,9 @@ def add_user(
     session: Session = Depends(get_session),
 ) -> Response:
     # The password is generated and shown once; the admin hands it over out of band.
-    actor = Actor(user.username, user.role, user.id)
     with form_refusal(session) as refused:
         created, password = users.create_user(
-            session, actor, request.app.state.settings, username, role
+            session, user, request.app.state.settings, username, role
         )
     if refused:
         return _page(request, session, error=refused.message, status=refused.status_code)
@@ -80,9 +79,8 @@ def change_user(
     user: CurrentUser = Depends(ADMINS),
     session: Session = Depends(get_session),
 ) -> Response:
-    actor = Actor(user.username, user.role, user.id)
     with form_refusal(session) as refused:
-        users.apply_operation(session, actor, request.app.state.settings, username, op, role)
+        users.apply_operation(session, user, request.app.state.settings, username, op, role)
     if refused:
         return _page(request, session, error=refused.message, status=refused.status_code)
     request.session["flash"] = f"Gebruiker {username} bijgewerkt."

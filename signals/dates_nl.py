@@ -20,6 +20,9 @@ MONTHS_NL = (
     "november",
     "december",
 )
+MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+DAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+DAYS_SHORT = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
 def _local(value: date | datetime) -> date | datetime:

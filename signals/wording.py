@@ -8,17 +8,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from nlp.vocabulary import CALL, KIND_MELDING, LABEL_TITLE, TZ
+from signals.dates_nl import DAYS_SHORT, MONTHS_SHORT
 
 # Title heads by label, in order of precedence (nlp.vocabulary); alerts use them too.
 TYPE_TITLES = LABEL_TITLE
-_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
-_MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 def format_when(moment: datetime) -> str:
     """Almere local time the Dutch way: "za 28 nov 14:00"."""
     local = moment.astimezone(TZ)
-    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local:%H:%M}"
+    day, month = DAYS_SHORT[local.weekday()], MONTHS_SHORT[local.month - 1]
+    return f"{day} {local.day} {month} {local:%H:%M}"
 
 
 def signal_title(

@@ -12,25 +12,18 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from nlp.vocabulary import NOT_NOTIFIED, NOTIFIED, OUTSIDE_ALMERE, STATUS_NL
+from nlp.vocabulary import APPROVAL_NL, NOT_NOTIFIED, NOTIFIED, OUTSIDE_ALMERE, STATUS_NL
 from signals.audit import record
 from signals.audit_checkpoints import latest_for
 from signals.briefing.charts import TYPE_NL, grouped_bars
 from signals.briefing.data import BriefingData, collect, local
 from signals.briefing.week import Week, previous_week
 from signals.config import get_settings
+from signals.dates_nl import MONTHS_SHORT
 from signals.db.session import get_engine, session_scope
 from signals.private_files import write_private
 from signals.protocol import version_protocol
-
-APPROVAL_NL = {
-    "not_required": "niet vereist",
-    "pending": "wacht op goedkeuring",
-    "approved": "goedgekeurd",
-    "rejected": "afgewezen",
-}
-MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+from signals.wording import format_when
 
 
 @cache
@@ -50,14 +43,13 @@ def plural(n: int, one: str, many: str) -> str:
 
 def _fmt_date(moment: datetime, shift_days: int = 0) -> str:
     day = local(moment + timedelta(days=shift_days))
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"  # type: ignore[union-attr]
+    return f"{day.day} {MONTHS_SHORT[day.month - 1]} {day.year}"  # type: ignore[union-attr]
 
 
 def _fmt_dt(moment: datetime | None) -> str:
     if moment is None:
         return "—"
-    at = local(moment)
-    return f"{DAYS[at.weekday()]} {at.day} {MONTHS[at.month - 1]} {at:%H:%M}"  # type: ignore[union-attr]
+    return format_when(moment)
 
 
 def render_html(session: Session, data: BriefingData) -> str:

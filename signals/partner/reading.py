@@ -18,9 +18,8 @@ from nlp.model_files import model_dir_in_use
 from nlp.timeexpr import TimeExpr, event_time
 from nlp.vocabulary import ALMERE_DISTRICTS, TZ
 from signals.config import get_settings
-from signals.dates_nl import MONTHS_NL
+from signals.dates_nl import DAYS_NL, MONTHS_NL
 
-_DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 # The conventional hours the time grammar gives a part of the day ("vrijdagavond" is 20:00).
 _PART_OF_DAY = {
     8: "'s ochtends",
@@ -48,7 +47,7 @@ class WhenReading:
 def describe(moment: datetime, has_clock: bool = True) -> str:
     """A moment in plain Dutch, Almere time: "zaterdag 12 december, 14:00"."""
     local = moment.astimezone(TZ)
-    day = f"{_DAYS[local.weekday()]} {local.day} {MONTHS_NL[local.month - 1]}"
+    day = f"{DAYS_NL[local.weekday()]} {local.day} {MONTHS_NL[local.month - 1]}"
     if local.year != datetime.now(TZ).year:
         day += f" {local.year}"
     if has_clock:

@@ -5,6 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
+# Some machines set PYTHONDONTWRITEBYTECODE=1, and uv installs without .pyc files: then every
+# Python process (each test worker, pipeline subprocess, Airflow task) compiled scipy, sklearn,
+# spaCy and Airflow from source again, which took half of a pipeline run's 18 s. Caching the
+# bytecode as modules are first imported is Python's default; the recipes get it back.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: install lock run demo-reset test test-fast model lint postgres system-packages security-report benchmarks clean
 
 install: $(STAMP)

@@ -60,8 +60,10 @@ test-fast: install postgres system-packages
 
 # Retrain on the whole corpus into var/model-candidate/, compare with the committed model on the
 # test split; `make model PROMOTE=1` makes it the packaged model and records the split.
+# The embedding engine uses one OpenMP thread unless told otherwise (nlp/embedding.py); the
+# retrain has the machine to itself, so it gets every core.
 model: install
-	$(BIN)/signals train $(if $(PROMOTE),--promote,)
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-$$(nproc)} $(BIN)/signals train $(if $(PROMOTE),--promote,)
 
 lint: install
 	$(BIN)/ruff check .

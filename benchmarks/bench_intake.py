@@ -5,7 +5,11 @@ forwards, typos, emoji) spread over many sources, plus hostile posts, reports an
 They go through the same code the pipeline runs (`signals.intake.store_raw_posts`, then
 `signals.pipeline.process_in_session` without alerts) in batches, one process, one core.
 
+`--mix realistic` makes 90% of the posts everyday chatter (benchmarks/everyday.py), as a real
+stream is; the default `--mix stress` has none, so that a quarter of the posts are flagged.
+
 Usage: .venv/bin/python benchmarks/bench_intake.py [--posts 3000] [--batch 500]
+       [--mix stress|realistic]
        [--database-url URL]   (default: a fresh SQLite file in a temporary directory)
        [--known-labels]       (skip the NLP layer: store + detect + index only)
 """
@@ -82,8 +86,13 @@ class Truth:
     time_text: str | None = None
 
 
-def synthetic_posts(n: int, now: datetime, seed: int = 5):
+MIX_EVERYDAY_SHARE = {"stress": 0.0, "realistic": 0.9}
+
+
+def synthetic_posts(n: int, now: datetime, seed: int = 5, everyday_share: float = 0.0):
     """n RawPosts and, per post, the Truth the generator used."""
+    from everyday import chatter
+
     from collectors.models import RawPost
 
     rng = random.Random(seed)
@@ -101,7 +110,9 @@ def synthetic_posts(n: int, now: datetime, seed: int = 5):
     posts, truths = [], []
     for i in range(n):
         roll = rng.random()
-        if roll < 0.2:
+        if everyday_share and rng.random() < everyday_share:  # stress: the old stream
+            text, truth = chatter(rng), Truth()
+        elif roll < 0.2:
             base, truth = rng.choice(calls)
             text = rng.choice(PREFIX) + _typo(rng, base) + rng.choice(DECOR)
         elif roll < 0.3:
@@ -177,6 +188,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=3000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--mix", choices=sorted(MIX_EVERYDAY_SHARE), default="stress")
     parser.add_argument(
         "--known-labels",
         action="store_true",
@@ -202,7 +214,7 @@ def main() -> None:
     settings = replace(get_settings(), webhook_url=None, smtp_host=None)
     engine = get_engine(settings.database_url)
     now = datetime.now(UTC)
-    raw, truths = synthetic_posts(args.posts, now)
+    raw, truths = synthetic_posts(args.posts, now, everyday_share=MIX_EVERYDAY_SHARE[args.mix])
 
     # Time the stages by wrapping the functions the pipeline calls (same code, no copies).
     # CPU seconds as well as wall seconds: on a shared machine the CPU figure is the stable one
@@ -270,8 +282,11 @@ def main() -> None:
         biggest = session.scalar(select(func.max(Signal.post_count)))
     other = total - intake_s - spent["enrich"] - spent["detect"]
     n = len(raw)
+    from machine import cpu_info
+
+    print(f"machine         {cpu_info()}")
     print(f"database        {engine.url.render_as_string(hide_password=True)}")
-    print(f"posts           {n} in batches of {args.batch}")
+    print(f"posts           {n} in batches of {args.batch}, mix {args.mix}")
     if args.known_labels:
         print("NLP             skipped (--known-labels): enrich = writing known labels")
     print(f"flagged posts   {linked} -> {signals} signals (largest cluster {biggest} posts)")

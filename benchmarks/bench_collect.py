@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import collectors.platforms.web_page as page_module  # noqa: E402
-from collectors import CollectorSettings, SourceConfig, collect_many, collect_source  # noqa: E402
-from tests.fixture_server import LEGAL_FIELDS, serve_fixtures  # noqa: E402
+from collectors import SourceConfig, collect_many, collect_source  # noqa: E402
+from tests.fixture_server import LEGAL_FIELDS, local_settings, serve_fixtures  # noqa: E402
 
 
 def _serve(queue: multiprocessing.Queue, stop: multiprocessing.Event) -> None:  # type: ignore[type-arg]
@@ -55,14 +55,8 @@ def main() -> int:
         if server.pid and others:
             os.sched_setaffinity(server.pid, others)
     base = queue.get(timeout=30)
-    settings = CollectorSettings(
-        user_agent="oov-signals-bench/0.1 (+mailto:bench@example.org)",
-        contact="bench@example.org",
-        per_domain_delay_s=0.0,
-        timeout_s=10.0,
-        retries=0,
-        max_workers=1,
-        crawl_timeout_s=900.0,
+    settings = local_settings(
+        "bench", timeout_s=10.0, retries=0, max_workers=1, crawl_timeout_s=900.0
     )
     try:
         feeds = [

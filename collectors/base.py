@@ -12,6 +12,9 @@ from collectors.models import CollectResult, SourceConfig, SourceState
 from collectors.net import Fetcher
 from collectors.settings import CollectorSettings
 
+# The arguments of `Collector.collect`, in order: (source, state, settings, fetcher, result).
+CollectArgs = tuple[SourceConfig, SourceState, CollectorSettings, Fetcher, CollectResult]
+
 
 class Collector(Protocol):
     """Collects one source of its kind.
@@ -23,14 +26,8 @@ class Collector(Protocol):
     (`collectors.collect.collect_source`) turns that, and any crash, into `result.error`, and
     applies what is shared: language detection and reporting each skip once."""
 
-    def collect(
-        self,
-        source: SourceConfig,
-        state: SourceState,
-        settings: CollectorSettings,
-        fetcher: Fetcher,
-        result: CollectResult,
-    ) -> None: ...
+    def collect(self, *args: *CollectArgs) -> None:
+        """Called as `collect(source, state, settings, fetcher, result)`."""
 
 
 CollectFn = Callable[[SourceConfig, SourceState, CollectorSettings, Fetcher, CollectResult], None]
@@ -48,13 +45,7 @@ class PlatformCollector(Collector):
     ) -> AbstractContextManager[object]:
         return source_deadline(settings.max_source_s)
 
-    def collect(
-        self,
-        source: SourceConfig,
-        state: SourceState,
-        settings: CollectorSettings,
-        fetcher: Fetcher,
-        result: CollectResult,
-    ) -> None:
+    def collect(self, *args: *CollectArgs) -> None:
+        source, _state, settings, fetcher, _result = args
         with self.bound(source, settings, fetcher):
-            self.run(source, state, settings, fetcher, result)
+            self.run(*args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from collectors.models import CollectResult, ItemSkip, RawPost
 from collectors.settings import CollectorSettings
@@ -22,11 +23,8 @@ class SeenItems:
     def from_cursor(cls, cursor: str | None) -> SeenItems:
         if not cursor or not cursor.startswith("{"):
             return cls()
-        try:
-            data = json.loads(cursor)
-        except ValueError:
-            return cls()
-        seen = data.get("seen") if isinstance(data, dict) else None
+        data = _json_object(cursor)
+        seen = data.get("seen")
         if not isinstance(seen, dict):
             return cls()
         extractor = data.get("x")
@@ -59,6 +57,18 @@ class SeenItems:
         return json.dumps(data, separators=(",", ":"))
 
 
+def _json_object(value: str | None) -> dict[str, Any]:
+    """The JSON object stored in `value`; empty when there is none (a cursor of another
+    format or a damaged one reads as nothing remembered)."""
+    if not value:
+        return {}
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def content_key(post: RawPost) -> str:
     return f"{post.title}\n{post.text}"
 
@@ -89,13 +99,7 @@ class ReportedSkips:
 
     @classmethod
     def from_json(cls, value: str | None) -> ReportedSkips:
-        if not value:
-            return cls()
-        try:
-            data = json.loads(value)
-        except ValueError:
-            return cls()
-        keys = data.get("skips") if isinstance(data, dict) else None
+        keys = _json_object(value).get("skips")
         if not isinstance(keys, list):
             return cls()
         return cls(dict.fromkeys(k for k in keys if isinstance(k, str)))

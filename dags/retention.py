@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pendulum
-from airflow.sdk import CronTriggerTimetable, dag, task
+from airflow.sdk import task
+
+from signals.dag_schedule import scheduled_dag
 
 
 @task(retries=2, retry_delay=timedelta(minutes=10), execution_timeout=timedelta(hours=2))
@@ -23,15 +24,7 @@ def refresh() -> dict:
     return refresh_open_signals()
 
 
-@dag(
-    dag_id="retention",
-    schedule=CronTriggerTimetable("15 3 * * *", timezone="Europe/Amsterdam"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Amsterdam"),
-    catchup=False,
-    max_active_runs=1,
-    tags=["oov-signals", "privacy"],
-    doc_md=__doc__,
-)
+@scheduled_dag("retention", "15 3 * * *", "privacy", doc_md=__doc__)
 def retention() -> None:
     purge() >> refresh()
 

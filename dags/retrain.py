@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pendulum
-from airflow.sdk import CronTriggerTimetable, dag, task
+from airflow.sdk import task
+
+from signals.dag_schedule import scheduled_dag
 
 
 @task(retries=1, retry_delay=timedelta(minutes=30), execution_timeout=timedelta(hours=3))
@@ -17,15 +18,7 @@ def retrain_and_promote() -> dict:
     return run()
 
 
-@dag(
-    dag_id="retrain",
-    schedule=CronTriggerTimetable("0 2 * * 0", timezone="Europe/Amsterdam"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Amsterdam"),
-    catchup=False,
-    max_active_runs=1,
-    tags=["oov-signals", "model"],
-    doc_md=__doc__,
-)
+@scheduled_dag("retrain", "0 2 * * 0", "model", doc_md=__doc__)
 def retrain() -> None:
     retrain_and_promote()
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pendulum
-from airflow.sdk import CronTriggerTimetable, dag, task
+from airflow.sdk import task
+
+from signals.dag_schedule import scheduled_dag
 
 
 @task(retries=2, retry_delay=timedelta(minutes=5), execution_timeout=timedelta(minutes=30))
@@ -15,15 +16,7 @@ def write_briefing() -> dict:
     return write_weekly_briefing(week=None)  # None: the past ISO week
 
 
-@dag(
-    dag_id="weekly_briefing",
-    schedule=CronTriggerTimetable("0 7 * * 1", timezone="Europe/Amsterdam"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Amsterdam"),
-    catchup=False,
-    max_active_runs=1,
-    tags=["oov-signals"],
-    doc_md=__doc__,
-)
+@scheduled_dag("weekly_briefing", "0 7 * * 1", doc_md=__doc__)
 def weekly_briefing() -> None:
     write_briefing()
 

@@ -90,15 +90,17 @@ def _repeat_forms(word: str) -> list[str]:
     runs = list(REPEAT_RE.finditer(word))
     if len(runs) > 4:
         return [REPEAT_RE.sub(r"\1\1", word)]
-    forms = []
-    for keep in product((1, 2), repeat=len(runs)):
-        out, pos = [], 0
-        for m, k in zip(runs, keep, strict=True):
-            out.append(word[pos:m.start()] + m.group(1) * k)
-            pos = m.end()
-        out.append(word[pos:])
-        forms.append("".join(out))
-    return forms
+    return [_with_runs(word, runs, keep) for keep in product((1, 2), repeat=len(runs))]
+
+
+def _with_runs(text: str, runs: list[re.Match[str]], keep: tuple[int, ...]) -> str:
+    """`text` with each letter run shortened to its `keep` count of letters."""
+    out, pos = [], 0
+    for m, k in zip(runs, keep, strict=True):
+        out.append(text[pos:m.start()] + m.group(1) * k)
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _collapse(chars: list[Piece], vocab: Vocabulary) -> list[Piece] | None:
@@ -110,12 +112,7 @@ def _collapse(chars: list[Piece], vocab: Vocabulary) -> list[Piece] | None:
     keep_choice: tuple[int, ...] = (2,) * len(runs)
     if len(runs) <= 4:
         for keep in product((1, 2), repeat=len(runs)):
-            out, pos = [], 0
-            for m, k in zip(runs, keep, strict=True):
-                out.append(text[pos:m.start()] + m.group(1) * k)
-                pos = m.end()
-            out.append(text[pos:])
-            if _is_word("".join(out).lower(), vocab):
+            if _is_word(_with_runs(text, runs, keep).lower(), vocab):
                 keep_choice = keep
                 break
     out_pieces: list[Piece] = []

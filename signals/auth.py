@@ -117,15 +117,10 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    record(
-        session,
-        actor=actor,
-        actor_role=actor_role,
-        action="user.create",
-        target_type="user",
-        target_id=user.id,
-        purpose="gebruikersbeheer",
+    _audit(
+        session, user, action="user.create",
         details={"username": username, "role": role, "pending": needs_grant},
+        actor=actor, actor_role=actor_role,
     )
     if needs_grant:
         _request_grant(session, user, role, "create", actor=actor, actor_id=actor_id)
@@ -138,6 +133,23 @@ def create_user(
         settings,
     )
     return user
+
+
+def _audit(
+    session: Session,
+    user: User,
+    *,
+    action: str,
+    details: dict[str, object],
+    actor: str,
+    actor_role: str | None,
+) -> None:
+    """The audit record of a change to an account: every one targets the account and serves
+    user management."""
+    record(
+        session, actor=actor, actor_role=actor_role, action=action, target_type="user",
+        target_id=user.id, purpose="gebruikersbeheer", details=details,
+    )
 
 
 def _request_grant(
@@ -153,15 +165,10 @@ def _request_grant(
     )
     session.add(grant)
     session.flush()
-    record(
-        session,
-        actor=actor,
-        actor_role="admin",
-        action="user.role_grant.request",
-        target_type="user",
-        target_id=user.id,
-        purpose="gebruikersbeheer",
+    _audit(
+        session, user, action="user.role_grant.request",
         details={"username": user.username, "role": role, "kind": kind, "grant_id": grant.id},
+        actor=actor, actor_role="admin",
     )
     return grant
 
@@ -228,19 +235,14 @@ def decide_role_grant(
     grant.decided_by = actor
     grant.decided_at = utcnow()
     old_role = user.role
+    actor_role = "admin" if actor_id is not None else None  # None: the CLI, the host operator
     if approve:
         if grant.kind == "create":
             user.active = True
         user.role = grant.role
         user.session_version = (user.session_version or 0) + 1
-    record(
-        session,
-        actor=actor,
-        actor_role="admin" if actor_id is not None else None,
-        action="user.role_grant.approve" if approve else "user.role_grant.reject",
-        target_type="user",
-        target_id=user.id,
-        purpose="gebruikersbeheer",
+    _audit(
+        session, user, action="user.role_grant.approve" if approve else "user.role_grant.reject",
         details={
             "username": user.username,
             "role": grant.role,
@@ -249,17 +251,13 @@ def decide_role_grant(
             "requested_by": grant.requested_by,
             "from": old_role,
         },
+        actor=actor, actor_role=actor_role,
     )
     if approve and grant.kind == "elevate":
-        record(
-            session,
-            actor=actor,
-            actor_role="admin" if actor_id is not None else None,
-            action="user.role",
-            target_type="user",
-            target_id=user.id,
-            purpose="gebruikersbeheer",
+        _audit(
+            session, user, action="user.role",
             details={"username": user.username, "from": old_role, "to": grant.role},
+            actor=actor, actor_role=actor_role,
         )
     verdict = "goedgekeurd" if approve else "afgewezen"
     alert_role_change(
@@ -314,15 +312,10 @@ def set_role(
         {"username": user.username, "from": old, "to": role, "by": actor},
         settings,
     )
-    record(
-        session,
-        actor=actor,
-        actor_role=actor_role,
-        action="user.role",
-        target_type="user",
-        target_id=user.id,
-        purpose="gebruikersbeheer",
+    _audit(
+        session, user, action="user.role",
         details={"username": user.username, "from": old, "to": role},
+        actor=actor, actor_role=actor_role,
     )
     return user
 
@@ -339,15 +332,10 @@ def set_active(
     user.active = active
     if not active:
         user.session_version = (user.session_version or 0) + 1
-    record(
-        session,
-        actor=actor,
-        actor_role=actor_role,
-        action="user.enable" if active else "user.disable",
-        target_type="user",
-        target_id=user.id,
-        purpose="gebruikersbeheer",
+    _audit(
+        session, user, action="user.enable" if active else "user.disable",
         details={"username": user.username},
+        actor=actor, actor_role=actor_role,
     )
     return user
 
@@ -368,15 +356,9 @@ def set_password(
     user.password_hash = hash_password(password)
     user.password_set_by_id = actor_id if actor_id not in (None, user.id) else None
     user.session_version = (user.session_version or 0) + 1
-    record(
-        session,
-        actor=actor,
-        actor_role=actor_role,
-        action="user.password",
-        target_type="user",
-        target_id=user.id,
-        purpose="gebruikersbeheer",
-        details={"username": user.username},
+    _audit(
+        session, user, action="user.password", details={"username": user.username},
+        actor=actor, actor_role=actor_role,
     )
     return user
 

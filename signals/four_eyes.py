@@ -8,32 +8,35 @@ still log in as both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from signals.db.models import User
 
 
-def _ancestors(session: Session, user: User) -> set[int]:
-    """The accounts that created this one, its creator's creator, and so on."""
-    found: set[int] = set()
-    current = user.created_by_id
+def _chain(
+    session: Session, user: User, link: Callable[[User], int | None], found: set[int]
+) -> set[int]:
+    """`found` plus the account `link` names for `user`, the one it names for that account, and
+    so on; a loop or a deleted account ends the chain."""
+    current = link(user)
     while current is not None and current not in found:
         found.add(current)
-        parent = session.get(User, current)
-        current = parent.created_by_id if parent is not None else None
+        row = session.get(User, current)
+        current = link(row) if row is not None else None
     return found
+
+
+def _ancestors(session: Session, user: User) -> set[int]:
+    """The accounts that created this one, its creator's creator, and so on."""
+    return _chain(session, user, lambda u: u.created_by_id, set())
 
 
 def _controllers(session: Session, user: User) -> set[int]:
     """Accounts whose holder may log in as `user`: itself and, while the password is still the
     one an admin chose, that admin (and whoever may act as that admin)."""
-    found = {user.id}
-    current = user.password_set_by_id
-    while current is not None and current not in found:
-        found.add(current)
-        setter = session.get(User, current)
-        current = setter.password_set_by_id if setter is not None else None
-    return found
+    return _chain(session, user, lambda u: u.password_set_by_id, {user.id})
 
 
 def conflict(session: Session, requester: User, approver: User) -> str | None:

@@ -31,11 +31,7 @@ def set_autotag(
     row.updated_at = utcnow()
     row.updated_by = actor
     record(
-        session,
-        actor=actor,
-        actor_role=actor_role,
+        session, actor=actor, actor_role=actor_role,
         action="autotag.on" if enabled else "autotag.off",
-        target_type="setting",
-        target_id=AUTOTAG_KEY,
-        purpose=reason,
+        target_type="setting", target_id=AUTOTAG_KEY, purpose=reason,
     )

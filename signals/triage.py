@@ -173,14 +173,8 @@ def _step(
     if action_of is not None:
         details["one_action_to"] = action_of  # a step of a shortcut, e.g. new -> escalated
     record(
-        session,
-        actor=actor,
-        actor_role=actor_role,
-        action="signal.decide",
-        target_type="signal",
-        target_id=signal.id,
-        purpose=purpose,
-        details=details,
+        session, actor=actor, actor_role=actor_role, action="signal.decide", target_type="signal",
+        target_id=signal.id, purpose=purpose, details=details,
     )
     return decision
 
@@ -196,13 +190,8 @@ def record_refusal(
 ) -> None:
     """A refused decision is an act too: audit it (after the caller rolled back the attempt)."""
     record(
-        session,
-        actor=actor,
-        actor_role=actor_role,
-        action="signal.decide.refused",
-        target_type="signal",
-        target_id=signal_id,
-        purpose="triage",
+        session, actor=actor, actor_role=actor_role, action="signal.decide.refused",
+        target_type="signal", target_id=signal_id, purpose="triage",
         details={
             "to": to_status,
             "stale": isinstance(error, StaleDecisionError),
@@ -271,13 +260,8 @@ def correct_label(
     session.add(correction)
     session.flush()
     record(
-        session,
-        actor=actor,
-        actor_role=actor_role,
-        action="label.correct",
-        target_type="post",
-        target_id=post_id,
-        purpose="labelcorrectie (trainingsdata)",
+        session, actor=actor, actor_role=actor_role, action="label.correct", target_type="post",
+        target_id=post_id, purpose="labelcorrectie (trainingsdata)",
         details={"correction_id": correction.id, "label": label, "value": bool(value)},
     )
     return correction

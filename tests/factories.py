@@ -11,13 +11,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import CALL, LABELS, NOT_NOTIFIED
-from signals.db.models import Enrichment, Post, Signal, SignalPost
+from signals.db.models import Decision, Enrichment, Post, RegisterEntry, Signal, SignalPost
 from signals.db.session import session_scope
 
 PSEUDONYM: Final = "ps:0123456789abcdef0123"
@@ -27,6 +27,14 @@ CALL_TITLE: Final = "Oproep: verzamelen op het Stadhuisplein"
 SAME: Final = "same"
 
 _serial = itertools.count(1)
+_Row = TypeVar("_Row")
+
+
+def _flushed(session: Session, row: _Row) -> _Row:
+    """`row` added to the session and flushed (so it has its id)."""
+    session.add(row)
+    session.flush()
+    return row
 
 
 def place(
@@ -88,9 +96,7 @@ def make_post(
         enriched=enriched,
         **columns,
     )
-    session.add(post)
-    session.flush()
-    return post
+    return _flushed(session, post)
 
 
 def make_enrichment(
@@ -127,9 +133,7 @@ def make_enrichment(
         explanations=dict(explanations or {}),
         **columns,
     )
-    session.add(enrichment)
-    session.flush()
-    return enrichment
+    return _flushed(session, enrichment)
 
 
 def make_enriched_post(
@@ -170,12 +174,44 @@ def make_signal(
         last_activity_at=last_activity_at or first,
         **columns,
     )
-    session.add(signal)
-    session.flush()
+    _flushed(session, signal)
     for post_id in post_ids:
         session.add(SignalPost(signal_id=signal.id, post_id=post_id))
     session.flush()
     return signal
+
+
+def make_decision(
+    session: Session,
+    signal_id: int,
+    to_status: str,
+    *,
+    from_status: str = "in_review",
+    actor: str = "ana",
+    rationale: str = "",
+    **columns: Any,
+) -> Decision:
+    """A stored decision on a signal (status change by `actor`), flushed."""
+    return _flushed(session, Decision(signal_id=signal_id, from_status=from_status,
+                                      to_status=to_status, actor=actor, rationale=rationale,
+                                      **columns))
+
+
+def make_register_entry(
+    session: Session,
+    reference: str,
+    *,
+    place: str = "Stadhuisplein",
+    start_at: datetime | None = None,
+    hours: float = 2,
+    **columns: Any,
+) -> RegisterEntry:
+    """A stored entry of the register of notified manifestations, `hours` long from
+    `start_at` (now if absent), flushed."""
+    start = start_at or datetime.now(UTC)
+    end = start + timedelta(hours=hours)
+    return _flushed(session, RegisterEntry(reference=reference, place=place, start_at=start,
+                                           end_at=end, **columns))
 
 
 def call_breakdown(severity: float) -> dict[str, Any]:

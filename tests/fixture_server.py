@@ -52,9 +52,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from collectors import CollectorSettings
 
 WEB_ROOT = Path(__file__).parent / "fixtures" / "web"
 _TEXT_SUFFIXES = {".html", ".xml", ".rss", ".atom", ".json", ".txt", ".rdf"}
@@ -78,6 +81,18 @@ LEGAL_FIELDS = {
     "public_because": "Openbare feed, zonder inloggen voor iedereen leesbaar",
 }
 _BOMB_BYTES = 100 * 1024 * 1024
+
+
+def local_settings(who: str = "test", **overrides: Any) -> CollectorSettings:
+    """Collector settings for fetching from the fixture server: no wait between requests to
+    the one local host; `who` ("test", "bench") names the user agent and its contact."""
+    contact = f"{who}@example.org"
+    values: dict[str, Any] = {
+        "user_agent": f"oov-signals-{who}/0.1 (+mailto:{contact})",
+        "contact": contact,
+        "per_domain_delay_s": 0.0,
+    }
+    return CollectorSettings(**{**values, **overrides})
 
 
 @dataclass(slots=True)

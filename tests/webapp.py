@@ -139,6 +139,42 @@ def page_csrf(client: TestClient, path: str) -> str:
     return csrf_from(client.get(path).text)
 
 
+def api_headers(client: TestClient, username: str) -> dict[str, str]:
+    """Log in (unchecked) and return the CSRF header the JSON API wants."""
+    login(client, username)
+    return {"X-CSRF-Token": client.get("/api/me").json()["csrf_token"]}
+
+
+def post_api_decision(
+    client: TestClient, signal_id: int, headers: dict[str, str], **body: Any
+) -> Any:
+    """A decision on a signal through the JSON API, `body` as its JSON."""
+    return client.post(f"/api/signals/{signal_id}/decisions", json=body, headers=headers)
+
+
+def post_decision_form(
+    client: TestClient, signal_id: int, token: str, to_status: str, version: int, *,
+    follow_redirects: bool = True, **fields: str,
+) -> Any:
+    """The decision form of a signal's page, with any further `fields` (rationale, ...)."""
+    return client.post(
+        f"/signalen/{signal_id}/besluit",
+        data={"to_status": to_status, "version": str(version), "csrf_token": token, **fields},
+        follow_redirects=follow_redirects,
+    )
+
+
+def post_label_form(
+    client: TestClient, post_id: int, label: str, value: str, *, signal_id: int, token: str
+) -> Any:
+    """The label-correction form of a post ("klopt wel" 1 / "klopt niet" 0), sent from the
+    page of signal `signal_id`."""
+    return client.post(
+        f"/berichten/{post_id}/label",
+        data={"label": label, "value": value, "signal_id": str(signal_id), "csrf_token": token},
+    )
+
+
 def logged_in(client: TestClient, username: str) -> str:
     """Log in and return the session's CSRF token (read from the privacy page, open to all)."""
     response = login(client, username)

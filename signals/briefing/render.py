@@ -119,13 +119,8 @@ def write_briefing(
     pdf_path = write_private(out_dir / f"briefing-{week.label}.pdf", render_pdf(html))
     digest = hashlib.sha256(html.encode()).hexdigest()
     record(
-        session,
-        actor=actor,
-        actor_role=actor_role,
-        action="briefing.generate",
-        target_type="briefing",
-        target_id=week.label,
-        purpose="weekbriefing driehoek",
+        session, actor=actor, actor_role=actor_role, action="briefing.generate",
+        target_type="briefing", target_id=week.label, purpose="weekbriefing driehoek",
         details={"html_sha256": digest, "signals": sum(data.total_by_week[-1:])},
     )
     return BriefingFiles(week.label, html_path, pdf_path, digest)

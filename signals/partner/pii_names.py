@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -273,13 +274,20 @@ def _bare_surname(title: str, word: str) -> bool:
     )
 
 
+def _followed(
+    tok: _Tokens, pattern: re.Pattern[str]
+) -> Iterator[tuple[re.Match[str], int, str]]:
+    """Each match of `pattern` that a word follows at once: the match, the word's index and
+    the word (the candidate name)."""
+    for m in pattern.finditer(tok.text):
+        i = tok.index.get(m.end())
+        if i is not None:
+            yield m, i, tok.words[i][0]
+
+
 def _title_hits(tok: _Tokens) -> list[tuple[int, int]]:
     hits = []
-    for m in _TITLES.finditer(tok.text):
-        i = tok.index.get(m.end())
-        if i is None:
-            continue
-        word = tok.words[i][0]
+    for m, i, word in _followed(tok, _TITLES):
         end_i = _surname_end(tok, i, lower_ok=False)
         if end_i == i and _bare_surname(m.group(0), word):
             end_i = i + 1
@@ -291,11 +299,7 @@ def _title_hits(tok: _Tokens) -> list[tuple[int, int]]:
 def _cue_hits(tok: _Tokens) -> list[tuple[int, int]]:
     names = first_names()
     hits = []
-    for m in _CUES.finditer(tok.text):
-        i = tok.index.get(m.end())
-        if i is None:
-            continue
-        word = tok.words[i][0]
+    for m, i, word in _followed(tok, _CUES):
         if word.lower() in _NEVER:
             continue
         # After "ik ben" a capitalised word may be an origin ("ik ben Marokkaans", "Turks").
@@ -327,9 +331,8 @@ def _role_hits(tok: _Tokens) -> list[tuple[int, int]]:
     """A person named after the role they play: "Verdachte Patrick Vermeulen", "zijn broer
     Mohamed", "Buurtcoach Marloes". The role itself is not personal data; the name is."""
     hits = []
-    for m in _ROLES.finditer(tok.text):
-        i = tok.index.get(m.end())
-        if i is None or not _surname_ok(tok.words[i][0]) or not tok.adjacent(i):
+    for _, i, word in _followed(tok, _ROLES):
+        if not _surname_ok(word) or not tok.adjacent(i):
             continue
         end_i = i + 1
         # A second capitalised word, or particles and a surname: "Ilyas Benhaddou".

@@ -55,17 +55,20 @@ def request_reveal(
     )
     session.add(request)
     session.flush()
-    record(
-        session,
-        actor=actor,
-        actor_role=SUPERVISOR,
-        action="privacy.reveal.request",
-        target_type="reveal_request",
-        target_id=request.id,
-        purpose=legal_ground,
-        details={"signal_id": signal_id, "post_id": post_id},
-    )
+    _audit(session, request, action="privacy.reveal.request", actor=actor, purpose=legal_ground)
     return request
+
+
+def _audit(
+    session: Session, request: RevealRequest, *, action: str, actor: str, purpose: str | None
+) -> None:
+    """Each step of a reveal, by a supervisor, audited with the request and what it is about
+    (ids only: never the handle)."""
+    record(
+        session, actor=actor, actor_role=SUPERVISOR, action=action, target_type="reveal_request",
+        target_id=request.id, purpose=purpose,
+        details={"signal_id": request.signal_id, "post_id": request.post_id},
+    )
 
 
 def _pending(session: Session, request_id: int) -> RevealRequest:
@@ -95,16 +98,7 @@ def decide_reveal(
     request.status = "approved" if approve else "rejected"
     request.approved_by = actor
     request.decided_at = utcnow()
-    record(
-        session,
-        actor=actor,
-        actor_role=SUPERVISOR,
-        action=action,
-        target_type="reveal_request",
-        target_id=request.id,
-        purpose=note.strip()[:255] or None,
-        details={"signal_id": request.signal_id, "post_id": request.post_id},
-    )
+    _audit(session, request, action=action, actor=actor, purpose=note.strip()[:255] or None)
     return request
 
 
@@ -121,15 +115,8 @@ def reveal(session: Session, request_id: int, *, actor: str, key_dir: Path | Non
         raise PrivacyError("Alleen de aanvrager of de goedkeurder mag dit verzoek inzien.")
     _escalated_signal(session, request.signal_id)
     handle = open_escrow(session, request.post_id, key_dir=key_dir)
-    record(
-        session,
-        actor=actor,
-        actor_role=SUPERVISOR,
-        action="privacy.reveal",
-        target_type="reveal_request",
-        target_id=request.id,
-        purpose=request.legal_ground[:255],
-        details={"signal_id": request.signal_id, "post_id": request.post_id},
+    _audit(
+        session, request, action="privacy.reveal", actor=actor, purpose=request.legal_ground[:255]
     )
     return handle
 

@@ -67,13 +67,8 @@ def activate(session: Session, path: Path, *, actor: str, actor_role: str) -> Pr
     row.activated_at = utcnow()
     row.activated_by = actor
     record(
-        session,
-        actor=actor,
-        actor_role=actor_role,
-        action="protocol.activate",
-        target_type="protocol",
-        target_id=protocol.version,
-        purpose="protocolwijziging",
+        session, actor=actor, actor_role=actor_role, action="protocol.activate",
+        target_type="protocol", target_id=protocol.version, purpose="protocolwijziging",
         details={"previous": previous.version_id if previous else None, "sha256": digest},
     )
     return row
@@ -186,13 +181,8 @@ def choose_interventions(
     session.flush()
     if rows:
         record(
-            session,
-            actor=actor,
-            actor_role=actor_role,
-            action="intervention.propose",
-            target_type="signal",
-            target_id=signal.id,
-            purpose="escalatie",
+            session, actor=actor, actor_role=actor_role, action="intervention.propose",
+            target_type="signal", target_id=signal.id, purpose="escalatie",
             details={
                 "interventions": [r.intervention_id for r in rows],
                 "chosen_intervention_ids": [r.id for r in rows],
@@ -235,13 +225,9 @@ def decide_intervention(
     row.decided_at = utcnow()
     row.decision_note = note.strip() or None
     record(
-        session,
-        actor=actor,
-        actor_role=actor_role,
+        session, actor=actor, actor_role=actor_role,
         action="intervention.approve" if approve else "intervention.reject",
-        target_type="signal",
-        target_id=row.signal_id,
-        purpose="vier-ogen-toets",
+        target_type="signal", target_id=row.signal_id, purpose="vier-ogen-toets",
         details={
             "chosen_intervention_id": row.id,
             "intervention": row.intervention_id,

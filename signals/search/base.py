@@ -67,6 +67,9 @@ class SearchError(DomainError, ValueError):
 
 
 class SearchBackend(Protocol):
+    """What every index answers. Backends subclass it and implement `_search`; `search`
+    gives it the keyword defaults callers rely on."""
+
     def index_posts(self, docs: Iterable[PostDoc]) -> int: ...
 
     def index_signals(self, docs: Iterable[SignalDoc]) -> int: ...
@@ -81,6 +84,11 @@ class SearchBackend(Protocol):
         filters: dict[str, str] | None = None,
         limit: int = 50,
         offset: int = 0,
+    ) -> SearchResult:
+        return self._search(query, kind, filters, limit, offset)
+
+    def _search(
+        self, query: str, kind: DocKind, filters: dict[str, str] | None, limit: int, offset: int
     ) -> SearchResult: ...
 
     def clear(self) -> None: ...

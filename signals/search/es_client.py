@@ -26,7 +26,14 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from signals.config import EsAccess, get_settings
-from signals.search.base import DocKind, PostDoc, SearchError, SearchResult, SignalDoc
+from signals.search.base import (
+    DocKind,
+    PostDoc,
+    SearchBackend,
+    SearchError,
+    SearchResult,
+    SignalDoc,
+)
 from signals.search.es_errors import translate, unreachable
 from signals.search.es_queries import (
     SPECS,
@@ -70,7 +77,7 @@ def _source(doc: PostDoc | SignalDoc | AuditDoc) -> dict[str, Any]:
     return {k: _jsonable(v) for k, v in asdict(doc).items()}
 
 
-class ElasticsearchBackend:
+class ElasticsearchBackend(SearchBackend):
     """`SearchBackend` on Elasticsearch 8/9. Thread-safe as far as the client is."""
 
     def __init__(
@@ -377,14 +384,8 @@ class ElasticsearchBackend:
 
     # ----------------------------------------------------------------- reading
 
-    def search(
-        self,
-        query: str,
-        *,
-        kind: DocKind = "signals",
-        filters: dict[str, str] | None = None,
-        limit: int = 50,
-        offset: int = 0,
+    def _search(
+        self, query: str, kind: DocKind, filters: dict[str, str] | None, limit: int, offset: int
     ) -> SearchResult:
         check_request(kind, limit, offset)
         body = search_body(query, kind=kind, filters=filters, limit=limit, offset=offset)

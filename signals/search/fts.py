@@ -9,7 +9,15 @@ from datetime import datetime
 
 from sqlalchemy import Engine, text
 
-from signals.search.base import DocKind, Hit, PostDoc, SearchError, SearchResult, SignalDoc
+from signals.search.base import (
+    DocKind,
+    Hit,
+    PostDoc,
+    SearchBackend,
+    SearchError,
+    SearchResult,
+    SignalDoc,
+)
 
 # Private-use sentinels survive FTS5's highlight() and can never occur in escaped user text.
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -58,7 +66,7 @@ def _safe_highlight(raw: str) -> str:
     return escaped.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
 
 
-class FtsBackend:
+class FtsBackend(SearchBackend):
     def __init__(self, engine: Engine) -> None:
         if engine.dialect.name != "sqlite":
             raise ValueError("FtsBackend needs a SQLite engine")
@@ -133,14 +141,8 @@ class FtsBackend:
             for kind in _SCHEMA:
                 conn.exec_driver_sql(f"DELETE FROM {kind}_fts")
 
-    def search(
-        self,
-        query: str,
-        *,
-        kind: DocKind = "signals",
-        filters: dict[str, str] | None = None,
-        limit: int = 50,
-        offset: int = 0,
+    def _search(
+        self, query: str, kind: DocKind, filters: dict[str, str] | None, limit: int, offset: int
     ) -> SearchResult:
         if kind not in _SCHEMA:
             raise SearchError(f"Onbekende index: {kind}")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from signals import auth
 from signals.audit import record
 from signals.db.models import User
-from signals.services import Actor
+from signals.services import Actor, record_as
 
 BAD_LOGIN = "Onjuiste gebruikersnaam of wachtwoord."
 
@@ -35,6 +35,28 @@ class LoginOutcome:
     status: int = 200
 
 
+def _record_login(
+    session: Session,
+    username: str,
+    *,
+    action: str,
+    details: dict[str, object],
+    user: User | None = None,
+) -> None:
+    """Every login attempt's audit record. Before the login succeeds there is no account to
+    name, only the typed name; "-" stands for none typed."""
+    record(
+        session,
+        actor=username or "-",
+        actor_role=user.role if user else None,
+        action=action,
+        target_type="user",
+        target_id=user.id if user else None,
+        purpose="inloggen",
+        details=details,
+    )
+
+
 def log_in(
     session: Session, throttle: Throttle, username: str, password: str, client: str
 ) -> LoginOutcome:
@@ -43,12 +65,8 @@ def log_in(
     username = username.strip()
     wait = throttle.wait_seconds(session, username, client)
     if wait:
-        record(
-            session,
-            actor=username or "-",
-            action="login.throttled",
-            target_type="user",
-            purpose="inloggen",
+        _record_login(
+            session, username, action="login.throttled",
             details={"client": client, "wait_seconds": wait},
         )
         return LoginOutcome(
@@ -57,26 +75,15 @@ def log_in(
     result = auth.authenticate(session, username, password)
     if not result.ok or result.user is None:
         throttle.failure(session, username, client)
-        record(
-            session,
-            actor=username or "-",
-            action="login.failure",
-            target_type="user",
-            purpose="inloggen",
+        _record_login(
+            session, username, action="login.failure",
             details={"reason": result.reason, "client": client},
         )
         return LoginOutcome(None, BAD_LOGIN, 401)
     user = result.user
     throttle.success(session, username, client)
-    record(
-        session,
-        actor=user.username,
-        actor_role=user.role,
-        action="login.success",
-        target_type="user",
-        target_id=user.id,
-        purpose="inloggen",
-        details={"client": client},
+    _record_login(
+        session, user.username, action="login.success", details={"client": client}, user=user
     )
     return LoginOutcome(user)
 
@@ -87,13 +94,8 @@ def log_out(session: Session, actor: Actor) -> None:
     row = session.get(User, actor.id) if actor.id is not None else None
     if row is not None:
         auth.end_sessions(session, row)
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="logout",
-        target_type="user",
-        target_id=actor.id,
+    record_as(
+        session, actor, action="logout", target_type="user", target_id=actor.id,
         purpose="uitloggen",
     )
 

@@ -9,11 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import ANALYST, SUPERVISOR
-from signals.audit import record
 from signals.db.models import Signal, User
 from signals.db.types import utcnow
 from signals.errors import DomainError, NotAllowed, NotFound
-from signals.services import Actor
+from signals.services import Actor, record_as
 
 # Who may hold (and hand out) a signal: the roles that triage.
 ASSIGNABLE_ROLES = (ANALYST, SUPERVISOR)
@@ -64,14 +63,9 @@ def assign(
     signal.assigned_to = assignee
     signal.assigned_at = utcnow() if assignee else None
     session.flush()
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="signal.assign" if assignee else "signal.unassign",
-        target_type="signal",
-        target_id=signal_id,
-        purpose="triage: toewijzing",
+    record_as(
+        session, actor, action="signal.assign" if assignee else "signal.unassign",
+        target_type="signal", target_id=signal_id, purpose="triage: toewijzing",
         details={"from": before, "to": assignee},
     )
     return Assignment(signal_id, before, assignee)

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from signals.audit import VerifyResult, record, verify
+from signals.audit import VerifyResult, verify
 from signals.db.models import AuditEvent
 from signals.db.unit_of_work import separate
 from signals.queries import local_day_start
-from signals.services import Actor
+from signals.services import Actor, record_as
 
 AUDIT_PAGE_SIZE = 100
 EXPORT_LIMIT = 100_000
@@ -142,13 +142,8 @@ def record_audit_query(
     session: Session, actor: Actor, f: AuditFilters, channel: str, *, verify: bool = False
 ) -> AuditEvent:
     """One row per visit; `verify` says that the visit also checked the chain."""
-    return record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="audit.query",
-        target_type="audit",
-        purpose=PURPOSE,
+    return record_as(
+        session, actor, action="audit.query", target_type="audit", purpose=PURPOSE,
         details={"filters": f.as_dict(), "channel": channel, "verify": verify},
     )
 
@@ -168,12 +163,8 @@ def verify_chain(session: Session, actor: Actor) -> VerifyResult:
     The record commits in a short transaction of its own, before the walk, so the walk never
     holds the chain's write lock."""
     with separate(session) as own:
-        record(
-            own,
-            actor=actor.username,
-            actor_role=actor.role,
-            action="audit.verify",
-            target_type="audit",
+        record_as(
+            own, actor, action="audit.verify", target_type="audit",
             purpose="controle integriteit auditlog",
         )
     return verify(session)
@@ -264,13 +255,8 @@ def export_csv(session: Session, actor: Actor, f: AuditFilters) -> str:
                 ],
             )
         )
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="audit.export",
-        target_type="audit",
-        purpose=PURPOSE,
+    record_as(
+        session, actor, action="audit.export", target_type="audit", purpose=PURPOSE,
         details={"filters": f.as_dict(), "rows": len(rows), "format": "csv"},
     )
     return buffer.getvalue()

@@ -15,14 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import SUPERVISOR
-from signals.audit import record
 from signals.briefing import BriefingFiles, Week, write_briefing
 from signals.config import Settings
 from signals.dates_nl import MONTHS_NL, long_date, long_datetime
 from signals.db.models import ProtocolVersion
 from signals.errors import DomainError, NotAllowed, NotFound
 from signals.protocol import diff_protocols, protocol_of
-from signals.services import Actor
+from signals.services import Actor, record_as
 
 PURPOSE = "weekbriefing driehoek"
 WEEKS_BACK = 12  # how far back the week choice goes
@@ -189,14 +188,8 @@ def download(session: Session, actor: Actor, settings: Settings, week_label: str
         raise NotFound(
             f"De weekbriefing van {week_text(week)} is nog niet gemaakt. Maak hem eerst."
         )
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="briefing.download",
-        target_type="briefing",
-        target_id=week.label,
-        purpose=PURPOSE,
-        details={"format": "pdf", "file": found.pdf.name},
+    record_as(
+        session, actor, action="briefing.download", target_type="briefing", target_id=week.label,
+        purpose=PURPOSE, details={"format": "pdf", "file": found.pdf.name},
     )
     return found.pdf

@@ -11,11 +11,10 @@ import re
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import ANALYST, SUPERVISOR
-from signals.audit import record
 from signals.db.models import Post, SignalPost
 from signals.errors import DomainError, NotAllowed, NotFound
 from signals.privacy.mentions import blank_author_mentions
-from signals.services import Actor
+from signals.services import Actor, record_as
 
 MAX_QUOTE = 280
 SNIPPET_ROLES = frozenset({ANALYST, SUPERVISOR})
@@ -71,14 +70,9 @@ def mark_snippet(
     before = link.briefing_snippet is not None
     link.briefing_snippet = quote_for(link.post, chosen) if include else None
     session.flush()
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="briefing.snippet.set" if include else "briefing.snippet.clear",
-        target_type="signal",
-        target_id=signal_id,
-        purpose="briefing: citaat kiezen",
+    record_as(
+        session, actor, action="briefing.snippet.set" if include else "briefing.snippet.clear",
+        target_type="signal", target_id=signal_id, purpose="briefing: citaat kiezen",
         details={
             "post_id": post_id,
             "was_marked": before,

@@ -18,13 +18,12 @@ from sqlalchemy.orm import Session
 
 from nlp.vocabulary import ANALYST, LABEL_NL, LABELS, OPEN_STATUSES, SUPERVISOR
 from signals import triage
-from signals.audit import record
 from signals.config import Settings
 from signals.db.models import AuditEvent, Enrichment, LabelCorrection, Signal, SignalPost
 from signals.db.types import utcnow
 from signals.detection.lifecycle import refresh_signals
 from signals.errors import DomainError, NotAllowed
-from signals.services import Actor
+from signals.services import Actor, record_as
 from signals.services.signals import reindex_after_commit
 
 # An analyst's judgement replaces the model's probability: "no" counts as 0, "yes" as certain.
@@ -131,13 +130,8 @@ def correct_label(
         .order_by(Signal.id)
     ).all():
         outcome = rescore(session, signal, now=now)
-        record(
-            session,
-            actor=actor.username,
-            actor_role=actor.role,
-            action=RESCORE_ACTION,
-            target_type="signal",
-            target_id=signal.id,
+        record_as(
+            session, actor, action=RESCORE_ACTION, target_type="signal", target_id=signal.id,
             purpose="labelcorrectie",
             details={
                 "correction_id": correction.id,

@@ -8,11 +8,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import ANALYST, SUPERVISOR
-from signals.audit import record
 from signals.db.models import Signal, SignalNote
 from signals.errors import DomainError, NotAllowed, NotFound
 from signals.privacy.mentions import author_mentions
-from signals.services import Actor
+from signals.services import Actor, record_as
 
 MAX_NOTE = 2000
 NOTE_ROLES = frozenset({ANALYST, SUPERVISOR})
@@ -49,15 +48,9 @@ def add_note(session: Session, actor: Actor, signal_id: int, text: str) -> Signa
     session.add(note)
     session.flush()
     # Length, not content: the audit trail says that a note was written, the note says what.
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="signal.note.add",
-        target_type="signal",
-        target_id=signal_id,
-        purpose="triage: notitie",
-        details={"note_id": note.id, "length": len(note.text)},
+    record_as(
+        session, actor, action="signal.note.add", target_type="signal", target_id=signal_id,
+        purpose="triage: notitie", details={"note_id": note.id, "length": len(note.text)},
     )
     return note
 

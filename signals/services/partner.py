@@ -24,7 +24,6 @@ from nlp.vocabulary import (
     SUPERVISOR,
 )
 from signals.alerts import send_alerts
-from signals.audit import record
 from signals.config import Settings
 from signals.db.models import Signal, User
 from signals.db.partner_models import PartnerAccount, PartnerOrganisation, PartnerReport
@@ -37,8 +36,11 @@ from signals.partner.joining import file_report, rescore
 from signals.partner.pii import find_personal_data
 from signals.partner.reading import PlaceReading, WhenReading, read_report, read_when
 from signals.search import get_backend
-from signals.services import Actor
+from signals.services import Actor, record_as
 from signals.switches import autotag_enabled
+
+# The purpose of every audit record of the reporting line's own acts.
+REPORT_PURPOSE = "melding partner"
 
 
 class ReportInvalid(DomainError):
@@ -93,6 +95,11 @@ class Reporter:
     def channel(self) -> str:
         return "api" if self.api_token_id is not None else "web"
 
+    @property
+    def actor(self) -> Actor:
+        """Who the audit trail names: the account or the key, always in the partner role."""
+        return Actor(self.username, PARTNER, self.user_id)
+
 
 def organisation_of(session: Session, actor: Actor) -> PartnerOrganisation:
     """The organisation a partner account belongs to; refused for any other account."""
@@ -128,14 +135,9 @@ def check_report(
     if not check.errors:
         check.hits = _hits(report)
         check.when = read_when(report.when, now) if report.when else None
-    record(
-        session,
-        actor=reporter.username,
-        actor_role=PARTNER,
-        action="partner.report.check",
-        target_type="partner_organisation",
-        target_id=reporter.organisation.id,
-        purpose="melding partner",
+    record_as(
+        session, reporter.actor, action="partner.report.check", target_type="partner_organisation",
+        target_id=reporter.organisation.id, purpose=REPORT_PURPOSE,
         details={
             "channel": reporter.channel,
             "fields": sorted(check.errors),
@@ -163,17 +165,12 @@ def submit_report(
     hits = _hits(report)
     if hits:
         kinds = sorted({h.kind for found in hits.values() for h in found})
-        org_id, who, channel = reporter.organisation.id, reporter.username, reporter.channel
+        org_id, who, channel = reporter.organisation.id, reporter.actor, reporter.channel
 
         def refusal(target: Session) -> None:
-            record(
-                target,
-                actor=who,
-                actor_role=PARTNER,
-                action="partner.report.refused",
-                target_type="partner_organisation",
-                target_id=org_id,
-                purpose="melding partner",
+            record_as(
+                target, who, action="partner.report.refused", target_type="partner_organisation",
+                target_id=org_id, purpose=REPORT_PURPOSE,
                 details={"channel": channel, "hits": kinds},
             )
 
@@ -209,14 +206,9 @@ def submit_report(
     session.add(row)
     session.flush()
     rescore(session, signal, now, created=created)
-    record(
-        session,
-        actor=reporter.username,
-        actor_role=PARTNER,
-        action="partner.report.create",
-        target_type="partner_report",
-        target_id=row.id,
-        purpose="melding partner",
+    record_as(
+        session, reporter.actor, action="partner.report.create", target_type="partner_report",
+        target_id=row.id, purpose=REPORT_PURPOSE,
         details={
             "channel": reporter.channel,
             "signal_id": signal.id,
@@ -307,15 +299,9 @@ def organisation_report(session: Session, reporter: Reporter, report_id: int) ->
     row = session.get(PartnerReport, report_id)
     if row is None or row.organisation_id != reporter.organisation.id:
         raise NotFound("Deze melding bestaat niet.")
-    record(
-        session,
-        actor=reporter.username,
-        actor_role=PARTNER,
-        action="partner.report.view_own",
-        target_type="partner_report",
-        target_id=row.id,
-        purpose="melding partner",
-        details={"channel": reporter.channel},
+    record_as(
+        session, reporter.actor, action="partner.report.view_own", target_type="partner_report",
+        target_id=row.id, purpose=REPORT_PURPOSE, details={"channel": reporter.channel},
     )
     return _own(row)
 
@@ -340,15 +326,9 @@ def reporter_identity(
     if row is None or row.signal_id != signal_id:
         raise NotFound("Deze melding bestaat niet.")
     account = session.get(User, row.reporter_id) if row.reporter_id else None
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="partner.reporter.view",
-        target_type="partner_report",
-        target_id=row.id,
-        purpose="melder van een melding inzien",
-        details={"signal_id": signal_id},
+    record_as(
+        session, actor, action="partner.reporter.view", target_type="partner_report",
+        target_id=row.id, purpose="melder van een melding inzien", details={"signal_id": signal_id},
     )
     return ReporterIdentity(
         report_number=row.number,

@@ -10,15 +10,15 @@ from sqlalchemy.orm import Session
 
 from nlp.vocabulary import ADMIN, ORGANISATION_KINDS, PARTNER
 from signals import auth
-from signals.audit import record
 from signals.config import Settings
 from signals.db.models import User
 from signals.db.partner_models import PartnerAccount, PartnerApiToken, PartnerOrganisation
 from signals.db.types import utcnow
 from signals.errors import Conflict, DomainError, NotAllowed, NotFound
 from signals.partner import tokens
-from signals.services import Actor
+from signals.services import Actor, record_as
 from signals.services.partner import Reporter
+from signals.services.users import create_account
 
 
 class BadToken(DomainError):
@@ -47,15 +47,9 @@ def create_organisation(
     org = PartnerOrganisation(name=name, kind=kind, active=True, created_by=actor.username)
     session.add(org)
     session.flush()
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="partner.organisation.create",
-        target_type="partner_organisation",
-        target_id=org.id,
-        purpose="beheer meldlijn",
-        details={"name": name, "kind": kind},
+    record_as(
+        session, actor, action="partner.organisation.create", target_type="partner_organisation",
+        target_id=org.id, purpose="beheer meldlijn", details={"name": name, "kind": kind},
     )
     return org
 
@@ -109,28 +103,13 @@ def create_partner_account(
     if org is None or not org.active:
         raise DomainError("Kies de partnerorganisatie waar dit account bij hoort.")
     try:
-        user = auth.create_user(
-            session,
-            username,
-            password,
-            PARTNER,
-            actor=actor.username,
-            actor_role=actor.role,
-            actor_id=actor.id,
-            settings=settings,
-        )
+        user = create_account(session, actor, username, password, PARTNER, settings)
     except auth.AuthError as exc:
         raise Conflict(str(exc)) from exc
     session.add(PartnerAccount(user_id=user.id, organisation_id=org.id))
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="partner.account.create",
-        target_type="user",
-        target_id=user.id,
-        purpose="beheer meldlijn",
-        details={"username": user.username, "organisation_id": org.id},
+    record_as(
+        session, actor, action="partner.account.create", target_type="user", target_id=user.id,
+        purpose="beheer meldlijn", details={"username": user.username, "organisation_id": org.id},
     )
     return user
 
@@ -153,14 +132,9 @@ def create_token(
     )
     session.add(row)
     session.flush()
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="partner.token.create",
-        target_type="partner_organisation",
-        target_id=org.id,
-        purpose="beheer meldlijn",
+    record_as(
+        session, actor, action="partner.token.create", target_type="partner_organisation",
+        target_id=org.id, purpose="beheer meldlijn",
         details={"token_id": row.id, "prefix": row.prefix},
     )
     return row, token
@@ -174,14 +148,9 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> PartnerApiTok
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         row.revoked_by = actor.username
-        record(
-            session,
-            actor=actor.username,
-            actor_role=actor.role,
-            action="partner.token.revoke",
-            target_type="partner_organisation",
-            target_id=row.organisation_id,
-            purpose="beheer meldlijn",
+        record_as(
+            session, actor, action="partner.token.revoke", target_type="partner_organisation",
+            target_id=row.organisation_id, purpose="beheer meldlijn",
             details={"token_id": row.id, "prefix": row.prefix},
         )
     return row

@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import LABEL_NL
-from signals.audit import record
 from signals.config import Settings
 from signals.db.models import STATUSES
 from signals.queries import (
@@ -20,7 +19,7 @@ from signals.queries import (
     QueuePage,
     queue,
 )
-from signals.services import Actor
+from signals.services import Actor, record_as
 from signals.services.search import backend_or_none, record_search
 
 
@@ -92,13 +91,8 @@ def list_queue(
             filters=f.as_dict(),
         )
         return result
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="signal.list",
-        target_type="signal",
-        purpose="triage: signalenlijst",
+    record_as(
+        session, actor, action="signal.list", target_type="signal", purpose="triage: signalenlijst",
         details={
             "filters": f.as_dict(),
             "total": result.total,

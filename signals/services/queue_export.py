@@ -20,12 +20,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import LABEL_NL, NOTIFICATION_NL, STATUS_NL, TZ
-from signals.audit import record
 from signals.config import Settings
 from signals.db.models import Signal
 from signals.db.types import utcnow
 from signals.queries import QueueFilters, queue_rows
-from signals.services import Actor
+from signals.services import Actor, record_as
 from signals.services.search import backend_or_none
 
 HEADER = (
@@ -91,12 +90,8 @@ def write_csv(
     for signal in rows:
         writer.writerow(_row(signal))
         count += 1
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="signal.export",
-        target_type="signal",
+    record_as(
+        session, actor, action="signal.export", target_type="signal",
         purpose="triage: export signalenlijst (csv)",
         details={"filters": filters, "rows": count, "format": "csv"},
     )

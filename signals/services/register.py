@@ -10,12 +10,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from signals import audit
 from signals.db.models import RegisterEntry
 from signals.detection.lifecycle import refresh_signals
 from signals.register import csv_import, entries
 from signals.register.csv_import import ImportResult
-from signals.services import Actor
+from signals.services import Actor, record_as
 
 PURPOSE = "registratie aangemelde manifestaties"
 # An operator at the server's shell (`signals register import`) and the demo act without an
@@ -35,15 +34,10 @@ def _rematch_and_audit(
     """Re-score the signals the change may affect, then audit the change (of one entry, or of
     the register as a whole) with their count."""
     rematched = refresh_signals(session, signal_ids)
-    audit.record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role or None,
-        action=action,
-        target_type="register" if entry_id is None else "register_entry",
-        target_id=entry_id,
-        purpose=PURPOSE,
-        details={**details, "signals_rematched": len(rematched)},
+    record_as(
+        session, actor, action=action,
+        target_type="register" if entry_id is None else "register_entry", target_id=entry_id,
+        purpose=PURPOSE, details={**details, "signals_rematched": len(rematched)},
     )
 
 

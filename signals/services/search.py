@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from signals import search as search_index
-from signals.audit import record
 from signals.config import Settings
 from signals.db.models import AuditEvent
 from signals.search.base import DocKind, SearchBackend, SearchResult
-from signals.services import Actor
+from signals.services import Actor, record_as
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +43,8 @@ def record_search(
     filters: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """The one audit record of a search: its terms, never what it found."""
-    return record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role or None,
-        action="search",
-        target_type="signal" if kind == "signals" else kind,
+    return record_as(
+        session, actor, action="search", target_type="signal" if kind == "signals" else kind,
         purpose=PURPOSES.get(kind, "zoeken"),
         details={
             "query": query,

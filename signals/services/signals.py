@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from signals.audit import record
 from signals.config import Settings
 from signals.db.models import Decision
 from signals.db.unit_of_work import after_commit, keep
@@ -17,7 +16,7 @@ from signals.errors import NotFound
 from signals.indexing import index_signals
 from signals.protocol import active_version
 from signals.queries import SignalDetail, signal_detail
-from signals.services import Actor
+from signals.services import Actor, record_as
 from signals.services.search import backend_or_none
 from signals.triage import TriageError, record_refusal
 from signals.triage import decide as triage_decide
@@ -44,15 +43,9 @@ def view_signal(session: Session, actor: Actor, signal_id: int, *, channel: str)
     note_ids = [note.id for note in detail.notes]
     if note_ids:
         details["note_ids"] = note_ids  # the notes shown with the signal
-    record(
-        session,
-        actor=actor.username,
-        actor_role=actor.role,
-        action="signal.view",
-        target_type="signal",
-        target_id=signal_id,
-        purpose="triage",
-        details=details,
+    record_as(
+        session, actor, action="signal.view", target_type="signal", target_id=signal_id,
+        purpose="triage", details=details,
     )
     return detail
 

@@ -62,17 +62,23 @@ def create_user(
             "Een partneraccount hoort bij een partnerorganisatie: maak het aan bij Partners."
         )
     password = password or auth.generate_password()
-    created = auth.create_user(
-        session,
-        username,
-        password,
-        role,
-        actor=actor.username,
-        actor_role=actor.role,
-        actor_id=actor.id,
-        settings=settings,
+    return create_account(session, actor, username, password, role, settings), password
+
+
+def create_account(
+    session: Session,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    settings: Settings | None = None,
+) -> User:
+    """Any account, staff or partner, as `actor` makes it: `signals.auth` checks, audits and
+    alerts it, and holds it for a second admin when `actor` is a web admin (has an id)."""
+    return auth.create_user(
+        session, username, password, role,
+        actor=actor.username, actor_role=actor.role, actor_id=actor.id, settings=settings,
     )
-    return created, password
 
 
 def update_user(
@@ -94,13 +100,8 @@ def update_user(
     if changes_role:
         assert role is not None
         auth.set_role(
-            session,
-            username,
-            role,
-            actor=actor.username,
-            actor_role=actor.role,
-            actor_id=actor.id,
-            settings=settings,
+            session, username, role,
+            actor=actor.username, actor_role=actor.role, actor_id=actor.id, settings=settings,
         )
     if changes_active:
         assert active is not None
@@ -114,12 +115,8 @@ def decide_role_grant(
     """A second admin approves or rejects the pending supervisor/admin role of `username`."""
     target = _target(session, username)
     auth.decide_role_grant(
-        session,
-        username,
-        approve=approve,
-        actor=actor.username,
-        actor_id=actor.id,
-        settings=settings,
+        session, username, approve=approve,
+        actor=actor.username, actor_id=actor.id, settings=settings,
     )
     return target
 

@@ -26,7 +26,7 @@ from signals.errors import DomainError
 from signals.web.access_log import install_access_log_filter
 from signals.web.deps import CSRFError, Forbidden, NotAuthenticated, render
 from signals.web.routers import analyst_tools, briefing, explain, privacy, protocol
-from signals.web.schemas import ErrorOut
+from signals.web.schemas import error_responses
 from signals.web.security import (
     LoginThrottle,
     SecurityHeadersMiddleware,
@@ -59,11 +59,13 @@ SESSION_MAX_AGE = 8 * 3600  # one working day
 # configured in the app instead (SIGNALS_TRUSTED_PROXIES, signals.web.security.client_address).
 UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False}
 
-COMMON_API_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Ongeldig verzoek"},
-    401: {"model": ErrorOut, "description": "Niet ingelogd"},
-    403: {"model": ErrorOut, "description": "Geen toegang voor deze rol, of CSRF-token ontbreekt"},
-}
+COMMON_API_ERRORS = error_responses(
+    {
+        400: "Ongeldig verzoek",
+        401: "Niet ingelogd",
+        403: "Geen toegang voor deze rol, of CSRF-token ontbreekt",
+    }
+)
 
 # Every router of the app, in the order Starlette tries their paths (a fixed path such as
 # /signalen/export.csv must come before a pattern such as /signalen/{signal_id} that also

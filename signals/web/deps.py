@@ -3,12 +3,13 @@ CSRF protection and template rendering.
 
 Other areas' routers (signals/web/routers/*.py) use them like:
 
-    @router.get("/protocol", dependencies=[Depends(require_roles("supervisor"))])
-    def page(request: Request, user: CurrentUser = Depends(current_user), ...):
+    @router.get("/protocol", dependencies=[audited("protocol.view")])
+    def page(request: Request, user: AnyUser, session: DbSession) -> Response:
         return render(request, "protocol/index.html", {...})
 
-    @router.post("/protocol/x", dependencies=[Depends(require_roles("supervisor")),
-                                              Depends(csrf_protect)])
+    @router.post("/protocol/x", dependencies=guarded(SUPERVISORS))
+    def act(request: Request, user: SupervisorUser, session: DbSession) -> Response:
+        return redirect(request, "/protocol", flash="...")  # signals.web.rendering
 """
 
 from __future__ import annotations
@@ -280,3 +281,21 @@ CONTENT_ROLES = require_roles("analyst", "supervisor")  # may read post content 
 SUPERVISORS = require_roles("supervisor")
 AUDITORS = require_roles("auditor", "admin")
 ADMINS = require_roles("admin")
+
+
+def guarded(gate: Callable[..., CurrentUser]) -> list[Any]:
+    """A state-changing route's dependencies: its role gate, then the CSRF check."""
+    return [Depends(gate), Depends(csrf_protect)]
+
+
+# Route parameters, so a handler's signature names what it needs and not how it is wired:
+#     def page(request: Request, user: ContentUser, session: DbSession) -> Response:
+# Each gate is the same object as in `dependencies=[Depends(...)]`, resolved once per request.
+DbSession = Annotated[Session, Depends(get_session)]
+AnyUser = Annotated[CurrentUser, Depends(ANY_ROLE)]
+AccountUser = Annotated[CurrentUser, Depends(ALL_ACCOUNTS)]
+PartnerUser = Annotated[CurrentUser, Depends(PARTNERS)]
+ContentUser = Annotated[CurrentUser, Depends(CONTENT_ROLES)]
+SupervisorUser = Annotated[CurrentUser, Depends(SUPERVISORS)]
+AuditorUser = Annotated[CurrentUser, Depends(AUDITORS)]
+AdminUser = Annotated[CurrentUser, Depends(ADMINS)]

@@ -56,6 +56,11 @@ class ErrorOut(BaseModel):
     detail: str
 
 
+def error_responses(described: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for refusals answered with an ErrorOut: status code -> description."""
+    return {status: {"model": ErrorOut, "description": text} for status, text in described.items()}
+
+
 class SignalSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

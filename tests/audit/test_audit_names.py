@@ -54,16 +54,21 @@ def _call_name(node: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
 
 
+def _keyword_strings(node: ast.AST, arg: str) -> list[str]:
+    """The constant strings `node`, if a call, passes as keyword argument `arg`."""
+    if not isinstance(node, ast.Call):
+        return []
+    return [value for kw in node.keywords if kw.arg == arg for value in _strings(kw.value)]
+
+
 def recorded_actions() -> dict[str, str]:
     found: dict[str, str] = {}
     for rel, tree in _modules():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                for kw in node.keywords:
-                    if kw.arg == "action":
-                        found.update((a, rel) for a in _strings(kw.value))
-                if _call_name(node) in {"audited", "audited_by_handler"} and node.args:
-                    found.update((a, rel) for a in _strings(node.args[0]))
+            found.update((a, rel) for a in _keyword_strings(node, "action"))
+            if (isinstance(node, ast.Call) and _call_name(node) in {"audited", "audited_by_handler"}
+                    and node.args):
+                found.update((a, rel) for a in _strings(node.args[0]))
             # action, purpose = "search", "..." (the queue's two kinds of read)
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple):
                 for target in node.targets:
@@ -127,10 +132,7 @@ def test_every_recorded_target_has_a_dutch_name() -> None:
     found: dict[str, str] = {}
     for rel, tree in _modules():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                for kw in node.keywords:
-                    if kw.arg == "target_type":
-                        found.update((t, rel) for t in _strings(kw.value))
+            found.update((t, rel) for t in _keyword_strings(node, "target_type"))
     assert "signal" in found and "register_entry" in found
     missing = {t: where for t, where in found.items() if t not in TARGET_NL}
     assert not missing, f"add a Dutch name to signals/audit_names.TARGET_NL: {missing}"

@@ -14,13 +14,17 @@ from signals.briefing.data import collect
 from signals.db.models import (
     AuditEvent,
     ChosenIntervention,
-    Decision,
-    RegisterEntry,
     Signal,
     SignalPost,
 )
 from signals.protocol import activate
-from tests.factories import make_enrichment, make_post, make_signal
+from tests.factories import (
+    make_decision,
+    make_enrichment,
+    make_post,
+    make_register_entry,
+    make_signal,
+)
 
 V1 = Path(__file__).resolve().parents[2] / "config" / "protocol" / "v1.yml"
 WEEK = Week.parse("2026-W48")  # Mon 23 Nov – Sun 29 Nov 2026
@@ -40,24 +44,11 @@ def _signal(session, types, first_seen, **kw) -> Signal:
 
 def _seed(session: Session) -> dict:
     activate(session, V1, actor="sup", actor_role="supervisor")
-    entry = RegisterEntry(
-        reference="WOM-1",
-        organiser_ref="org",
-        place="Esplanade",
-        place_canonical="Esplanade",
-        start_at=_at(30, 13),
-        end_at=_at(30, 15),
-    )
-    other = RegisterEntry(
-        reference="WOM-2",
-        organiser_ref="org2",
-        place="Grote Markt",
-        place_canonical="Grote Markt",
-        start_at=datetime(2026, 12, 2, 10, tzinfo=UTC),
-        end_at=datetime(2026, 12, 2, 12, tzinfo=UTC),
-    )
-    session.add_all([entry, other])
-    session.flush()
+    entry = make_register_entry(session, "WOM-1", organiser_ref="org", place="Esplanade",
+                                place_canonical="Esplanade", start_at=_at(30, 13), hours=2)
+    make_register_entry(session, "WOM-2", organiser_ref="org2", place="Grote Markt",
+                        place_canonical="Grote Markt",
+                        start_at=datetime(2026, 12, 2, 10, tzinfo=UTC), hours=2)
     # This week: 3 calls (1 notified), 1 polarising, 1 threat+anti_government.
     call1 = _signal(
         session,
@@ -102,25 +93,12 @@ def _seed(session: Session) -> dict:
     make_enrichment(session, post.id, model_version="clf-test-1", labels={}, flags=[], places=[],
                     in_almere=None)
     session.add(SignalPost(signal_id=call1.id, post_id=post.id, briefing_snippet=MARKED))
-    first = Decision(
-        signal_id=call1.id,
-        from_status="new",
-        to_status="in_review",
-        actor="ana",
-        rationale="",
-        created_at=_at(24, 15),
+    make_decision(session, call1.id, "in_review", from_status="new", actor="ana", rationale="",
+                  created_at=_at(24, 15))
+    escalation = make_decision(
+        session, call1.id, "escalated", from_status="in_review", actor="ana",
+        rationale="Oproep met veel verspreiding", protocol_version="v1", created_at=_at(25, 9),
     )
-    escalation = Decision(
-        signal_id=call1.id,
-        from_status="in_review",
-        to_status="escalated",
-        actor="ana",
-        rationale="Oproep met veel verspreiding",
-        protocol_version="v1",
-        created_at=_at(25, 9),
-    )
-    session.add_all([first, escalation])
-    session.flush()
     session.add(
         ChosenIntervention(
             decision_id=escalation.id,

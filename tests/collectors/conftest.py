@@ -9,20 +9,14 @@ from tests.fixture_server import (
     LEGAL_FIELDS,
     FixtureServer,
     fixture_server,  # noqa: F401 - the shared pytest fixture
+    local_settings,
 )
 
 
 @pytest.fixture
 def settings() -> CollectorSettings:
     """Real politeness, with test-sized waits."""
-    return CollectorSettings(
-        user_agent="oov-signals-test/0.1 (+mailto:test@example.org)",
-        contact="test@example.org",
-        timeout_s=2.0,
-        per_domain_delay_s=0.0,
-        retries=1,
-        backoff_base_s=0.01,
-    )
+    return local_settings(timeout_s=2.0, retries=1, backoff_base_s=0.01)
 
 
 @pytest.fixture

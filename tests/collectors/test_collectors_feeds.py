@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from collectors import CollectorSettings, SourceState, collect_source
+from collectors.models import RawPost
 from collectors.text import canonical_url
 
 
@@ -138,6 +139,15 @@ def test_items_in_other_languages_are_kept_and_marked(make_source, settings) -> 
     assert languages == {"av-1001": "nl", "av-1003": "de"}
 
 
+def _kroon_posts(make_source, settings, path: str) -> list[RawPost]:
+    """The posts of the feed at `path` (a test page in an awkward encoding), collected without
+    error, the first with the café's title decoded right."""
+    result = collect_source(make_source(path), None, settings)
+    assert result.error is None
+    assert result.posts[0].title == "Café De Kroon in Almere Haven krijgt één jaar extra vergunning"
+    return result.posts
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -147,11 +157,7 @@ def test_items_in_other_languages_are_kept_and_marked(make_source, settings) -> 
     ],
 )
 def test_wrong_or_missing_charset_still_decodes_correctly(make_source, settings, path) -> None:
-    result = collect_source(make_source(path), None, settings)
-
-    assert result.error is None
-    post = result.posts[0]
-    assert post.title == "Café De Kroon in Almere Haven krijgt één jaar extra vergunning"
+    post = _kroon_posts(make_source, settings, path)[0]
     assert 'René is blij: "Geen privé-feestje' in post.text
 
 
@@ -231,11 +237,7 @@ def test_gzip_encoded_feed_is_decoded(make_source, settings) -> None:
     ],
 )
 def test_encodings_follow_feedparser_detection(make_source, settings, path) -> None:
-    result = collect_source(make_source(path), None, settings)
-
-    assert result.error is None
-    [post] = result.posts
-    assert post.title == "Café De Kroon in Almere Haven krijgt één jaar extra vergunning"
+    [post] = _kroon_posts(make_source, settings, path)
     assert post.text.endswith("Entree € 5.")
     assert "¤" not in post.text
 

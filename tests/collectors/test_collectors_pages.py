@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from collectors import CollectorSettings, SourceConfig, collect_source
+from collectors import SourceConfig, collect_source
 from collectors.text import canonical_url
-from tests.fixture_server import LEGAL_FIELDS, serve_fixtures
+from tests.fixture_server import LEGAL_FIELDS, local_settings, serve_fixtures
 
 ARTICLE_PATTERN = r"/site/nieuws/[a-z0-9\-]+\.html$"
 
@@ -36,13 +36,7 @@ def _bytecode_cache():
 def site():
     # One server and one crawl for the module: a Scrapy subprocess costs seconds to start.
     with serve_fixtures() as server:
-        settings = CollectorSettings(
-            user_agent="oov-signals-test/0.1 (+mailto:test@example.org)",
-            contact="test@example.org",
-            timeout_s=2.0,
-            per_domain_delay_s=0.0,
-            retries=0,
-        )
+        settings = local_settings(timeout_s=2.0, retries=0)
         source = SourceConfig(
             id="lokaal",
             kind="page",

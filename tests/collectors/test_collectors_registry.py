@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from collectors import (
-    CollectorSettings,
     SourceConfig,
     SourcesConfigError,
     SourceState,
@@ -19,9 +18,8 @@ from collectors import (
     collect_source,
     load_sources,
 )
-from collectors.base import Collector
-from collectors.models import CollectResult, ItemSkip, RawPost, SourceKind
-from collectors.net import Fetcher
+from collectors.base import CollectArgs, Collector
+from collectors.models import ItemSkip, RawPost, SourceKind
 from collectors.platforms.mastodon import MastodonTagCollector
 from collectors.platforms.reddit import RedditCollector
 from collectors.platforms.rss import FeedCollector
@@ -40,14 +38,8 @@ class ForumCollector:
     def __init__(self) -> None:
         self.calls: list[str] = []
 
-    def collect(
-        self,
-        source: SourceConfig,
-        state: SourceState,
-        settings: CollectorSettings,
-        fetcher: Fetcher,
-        result: CollectResult,
-    ) -> None:
+    def collect(self, *args: *CollectArgs) -> None:
+        source, *_, result = args
         self.calls.append(source.id)
         result.requests += 1
         result.posts.append(

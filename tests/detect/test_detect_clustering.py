@@ -370,15 +370,20 @@ def test_template_sibling_without_a_place_needs_a_close_copy(
     assert session.get(Signal, first.new_signal_ids[0]).post_count == 2
 
 
-def test_call_naming_only_the_city_joins_the_one_call_there(
-    session: Session, make_post: MakePost
-) -> None:
-    precise = make_post("Vrijdag 21:00 iedereen naar het Stadhuisplein, genoeg is genoeg")
-    vague = make_post(
+def _city_only_call(make_post: MakePost) -> int:
+    """A call that names no place but the city itself."""
+    return make_post(
         "Zaterdagmiddag 14:00 samenkomen in #Almere, we laten ons niet langer negeren",
         place="Almere",
         source="b",
     )
+
+
+def test_call_naming_only_the_city_joins_the_one_call_there(
+    session: Session, make_post: MakePost
+) -> None:
+    precise = make_post("Vrijdag 21:00 iedereen naar het Stadhuisplein, genoeg is genoeg")
+    vague = _city_only_call(make_post)
     result = detect(session, [precise, vague], now=NOW)
     assert len(result.signal_ids) == 1
     assert session.get(Signal, result.signal_ids[0]).place == "Stadhuisplein"
@@ -394,10 +399,6 @@ def test_call_naming_only_the_city_stays_apart_when_ambiguous(
         event_time=SATURDAY_14 + timedelta(hours=1),
         source="c",
     )
-    vague = make_post(
-        "Zaterdagmiddag 14:00 samenkomen in #Almere, we laten ons niet langer negeren",
-        place="Almere",
-        source="b",
-    )
+    vague = _city_only_call(make_post)
     result = detect(session, [one, two, vague], now=NOW)
     assert len(result.new_signal_ids) == 3

@@ -47,8 +47,10 @@ def _stored(session: Session, title: str, text: str, published: datetime,
     )
 
 
-def _signal(session: Session, post_id: int) -> Signal:
-    result = detect(session, [post_id], now=NOW)
+def _signal(session: Session, title: str, text: str, published: datetime,
+            flags: tuple[str, ...] = ("call_to_gathering",)) -> Signal:
+    """The one signal detection makes of the post `_stored` keeps for these."""
+    result = detect(session, [_stored(session, title, text, published, flags)], now=NOW)
     assert len(result.signal_ids) == 1
     signal = session.get(Signal, result.signal_ids[0])
     assert signal is not None
@@ -60,14 +62,13 @@ def _signal(session: Session, post_id: int) -> Signal:
 
 def test_title_and_moment_show_the_time_the_text_states(session: Session) -> None:
     # demo-buurtapp bericht-88276
-    pid = _stored(
+    signal = _signal(
         session,
         "Demonstratie zaterdag Esplanade (aangemeld)",
         "Zaterdag 28 november om 14:00 demonstreren we op de Esplanade tegen het plan voor een "
         "nieuw azc. De demonstratie is aangemeld bij de gemeente.",
         datetime(2026, 11, 23, 17, 45, tzinfo=UTC),
     )
-    signal = _signal(session, pid)
     assert signal.event_time is not None
     assert format_when(signal.event_time) == "za 28 nov 14:00"
     assert signal.title.endswith("za 28 nov 14:00"), signal.title
@@ -90,8 +91,7 @@ def test_title_and_moment_show_the_time_the_text_states(session: Session) -> Non
 def test_clock_in_the_text_beats_the_day_in_the_title(
     session: Session, title: str, text: str, published: datetime, when: str
 ) -> None:
-    pid = _stored(session, title, text, published)
-    signal = _signal(session, pid)
+    signal = _signal(session, title, text, published)
     assert signal.event_time is not None and format_when(signal.event_time) == when
     assert when in signal.title
 
@@ -101,7 +101,7 @@ def test_clock_in_the_text_beats_the_day_in_the_title(
 
 def test_azc_in_almere_poort_is_in_almere_poort(session: Session) -> None:
     # demo-telegram-almere-alert 120
-    pid = _stored(
+    signal = _signal(
         session,
         "",
         "Zaterdagavond 20:00 verzamelen bij het azc in Almere Poort. Laat die profiteurs maar "
@@ -109,7 +109,6 @@ def test_azc_in_almere_poort_is_in_almere_poort(session: Session) -> None:
         datetime(2026, 11, 25, 11, 10, tzinfo=UTC),
         flags=("call_to_gathering", "polarising"),
     )
-    signal = _signal(session, pid)
     assert signal.place == "Azc Almere"
     assert signal.district == "Almere Poort"
 
@@ -124,9 +123,8 @@ def test_the_district_filter_offers_only_districts_signals_are_filed_under() -> 
 
 
 def test_oosterwold_signal_is_found_under_almere_hout(session: Session) -> None:
-    pid = _stored(session, "", "Zaterdag 14u allemaal naar Oosterwold, laat je horen!",
-                  datetime(2026, 11, 25, 11, 10, tzinfo=UTC))
-    signal = _signal(session, pid)
+    signal = _signal(session, "", "Zaterdag 14u allemaal naar Oosterwold, laat je horen!",
+                     datetime(2026, 11, 25, 11, 10, tzinfo=UTC))
     assert signal.district == "Almere Hout"
     assert signal.district in DISTRICTS
 
@@ -146,8 +144,7 @@ def test_oosterwold_signal_is_found_under_almere_hout(session: Session) -> None:
 def test_gathering_elsewhere_is_not_scored_against_almeres_register(
     session: Session, text: str, place: str
 ) -> None:
-    pid = _stored(session, "", text, datetime(2026, 11, 18, 20, 40, tzinfo=UTC))
-    signal = _signal(session, pid)
+    signal = _signal(session, "", text, datetime(2026, 11, 18, 20, 40, tzinfo=UTC))
     assert signal.in_almere is False
     assert signal.place == place
     assert signal.notification_status == OUTSIDE_ALMERE

@@ -5,13 +5,20 @@ from datetime import datetime
 import pytest
 
 from nlp.pipeline import analyse
-from nlp.timeexpr import TZ, find_times, first_time
+from nlp.timeexpr import TZ, TimeExpr, find_times, first_time
 
 PUBLISHED = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)  # a Thursday
 
 
 def _at(day: int, month: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=TZ)
+
+
+def _found(text: str, published: datetime = PUBLISHED) -> TimeExpr:
+    """The first time expression in `text`, which must have one."""
+    found = first_time(text, published)
+    assert found is not None
+    return found
 
 
 @pytest.mark.parametrize(
@@ -33,8 +40,7 @@ def _at(day: int, month: int, hour: int, minute: int = 0, year: int = 2026) -> d
     ],
 )
 def test_resolves_relative_to_published_at(text: str, expr: str, value: datetime) -> None:
-    found = first_time(text, PUBLISHED)
-    assert found is not None
+    found = _found(text)
     assert found.text == expr
     assert text[found.start:found.end].strip() == expr
     assert found.value == value
@@ -44,18 +50,17 @@ def test_resolves_relative_to_published_at(text: str, expr: str, value: datetime
 
 def test_summer_time_offset() -> None:
     summer = datetime(2026, 7, 1, 9, 0, tzinfo=TZ)
-    found = first_time("morgen om 14:00", summer)
-    assert found is not None
+    found = _found("morgen om 14:00", summer)
     assert found.value.isoformat() == "2026-07-02T14:00:00+02:00"
 
 
 def test_naive_and_utc_published_at_are_converted() -> None:
     utc = datetime.fromisoformat("2026-11-26T23:30:00+00:00")  # already Friday in Almere
-    found = first_time("morgen om 14:00", utc)
-    assert found is not None and found.value == _at(28, 11, 14)
+    found = _found("morgen om 14:00", utc)
+    assert found.value == _at(28, 11, 14)
     naive = datetime(2026, 11, 26, 23, 30)  # naive means UTC, as the store returns it
-    found = first_time("morgen om 14:00", naive)
-    assert found is not None and found.value == _at(28, 11, 14)
+    found = _found("morgen om 14:00", naive)
+    assert found.value == _at(28, 11, 14)
 
 
 @pytest.mark.parametrize(
@@ -81,16 +86,14 @@ def test_analysis_keeps_time_text() -> None:
     ],
 )
 def test_weekday_with_date_keeps_the_clock_time(text: str, value: datetime) -> None:
-    found = first_time(text, PUBLISHED)
-    assert found is not None
+    found = _found(text)
     assert found.value == value
     assert found.has_clock
 
 
 def test_bare_clock_after_a_day_completes_it() -> None:
     text = "Zaterdag, Stadhuisplein, 21u. Iedereen erheen"
-    found = first_time(text, PUBLISHED)
-    assert found is not None
+    found = _found(text)
     assert found.value == _at(28, 11, 21)
     assert found.text == "Zaterdag 21u"
     assert [text[s:e] for s, e in found.parts] == ["Zaterdag", "21u"]
@@ -100,15 +103,13 @@ def test_bare_clock_after_a_day_completes_it() -> None:
 
 def test_distant_clock_is_not_merged_into_the_day() -> None:
     text = "Zaterdag is het zover. " + "Het wordt een lange dag met veel mensen erbij. " * 4 + "21u"
-    found = first_time(text, PUBLISHED)
-    assert found is not None
+    found = _found(text)
     assert found.text == "Zaterdag"
     assert found.value == _at(28, 11, 12)
 
 
 def test_weekday_with_date_takes_the_date() -> None:
-    found = first_time("Zondag 13/12 op de Esplanade", PUBLISHED)
-    assert found is not None
+    found = _found("Zondag 13/12 op de Esplanade")
     assert found.value == _at(13, 12, 12)
     assert not found.has_clock
 
@@ -116,15 +117,13 @@ def test_weekday_with_date_takes_the_date() -> None:
 def test_clock_after_another_day_is_not_merged_into_the_first() -> None:
     # The clock belongs to Sunday, not to Saturday; and Sunday 14:00, being the more specific
     # expression, is the event time (issue 13: the most specific expression wins).
-    found = first_time("Zaterdag opbouwen, zondag om 14:00 de optocht", PUBLISHED)
-    assert found is not None
+    found = _found("Zaterdag opbouwen, zondag om 14:00 de optocht")
     assert found.text == "zondag om 14:00"
     assert found.value == _at(29, 11, 14)
 
 
 def test_clock_later_in_a_short_post_completes_the_day() -> None:
     text = "Zaterdag spelen we in het buurthuis in de Kruidenwijk. Entree gratis, begint om 20:00."
-    found = first_time(text, PUBLISHED)
-    assert found is not None
+    found = _found(text)
     assert found.value == _at(28, 11, 20)
     assert found.text == "Zaterdag om 20:00"

@@ -305,12 +305,18 @@ def test_api_hostile_input(client, env):
     assert "<script>alert" not in page and "&lt;script&gt;" in page
 
 
-def test_a_melding_signal_is_in_the_analysts_queue(client, env):
+def _esplanade_melding(client, env) -> tuple[int, int, str, int]:
+    """The partner reports Friday evening on the Esplanade: the report's id and its signal's
+    id, title and version."""
     token = _as(client, "partner")
     report_id = _submit(client, token, where="Esplanade", when="vrijdagavond")
     with session_scope(env.engine) as session:
         signal = session.get(PartnerReport, report_id).signal
-        signal_id, title = signal.id, signal.title
+        return report_id, signal.id, signal.title, signal.version
+
+
+def test_a_melding_signal_is_in_the_analysts_queue(client, env):
+    _, signal_id, title, _ = _esplanade_melding(client, env)
     client.cookies.clear()
     _as(client, "analyst")
     queue = client.get("/signalen")
@@ -321,11 +327,7 @@ def test_a_melding_signal_is_in_the_analysts_queue(client, env):
 
 
 def test_an_analysts_decision_shows_to_the_reporter_as_status_only(client, env):
-    token = _as(client, "partner")
-    report_id = _submit(client, token, where="Esplanade", when="vrijdagavond")
-    with session_scope(env.engine) as session:
-        signal = session.get(PartnerReport, report_id).signal
-        signal_id, version = signal.id, signal.version
+    report_id, signal_id, _, version = _esplanade_melding(client, env)
     partner_cookies = dict(client.cookies)
     client.cookies.clear()
     analyst_token = _as(client, "analyst")

@@ -26,7 +26,7 @@ from signals.protocol import (
     version_protocol,
 )
 from signals.protocol.ranking import Group, Situation, rank_interventions
-from tests.factories import make_signal
+from tests.factories import make_decision, make_signal
 
 V1 = Path(__file__).resolve().parents[2] / "config" / "protocol" / "v1.yml"
 
@@ -109,17 +109,8 @@ def _signal(session: Session, types=("call_to_gathering",), severity=0.9) -> Sig
 
 def _escalation(session: Session, signal: Signal) -> Decision:
     """The analyst's escalation of `signal` under v1, flushed."""
-    decision = Decision(
-        signal_id=signal.id,
-        from_status="in_review",
-        to_status="escalated",
-        actor="ana",
-        rationale="r",
-        protocol_version="v1",
-    )
-    session.add(decision)
-    session.flush()
-    return decision
+    return make_decision(session, signal.id, "escalated", from_status="in_review", actor="ana",
+                         rationale="r", protocol_version="v1")
 
 
 def test_decision_keeps_the_version_it_was_made_under(db_engine, tmp_path):

@@ -13,7 +13,8 @@ from secstats import attack, fuzz_case
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signals.db.models import Decision, Signal, SignalPost
+from signals.db.models import Signal, SignalPost
+from tests.factories import make_decision
 
 PAYLOADS = ["<script>alert(1)</script>", '<img src=x onerror="alert(2)">', "<svg onload=alert(3)>"]
 
@@ -27,16 +28,8 @@ def test_briefing_escapes_hostile_text(env):
     sid, _ = make_signal(env.engine, title=title, text=" ".join(PAYLOADS), status="escalated")
     with Session(env.engine) as session:
         now = datetime.now(UTC)
-        session.add(
-            Decision(
-                signal_id=sid,
-                from_status="in_review",
-                to_status="escalated",
-                actor="<b>analyst</b>",
-                rationale=PAYLOADS[1],
-                created_at=now,
-            )
-        )
+        make_decision(session, sid, "escalated", from_status="in_review", actor="<b>analyst</b>",
+                      rationale=PAYLOADS[1], created_at=now)
         link = session.scalar(select(SignalPost).where(SignalPost.signal_id == sid))
         link.briefing_snippet = PAYLOADS[2]
         session.get(Signal, sid).place = PAYLOADS[1]

@@ -8,6 +8,8 @@ import contextlib
 import os
 import resource
 import tracemalloc
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
@@ -141,6 +143,23 @@ def test_json_feed_parser_survives_arbitrary_json(doc):
         _parse_and_convert(body, "application/feed+json")
 
 
+@dataclass
+class _Memory:
+    peak: int = 0  # bytes
+
+
+@contextlib.contextmanager
+def _traced() -> Iterator[_Memory]:
+    """Trace the block's allocations; its peak is known once it ends without an error."""
+    memory = _Memory()
+    tracemalloc.start()
+    try:
+        yield memory
+        memory.peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 @pytest.mark.slow
 def test_xml_entity_expansion_is_bounded():
     """Billion laughs and external entities: parsed without expansion or file access."""
@@ -151,14 +170,10 @@ def test_xml_entity_expansion_is_bounded():
         '<rss version="2.0"><channel><title>x</title><item><title>&lol9;</title>'
         "<description>&xxe;</description><link>https://e.org/1</link></item></channel></rss>"
     ).encode()
-    tracemalloc.start()
-    try:
-        items = []
-        with contextlib.suppress(NotAFeedError):
-            items, _ = parse_feed(_fetched(bomb))
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    items = []
+    with _traced() as memory, contextlib.suppress(NotAFeedError):
+        items, _ = parse_feed(_fetched(bomb))
+    peak = memory.peak
     # expat's amplification limit stops the expansion (measured peak ~50 MB, depth 9).
     assert peak < 256 * MB
     assert all("root:" not in (i.text + i.title) for i in items)
@@ -191,14 +206,11 @@ def test_page_extraction_of_a_huge_deep_page_is_bounded():
 
     deep = "<div>" * 5000 + "tekst " * 1000 + "</div>" * 5000
     wide = "<html><body>" + "<p>woord woord woord.</p>" * 20000 + "</body></html>"
-    tracemalloc.start()
-    try:
+    with _traced() as memory:
         for page in (deep, wide):
             article = extract_article(page, "https://example.org/big")
             assert article is None or isinstance(article.text, str)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    peak = memory.peak
     assert peak < 512 * MB
     attack(
         "parsers",
@@ -308,8 +320,7 @@ def test_protocol_loader_refuses_yaml_bombs_and_tags():
         f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n"
         for i in range(8)
     )
-    tracemalloc.start()
-    try:
+    with _traced() as memory:
         for text in (
             bomb,
             "!!python/object/apply:os.system ['echo pwned']",
@@ -318,9 +329,7 @@ def test_protocol_loader_refuses_yaml_bombs_and_tags():
         ):
             with pytest.raises(ProtocolError):
                 load_protocol_text(text)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    peak = memory.peak
     assert peak < 256 * MB
     attack(
         "parsers",

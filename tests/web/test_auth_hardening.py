@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from signals import alerts, auth
 from signals.config import Settings
@@ -25,13 +26,13 @@ from signals.db.models import (
     AuditEvent,
     Base,
     ChosenIntervention,
-    Decision,
     RevealRequest,
     SignalPost,
 )
 from signals.db.session import get_engine, session_scope
 from signals.db.types import utcnow
 from signals.web.app import SESSION_COOKIE, create_app
+from tests.factories import make_decision
 
 from .conftest import PASSWORD, Env, csrf_from, login, make_signal
 
@@ -317,6 +318,12 @@ def test_role_changes_are_listed_on_the_audit_page(env, monkeypatch):
     assert "analyst2" in section and "auditor" in section
 
 
+def _choose_own_password(session: Session, username: str) -> None:
+    """The user sets a password of their own ("<username>-own-pass")."""
+    user_id = auth.get_user(session, username).id
+    auth.set_password(session, username, f"{username}-own-pass", actor=username, actor_id=user_id)
+
+
 def _web_supervisors(env: Env) -> None:
     """admin creates sup-a and sup-b with passwords it chose; admin2 approves both."""
     with session_scope(env.engine) as session:
@@ -353,33 +360,15 @@ def test_four_eyes_compares_persons_not_names(any_env, monkeypatch):
             actor="admin2",
             actor_id=auth.get_user(session, "admin2").id,
         )
-        auth.set_password(
-            session,
-            "admin3",
-            "admin3-own-pass",
-            actor="admin3",
-            actor_id=auth.get_user(session, "admin3").id,
-        )
+        _choose_own_password(session, "admin3")
         admin3 = auth.get_user(session, "admin3")
         auth.create_user(session, "sup-c", PASSWORD, "analyst", actor="admin3", actor_id=admin3.id)
-        auth.set_password(
-            session,
-            "sup-c",
-            "sup-c-own-pass",
-            actor="sup-c",
-            actor_id=auth.get_user(session, "sup-c").id,
-        )
+        _choose_own_password(session, "sup-c")
         assert auth.four_eyes_conflict(session, "admin", "sup-c")
         assert auth.four_eyes_conflict(session, "sup-c", "admin")
         # Once sup-b chose its own password, admin no longer holds both accounts; being
         # created by the same admin is not, by itself, a conflict.
-        auth.set_password(
-            session,
-            "sup-b",
-            "sup-b-own-pass",
-            actor="sup-b",
-            actor_id=auth.get_user(session, "sup-b").id,
-        )
+        _choose_own_password(session, "sup-b")
         assert auth.four_eyes_conflict(session, "sup-a", "sup-b") is None
 
 
@@ -392,11 +381,7 @@ def test_intervention_and_reveal_approvals_refuse_the_same_person(any_env, monke
 
     signal_id = make_signal(any_env.engine, status="escalated")
     with session_scope(any_env.engine) as session:
-        decision = Decision(
-            signal_id=signal_id, from_status="new", to_status="escalated", actor="sup-a"
-        )
-        session.add(decision)
-        session.flush()
+        decision = make_decision(session, signal_id, "escalated", from_status="new", actor="sup-a")
         chosen = ChosenIntervention(
             decision_id=decision.id,
             signal_id=signal_id,

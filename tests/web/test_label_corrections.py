@@ -17,6 +17,7 @@ from signals.services import Actor
 from signals.services.corrections import correct_label, signal_corrections
 from signals.services.feedback import label_feedback
 from tests.factories import label_scores, make_enriched_post
+from tests.webapp import post_label_form
 
 from .conftest import login, page_csrf
 
@@ -68,15 +69,7 @@ def test_klopt_niet_rescores_the_signal_and_shows_on_page_and_history(client, en
     assert before["notification"] == "niet aangemeld"
     login(client, "analyst")
     token = page_csrf(client, f"/signalen/{sid}")
-    response = client.post(
-        f"/berichten/{pid}/label",
-        data={
-            "label": "call_to_gathering",
-            "value": "0",
-            "signal_id": str(sid),
-            "csrf_token": token,
-        },
-    )
+    response = post_label_form(client, pid, "call_to_gathering", "0", signal_id=sid, token=token)
     assert response.status_code == 200
     after = _signal(env, sid)
     # Re-scored: no type left, a neutral title, no notification question, a lower severity.
@@ -194,15 +187,7 @@ def test_model_page_shows_the_feedback(client, env):
     row = empty.split('data-label="call_to_gathering"', 1)[1].split("</tr>", 1)[0]
     assert 'class="fb-false-alarms">0<' in row
     token = page_csrf(client, f"/signalen/{sid}")
-    client.post(
-        f"/berichten/{pid}/label",
-        data={
-            "label": "call_to_gathering",
-            "value": "0",
-            "signal_id": str(sid),
-            "csrf_token": token,
-        },
-    )
+    post_label_form(client, pid, "call_to_gathering", "0", signal_id=sid, token=token)
     page = client.get("/uitleg/model").text
     row = page.split('data-label="call_to_gathering"', 1)[1].split("</tr>", 1)[0]
     assert 'class="fb-false-alarms">1<' in row and 'class="fb-total">1<' in row

@@ -66,19 +66,18 @@ def test_queue_counts_and_status_filter(client, env):
     assert "Gesloten signaal" in closed_page and "Nieuw signaal" not in closed_page
 
 
+def _wom_form(token: str, place: str, end: str, **fields: str) -> dict[str, str]:
+    """The register form for entry WOM-2026-001, from 28 November 13:00 until `end`."""
+    return {"reference": "WOM-2026-001", "place": place, "start": "2026-11-28T13:00", "end": end,
+            "csrf_token": token, **fields}
+
+
 def test_register_create_edit_import_and_link(client, env):
     login(client, "supervisor")
     token = page_csrf(client, "/register")
     created = client.post(
         "/register",
-        data={
-            "reference": "WOM-2026-001",
-            "place": "Stadhuisplein",
-            "start": "2026-11-28T13:00",
-            "end": "2026-11-28T17:00",
-            "status": "aangemeld",
-            "csrf_token": token,
-        },
+        data=_wom_form(token, "Stadhuisplein", "2026-11-28T17:00", status="aangemeld"),
     )
     assert created.status_code == 200 and "WOM-2026-001" in created.text
     with session_scope(env.engine) as session:
@@ -86,27 +85,13 @@ def test_register_create_edit_import_and_link(client, env):
         entry_id, version = entry.id, entry.version
     edit = client.post(
         f"/register/{entry_id}",
-        data={
-            "version": str(version),
-            "reference": "WOM-2026-001",
-            "place": "Stadhuisplein",
-            "start": "2026-11-28T13:00",
-            "end": "2026-11-28T18:00",
-            "status": "aangemeld",
-            "csrf_token": token,
-        },
+        data=_wom_form(token, "Stadhuisplein", "2026-11-28T18:00", status="aangemeld",
+                       version=str(version)),
     )
     assert edit.status_code == 200 and "bijgewerkt" in edit.text
     stale = client.post(
         f"/register/{entry_id}",
-        data={
-            "version": str(version),
-            "reference": "WOM-2026-001",
-            "place": "Esplanade",
-            "start": "2026-11-28T13:00",
-            "end": "2026-11-28T18:00",
-            "csrf_token": token,
-        },
+        data=_wom_form(token, "Esplanade", "2026-11-28T18:00", version=str(version)),
     )
     assert stale.status_code == 409 and "gewijzigd" in stale.text
     upload = (

@@ -4,16 +4,16 @@ row; every state-changing route requires the CSRF token; the audit page is one r
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from signals.db.models import AuditEvent, RegisterEntry
+from signals.db.models import AuditEvent
 from signals.db.session import session_scope
 from signals.web.app import iter_api_routes
 from signals.web.deps import csrf_protect
 from signals.web.read_audit import declaration
+from tests.factories import make_register_entry
 
 from .conftest import login, make_signal
 
@@ -88,14 +88,8 @@ def _logged_in(clients: dict[str, TestClient], app, role: str) -> TestClient:
 
 def test_every_audited_get_route_leaves_a_row(app, env):
     signal_id = make_signal(env.engine, status="escalated")
-    now = datetime.now(UTC)
     with session_scope(env.engine) as session:
-        entry = RegisterEntry(
-            reference="W-1", place="Stadhuisplein", start_at=now, end_at=now + timedelta(hours=2)
-        )
-        session.add(entry)
-        session.flush()
-        entry_id = entry.id
+        entry_id = make_register_entry(session, "W-1", place="Stadhuisplein").id
     report_id = _partner_report(env.engine, signal_id)
     # A briefing made before, so that its download (GET /briefing/{week}/pdf) has a file.
     env.settings.briefing_dir.mkdir(parents=True, exist_ok=True)

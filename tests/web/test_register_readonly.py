@@ -4,13 +4,12 @@ audited. The route table is checked as a whole, so a new register route cannot s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from sqlalchemy import select
 
 from signals.db.models import AuditEvent, RegisterEntry
 from signals.db.session import session_scope
 from signals.web.app import iter_api_routes
+from tests.factories import make_register_entry
 
 from .conftest import login, page_csrf
 
@@ -25,14 +24,8 @@ def _roles(route) -> set[str]:
 
 
 def _entry(env) -> int:
-    now = datetime.now(UTC)
     with session_scope(env.engine) as session:
-        entry = RegisterEntry(
-            reference="WOM-1", place="Stadhuisplein", start_at=now, end_at=now + timedelta(hours=2)
-        )
-        session.add(entry)
-        session.flush()
-        return entry.id
+        return make_register_entry(session, "WOM-1", place="Stadhuisplein").id
 
 
 def test_route_table_register_reads_for_analysts_writes_for_supervisors(app):

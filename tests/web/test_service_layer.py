@@ -22,6 +22,7 @@ from signals.web import app as web_app
 from signals.web import routers, views
 from signals.web.app import ROUTERS, iter_api_routes
 from signals.web.uow import unit_of_work
+from tests.webapp import api_headers, post_api_decision, post_decision_form
 
 from .conftest import login, make_signal, page_csrf
 
@@ -140,19 +141,11 @@ def test_a_real_not_found_from_a_service_maps_the_same_way(client, env):
 
 def test_a_stale_api_decision_is_refused_rolled_back_and_its_refusal_kept(client, env):
     sid = make_signal(env.engine)
-    login(client, "analyst")
-    token = client.get("/api/me").json()["csrf_token"]
-    headers = {"X-CSRF-Token": token}
-    first = client.post(
-        f"/api/signals/{sid}/decisions",
-        json={"to_status": "in_review", "version": 1},
-        headers=headers,
-    )
+    headers = api_headers(client, "analyst")
+    first = post_api_decision(client, sid, headers, to_status="in_review", version=1)
     assert first.status_code == 201, first.text
-    stale = client.post(
-        f"/api/signals/{sid}/decisions",
-        json={"to_status": "dismissed", "version": 1, "rationale": "x", "reason_code": "other"},
-        headers=headers,
+    stale = post_api_decision(
+        client, sid, headers, to_status="dismissed", version=1, rationale="x", reason_code="other"
     )
     assert stale.status_code == 409
     assert "gewijzigd" in stale.json()["detail"]
@@ -170,14 +163,8 @@ def test_a_stale_form_decision_shows_the_form_again_and_keeps_the_refusal(client
     sid = make_signal(env.engine)
     login(client, "analyst")
     token = page_csrf(client, f"/signalen/{sid}")
-    client.post(
-        f"/signalen/{sid}/besluit",
-        data={"to_status": "in_review", "version": "1", "csrf_token": token},
-    )
-    stale = client.post(
-        f"/signalen/{sid}/besluit",
-        data={"to_status": "in_review", "version": "1", "csrf_token": token},
-    )
+    post_decision_form(client, sid, token, "in_review", 1)
+    stale = post_decision_form(client, sid, token, "in_review", 1)
     assert stale.status_code == 409 and "gewijzigd" in stale.text
     assert _count(env.engine, "signal.decide.refused") == 1
     assert _count(env.engine, "signal.decide") >= 1

@@ -14,6 +14,7 @@ from signals.triage import (
     StaleDecisionError,
     decide,
 )
+from tests.webapp import api_headers, post_api_decision, post_decision_form, post_label_form
 
 from .conftest import login, make_signal, page_csrf
 
@@ -88,21 +89,9 @@ def test_stale_decision_is_refused_in_the_ui(client, env):
     login(client, "analyst")
     token = page_csrf(client, f"/signalen/{sid}")
     # Two analysts opened the page at version 1; the first one decides.
-    first = client.post(
-        f"/signalen/{sid}/besluit",
-        data={"to_status": "in_review", "version": "1", "csrf_token": token},
-        follow_redirects=False,
-    )
+    first = post_decision_form(client, sid, token, "in_review", 1, follow_redirects=False)
     assert first.status_code == 303
-    second = client.post(
-        f"/signalen/{sid}/besluit",
-        data={
-            "to_status": "in_review",
-            "version": "1",
-            "csrf_token": token,
-            "rationale": "ik kijk ernaar",
-        },
-    )
+    second = post_decision_form(client, sid, token, "in_review", 1, rationale="ik kijk ernaar")
     assert second.status_code == 409
     assert "intussen door iemand anders gewijzigd" in second.text
     with session_scope(env.engine) as session:
@@ -115,46 +104,24 @@ def test_stale_decision_is_refused_in_the_ui(client, env):
 
 def test_stale_decision_is_refused_in_the_api_and_directly(client, env):
     sid = make_signal(env.engine)
-    login(client, "analyst")
-    token = client.get("/api/me").json()["csrf_token"]
-    headers = {"X-CSRF-Token": token}
-    ok = client.post(
-        f"/api/signals/{sid}/decisions",
-        json={"to_status": "in_review", "version": 1},
-        headers=headers,
-    )
+    headers = api_headers(client, "analyst")
+    ok = post_api_decision(client, sid, headers, to_status="in_review", version=1)
     assert ok.status_code == 201, ok.text
     assert ok.json()["to_status"] == "in_review"
-    stale = client.post(
-        f"/api/signals/{sid}/decisions",
-        json={"to_status": "escalated", "version": 1, "rationale": "dringend"},
-        headers=headers,
+    stale = post_api_decision(
+        client, sid, headers, to_status="escalated", version=1, rationale="dringend"
     )
     assert stale.status_code == 409
     assert "gewijzigd" in stale.json()["detail"]
     with pytest.raises(StaleDecisionError):
         _decide(env, sid, "escalated", 1)
-    invalid = client.post(
-        f"/api/signals/{sid}/decisions",
-        json={"to_status": "closed", "version": 2, "rationale": "x"},
-        headers=headers,
-    )
+    invalid = post_api_decision(client, sid, headers, to_status="closed", version=2, rationale="x")
     assert invalid.status_code == 409
-    missing = client.post(
-        f"/api/signals/{sid}/decisions",
-        json={"to_status": "escalated", "version": 2},
-        headers=headers,
-    )
+    missing = post_api_decision(client, sid, headers, to_status="escalated", version=2)
     assert missing.status_code == 422
     assert isinstance(missing.json()["detail"], str)
-    assert (
-        client.post(
-            "/api/signals/999999/decisions",
-            json={"to_status": "in_review", "version": 1},
-            headers=headers,
-        ).status_code
-        == 404
-    )
+    unknown = post_api_decision(client, 999999, headers, to_status="in_review", version=1)
+    assert unknown.status_code == 404
 
 
 def test_escalation_in_ui_shows_in_history_and_audit(client, env):
@@ -162,14 +129,8 @@ def test_escalation_in_ui_shows_in_history_and_audit(client, env):
     _decide(env, sid, "in_review", 1, rationale="")
     login(client, "analyst")
     token = page_csrf(client, f"/signalen/{sid}")
-    response = client.post(
-        f"/signalen/{sid}/besluit",
-        data={
-            "to_status": "escalated",
-            "version": "2",
-            "csrf_token": token,
-            "rationale": "Oproep met dreiging, <b>gesprek</b> nodig",
-        },
+    response = post_decision_form(
+        client, sid, token, "escalated", 2, rationale="Oproep met dreiging, <b>gesprek</b> nodig"
     )
     assert response.status_code == 200  # after the redirect
     assert "Besluit vastgelegd" in response.text
@@ -191,10 +152,7 @@ def test_label_correction_copies_text_and_is_audited(client, env):
     with session_scope(env.engine) as session:
         post_id = session.scalar(select(SignalPost.post_id).where(SignalPost.signal_id == sid))
     token = page_csrf(client, f"/signalen/{sid}")
-    form = client.post(
-        f"/berichten/{post_id}/label",
-        data={"label": "threat", "value": "0", "signal_id": str(sid), "csrf_token": token},
-    )
+    form = post_label_form(client, post_id, "threat", "0", signal_id=sid, token=token)
     assert form.status_code == 200 and "Labelcorrectie opgeslagen" in form.text
     api = client.post(
         f"/api/posts/{post_id}/labels",

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from nlp.functional.spec import Functionality
+from nlp.functional.spec import Functionality, for_label
 
-
-def _cal(fid: str, positive: bool, nl: str, en: str, *templates: str
-         ) -> Functionality:
-    return Functionality(fid, "call_to_gathering", positive, nl, en, templates)
+_cal = for_label("call_to_gathering")
 
 
 GATHERING: tuple[Functionality, ...] = (

@@ -3,12 +3,9 @@ own voice."""
 
 from __future__ import annotations
 
-from nlp.functional.spec import Functionality
+from nlp.functional.spec import Functionality, for_label
 
-
-def _gov(fid: str, positive: bool, nl: str, en: str, *templates: str
-         ) -> Functionality:
-    return Functionality(fid, "anti_government", positive, nl, en, templates)
+_gov = for_label("anti_government")
 
 
 GOVERNMENT: tuple[Functionality, ...] = (

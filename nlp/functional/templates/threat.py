@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from nlp.functional.spec import Functionality
+from nlp.functional.spec import Functionality, for_label
 
 _GROUP = {"polarising": True}
 
 
-def _thr(fid: str, positive: bool, nl: str, en: str, *templates: str, crossed: bool = False,
-         also: dict[str, bool] | None = None) -> Functionality:
-    return Functionality(fid, "threat", positive, nl, en, templates, crossed=crossed,
-                         also=also or {})
+_thr = for_label("threat")
 
 
 THREAT: tuple[Functionality, ...] = (

@@ -4,9 +4,7 @@ The unit of work (signals.web.uow) commits; a refusal is shown on the page it ca
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Form, HTTPException, Request
 from starlette.responses import Response
 
 from signals.errors import NotFound
@@ -14,28 +12,12 @@ from signals.services.assignment import assign
 from signals.services.briefing_snippets import mark_snippet
 from signals.services.bulk_triage import Selected, bulk_decide
 from signals.services.notes import add_note
-from signals.web.deps import (
-    CONTENT_ROLES,
-    MAX_ID,
-    CurrentUser,
-    IdPath,
-    csrf_protect,
-    get_session,
-)
+from signals.web.deps import CONTENT_ROLES, MAX_ID, ContentUser, DbSession, IdPath, guarded
+from signals.web.rendering import redirect
 from signals.web.uow import FormRefusal, form_refusal
 
 router = APIRouter(include_in_schema=False)
-GUARDED = [Depends(CONTENT_ROLES), Depends(csrf_protect)]
-
-
-def _back(
-    request: Request, url: str, *, ok: str | None = None, error: str | None = None
-) -> Response:
-    if ok:
-        request.session["flash"] = ok
-    if error:
-        request.session["flash_error"] = error
-    return RedirectResponse(url, status_code=303)
+GUARDED = guarded(CONTENT_ROLES)
 
 
 def _refused(refused: FormRefusal) -> str:
@@ -46,11 +28,8 @@ def _refused(refused: FormRefusal) -> str:
 
 @router.post("/signalen/{signal_id}/notities", dependencies=GUARDED)
 def note_form(
-    request: Request,
-    signal_id: IdPath,
+    request: Request, signal_id: IdPath, user: ContentUser, session: DbSession,
     text: str = Form("", max_length=5000),
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
 ) -> Response:
     url = f"/signalen/{signal_id}#notities"
     with form_refusal(session) as refused:
@@ -58,37 +37,30 @@ def note_form(
     if refused:
         message = _refused(refused)
         request.session["note_draft"] = text[:2000]
-        return _back(request, url, error=message)
-    return _back(request, url, ok="Notitie opgeslagen.")
+        return redirect(request, url, error=message)
+    return redirect(request, url, flash="Notitie opgeslagen.")
 
 
 @router.post("/signalen/{signal_id}/toewijzing", dependencies=GUARDED)
 def assign_form(
-    request: Request,
-    signal_id: IdPath,
+    request: Request, signal_id: IdPath, user: ContentUser, session: DbSession,
     assignee: str = Form("", max_length=64),
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
 ) -> Response:
     url = f"/signalen/{signal_id}#toewijzing"
     with form_refusal(session) as refused:
         done = assign(session, user, signal_id, assignee or None)
     if refused:
-        return _back(request, url, error=_refused(refused))
+        return redirect(request, url, error=_refused(refused))
     message = f"Toegewezen aan {done.after}." if done.after else "Toewijzing opgeheven."
-    return _back(request, url, ok=message)
+    return redirect(request, url, flash=message)
 
 
 @router.post("/signalen/bulkbesluit", dependencies=GUARDED)
 def bulk_form(
-    request: Request,
+    request: Request, user: ContentUser, session: DbSession,
     signal: list[str] = Form([]),
-    to_status: str = Form("", max_length=16),
-    rationale: str = Form("", max_length=5001),
-    reason_code: str = Form("", max_length=64),
-    back: str = Form("/signalen", max_length=2000),
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    to_status: str = Form("", max_length=16), rationale: str = Form("", max_length=5001),
+    reason_code: str = Form("", max_length=64), back: str = Form("/signalen", max_length=2000),
 ) -> Response:
     # Back to the queue as it was (filters, sort, page); never anywhere else.
     url = back if back.startswith("/signalen") and "//" not in back else "/signalen"
@@ -109,25 +81,21 @@ def bulk_form(
             reason_code=reason_code or None,
         )
     if refused:
-        return _back(request, url, error=_refused(refused))
-    return _back(request, url, ok=result.done_message(), error=result.refused_message())
+        return redirect(request, url, error=_refused(refused))
+    return redirect(request, url, flash=result.done_message(), error=result.refused_message())
 
 
 @router.post("/berichten/{post_id}/briefing", dependencies=GUARDED)
 def snippet_form(
-    request: Request,
-    post_id: IdPath,
-    signal_id: int = Form(..., ge=1, le=MAX_ID),
-    include: str = Form(..., max_length=4),
+    request: Request, post_id: IdPath, user: ContentUser, session: DbSession,
+    signal_id: int = Form(..., ge=1, le=MAX_ID), include: str = Form(..., max_length=4),
     quote: str = Form("", max_length=2000),
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
 ) -> Response:
     url = f"/signalen/{signal_id}#bericht-{post_id}"
     marked = include == "1"
     with form_refusal(session) as refused:
         mark_snippet(session, user, signal_id, post_id, marked, quote or None)
     if refused:
-        return _back(request, url, error=_refused(refused))
+        return redirect(request, url, error=_refused(refused))
     ok = "Citaat opgenomen in de briefing." if marked else "Citaat uit de briefing gehaald."
-    return _back(request, url, ok=ok)
+    return redirect(request, url, flash=ok)

@@ -4,21 +4,16 @@ work (signals.web.uow) commits."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals.services import briefing as service
-from signals.web.deps import (
-    SUPERVISORS,
-    CurrentUser,
-    csrf_protect,
-    get_session,
-    render,
-)
+from signals.web.deps import SUPERVISORS, CurrentUser, DbSession, SupervisorUser, guarded
 from signals.web.read_audit import audited, audited_by_handler
+from signals.web.rendering import redirect, render_page
 from signals.web.uow import form_refusal
 
 router = APIRouter(include_in_schema=False)
@@ -29,8 +24,7 @@ WEEK_PATTERN = r"^\d{4}-W\d{2}$"
 def _page(request: Request, session: Session, user: CurrentUser, week: str | None,
           error: str | None = None, status: int = 200) -> Response:
     page = service.briefing_page(session, user, request.app.state.settings, week)
-    context = {"page": page, "flash": request.session.pop("flash", None), "error": error}
-    return render(request, "briefing/index.html", context, status)
+    return render_page(request, "briefing/index.html", {"page": page}, error=error, status=status)
 
 
 @router.get(
@@ -38,37 +32,27 @@ def _page(request: Request, session: Session, user: CurrentUser, week: str | Non
     dependencies=[audited("briefing.view", target_type="briefing", purpose=service.PURPOSE)],
 )
 def briefing_page(
-    request: Request,
+    request: Request, user: SupervisorUser, session: DbSession,
     week: str | None = Query(None, max_length=10),
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
 ) -> Response:
     return _page(request, session, user, week)
 
 
-@router.post("/briefing", dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)])
+@router.post("/briefing", dependencies=guarded(SUPERVISORS))
 def make_briefing(
-    request: Request,
-    week: str = Form(..., max_length=10),
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    request: Request, user: SupervisorUser, session: DbSession, week: str = Form(..., max_length=10)
 ) -> Response:
     with form_refusal(session) as refused:
         files = service.generate(session, user, request.app.state.settings, week)
     if refused:
         return _page(request, session, user, None, refused.message, refused.status_code)
-    request.session["flash"] = service.made_message(files)
-    return RedirectResponse(f"/briefing?week={files.week}", status_code=303)
+    return redirect(request, f"/briefing?week={files.week}", flash=service.made_message(files))
 
 
-@router.get(
-    "/briefing/{week}/pdf", dependencies=[audited_by_handler("briefing.download")]
-)
+@router.get("/briefing/{week}/pdf", dependencies=[audited_by_handler("briefing.download")])
 def download_briefing(
-    request: Request,
+    request: Request, user: SupervisorUser, session: DbSession,
     week: str = PathParam(..., pattern=WEEK_PATTERN),
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
 ) -> Response:
     path = service.download(session, user, request.app.state.settings, week)
     return FileResponse(

@@ -4,12 +4,11 @@ case data, yet each visit is audited like every other read."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from signals.services import explain
-from signals.web.deps import ANY_ROLE, CurrentUser, get_session, render
+from signals.web.deps import AnyUser, DbSession, render
 from signals.web.read_audit import audited
 
 router = APIRouter(include_in_schema=False)
@@ -19,7 +18,7 @@ router = APIRouter(include_in_schema=False)
     explain.SEVERITY_URL,
     dependencies=[audited("explanation.view", target_type="explanation", purpose="uitleg")],
 )
-def severity_page(request: Request, _user: CurrentUser = Depends(ANY_ROLE)) -> Response:
+def severity_page(request: Request, _user: AnyUser) -> Response:
     context = {
         "components": explain.severity_components(),
         "bands": explain.severity_bands(),
@@ -32,10 +31,6 @@ def severity_page(request: Request, _user: CurrentUser = Depends(ANY_ROLE)) -> R
     explain.MODEL_URL,
     dependencies=[audited("explanation.view", target_type="explanation", purpose="uitleg")],
 )
-def model_page(
-    request: Request,
-    _user: CurrentUser = Depends(ANY_ROLE),
-    session: Session = Depends(get_session),
-) -> Response:
+def model_page(request: Request, _user: AnyUser, session: DbSession) -> Response:
     page = explain.model_page(session, request.app.state.settings.model_dir)
     return render(request, "uitleg/model.html", {"page": page})

@@ -5,8 +5,7 @@ request ids only; tests/security checks that no route anywhere accepts an author
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Form, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -15,60 +14,42 @@ from signals.services import privacy
 from signals.switches import set_autotag
 from signals.web.deps import (
     ADMINS,
-    ANY_ROLE,
     SUPERVISORS,
+    AdminUser,
+    AnyUser,
     CurrentUser,
-    csrf_protect,
-    get_session,
-    render,
+    DbSession,
+    SupervisorUser,
+    guarded,
 )
 from signals.web.read_audit import audited
+from signals.web.rendering import redirect, render_page
 from signals.web.uow import FormRefusal, form_refusal
 
 router = APIRouter(include_in_schema=False)
 
 
-def _page(
-    request: Request,
-    session: Session,
-    user: CurrentUser,
-    *,
-    error: str | None = None,
-    revealed: tuple[int, str] | None = None,
-    status: int = 200,
-) -> Response:
-    context = {
-        # The app's own settings: the sources it was started with (the demo's in the demo).
-        **privacy.overview(session, user, request.app.state.settings),
-        "error": error,
-        "revealed": revealed,
-        "flash": request.session.pop("flash", None),
-    }
-    return render(request, "privacy/index.html", context, status)
+def _page(request: Request, session: Session, user: CurrentUser, *, error: str | None = None,
+          revealed: tuple[int, str] | None = None, status: int = 200) -> Response:
+    # The app's own settings: the sources it was started with (the demo's in the demo).
+    context = {**privacy.overview(session, user, request.app.state.settings), "revealed": revealed}
+    return render_page(request, "privacy/index.html", context, error=error, status=status)
 
 
 @router.get("/privacy", dependencies=[audited("privacy.view", purpose="privacy en onthullingen")])
-def privacy_page(
-    request: Request,
-    user: CurrentUser = Depends(ANY_ROLE),
-    session: Session = Depends(get_session),
-) -> Response:
+def privacy_page(request: Request, user: AnyUser, session: DbSession) -> Response:
     return _page(request, session, user)
 
 
-@router.post("/privacy/autotag", dependencies=[Depends(ADMINS), Depends(csrf_protect)])
+@router.post("/privacy/autotag", dependencies=guarded(ADMINS))
 def toggle_autotag(
-    request: Request,
+    request: Request, user: AdminUser, session: DbSession,
     enabled: str = Form(..., pattern="^(on|off)$"),
     reason: str = Form(..., min_length=3, max_length=255),
-    user: CurrentUser = Depends(ADMINS),
-    session: Session = Depends(get_session),
 ) -> Response:
     set_autotag(session, enabled == "on", actor=user.username, actor_role=user.role, reason=reason)
-    request.session["flash"] = (
-        "Automatisch labelen staat aan." if enabled == "on" else "Automatisch labelen staat UIT."
-    )
-    return RedirectResponse("/privacy", status_code=303)
+    done = "Automatisch labelen staat aan." if enabled == "on" else "Automatisch labelen staat UIT."
+    return redirect(request, "/privacy", flash=done)
 
 
 def _refused(
@@ -83,14 +64,11 @@ def _refusal(session: Session) -> FormRefusal:
     return form_refusal(session, undo=False)
 
 
-@router.post("/privacy/onthullen", dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)])
+@router.post("/privacy/onthullen", dependencies=guarded(SUPERVISORS))
 def request_reveal(
-    request: Request,
+    request: Request, user: SupervisorUser, session: DbSession,
     signal_id: int = Form(..., ge=1),
-    post_id: int = Form(..., ge=1),
-    legal_ground: str = Form(..., max_length=2000),
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    post_id: int = Form(..., ge=1), legal_ground: str = Form(..., max_length=2000),
 ) -> Response:
     with _refusal(session) as refused:
         created = reveal.request_reveal(
@@ -102,23 +80,17 @@ def request_reveal(
         )
     if refused:
         return _refused(request, session, user, refused)
-    request.session["flash"] = (
-        f"Verzoek {created.id} ingediend. Een tweede supervisor moet het goedkeuren."
-    )
-    return RedirectResponse("/privacy", status_code=303)
+    done = f"Verzoek {created.id} ingediend. Een tweede supervisor moet het goedkeuren."
+    return redirect(request, "/privacy", flash=done)
 
 
 @router.post(
     "/privacy/onthullen/{request_id}/besluit",
-    dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)],
+    dependencies=guarded(SUPERVISORS),
 )
 def decide_reveal(
-    request: Request,
-    request_id: int,
-    decision: str = Form(..., pattern="^(approve|reject)$"),
-    note: str = Form("", max_length=255),
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    request: Request, request_id: int, user: SupervisorUser, session: DbSession,
+    decision: str = Form(..., pattern="^(approve|reject)$"), note: str = Form("", max_length=255),
 ) -> Response:
     with _refusal(session) as refused:
         reveal.decide_reveal(
@@ -126,20 +98,13 @@ def decide_reveal(
         )
     if refused:
         return _refused(request, session, user, refused)
-    request.session["flash"] = f"Verzoek {request_id}: " + (
-        "goedgekeurd." if decision == "approve" else "afgewezen."
-    )
-    return RedirectResponse("/privacy", status_code=303)
+    done = "goedgekeurd." if decision == "approve" else "afgewezen."
+    return redirect(request, "/privacy", flash=f"Verzoek {request_id}: {done}")
 
 
-@router.post(
-    "/privacy/onthullen/inzien", dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)]
-)
+@router.post("/privacy/onthullen/inzien", dependencies=guarded(SUPERVISORS))
 def show_reveal(
-    request: Request,
-    request_id: int = Form(..., ge=1),
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    request: Request, user: SupervisorUser, session: DbSession, request_id: int = Form(..., ge=1)
 ) -> Response:
     # POST, not GET: a handle must never sit in a URL, a history entry or a prefetch.
     with _refusal(session) as refused:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,17 +24,21 @@ from signals.protocol.diff import ROLE_NL, STATUS_NL
 from signals.protocol.names import chosen_name
 from signals.services import protocol as services
 from signals.web.deps import (
-    ANY_ROLE,
     CONTENT_ROLES,
     SUPERVISORS,
+    AnyUser,
+    ContentUser,
     CurrentUser,
+    DbSession,
     IdPath,
+    SupervisorUser,
     csrf_protect,
-    get_session,
+    guarded,
     render,
 )
 from signals.web.read_audit import audited
-from signals.web.schemas import ErrorOut
+from signals.web.rendering import redirect, take_flash
+from signals.web.schemas import error_responses
 from signals.web.uow import form_refusal
 
 router = APIRouter()
@@ -55,12 +58,15 @@ def _helpers() -> dict:
     }
 
 
+def _render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
+    """A protocol page: its context, the message the last form left, the protocol's words."""
+    return render(
+        request, name, {"flash": take_flash(request), **context, **_helpers()}, status_code
+    )
+
+
 @router.get("/protocol", include_in_schema=False, dependencies=[audited("protocol.view")])
-def protocol_page(
-    request: Request,
-    user: CurrentUser = Depends(ANY_ROLE),
-    session: Session = Depends(get_session),
-) -> Response:
+def protocol_page(request: Request, user: AnyUser, session: DbSession) -> Response:
     versions = session.scalars(select(ProtocolVersion).order_by(ProtocolVersion.id)).all()
     active = next((v for v in versions if v.active), None)
     activated = [v for v in versions if v.activated_at is not None]
@@ -74,7 +80,7 @@ def protocol_page(
             files.append((path.name, load_protocol_file(path).version, None))
         except ProtocolError as exc:
             files.append((path.name, None, "; ".join(exc.problems)))
-    return render(
+    return _render(
         request,
         "protocol/index.html",
         {
@@ -83,29 +89,20 @@ def protocol_page(
             "versions": versions,
             "changes": list(reversed(changes)),
             "files": files,
-            "flash": request.session.pop("flash", None),
-            **_helpers(),
         },
     )
 
 
-@router.post(
-    "/protocol/activeren",
-    include_in_schema=False,
-    dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)],
-)
+@router.post("/protocol/activeren", include_in_schema=False, dependencies=guarded(SUPERVISORS))
 def activate_form(
-    request: Request,
+    request: Request, user: SupervisorUser, session: DbSession,
     version: str = Form(..., max_length=64),
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
 ) -> Response:
     # An invalid file (ProtocolError, 422) and a refusal by the rules (ProtocolActionError, 409)
     # are DomainErrors: the app's one handler shows them.
     path = find_version_file(request.app.state.settings.protocol_dir, version)
     activate(session, path, actor=user.username, actor_role=user.role)
-    request.session["flash"] = f"Protocolversie {version} is nu actief."
-    return RedirectResponse("/protocol", status_code=303)
+    return redirect(request, "/protocol", flash=f"Protocolversie {version} is nu actief.")
 
 
 @router.get(
@@ -114,13 +111,10 @@ def activate_form(
     dependencies=[audited("intervention.view", target_type="signal", target_param="signal_id")],
 )
 def interventions_page(
-    request: Request,
-    signal_id: IdPath,
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    request: Request, signal_id: IdPath, user: ContentUser, session: DbSession
 ) -> Response:
     page = services.interventions_page(session, user, signal_id)
-    return _render_interventions(request, page, flash=request.session.pop("flash", None))
+    return _render_interventions(request, page, flash=take_flash(request))
 
 
 def _render_interventions(
@@ -192,13 +186,10 @@ def _form_state(form) -> FormState:
 @router.post(
     "/signalen/{signal_id}/interventies",
     include_in_schema=False,
-    dependencies=[Depends(CONTENT_ROLES), Depends(csrf_protect)],
+    dependencies=guarded(CONTENT_ROLES),
 )
 async def interventions_form(
-    request: Request,
-    signal_id: IdPath,
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    request: Request, signal_id: IdPath, user: ContentUser, session: DbSession
 ) -> Response:
     state = _form_state(await request.form())
     with form_refusal(session) as refused:
@@ -216,8 +207,8 @@ async def interventions_form(
         return _render_interventions(
             request, page, error=refused.message, form=state, status_code=409
         )
-    request.session["flash"] = "Interventies vastgelegd."
-    return RedirectResponse(f"/signalen/{signal_id}/interventies", status_code=303)
+    url = f"/signalen/{signal_id}/interventies"
+    return redirect(request, url, flash="Interventies vastgelegd.")
 
 
 @router.get(
@@ -225,38 +216,22 @@ async def interventions_form(
     include_in_schema=False,
     dependencies=[audited("intervention.list", purpose="vier ogen: goedkeuren")],
 )
-def approvals_page(
-    request: Request,
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
-) -> Response:
-    return render(
-        request,
-        "protocol/approvals.html",
-        {
-            "pending": services.pending_approvals(session, user),
-            "flash": request.session.pop("flash", None),
-            **_helpers(),
-        },
-    )
+def approvals_page(request: Request, user: SupervisorUser, session: DbSession) -> Response:
+    pending = services.pending_approvals(session, user)
+    return _render(request, "protocol/approvals.html", {"pending": pending})
 
 
 @router.post(
     "/interventies/{chosen_id}/besluit",
     include_in_schema=False,
-    dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)],
+    dependencies=guarded(SUPERVISORS),
 )
 def approval_form(
-    request: Request,
-    chosen_id: IdPath,
-    approve: str = Form(..., pattern="^(ja|nee)$"),
-    note: str = Form("", max_length=2000),
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    request: Request, chosen_id: IdPath, user: SupervisorUser, session: DbSession,
+    approve: str = Form(..., pattern="^(ja|nee)$"), note: str = Form("", max_length=2000),
 ) -> Response:
     services.decide_approval(session, user, chosen_id, approve=approve == "ja", note=note)
-    request.session["flash"] = "Besluit over de interventie vastgelegd."
-    return RedirectResponse("/interventies", status_code=303)
+    return redirect(request, "/interventies", flash="Besluit over de interventie vastgelegd.")
 
 
 # ---- JSON API -------------------------------------------------------------------------------
@@ -357,13 +332,9 @@ def _api_page(session: Session, user: CurrentUser, signal_id: int) -> Interventi
     "/api/signals/{signal_id}/interventions",
     dependencies=[audited("intervention.view", target_type="signal", target_param="signal_id")],
     response_model=InterventionsOut,
-    responses={404: {"model": ErrorOut, "description": "Onbekend signaal"}},
+    responses=error_responses({404: "Onbekend signaal"}),
 )
-def api_interventions(
-    signal_id: IdPath,
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
-) -> InterventionsOut:
+def api_interventions(signal_id: IdPath, user: ContentUser, session: DbSession) -> InterventionsOut:
     return _api_page(session, user, signal_id)
 
 
@@ -372,16 +343,12 @@ def api_interventions(
     response_model=InterventionsOut,
     status_code=201,
     dependencies=[Depends(csrf_protect)],
-    responses={
-        404: {"model": ErrorOut, "description": "Onbekend signaal"},
-        409: {"model": ErrorOut, "description": "Niet toegestaan volgens het protocol"},
-    },
+    responses=error_responses(
+        {404: "Onbekend signaal", 409: "Niet toegestaan volgens het protocol"}
+    ),
 )
 def api_propose(
-    signal_id: IdPath,
-    body: InterventionRequest,
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    signal_id: IdPath, body: InterventionRequest, user: ContentUser, session: DbSession
 ) -> InterventionsOut:
     choices = [
         Choice(c.id, c.proportionality_note, frozenset(c.conditions_met))
@@ -396,16 +363,12 @@ def api_propose(
     "/api/interventions/{chosen_id}/approval",
     response_model=ChosenOut,
     dependencies=[Depends(csrf_protect)],
-    responses={
-        404: {"model": ErrorOut, "description": "Onbekende interventie"},
-        409: {"model": ErrorOut, "description": "Vier-ogen-regel of al besloten"},
-    },
+    responses=error_responses(
+        {404: "Onbekende interventie", 409: "Vier-ogen-regel of al besloten"}
+    ),
 )
 def api_approve(
-    chosen_id: IdPath,
-    body: ApprovalRequest,
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    chosen_id: IdPath, body: ApprovalRequest, user: SupervisorUser, session: DbSession
 ) -> ChosenOut:
     row = services.decide_approval(
         session, user, chosen_id, approve=body.approve, note=body.note

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
 from signals.db.models import RegisterEntry, User
@@ -19,15 +19,17 @@ from signals.services.corrections import correct_label, signal_corrections
 from signals.triage import allowed_transitions
 from signals.web.deps import (
     ADMINS,
-    ANY_ROLE,
-    AUDITORS,
     CONTENT_ROLES,
     SUPERVISORS,
-    CurrentUser,
+    AdminUser,
+    AnyUser,
+    AuditorUser,
+    ContentUser,
+    DbSession,
     IdPath,
-    csrf_protect,
+    SupervisorUser,
     csrf_token,
-    get_session,
+    guarded,
 )
 from signals.web.read_audit import audited, audited_by_handler, not_audited
 from signals.web.schemas import (
@@ -35,7 +37,6 @@ from signals.web.schemas import (
     AuditList,
     DecisionIn,
     DecisionOut,
-    ErrorOut,
     LabelCorrectionOut,
     LabelIn,
     LabelOut,
@@ -55,19 +56,18 @@ from signals.web.schemas import (
     UserOut,
     UserPatch,
     VerifyOut,
+    error_responses,
 )
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Ongeldig verzoek (bijv. onleesbare body)"},
-    401: {"model": ErrorOut, "description": "Niet ingelogd"},
-    403: {"model": ErrorOut, "description": "Geen toegang voor deze rol, of CSRF-token ontbreekt"},
-}
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorOut, "description": "Bestaat niet"}
-}
-_CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"model": ErrorOut, "description": "Verouderd of niet toegestaan (conflict)"}
-}
+_ERRORS = error_responses(
+    {
+        400: "Ongeldig verzoek (bijv. onleesbare body)",
+        401: "Niet ingelogd",
+        403: "Geen toegang voor deze rol, of CSRF-token ontbreekt",
+    }
+)
+_NOT_FOUND = error_responses({404: "Bestaat niet"})
+_CONFLICT = error_responses({409: "Verouderd of niet toegestaan (conflict)"})
 
 _UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
     422: {"model": UnprocessableOut, "description": "Ongeldige of onvolledige invoer"}
@@ -81,7 +81,7 @@ router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
     response_model=MeOut,
     dependencies=[not_audited("the caller's own name, role and CSRF token")],
 )
-def me(request: Request, user: CurrentUser = Depends(ANY_ROLE)) -> MeOut:
+def me(request: Request, user: AnyUser) -> MeOut:
     return MeOut(username=user.username, role=user.role, csrf_token=csrf_token(request))
 
 
@@ -91,7 +91,7 @@ def me(request: Request, user: CurrentUser = Depends(ANY_ROLE)) -> MeOut:
     dependencies=[audited_by_handler("signal.list")],  # "search" with a query
 )
 def list_signals(
-    request: Request,
+    request: Request, user: ContentUser, session: DbSession,
     status: str | None = Query(None, max_length=16, description="open, all of een status"),
     type: str | None = Query(None, max_length=32),
     district: str | None = Query(None, max_length=64),
@@ -99,8 +99,6 @@ def list_signals(
     date_to: str | None = Query(None, max_length=10, description="JJJJ-MM-DD"),
     q: str | None = Query(None, max_length=200, description="Volledige-tekst-zoekopdracht"),
     page: int = Query(1, ge=1, le=100000),
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
 ) -> SignalList:
     f = queue_service.build_filters(status, type, district, date_from, date_to, q, page)
     result = queue_service.list_queue(
@@ -129,11 +127,7 @@ def list_signals(
     responses=_NOT_FOUND,
     dependencies=[audited_by_handler("signal.view")],
 )
-def get_signal(
-    signal_id: IdPath,
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
-) -> SignalDetailOut:
+def get_signal(signal_id: IdPath, user: ContentUser, session: DbSession) -> SignalDetailOut:
     detail = signal_service.view_signal(session, user, signal_id, channel="api")
     s = detail.signal
     posts = []
@@ -188,7 +182,7 @@ def get_signal(
     "/signals/{signal_id}/decisions",
     response_model=DecisionOut,
     status_code=201,
-    dependencies=[Depends(CONTENT_ROLES), Depends(csrf_protect)],
+    dependencies=guarded(CONTENT_ROLES),
     responses={
         **_NOT_FOUND,
         **_CONFLICT,
@@ -199,11 +193,7 @@ def get_signal(
     },
 )
 def post_decision(
-    request: Request,
-    signal_id: IdPath,
-    body: DecisionIn,
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    request: Request, signal_id: IdPath, body: DecisionIn, user: ContentUser, session: DbSession
 ) -> DecisionOut:
     decision = signal_service.decide(
         session,
@@ -222,15 +212,11 @@ def post_decision(
     "/posts/{post_id}/labels",
     response_model=LabelCorrectionOut,
     status_code=201,
-    dependencies=[Depends(CONTENT_ROLES), Depends(csrf_protect)],
+    dependencies=guarded(CONTENT_ROLES),
     responses=_NOT_FOUND,
 )
 def post_label(
-    request: Request,
-    post_id: IdPath,
-    body: LabelIn,
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    request: Request, post_id: IdPath, body: LabelIn, user: ContentUser, session: DbSession
 ) -> LabelCorrectionOut:
     outcome = correct_label(
         session,
@@ -246,14 +232,13 @@ def post_label(
 
 @router.get("/audit", response_model=AuditList, dependencies=[audited_by_handler("audit.query")])
 def get_audit(
+    user: AuditorUser, session: DbSession,
     actor: str | None = Query(None, max_length=64),
     action: str | None = Query(None, max_length=64),
     signal_id: int | None = Query(None, ge=1, le=2**62),
     date_from: str | None = Query(None, max_length=10, description="JJJJ-MM-DD"),
     date_to: str | None = Query(None, max_length=10, description="JJJJ-MM-DD"),
     page: int = Query(1, ge=1, le=100000),
-    user: CurrentUser = Depends(AUDITORS),
-    session: Session = Depends(get_session),
 ) -> AuditList:
     f = audit_log.AuditFilters.parse(actor, action, signal_id, date_from, date_to, page)
     items, total, pages = audit_log.query_log(session, user, f, channel="api")
@@ -268,9 +253,7 @@ def get_audit(
 @router.get(
     "/audit/verify", response_model=VerifyOut, dependencies=[audited_by_handler("audit.verify")]
 )
-def get_verify(
-    user: CurrentUser = Depends(AUDITORS), session: Session = Depends(get_session)
-) -> VerifyOut:
+def get_verify(user: AuditorUser, session: DbSession) -> VerifyOut:
     result = audit_log.verify_chain(session, user)
     return VerifyOut(
         ok=result.ok,
@@ -291,9 +274,7 @@ def _user_out(session: Session, row: User) -> UserOut:
 @router.get(
     "/users", response_model=list[UserOut], dependencies=[audited("user.list", purpose="beheer")]
 )
-def get_users(
-    _user: CurrentUser = Depends(ADMINS), session: Session = Depends(get_session)
-) -> list[UserOut]:
+def get_users(_user: AdminUser, session: DbSession) -> list[UserOut]:
     found = users.overview(session)
     return [
         UserOut.model_validate(u).model_copy(update={"pending_role": found.pending.get(u.id)})
@@ -305,15 +286,10 @@ def get_users(
     "/users",
     response_model=UserCreated,
     status_code=201,
-    dependencies=[Depends(ADMINS), Depends(csrf_protect)],
+    dependencies=guarded(ADMINS),
     responses=_CONFLICT,
 )
-def post_user(
-    request: Request,
-    body: UserIn,
-    user: CurrentUser = Depends(ADMINS),
-    session: Session = Depends(get_session),
-) -> UserCreated:
+def post_user(request: Request, body: UserIn, user: AdminUser, session: DbSession) -> UserCreated:
     """A supervisor or admin is created disabled, with `pending_role`, until a second admin
     approves (POST /api/users/{username}/role-grant)."""
     created, password = users.create_user(
@@ -325,44 +301,29 @@ def post_user(
     return out
 
 
-@router.patch(
-    "/users/{username}",
-    response_model=UserOut,
-    dependencies=[Depends(ADMINS), Depends(csrf_protect)],
-    responses={**_NOT_FOUND, **_CONFLICT},
-)
+# A change to one existing user: the same answer and refusals whichever way it is changed.
+_USER_CHANGE: dict[str, Any] = {
+    "response_model": UserOut,
+    "dependencies": guarded(ADMINS),
+    "responses": {**_NOT_FOUND, **_CONFLICT},
+}
+
+
+@router.patch("/users/{username}", **_USER_CHANGE)
 def patch_user(
-    request: Request,
-    username: str,
-    body: UserPatch,
-    user: CurrentUser = Depends(ADMINS),
-    session: Session = Depends(get_session),
+    request: Request, username: str, body: UserPatch, user: AdminUser, session: DbSession
 ) -> UserOut:
     """Raising a role to supervisor or admin files a request for a second admin (see
     `pending_role`); lowering it takes effect at once. Every change is alerted."""
     target = users.update_user(
-        session,
-        user,
-        request.app.state.settings,
-        username,
-        role=body.role,
-        active=body.active,
+        session, user, request.app.state.settings, username, role=body.role, active=body.active
     )
     return _user_out(session, target)
 
 
-@router.post(
-    "/users/{username}/role-grant",
-    response_model=UserOut,
-    dependencies=[Depends(ADMINS), Depends(csrf_protect)],
-    responses={**_NOT_FOUND, **_CONFLICT},
-)
+@router.post("/users/{username}/role-grant", **_USER_CHANGE)
 def post_role_grant(
-    request: Request,
-    username: str,
-    body: RoleGrantIn,
-    user: CurrentUser = Depends(ADMINS),
-    session: Session = Depends(get_session),
+    request: Request, username: str, body: RoleGrantIn, user: AdminUser, session: DbSession
 ) -> UserOut:
     """A second admin approves or rejects the pending supervisor/admin role of `username`.
     Refused (409) for the requester, and for an admin the requester created or may act as."""
@@ -379,8 +340,8 @@ def post_role_grant(
 )
 def get_register(
     # Read-only for analysts (triage compares signals with it); edits stay supervisor-only.
-    _user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    _user: ContentUser,
+    session: DbSession,
 ) -> list[RegisterEntryOut]:
     return [RegisterEntryOut.model_validate(e) for e in list_entries(session)]
 
@@ -389,13 +350,11 @@ def get_register(
     "/register",
     response_model=RegisterEntryOut,
     status_code=201,
-    dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)],
+    dependencies=guarded(SUPERVISORS),
     responses={**_CONFLICT, **_UNPROCESSABLE},
 )
 def post_register(
-    body: RegisterEntryIn,
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    body: RegisterEntryIn, user: SupervisorUser, session: DbSession
 ) -> RegisterEntryOut:
     fields = body.model_dump()
     _require_aware(fields)
@@ -406,14 +365,11 @@ def post_register(
 @router.put(
     "/register/{entry_id}",
     response_model=RegisterEntryOut,
-    dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)],
+    dependencies=guarded(SUPERVISORS),
     responses={**_NOT_FOUND, **_CONFLICT, **_UNPROCESSABLE},
 )
 def put_register(
-    entry_id: IdPath,
-    body: RegisterEntryUpdate,
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    entry_id: IdPath, body: RegisterEntryUpdate, user: SupervisorUser, session: DbSession
 ) -> RegisterEntryOut:
     if session.get(RegisterEntry, entry_id) is None:
         raise HTTPException(404, f"Registratie {entry_id} bestaat niet.")
@@ -436,7 +392,5 @@ def _require_aware(fields: dict[str, Any]) -> None:
     response_model=list[dict[str, Any]],
     dependencies=[audited("source.health", purpose="beheer")],
 )
-def get_source_health(
-    _user: CurrentUser = Depends(ADMINS), session: Session = Depends(get_session)
-) -> list[dict[str, Any]]:
+def get_source_health(_user: AdminUser, session: DbSession) -> list[dict[str, Any]]:
     return source_health(session)

@@ -7,13 +7,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals import audit_checkpoints as checkpoints
 from signals.audit_names import action_name, describe, role_name, target_name
 from signals.services import audit_log
-from signals.web.deps import AUDITORS, CurrentUser, get_session, render
+from signals.web.deps import AuditorUser, DbSession, render
 from signals.web.read_audit import audited_by_handler
 
 router = APIRouter(include_in_schema=False)
@@ -32,11 +31,9 @@ def _filter_params(
 
 @router.get("/audit", dependencies=[audited_by_handler("audit.query")])
 def audit_page(
-    request: Request,
+    request: Request, user: AuditorUser, session: DbSession,
     f: audit_log.AuditFilters = Depends(_filter_params),
     verify_chain: bool = Query(False, alias="verify"),
-    user: CurrentUser = Depends(AUDITORS),
-    session: Session = Depends(get_session),
 ) -> Response:
     found = audit_log.visit_log(session, user, f, verify_chain=verify_chain, channel="web")
     latest_checkpoint = checkpoints.latest(request.app.state.settings)
@@ -69,9 +66,7 @@ def audit_page(
 
 @router.get("/audit/export.csv", dependencies=[audited_by_handler("audit.export")])
 def audit_export(
-    f: audit_log.AuditFilters = Depends(_filter_params),
-    user: CurrentUser = Depends(AUDITORS),
-    session: Session = Depends(get_session),
+    user: AuditorUser, session: DbSession, f: audit_log.AuditFilters = Depends(_filter_params)
 ) -> Response:
     content = audit_log.export_csv(session, user, f)
     return Response(

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals.services import account
 from signals.web.cookie_session import start_session
-from signals.web.deps import (
-    ALL_ACCOUNTS,
-    CurrentUser,
-    csrf_protect,
-    get_session,
-    render,
-)
+from signals.web.deps import ALL_ACCOUNTS, AccountUser, DbSession, csrf_protect, guarded, render
 from signals.web.read_audit import not_audited
 from signals.web.security import client_address, new_token
 
@@ -50,11 +43,9 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 @router.post("/login", dependencies=[Depends(csrf_protect)])
 def login(
-    request: Request,
+    request: Request, session: DbSession,
     username: str = Form("", max_length=64),
-    password: str = Form("", max_length=1024),
-    next: str = Form(""),
-    session: Session = Depends(get_session),
+    password: str = Form("", max_length=1024), next: str = Form(""),
 ) -> Response:
     outcome = account.log_in(
         session, request.app.state.login_throttle, username, password, _client(request)
@@ -68,17 +59,13 @@ def login(
     return RedirectResponse(target, status_code=303)
 
 
-@router.post("/logout", dependencies=[Depends(ALL_ACCOUNTS), Depends(csrf_protect)])
-def logout(
-    request: Request,
-    user: CurrentUser = Depends(ALL_ACCOUNTS),
-    session: Session = Depends(get_session),
-) -> Response:
+@router.post("/logout", dependencies=guarded(ALL_ACCOUNTS))
+def logout(request: Request, user: AccountUser, session: DbSession) -> Response:
     account.log_out(session, user)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
 
 @router.get("/", dependencies=[not_audited("redirects to the start page of the role")])
-def home(user: CurrentUser = Depends(ALL_ACCOUNTS)) -> Response:
+def home(user: AccountUser) -> Response:
     return RedirectResponse(HOME_BY_ROLE.get(user.role, "/signalen"), status_code=303)

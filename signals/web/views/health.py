@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, Depends, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from signals.health import source_health
-from signals.web.deps import ADMINS, CurrentUser, get_session, render
+from signals.web.deps import AdminUser, DbSession, render
 from signals.web.read_audit import audited
 
 log = logging.getLogger(__name__)
@@ -18,11 +17,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/bronnen", dependencies=[audited("source.health", purpose="beheer")])
-def sources_page(
-    request: Request,
-    _user: CurrentUser = Depends(ADMINS),
-    session: Session = Depends(get_session),
-) -> Response:
+def sources_page(request: Request, _user: AdminUser, session: DbSession) -> Response:
     try:
         rows = source_health(session)
     except Exception:

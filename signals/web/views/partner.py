@@ -23,15 +23,18 @@ from signals.services import partner_admin as admin
 from signals.web.deps import (
     ADMINS,
     PARTNERS,
-    SUPERVISORS,
+    AdminUser,
     CurrentUser,
+    DbSession,
     IdPath,
-    csrf_protect,
-    get_session,
+    PartnerUser,
+    SupervisorUser,
+    guarded,
     render,
     templates,
 )
 from signals.web.read_audit import audited, audited_by_handler, not_audited
+from signals.web.rendering import redirect, render_page
 from signals.web.uow import form_refusal
 
 router = APIRouter(include_in_schema=False)
@@ -93,17 +96,14 @@ def _report_form(
 
 
 @router.get("/melden", dependencies=[not_audited("an empty report form and place names")])
-def form_page(request: Request, _user: CurrentUser = Depends(PARTNERS)) -> Response:
+def form_page(request: Request, _user: PartnerUser) -> Response:
     return render(request, "partner/form.html", _form_context(request))
 
 
-@router.post("/melden", dependencies=[Depends(PARTNERS), Depends(csrf_protect)])
+@router.post("/melden", dependencies=guarded(PARTNERS))
 def check(
-    request: Request,
-    raw: ReportInput = Depends(_report_form),
-    edit: str = Form("", max_length=1),
-    user: CurrentUser = Depends(PARTNERS),
-    session: Session = Depends(get_session),
+    request: Request, user: PartnerUser, session: DbSession,
+    raw: ReportInput = Depends(_report_form), edit: str = Form("", max_length=1),
 ) -> Response:
     if edit:
         return render(request, "partner/form.html", _form_context(request, raw))
@@ -127,12 +127,10 @@ def _hits_page(request: Request, report: ReportInput, hits: dict[str, list]) -> 
     return render(request, "partner/hits.html", context, 422)
 
 
-@router.post("/melden/bevestigen", dependencies=[Depends(PARTNERS), Depends(csrf_protect)])
+@router.post("/melden/bevestigen", dependencies=guarded(PARTNERS))
 def confirm(
-    request: Request,
+    request: Request, user: PartnerUser, session: DbSession,
     raw: ReportInput = Depends(_report_form),
-    user: CurrentUser = Depends(PARTNERS),
-    session: Session = Depends(get_session),
 ) -> Response:
     reporter = reports.reporter_for(session, user)
     with form_refusal(session) as refused:
@@ -148,11 +146,7 @@ def confirm(
 
 
 @router.get("/mijn-meldingen", dependencies=[audited("partner.report.list_own")])
-def my_reports(
-    request: Request,
-    user: CurrentUser = Depends(PARTNERS),
-    session: Session = Depends(get_session),
-) -> Response:
+def my_reports(request: Request, user: PartnerUser, session: DbSession) -> Response:
     rows = reports.own_reports(session, user)
     return render(request, "partner/mine.html", {"reports": rows})
 
@@ -163,10 +157,7 @@ def my_reports(
                           target_param="report_id")],
 )
 def my_report(
-    request: Request,
-    report_id: IdPath,
-    user: CurrentUser = Depends(PARTNERS),
-    session: Session = Depends(get_session),
+    request: Request, report_id: IdPath, user: PartnerUser, session: DbSession
 ) -> Response:
     row = reports.own_report(session, user, report_id)
     fresh = request.query_params.get("nieuw") == "1"
@@ -178,11 +169,7 @@ def my_report(
     dependencies=[audited_by_handler("partner.reporter.view")],
 )
 def reporter_page(
-    request: Request,
-    signal_id: IdPath,
-    report_id: IdPath,
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    request: Request, signal_id: IdPath, report_id: IdPath, user: SupervisorUser, session: DbSession
 ) -> Response:
     who = reports.reporter_identity(session, user, signal_id, report_id)
     return render(request, "partner/reporter.html", {
@@ -193,51 +180,36 @@ def reporter_page(
 # --- admins: organisations, accounts, keys --------------------------------------------------
 
 
-def _admin_page(
-    request: Request, session: Session, user: CurrentUser, status: int = 200, **extra: object
-) -> Response:
-    context = {
-        "orgs": admin.list_organisations(session, user),
-        "kinds_nl": ORGANISATION_KINDS_NL,
-        "flash": request.session.pop("flash", None),
-        "error": None,
-        **extra,
-    }
-    return render(request, "partner/admin.html", context, status)
+def _admin_page(request: Request, session: Session, user: CurrentUser, status: int = 200, *,
+                error: str | None = None, **extra: object) -> Response:
+    context = {"orgs": admin.list_organisations(session, user), "kinds_nl": ORGANISATION_KINDS_NL}
+    return render_page(
+        request, "partner/admin.html", {**context, **extra}, error=error, status=status
+    )
 
 
 @router.get("/partners", dependencies=[audited("partner.organisation.list", purpose="beheer")])
-def admin_page(
-    request: Request,
-    user: CurrentUser = Depends(ADMINS),
-    session: Session = Depends(get_session),
-) -> Response:
+def admin_page(request: Request, user: AdminUser, session: DbSession) -> Response:
     return _admin_page(request, session, user)
 
 
-@router.post("/partners", dependencies=[Depends(ADMINS), Depends(csrf_protect)])
+@router.post("/partners", dependencies=guarded(ADMINS))
 def add_organisation(
-    request: Request,
+    request: Request, user: AdminUser, session: DbSession,
     name: str = Form(..., max_length=128),
     kind: str = Form(..., max_length=16),
-    user: CurrentUser = Depends(ADMINS),
-    session: Session = Depends(get_session),
 ) -> Response:
     with form_refusal(session) as refused:
         admin.create_organisation(session, user, name, kind)
     if refused:
         return _admin_page(request, session, user, refused.status_code, error=refused.message)
-    request.session["flash"] = f"Organisatie {name.strip()} toegevoegd."
-    return RedirectResponse("/partners", status_code=303)
+    return redirect(request, "/partners", flash=f"Organisatie {name.strip()} toegevoegd.")
 
 
-@router.post("/partners/{org_id}/accounts", dependencies=[Depends(ADMINS), Depends(csrf_protect)])
+@router.post("/partners/{org_id}/accounts", dependencies=guarded(ADMINS))
 def add_account(
-    request: Request,
-    org_id: IdPath,
+    request: Request, org_id: IdPath, user: AdminUser, session: DbSession,
     username: str = Form(..., max_length=64),
-    user: CurrentUser = Depends(ADMINS),
-    session: Session = Depends(get_session),
 ) -> Response:
     password = generate_password()
     with form_refusal(session) as refused:
@@ -250,13 +222,10 @@ def add_account(
     return _admin_page(request, session, user, created=(username.strip(), password))
 
 
-@router.post("/partners/{org_id}/sleutels", dependencies=[Depends(ADMINS), Depends(csrf_protect)])
+@router.post("/partners/{org_id}/sleutels", dependencies=guarded(ADMINS))
 def add_token(
-    request: Request,
-    org_id: IdPath,
+    request: Request, org_id: IdPath, user: AdminUser, session: DbSession,
     label: str = Form("", max_length=128),
-    user: CurrentUser = Depends(ADMINS),
-    session: Session = Depends(get_session),
 ) -> Response:
     with form_refusal(session) as refused:
         row, token = admin.create_token(session, user, org_id, label)
@@ -267,14 +236,10 @@ def add_token(
 
 @router.post(
     "/partners/sleutels/{token_id}/intrekken",
-    dependencies=[Depends(ADMINS), Depends(csrf_protect)],
+    dependencies=guarded(ADMINS),
 )
 def revoke_token(
-    request: Request,
-    token_id: IdPath,
-    user: CurrentUser = Depends(ADMINS),
-    session: Session = Depends(get_session),
+    request: Request, token_id: IdPath, user: AdminUser, session: DbSession
 ) -> Response:
     row = admin.revoke_token(session, user, token_id)
-    request.session["flash"] = f"Sleutel {row.prefix}… ingetrokken."
-    return RedirectResponse("/partners", status_code=303)
+    return redirect(request, "/partners", flash=f"Sleutel {row.prefix}… ingetrokken.")

@@ -20,9 +20,9 @@ from signals.partner.tokens import RateLimiter
 from signals.services import partner as reports
 from signals.services import partner_admin as admin
 from signals.services.partner import Reporter
-from signals.web.deps import Forbidden, IdPath, NotAuthenticated, get_session
+from signals.web.deps import DbSession, Forbidden, IdPath, NotAuthenticated, get_session
 from signals.web.read_audit import audited_by_handler
-from signals.web.schemas import ErrorOut
+from signals.web.schemas import error_responses
 from signals.web.uow import form_refusal
 
 _bearer = HTTPBearer(auto_error=False, description="API-sleutel van de partnerorganisatie")
@@ -94,10 +94,11 @@ class RefusedOut(BaseModel):
 
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "Geen of een ongeldige API-sleutel"},
-    404: {"model": ErrorOut, "description": "Geen melding van deze organisatie"},
+    **error_responses(
+        {401: "Geen of een ongeldige API-sleutel", 404: "Geen melding van deze organisatie"}
+    ),
     422: {"model": RefusedOut, "description": "Ongeldig, of persoonsgegevens gevonden"},
-    429: {"model": ErrorOut, "description": "Te veel verzoeken (zie Retry-After)"},
+    **error_responses({429: "Te veel verzoeken (zie Retry-After)"}),
 }
 
 router = APIRouter(prefix="/api/partner", tags=["partner"], responses=_RESPONSES)
@@ -110,10 +111,8 @@ def _out(row: reports.OwnReport) -> ReportStatusOut:
 
 @router.post("/meldingen", status_code=201, response_model=ReportStatusOut)
 def submit(
-    request: Request,
-    body: ReportIn,
+    request: Request, body: ReportIn, session: DbSession,
     reporter: Reporter = Depends(partner_system),
-    session: Session = Depends(get_session),
 ) -> Response | ReportStatusOut:
     """Een melding doen. Bevat de tekst iets dat op persoonsgegevens lijkt, dan wordt niets
     opgeslagen en komt 422 terug met de vondsten."""
@@ -141,9 +140,7 @@ def submit(
     dependencies=[audited_by_handler("partner.report.view_own")],
 )
 def status(
-    report_id: IdPath,
-    reporter: Reporter = Depends(partner_system),
-    session: Session = Depends(get_session),
+    report_id: IdPath, session: DbSession, reporter: Reporter = Depends(partner_system)
 ) -> ReportStatusOut:
     """De status van een melding van de eigen organisatie: ontvangen, in behandeling of
     afgehandeld. Nooit wat de gemeente besloot."""

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from signals.db.models import STATUSES
 from signals.queries import DISTRICTS, SORTS, QueueFilters
 from signals.services import queue as queue_service
 from signals.services.queue_export import export_queue
-from signals.web.deps import CONTENT_ROLES, CurrentUser, get_session, render
+from signals.web.deps import ContentUser, DbSession, render
 from signals.web.read_audit import audited_by_handler
+from signals.web.rendering import FLASH_ERROR, take_flash
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,11 +44,9 @@ class _QueueQuery:
 
 @router.get("/signalen", dependencies=[audited_by_handler("signal.list")])  # "search" with q
 def queue_page(
-    request: Request,
+    request: Request, user: ContentUser, session: DbSession,
     query: _QueueQuery = Depends(),
     page: int = Query(1, ge=1, le=100000),
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
 ) -> Response:
     f = query.filters(page, user.username)
     result = queue_service.list_queue(
@@ -76,8 +74,8 @@ def queue_page(
             "sort_url": sort_url,
             "here": "/signalen?" + urlencode({**params, "page": result.page}),
             "export_url": "/signalen.csv?" + urlencode(params),
-            "flash": request.session.pop("flash", None),
-            "flash_error": request.session.pop("flash_error", None),
+            "flash": take_flash(request),
+            "flash_error": take_flash(request, FLASH_ERROR),
             "status_url": lambda s: "/signalen?" + urlencode({**params, "status": s}),
         },
     )
@@ -85,10 +83,7 @@ def queue_page(
 
 @router.get("/signalen.csv", dependencies=[audited_by_handler("signal.export")])
 def queue_export(
-    request: Request,
-    query: _QueueQuery = Depends(),
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    request: Request, user: ContentUser, session: DbSession, query: _QueueQuery = Depends()
 ) -> Response:
     f = query.filters(1, user.username)
     export = export_queue(session, user, request.app.state.settings, f)

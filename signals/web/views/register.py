@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -19,17 +18,18 @@ from signals.register.entries import list_entries
 from signals.register.fields import RegisterError, parse_local_datetime
 from signals.services import register as register_service
 from signals.web.deps import (
-    CONTENT_ROLES,
     LOCAL_TZ,
     MAX_ID,
     SUPERVISORS,
-    CurrentUser,
+    ContentUser,
+    DbSession,
     IdPath,
-    csrf_protect,
-    get_session,
+    SupervisorUser,
+    guarded,
     render,
 )
 from signals.web.read_audit import audited
+from signals.web.rendering import redirect, render_page
 from signals.web.uow import form_refusal
 
 router = APIRouter(include_in_schema=False)
@@ -72,44 +72,26 @@ class _EntryForm:
         }
 
 
-def _list_page(
-    request: Request,
-    session: Session,
-    *,
-    error: str | None = None,
-    import_errors: list[str] | None = None,
-    status: int = 200,
-) -> Response:
-    return render(
-        request,
-        "register.html",
-        {
-            "entries": list_entries(session),
-            "error": error,
-            "import_errors": import_errors or [],
-            "flash": request.session.pop("flash", None),
-            "local_input": _local_input,
-        },
-        status,
-    )
+def _list_page(request: Request, session: Session, *, error: str | None = None,
+               import_errors: list[str] | None = None, status: int = 200) -> Response:
+    context = {"entries": list_entries(session), "import_errors": import_errors or [],
+               "local_input": _local_input}
+    return render_page(request, "register.html", context, error=error, status=status)
 
 
 @router.get("/register", dependencies=[audited("register.list", target_type="register")])
 def register_page(
     request: Request,
     # Analysts read the register (list and entries) to triage; only supervisors edit it.
-    _user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    _user: ContentUser,
+    session: DbSession,
 ) -> Response:
     return _list_page(request, session)
 
 
-@router.post("/register", dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)])
+@router.post("/register", dependencies=guarded(SUPERVISORS))
 def create(
-    request: Request,
-    form: _EntryForm = Depends(),
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    request: Request, user: SupervisorUser, session: DbSession, form: _EntryForm = Depends()
 ) -> Response:
     with form_refusal(session) as refused:
         fields = form.fields()
@@ -118,16 +100,12 @@ def create(
         # 409 for every refused form, as before the error statuses were split (the API
         # answers with the error's own status).
         return _list_page(request, session, error=refused.message, status=409)
-    request.session["flash"] = f"Registratie {entry.reference} toegevoegd."
-    return RedirectResponse("/register", status_code=303)
+    return redirect(request, "/register", flash=f"Registratie {entry.reference} toegevoegd.")
 
 
-@router.post("/register/import", dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)])
+@router.post("/register/import", dependencies=guarded(SUPERVISORS))
 async def import_file(
-    request: Request,
-    file: UploadFile = File(...),
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    request: Request, user: SupervisorUser, session: DbSession, file: UploadFile = File(...)
 ) -> Response:
     data = await file.read(MAX_CSV_BYTES + 1)
     if len(data) > MAX_CSV_BYTES:
@@ -146,8 +124,8 @@ async def import_file(
             import_errors=result.errors,
             status=422,
         )
-    request.session["flash"] = f"Import klaar: {result.created} nieuw, {result.updated} bijgewerkt."
-    return RedirectResponse("/register", status_code=303)
+    done = f"Import klaar: {result.created} nieuw, {result.updated} bijgewerkt."
+    return redirect(request, "/register", flash=done)
 
 
 @router.get(
@@ -155,29 +133,18 @@ async def import_file(
     dependencies=[audited("register.view", target_type="register", target_param="entry_id")],
 )
 def entry_page(
-    request: Request,
-    entry_id: IdPath,
-    _user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    request: Request, entry_id: IdPath, _user: ContentUser, session: DbSession
 ) -> Response:
     entry = session.get(RegisterEntry, entry_id)
     if entry is None:
         raise HTTPException(404, f"Registratie {entry_id} bestaat niet.")
-    return render(
-        request,
-        "register_entry.html",
-        {"e": entry, "local_input": _local_input, "flash": request.session.pop("flash", None)},
-    )
+    return render_page(request, "register_entry.html", {"e": entry, "local_input": _local_input})
 
 
-@router.post("/register/{entry_id}", dependencies=[Depends(SUPERVISORS), Depends(csrf_protect)])
+@router.post("/register/{entry_id}", dependencies=guarded(SUPERVISORS))
 def update(
-    request: Request,
-    entry_id: IdPath,
-    version: int = Form(..., ge=1, le=MAX_ID),
-    form: _EntryForm = Depends(),
-    user: CurrentUser = Depends(SUPERVISORS),
-    session: Session = Depends(get_session),
+    request: Request, entry_id: IdPath, user: SupervisorUser, session: DbSession,
+    version: int = Form(..., ge=1, le=MAX_ID), form: _EntryForm = Depends(),
 ) -> Response:
     if session.get(RegisterEntry, entry_id) is None:
         raise HTTPException(404, f"Registratie {entry_id} bestaat niet.")
@@ -194,5 +161,4 @@ def update(
             {"e": entry, "local_input": _local_input, "error": refused.message},
             409,
         )
-    request.session["flash"] = "Registratie bijgewerkt."
-    return RedirectResponse(f"/register/{entry_id}", status_code=303)
+    return redirect(request, f"/register/{entry_id}", flash="Registratie bijgewerkt.")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Form, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -25,17 +24,10 @@ from signals.triage import (
     LABEL_NAMES,
     allowed_transitions,
 )
-from signals.web.deps import (
-    CONTENT_ROLES,
-    MAX_ID,
-    CurrentUser,
-    IdPath,
-    csrf_protect,
-    get_session,
-    render,
-)
+from signals.web.deps import CONTENT_ROLES, MAX_ID, ContentUser, DbSession, IdPath, guarded, render
 from signals.web.highlight import highlight
 from signals.web.read_audit import audited_by_handler
+from signals.web.rendering import FLASH_ERROR, redirect, take_flash
 from signals.web.uow import form_refusal
 
 log = logging.getLogger(__name__)
@@ -95,33 +87,23 @@ def _page_context(detail: SignalDetail, session: Session) -> dict[str, Any]:
 
 @router.get("/signalen/{signal_id}", dependencies=[audited_by_handler("signal.view")])
 def signal_page(
-    request: Request,
-    signal_id: IdPath,
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    request: Request, signal_id: IdPath, user: ContentUser, session: DbSession
 ) -> Response:
     detail = signal_service.view_signal(session, user, signal_id, channel="web")
     context = _page_context(detail, session)
-    context["flash"] = request.session.pop("flash", None)
-    context["flash_error"] = request.session.pop("flash_error", None)
+    context["flash"] = take_flash(request)
+    context["flash_error"] = take_flash(request, FLASH_ERROR)
     context["note_draft"] = request.session.pop("note_draft", "")
     context["colleagues"] = colleagues(session)
     context["interventions_url"] = interventions_url(request, signal_id)
     return render(request, "signal.html", context)
 
 
-@router.post(
-    "/signalen/{signal_id}/besluit", dependencies=[Depends(CONTENT_ROLES), Depends(csrf_protect)]
-)
+@router.post("/signalen/{signal_id}/besluit", dependencies=guarded(CONTENT_ROLES))
 def decide_form(
-    request: Request,
-    signal_id: IdPath,
-    to_status: str = Form(..., max_length=16),
-    version: int = Form(..., ge=1, le=MAX_ID),
-    rationale: str = Form("", max_length=5000),
-    reason_code: str = Form("", max_length=64),
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    request: Request, signal_id: IdPath, user: ContentUser, session: DbSession,
+    to_status: str = Form(..., max_length=16), version: int = Form(..., ge=1, le=MAX_ID),
+    rationale: str = Form("", max_length=5000), reason_code: str = Form("", max_length=64),
 ) -> Response:
     with form_refusal(session) as refused:
         signal_service.decide(
@@ -148,22 +130,14 @@ def decide_form(
             }
         )
         return render(request, "signal.html", context, refused.status_code)
-    request.session["flash"] = "Besluit vastgelegd."
-    return RedirectResponse(f"/signalen/{signal_id}#historie", status_code=303)
+    return redirect(request, f"/signalen/{signal_id}#historie", flash="Besluit vastgelegd.")
 
 
-@router.post(
-    "/berichten/{post_id}/label", dependencies=[Depends(CONTENT_ROLES), Depends(csrf_protect)]
-)
+@router.post("/berichten/{post_id}/label", dependencies=guarded(CONTENT_ROLES))
 def label_form(
-    request: Request,
-    post_id: IdPath,
-    label: str = Form(..., max_length=32),
-    value: str = Form(..., max_length=8),
-    signal_id: int = Form(..., ge=1, le=MAX_ID),
-    note: str = Form("", max_length=2000),
-    user: CurrentUser = Depends(CONTENT_ROLES),
-    session: Session = Depends(get_session),
+    request: Request, post_id: IdPath, user: ContentUser, session: DbSession,
+    label: str = Form(..., max_length=32), value: str = Form(..., max_length=8),
+    signal_id: int = Form(..., ge=1, le=MAX_ID), note: str = Form("", max_length=2000),
 ) -> Response:
     outcome = correct_label(
         session,
@@ -174,8 +148,8 @@ def label_form(
         note=note,
         settings=request.app.state.settings,
     )
-    request.session["flash"] = correction_flash(outcome, signal_id)
-    return RedirectResponse(f"/signalen/{signal_id}#bericht-{post_id}", status_code=303)
+    url = f"/signalen/{signal_id}#bericht-{post_id}"
+    return redirect(request, url, flash=correction_flash(outcome, signal_id))
 
 
 def correction_flash(outcome: CorrectionOutcome, signal_id: int) -> str:

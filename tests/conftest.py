@@ -37,6 +37,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.path not in slow_files)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2 at its production cost takes about 0.1 s a hash, on purpose, and the suite logs in
+    and creates accounts hundreds of times. In-process tests hash with minimal parameters, as
+    Django's test runner swaps in a fast hasher; a hash carries its own parameters, so it
+    verifies the same. The production parameters are checked on their own
+    (tests/web/test_cli_users.py), and every subprocess (demo, pipeline, uvicorn) keeps them."""
+    from argon2 import PasswordHasher
+
+    import signals.auth
+
+    production = signals.auth._hasher
+    signals.auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    signals.auth._hasher = production
+
+
 @pytest.fixture
 def signals_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every setting at a fresh var/ directory and SQLite database."""

@@ -50,3 +50,15 @@ def test_users_add_list_disable(env):
             )
         ).all()
         assert actions.count("user.create") == 2 and "user.disable" in actions
+
+
+def test_production_password_hashing_keeps_argon2_defaults() -> None:
+    # The suite hashes cheaply (tests/conftest.py); what a deployment hashes with is fixed here:
+    # argon2id with at least argon2-cffi's defaults (RFC 9106 low-memory profile).
+    from argon2 import Type, extract_parameters
+
+    import signals.auth
+
+    params = extract_parameters(signals.auth._DUMMY_HASH)
+    assert params.type is Type.ID
+    assert params.time_cost >= 3 and params.memory_cost >= 65536 and params.parallelism >= 4

@@ -42,12 +42,14 @@ def build_stream(n: int, relevant_share: float, seed: int = 7) -> str:
 
 
 def cold_start_s() -> float:
-    """Seconds a fresh process needs to import the NLP package and load the model: what every
-    short-lived task (an Airflow task, a CLI call) pays before its first post."""
+    """Seconds a fresh process needs to import the NLP package, load the model and the sentence
+    embedder and classify one call (which reaches stage two): what every short-lived task (an
+    Airflow task, a CLI call) pays before its first post."""
     import subprocess
     import sys
 
-    code = ("import time; t = time.perf_counter(); import nlp; nlp.model_version(); "
+    code = ("import time; t = time.perf_counter(); import nlp; "
+            "nlp.enrich(['Morgen 20:00 iedereen naar het Stadhuisplein, deel dit!']); "
             "print(time.perf_counter() - t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return round(float(out.stdout.strip().splitlines()[-1]), 2)

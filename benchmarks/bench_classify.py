@@ -21,7 +21,7 @@ import json  # noqa: E402
 import random  # noqa: E402
 import time  # noqa: E402
 
-from everyday import chatter  # noqa: E402
+from everyday import unique_chatter  # noqa: E402
 
 
 def build_stream(n: int, relevant_share: float, seed: int = 7) -> str:
@@ -34,7 +34,7 @@ def build_stream(n: int, relevant_share: float, seed: int = 7) -> str:
     lines = []
     for i in range(n):
         relevant = rng.random() < relevant_share
-        text = next(picks) if relevant else chatter(rng)
+        text = next(picks) if relevant else unique_chatter(rng, i)
         # The id says where a post came from, so the chatter false-alarm rate can be reported.
         lines.append(json.dumps({"id": f"{'r' if relevant else 'x'}{i}", "text": text,
                                  "published_at": "2026-11-26T10:00:00+01:00"}))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -23,6 +22,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.deploy.harness_env import harness_env  # noqa: E402
+
 DEMO_SITE = REPO / "config" / "demo" / "site"
 HARNESS = REPO / "tests" / "deploy" / "dag_harness.py"
 PORT = 8767
@@ -58,17 +61,8 @@ def main() -> int:
     root = Path(tempfile.mkdtemp(prefix="bench-dag-"))
     try:
         site = build_site(root, args.sources)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "SIGNALS_"))}
-        env.update(
-            AIRFLOW_HOME=str(root / "airflow"),
-            AIRFLOW__CORE__DAGS_FOLDER=str(REPO / "dags"),
-            AIRFLOW__CORE__LOAD_EXAMPLES="False",
-            AIRFLOW__LOGGING__LOGGING_LEVEL="WARNING",
-            SIGNALS_VAR_DIR=str(root / "var"),
-            SIGNALS_DATABASE_URL=f"sqlite:///{root / 'var' / 'signals.db'}",
-            SIGNALS_SOURCES=str(root / "sources.yml"),
-            SIGNALS_SOURCES_BASE_URL=f"http://127.0.0.1:{PORT}",
-            HARNESS_PORT=str(PORT),
+        env = harness_env(
+            root, root / "sources.yml", f"http://127.0.0.1:{PORT}", HARNESS_PORT=str(PORT)
         )
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=env, check=True,

@@ -91,7 +91,7 @@ MIX_EVERYDAY_SHARE = {"stress": 0.0, "realistic": 0.9}
 
 def synthetic_posts(n: int, now: datetime, seed: int = 5, everyday_share: float = 0.0):
     """n RawPosts and, per post, the Truth the generator used."""
-    from everyday import chatter
+    from everyday import unique_chatter
 
     from collectors.models import RawPost
 
@@ -111,7 +111,7 @@ def synthetic_posts(n: int, now: datetime, seed: int = 5, everyday_share: float 
     for i in range(n):
         roll = rng.random()
         if everyday_share and rng.random() < everyday_share:  # stress: the old stream
-            text, truth = chatter(rng), Truth()
+            text, truth = unique_chatter(rng, i), Truth()
         elif roll < 0.2:
             base, truth = rng.choice(calls)
             text = rng.choice(PREFIX) + _typo(rng, base) + rng.choice(DECOR)

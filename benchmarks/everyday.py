@@ -28,3 +28,10 @@ def chatter(rng: random.Random) -> str:
     if rng.random() < 0.2:
         return rng.choice(EXTRA)
     return f"{rng.choice(SUBJECTS)} {rng.choice(PREDICATES)}.{rng.choice(TAILS)}"
+
+
+def unique_chatter(rng: random.Random, n: int) -> str:
+    """An everyday post no other post of the stream repeats. The templates above give a few
+    thousand texts; a stream of them repeats itself, and the embedding cache then hides what
+    each new post costs (real everyday posts are nearly all different)."""
+    return f"{chatter(rng)} ({n})"

@@ -1,0 +1,58 @@
+"""The stage-2 gate's trade-off, measured on the committed model: for each gate, the share of
+positive posts that reach the sentence embedding (test split, the team's functional suite) and
+the share of everyday posts that pay for it (the stream of bench_classify). Stage-1
+probabilities only: nothing is embedded, so this runs in seconds.
+
+It reports; it chooses nothing. The gate is chosen in training by cross-validation on train +
+dev (nlp/training.py), never on the test split or the functional suite.
+
+Run:  .venv/bin/python benchmarks/bench_gate.py [--gates 0.10 0.07 0.05 0.03 0.02]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+
+import numpy as np
+from everyday import unique_chatter
+from machine import cpu_info
+
+
+def top_stage1(texts: list[str]) -> np.ndarray:
+    from nlp.api import get_enricher
+    from nlp.pipeline import analyse
+    from nlp.types import LABELS
+
+    clf = get_enricher().clf
+    analyses = analyse(texts)
+    p1 = clf.stage1(clf.matrix(texts, analyses))
+    return np.max(np.vstack([p1[k] for k in LABELS]), axis=0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gates", type=float, nargs="+", default=[0.10, 0.07, 0.05, 0.03, 0.02])
+    args = ap.parse_args()
+
+    from nlp.corpus import assign_splits, by_split, load_corpus
+    from nlp.functional.files import load_cases
+
+    posts = load_corpus()
+    test = by_split(posts, assign_splits(posts))["test"]
+    sets = {
+        "test split, positives": [p.text for p in test if any(p.labels.values())],
+        "functional suite, positives": [c["text"] for c in load_cases()
+                                        if any(c["expected"].values())],
+        "everyday posts": [unique_chatter(random.Random(i), i) for i in range(3000)],
+    }
+    tops = {name: top_stage1(texts) for name, texts in sets.items()}
+    rows = {f"{g:.2f}": {name: round(float((top >= g).mean()), 4) for name, top in tops.items()}
+            for g in args.gates}
+    print(json.dumps({**cpu_info(), "sizes": {k: len(v) for k, v in sets.items()},
+                      "share_at_or_above_gate": rows}, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -9,7 +9,7 @@ import logging
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,10 +63,7 @@ class GroupOutcome:
 
     def as_dict(self) -> dict:
         return {
-            "host": self.host,
-            "outcomes": self.outcomes,
-            "leased_elsewhere": self.leased_elsewhere,
-            "failed": self.failed,
+            **asdict(self),
             "new_post_ids": [i for o in self.outcomes for i in o.get("new_post_ids") or []],
         }
 

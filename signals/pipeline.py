@@ -7,7 +7,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -111,16 +111,7 @@ class SourceOutcome:
     not_due: bool = False  # not polled: its poll interval has not passed yet
 
     def as_dict(self) -> dict:
-        return {
-            "source_id": self.source_id,
-            "new_post_ids": self.new_post_ids,
-            "duplicates": self.duplicates,
-            "skipped": self.skipped,
-            "not_modified": self.not_modified,
-            "error": self.error,
-            "new_versions": self.new_versions,
-            "not_due": self.not_due,
-        }
+        return asdict(self)
 
 
 def store_collect_result(
@@ -189,14 +180,7 @@ class ProcessOutcome:
     alerts: int = 0
 
     def as_dict(self) -> dict:
-        return {
-            "enriched": self.enriched,
-            "flagged_post_ids": self.flagged_post_ids,
-            "signal_ids": self.signal_ids,
-            "new_signal_ids": self.new_signal_ids,
-            "indexed": self.indexed,
-            "alerts": self.alerts,
-        }
+        return asdict(self)
 
 
 # Posts a crashed or switched-off run left untagged are picked up by the next run, this many at

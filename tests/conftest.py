@@ -57,13 +57,13 @@ def cheap_password_hashing() -> Iterator[None]:
 @pytest.fixture
 def signals_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every setting at a fresh var/ directory and SQLite database."""
+    # Imported here: tests.webapp is a plugin (`pytest_plugins`), which pytest must import
+    # first to rewrite its asserts.
+    from tests.webapp import isolate_settings
+
     var = tmp_path / "var"
     var.mkdir()
-    monkeypatch.setenv("SIGNALS_VAR_DIR", str(var))
-    monkeypatch.setenv("SIGNALS_DATABASE_URL", f"sqlite:///{var / 'signals.db'}")
-    monkeypatch.delenv("SIGNALS_PSEUDONYM_KEY", raising=False)
-    monkeypatch.delenv("SIGNALS_ES_URL", raising=False)
-    monkeypatch.setenv("SIGNALS_AUTOTAG", "on")
+    isolate_settings(monkeypatch, var, var / "signals.db")
     return var
 
 

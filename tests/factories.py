@@ -17,7 +17,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import CALL, LABELS, NOT_NOTIFIED
-from signals.db.models import Decision, Enrichment, Post, RegisterEntry, Signal, SignalPost
+from signals.db.models import (
+    Decision,
+    Enrichment,
+    Post,
+    RegisterEntry,
+    Signal,
+    SignalPost,
+    User,
+)
 from signals.db.session import session_scope
 
 PSEUDONYM: Final = "ps:0123456789abcdef0123"
@@ -195,6 +203,14 @@ def make_decision(
     return _flushed(session, Decision(signal_id=signal_id, from_status=from_status,
                                       to_status=to_status, actor=actor, rationale=rationale,
                                       **columns))
+
+
+def make_user(session: Session, username: str, role: str, *, active: bool = True) -> User:
+    """A stored account without a usable password, flushed: for tests that act as a user
+    without logging in (argon2 hashing is slow on purpose)."""
+    return _flushed(
+        session, User(username=username, role=role, password_hash="-", active=active)
+    )
 
 
 def make_register_entry(

@@ -96,15 +96,21 @@ def derived_template(
     return path
 
 
+def isolate_settings(mp: pytest.MonkeyPatch, var: Path, database: Path) -> None:
+    """Point the settings at `var` and the SQLite file `database`, with autotagging on. The
+    developer's Elasticsearch and pseudonym key must not reach a test: both are unset."""
+    mp.setenv("SIGNALS_VAR_DIR", str(var))
+    mp.setenv("SIGNALS_DATABASE_URL", f"sqlite:///{database}")
+    mp.delenv("SIGNALS_PSEUDONYM_KEY", raising=False)
+    mp.delenv("SIGNALS_ES_URL", raising=False)
+    mp.setenv("SIGNALS_AUTOTAG", "on")
+
+
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_db: Path) -> Env:
     db = tmp_path / "web.db"
     shutil.copyfile(template_db, db)
-    monkeypatch.setenv("SIGNALS_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("SIGNALS_DATABASE_URL", f"sqlite:///{db}")
-    monkeypatch.setenv("SIGNALS_AUTOTAG", "on")
-    monkeypatch.delenv("SIGNALS_ES_URL", raising=False)
-    monkeypatch.delenv("SIGNALS_PSEUDONYM_KEY", raising=False)
+    isolate_settings(monkeypatch, tmp_path / "var", db)
     settings = get_settings()
     return Env(settings, get_engine(settings.database_url))
 
@@ -249,6 +255,19 @@ def browser() -> Iterator[Any]:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+def page_with_errors(
+    browser: Any, *, console: bool = False, **options: Any
+) -> tuple[Any, list[str]]:
+    """A new page (`options` as for `browser.new_page`) and the list its uncaught script
+    errors land in, with `console` also the errors logged to the console."""
+    page = browser.new_page(**options)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    if console:
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return page, errors
 
 
 def browser_log_in(page: Any, base: str, username: str) -> None:

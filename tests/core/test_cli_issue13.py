@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from signals.cli import app
-from signals.db.models import AuditEvent, User
+from signals.db.models import AuditEvent
 from signals.db.session import get_engine
+from tests.factories import make_user
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[2]
@@ -22,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _users(*rows: tuple[str, str, bool]) -> None:
     with Session(get_engine()) as session:
         for name, role, active in rows:
-            session.add(User(username=name, role=role, password_hash="-", active=active))
+            make_user(session, name, role, active=active)
         session.commit()
 
 

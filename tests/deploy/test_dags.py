@@ -7,7 +7,6 @@ with which Airflow 3.2.2's execution API works unpatched (see pyproject.toml).""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.deploy.harness_env import harness_env
 
 REPO = Path(__file__).resolve().parents[2]
 HARNESS = Path(__file__).with_name("dag_harness.py")
@@ -33,19 +34,7 @@ pytestmark = pytest.mark.slow
 
 
 def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "SIGNALS_"))}
-    env.update(
-        AIRFLOW_HOME=str(home / "airflow"),
-        AIRFLOW__CORE__DAGS_FOLDER=str(REPO / "dags"),
-        AIRFLOW__CORE__LOAD_EXAMPLES="False",
-        AIRFLOW__LOGGING__LOGGING_LEVEL="WARNING",
-        SIGNALS_VAR_DIR=str(home / "var"),
-        SIGNALS_DATABASE_URL=f"sqlite:///{home / 'var' / 'signals.db'}",
-        SIGNALS_SOURCES=str(DEMO / "sources.yml"),
-        SIGNALS_SOURCES_BASE_URL="http://127.0.0.1:8765",
-        SIGNALS_AUTOTAG="on",
-    )
-    return env
+    return harness_env(home, DEMO / "sources.yml", "http://127.0.0.1:8765", SIGNALS_AUTOTAG="on")
 
 
 def _harness(env: dict[str, str], *args: str, timeout: float = 240) -> dict:

@@ -21,6 +21,7 @@ from signals.db.models import Post, Signal, SignalPost
 from signals.db.session import get_engine, session_scope
 from signals.demo import DEMO_DIR, demo_server, import_demo_register, run_demo_pipeline
 from signals.privacy.urls import strip_segment
+from tests.webapp import isolate_settings
 
 EXPECTED = yaml.safe_load((DEMO_DIR / "expected.yml").read_text())["items"]
 # The module runs the whole demo pipeline once (collect, enrich, detect, index).
@@ -32,11 +33,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory):
     mp = pytest.MonkeyPatch()
     var = tmp_path_factory.mktemp("demo") / "var"
     var.mkdir()
-    mp.setenv("SIGNALS_VAR_DIR", str(var))
-    mp.setenv("SIGNALS_DATABASE_URL", f"sqlite:///{var / 'signals.db'}")
-    mp.delenv("SIGNALS_PSEUDONYM_KEY", raising=False)
-    mp.delenv("SIGNALS_ES_URL", raising=False)
-    mp.setenv("SIGNALS_AUTOTAG", "on")
+    isolate_settings(mp, var, var / "signals.db")
     settings = get_settings()
     log_records: list[str] = []
 

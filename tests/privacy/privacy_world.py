@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from collectors.models import RawPost
 from signals.indexing import index_posts, index_signals
 from signals.privacy.pseudonym import Pseudonymizer
 from signals.search.fts import FtsBackend
@@ -78,6 +80,12 @@ class World:
                 ).scalar_one()
                 == 1
             )
+
+
+def raw_post(url: str, text: str, author: str, published_at: datetime, **fields: Any) -> RawPost:
+    """A post of source src-a as a collector hands it to intake (author not yet pseudonymised)."""
+    return RawPost(source_id="src-a", url=url, title="t", text=text, author=author,
+                   published_at=published_at, **fields)
 
 
 def days(n: float) -> timedelta:

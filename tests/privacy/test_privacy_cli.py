@@ -5,18 +5,19 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+from privacy_world import raw_post
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from collectors.models import RawPost
 from signals.cli import app
 from signals.config import get_settings
-from signals.db.models import AuditEvent, Post, User
+from signals.db.models import AuditEvent, Post
 from signals.db.session import get_engine
 from signals.intake import store_raw_posts
 from signals.privacy.pseudonym import Pseudonymizer
 from signals.switches import autotag_enabled
+from tests.factories import make_user
 
 runner = CliRunner()
 
@@ -25,17 +26,9 @@ def _seed(old_days: int = 10) -> None:
     settings = get_settings()
     with Session(get_engine()) as session:
         for name, role in (("beheer", "admin"), ("ana", "analyst")):
-            session.add(User(username=name, role=role, password_hash="-", active=True))
+            make_user(session, name, role)
         moment = datetime.now(UTC) - timedelta(days=old_days)
-        raw = RawPost(
-            source_id="src-a",
-            url="https://example.org/x/1",
-            title="t",
-            text="tekst",
-            author="@Jan",
-            published_at=moment,
-            fetched_at=moment,
-        )
+        raw = raw_post("https://example.org/x/1", "tekst", "@Jan", moment, fetched_at=moment)
         store_raw_posts(session, [raw], Pseudonymizer(settings.pseudonym_key_dir))
         session.commit()
 

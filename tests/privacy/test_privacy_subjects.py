@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from privacy_world import T0, days
+from privacy_world import T0, days, raw_post
 from sqlalchemy import select
 
-from collectors.models import RawPost, SourceConfig
+from collectors.models import SourceConfig
 from signals import audit
-from signals.db.models import AuditEvent, AuthorEscrow, LabelCorrection, Post, Signal, User
+from signals.db.models import AuditEvent, AuthorEscrow, LabelCorrection, Post, Signal
 from signals.intake import store_raw_posts
 from signals.privacy import escrow, reveal, subjects
 from signals.privacy.access import PrivacyError
 from signals.privacy.escrow import EscrowError
+from tests.factories import make_user
 
 
 @pytest.fixture
@@ -23,8 +24,7 @@ def users(world):
         ("sup1", "supervisor"),
         ("sup2", "supervisor"),
     ]:
-        # Direct rows: passwords play no part here, and argon2 hashing is slow on purpose.
-        world.session.add(User(username=name, role=role, password_hash="-", active=True))
+        make_user(world.session, name, role)
     world.session.commit()
 
 
@@ -149,14 +149,7 @@ def _source(escrow_authors: bool) -> SourceConfig:
 
 
 def _intake(world, source, handle="@jan_almere") -> int:
-    raw = RawPost(
-        source_id="src-a",
-        url="https://example.org/a/1",
-        title="t",
-        text="oproep",
-        author=handle,
-        published_at=T0,
-    )
+    raw = raw_post("https://example.org/a/1", "oproep", handle, T0)
     hook = escrow.hook_for(source, key_dir=world.pseudo.key_dir)
     result = store_raw_posts(world.session, [raw], world.pseudo, escrow=hook)
     world.session.commit()

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from signals.db.session import session_scope
-from signals.triage import decide
-
-from .conftest import browser_log_in, make_signal
+from .conftest import browser_log_in, colleague_decides, make_signal, page_with_errors
 
 pytestmark = pytest.mark.browser
 
@@ -22,21 +19,9 @@ def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, screen
         key="top",
         n_posts=3,
     )
-    with session_scope(env.engine) as session:
-        decide(
-            session,
-            top,
-            to_status="in_review",
-            actor="analyst2",
-            actor_role="analyst",
-            rationale="",
-            expected_version=1,
-        )
+    colleague_decides(env.engine, top, "in_review", "")
 
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page, errors = page_with_errors(browser, console=True, viewport={"width": 1280, "height": 900})
     browser_log_in(page, live_server, "analyst")
     page.wait_for_url(f"{live_server}/signalen")
     shots = screenshot_dir

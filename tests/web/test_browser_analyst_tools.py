@@ -14,15 +14,15 @@ from sqlalchemy import select, update
 from signals.db.models import Signal, SignalNote, SignalPost
 from signals.db.session import session_scope
 
-from .conftest import browser_log_in, make_signal
+from .conftest import browser_log_in, make_signal, page_with_errors
 
 pytestmark = pytest.mark.browser
 
 
 def _open(browser, live_server, username: str = "analyst"):
-    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="nl-NL")
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page, errors = page_with_errors(
+        browser, viewport={"width": 1400, "height": 900}, locale="nl-NL"
+    )
     browser_log_in(page, live_server, username)
     page.wait_for_url(f"{live_server}/signalen")
     return page, errors

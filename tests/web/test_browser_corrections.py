@@ -11,17 +11,14 @@ import pytest
 from signals.db.models import RegisterEntry, Signal
 from signals.db.session import session_scope
 
-from .conftest import browser_log_in, make_signal
+from .conftest import browser_log_in, make_signal, page_with_errors
 from .test_label_corrections import _flagged_call
 
 pytestmark = pytest.mark.browser
 
 
 def _page(browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return page, errors
+    return page_with_errors(browser, viewport={"width": 1280, "height": 900})
 
 
 def test_klopt_niet_in_the_browser(env, live_server, browser, screenshot_dir):

@@ -138,24 +138,18 @@ def test_the_demos_second_supervisor_approves_four_eyes(browser, live_server, en
     import json
 
     from signals.cli.core_cmds import _ensure_demo_users
-    from signals.db.session import session_scope
-    from signals.protocol import Choice
-    from signals.services import Actor
-    from signals.services import protocol as services
 
-    from .test_interventions_browser import _escalated_signal
+    from .test_interventions_browser import (
+        _approve_first,
+        _escalated_signal,
+        _propose_noodbevel,
+    )
 
     passwords = _ensure_demo_users()
     stored = json.loads((env.settings.var_dir / "demo_logins.json").read_text())
     assert stored["supervisor2"] == passwords["supervisor2"]
     sid = _escalated_signal(env)
-    with session_scope(env.engine) as session:
-        services.propose(
-            session,
-            Actor("supervisor", "supervisor"),
-            sid,
-            [Choice("noodbevel", "Ernstige vrees voor wanordelijkheden", frozenset({0, 1}))],
-        )
+    _propose_noodbevel(env, sid, "supervisor")
     page = browser.new_page()
     try:
         page.goto(f"{live_server}/login")
@@ -164,12 +158,7 @@ def test_the_demos_second_supervisor_approves_four_eyes(browser, live_server, en
         page.click("button[type=submit]")
         page.wait_for_url(re.compile(r".*/signalen.*"))
         page.goto(f"{live_server}/interventies")
-        card = page.locator("article.approval").first
-        card.locator("input[name=note]").fill("Akkoord, tweede supervisor")
-        card.locator("button[value=ja]").click()
-        page.wait_for_selector("text=Besluit over de interventie vastgelegd")
-        page.goto(f"{live_server}/signalen/{sid}")
-        history = page.locator("table.history").inner_text()
+        history = _approve_first(page, live_server, sid, "Akkoord, tweede supervisor")
         assert "goedgekeurd door supervisor2" in history
         page.screenshot(path=str(screenshot_dir / "demo-four-eyes.png"), full_page=True)
     finally:

@@ -16,9 +16,8 @@ from signals.db.session import session_scope
 from signals.protocol import Choice, activate
 from signals.services import Actor
 from signals.services import protocol as services
-from signals.triage import decide
 
-from .conftest import browser_log_in, make_signal
+from .conftest import browser_log_in, colleague_decides, make_signal, page_with_errors
 
 pytestmark = pytest.mark.browser
 
@@ -32,26 +31,36 @@ def _escalated_signal(env) -> int:
     with session_scope(env.engine) as session:
         activate(session, V1, actor="supervisor", actor_role="supervisor")
     sid = make_signal(env.engine, title=TITLE, severity=0.55, district="Almere Haven")
-    with session_scope(env.engine) as session:
-        decide(
-            session,
-            sid,
-            to_status="escalated",
-            actor="analyst2",
-            actor_role="analyst",
-            rationale="Niet aangemeld, groot bereik",
-            expected_version=1,
-            protocol_version="v1",
-        )
+    colleague_decides(
+        env.engine, sid, "escalated", "Niet aangemeld, groot bereik", protocol_version="v1"
+    )
     return sid
 
 
+def _propose_noodbevel(env, sid: int, proposer: str) -> None:
+    """`proposer` (named after its role) proposes a noodbevel with both conditions ticked."""
+    with session_scope(env.engine) as session:
+        services.propose(
+            session,
+            Actor(proposer, proposer),
+            sid,
+            [Choice("noodbevel", "Ernstige vrees voor wanordelijkheden", frozenset({0, 1}))],
+        )
+
+
+def _approve_first(page, base: str, sid: int, note: str) -> str:
+    """Approve the first intervention on the open approval page with `note`; the history on
+    the page of signal `sid` afterwards."""
+    card = page.locator("article.approval").first
+    card.locator("input[name=note]").fill(note)
+    card.locator("button[value=ja]").click()
+    page.wait_for_selector("text=Besluit over de interventie vastgelegd")
+    page.goto(f"{base}/signalen/{sid}")
+    return page.locator("table.history").inner_text()
+
+
 def _page(browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    return page, errors
+    return page_with_errors(browser, console=True, viewport={"width": 1400, "height": 900})
 
 
 def test_interventions_ranked_with_conditions_and_a_form_that_keeps_its_ticks(
@@ -136,13 +145,8 @@ def test_the_approval_page_shows_the_signal_and_the_history_reads_dutch(
     env, live_server, browser, screenshot_dir
 ):
     sid = _escalated_signal(env)
+    _propose_noodbevel(env, sid, "analyst")
     with session_scope(env.engine) as session:
-        services.propose(
-            session,
-            Actor("analyst", "analyst"),
-            sid,
-            [Choice("noodbevel", "Ernstige vrees voor wanordelijkheden", frozenset({0, 1}))],
-        )
         event_time = session.get(Signal, sid).event_time
     page, errors = _page(browser)
     browser_log_in(page, live_server, "supervisor")
@@ -157,12 +161,7 @@ def test_the_approval_page_shows_the_signal_and_the_history_reads_dutch(
     assert "Noodbevel" in text and "noodbevel" not in text.replace("Noodbevel", "")
     assert "Ernstige wanordelijkheden of ernstige vrees" in text  # the confirmed condition
     page.screenshot(path=str(screenshot_dir / "approvals.png"), full_page=True)
-    card.locator("input[name=note]").fill("Akkoord, kort en evenredig")
-    card.locator("button[value=ja]").click()
-    page.wait_for_selector("text=Besluit over de interventie vastgelegd")
-
-    page.goto(f"{live_server}/signalen/{sid}")
-    history = page.locator("table.history").inner_text()
+    history = _approve_first(page, live_server, sid, "Akkoord, kort en evenredig")
     assert "Interventie Noodbevel (goedgekeurd door supervisor)" in history
     for raw in ("approved", "pending", "noodbevel ("):
         assert raw not in history

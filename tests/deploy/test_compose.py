@@ -107,6 +107,10 @@ def test_web_and_airflow_run_the_project_image(compose: dict) -> None:
     dockerfile = (REPO / "Dockerfile").read_text()
     assert "FROM python:3.11-slim" in dockerfile
     assert 'pip install -c constraints.txt ".[airflow]"' in dockerfile
+    # The image cannot write .pyc at run time: without them every Airflow task compiled its
+    # dependencies from source again.
+    assert "UV_COMPILE_BYTECODE=1" in dockerfile
+    assert "compileall -q collectors nlp signals dags" in dockerfile
 
 
 def test_env_example_holds_every_setting_the_stack_reads(compose: dict) -> None:

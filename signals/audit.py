@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from signals.actor import Actor
 from signals.audit_checkpoints import load_for, note_append
 from signals.audit_hash import GENESIS, compute_hash
 from signals.db.models import AuditEvent
@@ -69,6 +70,15 @@ def record(
     session.flush()
     note_append(session, event.id, action)  # a checkpoint after the commit every N events
     return event
+
+
+def record_as(session: Session, actor: Actor, *, action: str, **fields: Any) -> AuditEvent:
+    """`record` of an act by `actor` (`fields`: target_type, target_id, purpose, details). An
+    actor without a role (an operator at the shell, the demo) is recorded as having none, not
+    an empty one."""
+    return record(
+        session, actor=actor.username, actor_role=actor.role or None, action=action, **fields
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ admin. Every role change is audited and alerted to the admins."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from nlp.vocabulary import PARTNER
 from signals import four_eyes
+from signals.actor import SYSTEM, Actor
 from signals.alerts import alert_role_change
-from signals.audit import record
+from signals.audit import record_as
 from signals.config import Settings
 from signals.db.models import ROLES, RoleGrant, User
 from signals.db.types import utcnow
@@ -87,12 +88,10 @@ def create_user(
     password: str,
     role: str,
     *,
-    actor: str = "system",
-    actor_role: str | None = None,
-    actor_id: int | None = None,
+    actor: Actor = SYSTEM,
     settings: Settings | None = None,
 ) -> User:
-    """Create an account. `actor_id` is the web admin doing it (None: CLI or system). A
+    """Create an account. `actor.id` is the web admin doing it (None: CLI or system). A
     supervisor or admin created by a web admin stays disabled until a second admin approves."""
     username = username.strip()
     if (
@@ -105,14 +104,14 @@ def create_user(
     _check_password(password)
     if get_user(session, username) is not None:
         raise AuthError(f"Gebruiker '{username}' bestaat al.")
-    needs_grant = actor_id is not None and role in ELEVATED_ROLES
+    needs_grant = actor.id is not None and role in ELEVATED_ROLES
     user = User(
         username=username,
         role=role,
         password_hash=hash_password(password),
         active=not needs_grant,
-        created_by_id=actor_id,
-        password_set_by_id=actor_id,
+        created_by_id=actor.id,
+        password_set_by_id=actor.id,
         session_version=0,
     )
     session.add(user)
@@ -120,16 +119,16 @@ def create_user(
     _audit(
         session, user, action="user.create",
         details={"username": username, "role": role, "pending": needs_grant},
-        actor=actor, actor_role=actor_role,
+        actor=actor,
     )
     if needs_grant:
-        _request_grant(session, user, role, "create", actor=actor, actor_id=actor_id)
+        _request_grant(session, user, role, "create", actor=actor)
     alert_role_change(
         session,
         f"Account {username} aangemaakt met rol {role}"
         + (" (wacht op goedkeuring door een tweede beheerder)" if needs_grant else "")
-        + f", door {actor}.",
-        {"username": username, "to": role, "by": actor, "pending": needs_grant},
+        + f", door {actor.username}.",
+        {"username": username, "to": role, "by": actor.username, "pending": needs_grant},
         settings,
     )
     return user
@@ -141,26 +140,25 @@ def _audit(
     *,
     action: str,
     details: dict[str, object],
-    actor: str,
-    actor_role: str | None,
+    actor: Actor,
 ) -> None:
     """The audit record of a change to an account: every one targets the account and serves
     user management."""
-    record(
-        session, actor=actor, actor_role=actor_role, action=action, target_type="user",
+    record_as(
+        session, actor, action=action, target_type="user",
         target_id=user.id, purpose="gebruikersbeheer", details=details,
     )
 
 
 def _request_grant(
-    session: Session, user: User, role: str, kind: str, *, actor: str, actor_id: int | None
+    session: Session, user: User, role: str, kind: str, *, actor: Actor
 ) -> RoleGrant:
     grant = RoleGrant(
         user_id=user.id,
         role=role,
         kind=kind,
-        requested_by_id=actor_id,
-        requested_by=actor,
+        requested_by_id=actor.id,
+        requested_by=actor.username,
         status="pending",
     )
     session.add(grant)
@@ -168,7 +166,7 @@ def _request_grant(
     _audit(
         session, user, action="user.role_grant.request",
         details={"username": user.username, "role": role, "kind": kind, "grant_id": grant.id},
-        actor=actor, actor_role="admin",
+        actor=replace(actor, role="admin"),
     )
     return grant
 
@@ -211,17 +209,17 @@ def decide_role_grant(
     username: str,
     *,
     approve: bool,
-    actor: str,
-    actor_id: int | None,
+    actor: Actor,
     settings: Settings | None = None,
 ) -> User:
-    """A second admin approves or rejects the pending role grant of `username`."""
+    """A second admin approves or rejects the pending role grant of `username`. An actor
+    without an id is the CLI (the host operator)."""
     user = _require(session, username)
     grant = pending_grant(session, user)
     if grant is None:
         raise AuthError(f"Voor '{user.username}' wacht geen rolwijziging op goedkeuring.")
-    if actor_id is not None:
-        approver = session.get(User, actor_id)
+    if actor.id is not None:
+        approver = session.get(User, actor.id)
         if approver is None or approver.role != "admin" or not approver.active:
             raise AuthError("Alleen een actieve beheerder kan een rolwijziging goedkeuren.")
         if approver.id == user.id:
@@ -232,10 +230,11 @@ def decide_role_grant(
             if conflict:
                 raise AuthError(f"Een tweede beheerder moet dit goedkeuren: {conflict}")
     grant.status = "approved" if approve else "rejected"
-    grant.decided_by = actor
+    grant.decided_by = actor.username
     grant.decided_at = utcnow()
     old_role = user.role
-    actor_role = "admin" if actor_id is not None else None  # None: the CLI, the host operator
+    # Recorded as an admin from the web app; with no role from the CLI, the host operator.
+    actor = replace(actor, role="admin" if actor.id is not None else "")
     if approve:
         if grant.kind == "create":
             user.active = True
@@ -251,20 +250,20 @@ def decide_role_grant(
             "requested_by": grant.requested_by,
             "from": old_role,
         },
-        actor=actor, actor_role=actor_role,
+        actor=actor,
     )
     if approve and grant.kind == "elevate":
         _audit(
             session, user, action="user.role",
             details={"username": user.username, "from": old_role, "to": grant.role},
-            actor=actor, actor_role=actor_role,
+            actor=actor,
         )
     verdict = "goedgekeurd" if approve else "afgewezen"
     alert_role_change(
         session,
         f"Rol {grant.role} voor {user.username} (aangevraagd door {grant.requested_by}) "
-        f"{verdict} door {actor}.",
-        {"username": user.username, "to": grant.role, "by": actor, "approved": approve},
+        f"{verdict} door {actor.username}.",
+        {"username": user.username, "to": grant.role, "by": actor.username, "approved": approve},
         settings,
     )
     return user
@@ -275,12 +274,10 @@ def set_role(
     username: str,
     role: str,
     *,
-    actor: str,
-    actor_role: str | None = None,
-    actor_id: int | None = None,
+    actor: Actor,
     settings: Settings | None = None,
 ) -> User:
-    """Change a role. Raising an account to supervisor or admin from the web app (`actor_id`
+    """Change a role. Raising an account to supervisor or admin from the web app (`actor.id`
     given) only files a request that a second admin must approve; lowering takes effect at
     once. Every change is alerted."""
     _check_role(role)
@@ -292,15 +289,18 @@ def set_role(
         # A partner account belongs to an organisation and sees only its own reports; staff
         # and partner accounts are never turned into one another.
         raise AuthError("De rol partner kan niet worden gewijzigd: maak een nieuw account aan.")
-    if actor_id is not None and role in ELEVATED_ROLES:
+    if actor.id is not None and role in ELEVATED_ROLES:
         if pending_grant(session, user) is not None:
             raise AuthError(f"Voor '{user.username}' wacht al een rolwijziging op goedkeuring.")
-        _request_grant(session, user, role, "elevate", actor=actor, actor_id=actor_id)
+        _request_grant(session, user, role, "elevate", actor=actor)
         alert_role_change(
             session,
-            f"{actor} vraagt rol {role} aan voor {user.username} (nu {old}); "
+            f"{actor.username} vraagt rol {role} aan voor {user.username} (nu {old}); "
             "een tweede beheerder moet dit goedkeuren.",
-            {"username": user.username, "from": old, "to": role, "by": actor, "pending": True},
+            {
+                "username": user.username, "from": old, "to": role, "by": actor.username,
+                "pending": True,
+            },
             settings,
         )
         return user
@@ -308,21 +308,19 @@ def set_role(
     user.session_version = (user.session_version or 0) + 1
     alert_role_change(
         session,
-        f"Rol van {user.username} gewijzigd van {old} naar {role} door {actor}.",
-        {"username": user.username, "from": old, "to": role, "by": actor},
+        f"Rol van {user.username} gewijzigd van {old} naar {role} door {actor.username}.",
+        {"username": user.username, "from": old, "to": role, "by": actor.username},
         settings,
     )
     _audit(
         session, user, action="user.role",
         details={"username": user.username, "from": old, "to": role},
-        actor=actor, actor_role=actor_role,
+        actor=actor,
     )
     return user
 
 
-def set_active(
-    session: Session, username: str, active: bool, *, actor: str, actor_role: str | None = None
-) -> User:
+def set_active(session: Session, username: str, active: bool, *, actor: Actor) -> User:
     user = _require(session, username)
     if active and _awaits_creation_approval(session, user):
         raise AuthError(
@@ -335,7 +333,7 @@ def set_active(
     _audit(
         session, user, action="user.enable" if active else "user.disable",
         details={"username": user.username},
-        actor=actor, actor_role=actor_role,
+        actor=actor,
     )
     return user
 
@@ -345,20 +343,18 @@ def set_password(
     username: str,
     password: str,
     *,
-    actor: str,
-    actor_role: str | None = None,
-    actor_id: int | None = None,
+    actor: Actor,
 ) -> User:
-    """Set a password and end every session of the account. `actor_id` is the web account
+    """Set a password and end every session of the account. `actor.id` is the web account
     that chose it (the owner, or an admin who then knows it); None for the CLI."""
     _check_password(password)
     user = _require(session, username)
     user.password_hash = hash_password(password)
-    user.password_set_by_id = actor_id if actor_id not in (None, user.id) else None
+    user.password_set_by_id = actor.id if actor.id not in (None, user.id) else None
     user.session_version = (user.session_version or 0) + 1
     _audit(
         session, user, action="user.password", details={"username": user.username},
-        actor=actor, actor_role=actor_role,
+        actor=actor,
     )
     return user
 
@@ -370,9 +366,7 @@ def change_own_password(session: Session, user_id: int, current: str, new: str) 
         raise AuthError("Het huidige wachtwoord klopt niet.")
     if current == new:
         raise AuthError("Kies een ander wachtwoord dan het huidige.")
-    return set_password(
-        session, user.username, new, actor=user.username, actor_role=user.role, actor_id=user.id
-    )
+    return set_password(session, user.username, new, actor=Actor(user.username, user.role, user.id))
 
 
 def end_sessions(session: Session, user: User) -> None:

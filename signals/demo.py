@@ -131,7 +131,7 @@ def activate_demo_protocol(settings: Settings) -> str | None:
         if current is not None:
             return current.version_id
         newest = max(files, key=lambda p: load_protocol_file(p).effective_date)
-        return activate(session, newest, actor="system:demo", actor_role="supervisor").version_id
+        return activate(session, newest, actor=Actor("system:demo", "supervisor")).version_id
 
 
 # Kept by a demo reset: models take long to train (a promoted or candidate model is not demo

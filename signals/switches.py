@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from signals.audit import record
+from signals.actor import Actor
+from signals.audit import record_as
 from signals.config import get_settings
 from signals.db.models import AppSetting
 from signals.db.types import utcnow
@@ -20,18 +21,16 @@ def autotag_enabled(session: Session) -> bool:
     return True if row is None else bool(row.value.get("enabled", True))
 
 
-def set_autotag(
-    session: Session, enabled: bool, *, actor: str, actor_role: str, reason: str
-) -> None:
+def set_autotag(session: Session, enabled: bool, *, actor: Actor, reason: str) -> None:
     row = session.get(AppSetting, AUTOTAG_KEY)
     if row is None:
         row = AppSetting(key=AUTOTAG_KEY, value={})
         session.add(row)
     row.value = {"enabled": enabled}
     row.updated_at = utcnow()
-    row.updated_by = actor
-    record(
-        session, actor=actor, actor_role=actor_role,
+    row.updated_by = actor.username
+    record_as(
+        session, actor,
         action="autotag.on" if enabled else "autotag.off",
         target_type="setting", target_id=AUTOTAG_KEY, purpose=reason,
     )

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from nlp.vocabulary import LABEL_NL, SHORTCUTS, STATUS_NL
 from nlp.vocabulary import OPEN_STATUSES as OPEN_STATUSES  # re-exported for its importers
 from nlp.vocabulary import TRANSITIONS as _TRANSITIONS
-from signals.audit import record
+from signals.actor import Actor
+from signals.audit import record_as
 from signals.db.models import Decision, LabelCorrection, Post, Signal
 from signals.db.types import utcnow
 from signals.enrichment import nlp_text
@@ -82,8 +83,7 @@ def decide(
     signal_id: int,
     *,
     to_status: str,
-    actor: str,
-    actor_role: str,
+    actor: Actor,
     rationale: str = "",
     reason_code: str | None = None,
     expected_version: int,
@@ -115,7 +115,6 @@ def decide(
             signal,
             step,
             actor=actor,
-            actor_role=actor_role,
             rationale=rationale if last else "",
             reason_code=reason_code if last else None,
             protocol_version=protocol_version,
@@ -131,8 +130,7 @@ def _step(
     signal: Signal,
     to_status: str,
     *,
-    actor: str,
-    actor_role: str,
+    actor: Actor,
     rationale: str,
     reason_code: str | None,
     protocol_version: str | None,
@@ -155,7 +153,7 @@ def _step(
         signal_id=signal.id,
         from_status=from_status,
         to_status=to_status,
-        actor=actor,
+        actor=actor.username,
         reason_code=reason_code,
         rationale=rationale,
         protocol_version=protocol_version,
@@ -172,8 +170,8 @@ def _step(
     }
     if action_of is not None:
         details["one_action_to"] = action_of  # a step of a shortcut, e.g. new -> escalated
-    record(
-        session, actor=actor, actor_role=actor_role, action="signal.decide", target_type="signal",
+    record_as(
+        session, actor, action="signal.decide", target_type="signal",
         target_id=signal.id, purpose=purpose, details=details,
     )
     return decision
@@ -185,12 +183,11 @@ def record_refusal(
     to_status: str,
     error: TriageError,
     *,
-    actor: str,
-    actor_role: str,
+    actor: Actor,
 ) -> None:
     """A refused decision is an act too: audit it (after the caller rolled back the attempt)."""
-    record(
-        session, actor=actor, actor_role=actor_role, action="signal.decide.refused",
+    record_as(
+        session, actor, action="signal.decide.refused",
         target_type="signal", target_id=signal_id, purpose="triage",
         details={
             "to": to_status,
@@ -239,8 +236,7 @@ def correct_label(
     label: str,
     value: bool,
     *,
-    actor: str,
-    actor_role: str | None = None,
+    actor: Actor,
     note: str = "",
 ) -> LabelCorrection:
     """Record an analyst's judgement of one label on one post (training data)."""
@@ -254,13 +250,13 @@ def correct_label(
         text=nlp_text(post.title, post.text),
         label=label,
         value=bool(value),
-        actor=actor,
+        actor=actor.username,
         note=(note or "").strip()[:MAX_RATIONALE],
     )
     session.add(correction)
     session.flush()
-    record(
-        session, actor=actor, actor_role=actor_role, action="label.correct", target_type="post",
+    record_as(
+        session, actor, action="label.correct", target_type="post",
         target_id=post_id, purpose="labelcorrectie (trainingsdata)",
         details={"correction_id": correction.id, "label": label, "value": bool(value)},
     )

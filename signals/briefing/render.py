@@ -13,7 +13,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import APPROVAL_NL, NOT_NOTIFIED, NOTIFIED, OUTSIDE_ALMERE, STATUS_NL
-from signals.audit import record
+from signals.actor import Actor
+from signals.audit import record_as
 from signals.audit_checkpoints import latest_for
 from signals.briefing.charts import TYPE_NL, grouped_bars
 from signals.briefing.data import BriefingData, collect, local
@@ -110,7 +111,7 @@ class BriefingFiles:
 
 
 def write_briefing(
-    session: Session, week: Week, out_dir: Path, *, actor: str, actor_role: str | None = None
+    session: Session, week: Week, out_dir: Path, *, actor: Actor
 ) -> BriefingFiles:
     data = collect(session, week)
     html = render_html(session, data)
@@ -118,8 +119,8 @@ def write_briefing(
     html_path = write_private(out_dir / f"briefing-{week.label}.html", html)
     pdf_path = write_private(out_dir / f"briefing-{week.label}.pdf", render_pdf(html))
     digest = hashlib.sha256(html.encode()).hexdigest()
-    record(
-        session, actor=actor, actor_role=actor_role, action="briefing.generate",
+    record_as(
+        session, actor, action="briefing.generate",
         target_type="briefing", target_id=week.label, purpose="weekbriefing driehoek",
         details={"html_sha256": digest, "signals": sum(data.total_by_week[-1:])},
     )
@@ -130,8 +131,9 @@ def write_weekly_briefing(week: str | None = None) -> dict:
     """For the DAG: the given ISO week, or the week before now; into SIGNALS_BRIEFING_DIR."""
     settings = get_settings()
     target = Week.parse(week) if week else previous_week()
+    system = Actor("system:briefing", "")  # the DAG: audited without a role, as before
     with session_scope(get_engine(settings.database_url)) as session:
-        files = write_briefing(session, target, settings.briefing_dir, actor="system:briefing")
+        files = write_briefing(session, target, settings.briefing_dir, actor=system)
     return {
         "week": files.week,
         "html": str(files.html_path),

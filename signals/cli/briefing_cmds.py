@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Write the weekly driehoek briefing (HTML and PDF, in Dutch)."""
+        from signals.actor import Actor
         from signals.briefing import Week, previous_week, write_briefing
         from signals.db.session import session_scope
 
@@ -35,17 +36,11 @@ def register(app: typer.Typer) -> None:
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(2) from exc
         with session_scope() as session:
-            actor, role = "system:cli", None
+            actor = Actor("system:cli", "")
             if as_user is not None:
                 user = require_actor(
                     session, as_user, ("supervisor", "admin"), action="briefing.generate"
                 )
-                actor, role = user.username, user.role
-            files = write_briefing(
-                session,
-                target,
-                out or get_settings().briefing_dir,
-                actor=actor,
-                actor_role=role,
-            )
+                actor = Actor(user.username, user.role)
+            files = write_briefing(session, target, out or get_settings().briefing_dir, actor=actor)
         console.print(f"briefing {files.week}: {files.html_path} and {files.pdf_path}")

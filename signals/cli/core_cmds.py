@@ -241,11 +241,12 @@ def _ensure_demo_users() -> dict[str, str]:
 
     path = get_settings().var_dir / "demo_logins.json"
     known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    demo = Actor("system:demo", "")
     with session_scope() as session:
         for username, role in DEMO_USERS:
             if get_user(session, username) is None:
                 known[username] = secrets.token_urlsafe(9)
-                create_user(session, username, known[username], role, actor="system:demo")
+                create_user(session, username, known[username], role, actor=demo)
         # The partner professional (role partner) belongs to a partner organisation.
         from signals.partner import demo as partner_demo
 

@@ -236,6 +236,7 @@ def register(app: typer.Typer) -> None:
         reason: str = typer.Option(..., "--reason", help="Why (audited)."),
     ) -> None:
         """Kill switch for automated tagging; collection and manual review go on."""
+        from signals.actor import Actor
         from signals.switches import set_autotag
 
         if state not in {"on", "off"}:
@@ -243,7 +244,7 @@ def register(app: typer.Typer) -> None:
 
         def act(session: Any) -> None:
             require_actor(session, actor, ("admin",), action=f"autotag.{state}")
-            set_autotag(session, state == "on", actor=actor, actor_role="admin", reason=reason)
+            set_autotag(session, state == "on", actor=Actor(actor, "admin"), reason=reason)
 
         _run(act)
         console.print(f"automatisch labelen: {'aan' if state == 'on' else 'UIT'}")

@@ -102,6 +102,7 @@ def register(app: typer.Typer) -> None:
         as_user: str = typer.Option(..., "--as", help="The supervisor who activates it."),
     ) -> None:
         """Make a version the active protocol (a supervisor act; audited)."""
+        from signals.actor import Actor
         from signals.db.session import session_scope
         from signals.protocol import ProtocolActionError, activate
 
@@ -111,7 +112,7 @@ def register(app: typer.Typer) -> None:
                 session, as_user, ("supervisor", "admin"), action="protocol.activate"
             )
             try:
-                row = activate(session, path, actor=user.username, actor_role=user.role)
+                row = activate(session, path, actor=Actor(user.username, user.role))
             except ProtocolActionError as exc:
                 console.print(f"[red]{exc}[/]")
                 raise typer.Exit(2) from exc

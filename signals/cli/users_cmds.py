@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from signals.actor import Actor
+
 ROLE_HELP = "analyst, supervisor, auditor, admin or partner"
+# The host operator at the shell: audited by this name, without a role (no web account acts).
+OPERATOR = Actor("cli", "")
 
 
 def register(app: typer.Typer) -> None:
@@ -50,7 +54,7 @@ def register(app: typer.Typer) -> None:
                 if role == PARTNER:
                     _add_partner(session, username, password, organisation, kind)
                 else:
-                    auth.create_user(session, username, password, role, actor="cli")
+                    auth.create_user(session, username, password, role, actor=OPERATOR)
         except (auth.AuthError, DomainError) as exc:
             typer.echo(f"error: {getattr(exc, 'message', exc)}", err=True)
             raise typer.Exit(1) from exc
@@ -102,13 +106,13 @@ def register(app: typer.Typer) -> None:
         try:
             with session_scope() as session:
                 if action == "disable":
-                    auth.set_active(session, username, False, actor="cli")
+                    auth.set_active(session, username, False, actor=OPERATOR)
                 elif action == "enable":
-                    auth.set_active(session, username, True, actor="cli")
+                    auth.set_active(session, username, True, actor=OPERATOR)
                 elif action == "role":
-                    auth.set_role(session, username, value or "", actor="cli")
+                    auth.set_role(session, username, value or "", actor=OPERATOR)
                 elif action == "password":
-                    auth.set_password(session, username, value or "", actor="cli")
+                    auth.set_password(session, username, value or "", actor=OPERATOR)
         except auth.AuthError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from exc
@@ -126,9 +130,7 @@ def register(app: typer.Typer) -> None:
 
         try:
             with session_scope() as session:
-                auth.decide_role_grant(
-                    session, username, approve=not reject, actor="cli", actor_id=None
-                )
+                auth.decide_role_grant(session, username, approve=not reject, actor=OPERATOR)
         except auth.AuthError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from exc

@@ -18,7 +18,8 @@ from nlp.vocabulary import (
     REJECTED,
     ROLE_NL,
 )
-from signals.audit import record
+from signals.actor import Actor
+from signals.audit import record_as
 from signals.auth import four_eyes_conflict
 from signals.db.models import ChosenIntervention, Decision, ProtocolVersion, Signal
 from signals.db.types import utcnow
@@ -39,8 +40,8 @@ class ProtocolNotFound(ProtocolActionError):
     status_code = 404
 
 
-def activate(session: Session, path: Path, *, actor: str, actor_role: str) -> ProtocolVersion:
-    if actor_role not in {"supervisor", "admin"}:
+def activate(session: Session, path: Path, *, actor: Actor) -> ProtocolVersion:
+    if actor.role not in {"supervisor", "admin"}:
         raise ProtocolActionError("Alleen een supervisor mag een protocolversie activeren.")
     protocol = load_protocol_file(path)
     content = protocol.model_dump(mode="json")
@@ -65,9 +66,9 @@ def activate(session: Session, path: Path, *, actor: str, actor_role: str) -> Pr
         session.add(row)
     row.active = True
     row.activated_at = utcnow()
-    row.activated_by = actor
-    record(
-        session, actor=actor, actor_role=actor_role, action="protocol.activate",
+    row.activated_by = actor.username
+    record_as(
+        session, actor, action="protocol.activate",
         target_type="protocol", target_id=protocol.version, purpose="protocolwijziging",
         details={"previous": previous.version_id if previous else None, "sha256": digest},
     )
@@ -145,8 +146,7 @@ def choose_interventions(
     protocol: Protocol,
     chosen: Sequence[Choice],
     *,
-    actor: str,
-    actor_role: str,
+    actor: Actor,
 ) -> list[ChosenIntervention]:
     """Record the chosen interventions for an escalation, all or none.
 
@@ -171,7 +171,7 @@ def choose_interventions(
             intervention_id=item.id,
             protocol_version=protocol.version,
             proportionality_note=choice.note.strip(),
-            proposed_by=actor,
+            proposed_by=actor.username,
             approval_status=APPROVAL_PENDING if approver else APPROVAL_NOT_REQUIRED,
             approver_role=approver,
         )
@@ -180,8 +180,8 @@ def choose_interventions(
         confirmed[item.id] = list(item.preconditions)
     session.flush()
     if rows:
-        record(
-            session, actor=actor, actor_role=actor_role, action="intervention.propose",
+        record_as(
+            session, actor, action="intervention.propose",
             target_type="signal", target_id=signal.id, purpose="escalatie",
             details={
                 "interventions": [r.intervention_id for r in rows],
@@ -199,8 +199,7 @@ def decide_intervention(
     chosen_id: int,
     *,
     approve: bool,
-    actor: str,
-    actor_role: str,
+    actor: Actor,
     note: str = "",
 ) -> ChosenIntervention:
     """Four eyes: the approver holds the required role and is not the proposer."""
@@ -209,23 +208,23 @@ def decide_intervention(
         raise ProtocolNotFound("Onbekende interventie.")
     if row.approval_status != APPROVAL_PENDING:
         raise ProtocolActionError("Over deze interventie is al besloten.")
-    if actor.casefold() == row.proposed_by.casefold():
+    if actor.username.casefold() == row.proposed_by.casefold():
         raise ProtocolActionError(
             "Vier ogen: u kunt uw eigen voorstel niet goedkeuren of afwijzen."
         )
     # Persons, not names: no account the proposer created or can still log in as.
-    conflict = four_eyes_conflict(session, row.proposed_by, actor)
+    conflict = four_eyes_conflict(session, row.proposed_by, actor.username)
     if conflict:
         raise ProtocolActionError(f"Vier ogen: een andere persoon moet besluiten ({conflict})")
-    if actor_role != row.approver_role:
+    if actor.role != row.approver_role:
         role = ROLE_NL.get(row.approver_role or "", row.approver_role)
         raise ProtocolActionError(f"Alleen de rol {role} mag hierover besluiten.")
     row.approval_status = APPROVED if approve else REJECTED
-    row.decided_by = actor
+    row.decided_by = actor.username
     row.decided_at = utcnow()
     row.decision_note = note.strip() or None
-    record(
-        session, actor=actor, actor_role=actor_role,
+    record_as(
+        session, actor,
         action="intervention.approve" if approve else "intervention.reject",
         target_type="signal", target_id=row.signal_id, purpose="vier-ogen-toets",
         details={

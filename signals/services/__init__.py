@@ -17,37 +17,8 @@ The rules every service follows:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from signals.actor import Actor
+from signals.audit import record_as
 
-from sqlalchemy.orm import Session
-
-from signals import audit
-from signals.db.models import AuditEvent
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who acts: the audit trail's actor and the role their permissions come from."""
-
-    username: str
-    role: str
-    id: int | None = None
-
-
-def record_as(
-    session: Session,
-    actor: Actor,
-    *,
-    action: str,
-    target_type: str | None = None,
-    target_id: str | int | None = None,
-    purpose: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """The audit record of an act by `actor`, in the caller's transaction. An actor without a
-    role (an operator at the shell, the demo) is recorded as having none, not an empty one."""
-    return audit.record(
-        session, actor=actor.username, actor_role=actor.role or None, action=action,
-        target_type=target_type, target_id=target_id, purpose=purpose, details=details,
-    )
+# Re-exported: the services and their callers have always taken these from here.
+__all__ = ["Actor", "record_as"]

@@ -170,9 +170,7 @@ def generate(
     by the briefing package, in this session."""
     _require_supervisor(actor)
     week = parse_week(week_label)
-    return write_briefing(
-        session, week, settings.briefing_dir, actor=actor.username, actor_role=actor.role
-    )
+    return write_briefing(session, week, settings.briefing_dir, actor=actor)
 
 
 def made_message(files: BriefingFiles) -> str:

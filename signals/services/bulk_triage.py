@@ -11,6 +11,7 @@ decisions, each audited, as if the analyst had done both steps on the signal pag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -105,10 +106,7 @@ def bulk_decide(
         try:
             _decide_one(session, actor, item, to_status, rationale, reason_code, protocol_version)
         except TriageError as exc:
-            record_refusal(
-                session, item.signal_id, to_status, exc,
-                actor=actor.username, actor_role=actor.role,
-            )
+            record_refusal(session, item.signal_id, to_status, exc, actor=actor)
             result.refused.append((item.signal_id, str(exc)))
         else:
             result.done.append(item.signal_id)
@@ -125,9 +123,8 @@ def _decide_one(
     reason_code: str | None,
     protocol_version: str | None,
 ) -> None:
-    common = {
-        "actor": actor.username,
-        "actor_role": actor.role,
+    common: dict[str, Any] = {
+        "actor": actor,
         "protocol_version": protocol_version,
         "purpose": "triage: bulkbesluit",
     }

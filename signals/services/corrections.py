@@ -107,13 +107,7 @@ def correct_label(
         raise NotAllowed("Alleen analisten en supervisors beoordelen labels.")
     try:
         correction = triage.correct_label(
-            session,
-            post_id,
-            label,
-            bool(value),
-            actor=actor.username,
-            actor_role=actor.role,
-            note=note,
+            session, post_id, label, bool(value), actor=actor, note=note
         )
     except triage.TriageError as exc:
         refused = CorrectionRefused(str(exc))

@@ -159,9 +159,7 @@ def propose(
         )
     if not choices:
         raise ProtocolActionError("Kies ten minste één interventie.")
-    return choose_interventions(
-        session, escalation, signal, protocol, choices, actor=actor.username, actor_role=actor.role
-    )
+    return choose_interventions(session, escalation, signal, protocol, choices, actor=actor)
 
 
 @dataclass(slots=True)
@@ -240,6 +238,4 @@ def decide_approval(
 ) -> ChosenIntervention:
     """Four eyes: approve or reject someone else's proposal."""
     _require(actor, {SUPERVISOR})
-    return decide_intervention(
-        session, chosen_id, approve=approve, actor=actor.username, actor_role=actor.role, note=note
-    )
+    return decide_intervention(session, chosen_id, approve=approve, actor=actor, note=note)

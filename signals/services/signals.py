@@ -113,8 +113,7 @@ def decide(
             session,
             signal_id,
             to_status=to_status,
-            actor=actor.username,
-            actor_role=actor.role,
+            actor=actor,
             rationale=rationale,
             reason_code=reason_code or None,
             expected_version=expected_version,
@@ -125,9 +124,7 @@ def decide(
             refusal = exc  # `exc` is unbound once the except block ends
 
             def write_refusal(own: Session) -> None:
-                record_refusal(
-                    own, signal_id, to_status, refusal, actor=actor.username, actor_role=actor.role
-                )
+                record_refusal(own, signal_id, to_status, refusal, actor=actor)
 
             keep(session, write_refusal)
         raise

@@ -75,10 +75,7 @@ def create_account(
 ) -> User:
     """Any account, staff or partner, as `actor` makes it: `signals.auth` checks, audits and
     alerts it, and holds it for a second admin when `actor` is a web admin (has an id)."""
-    return auth.create_user(
-        session, username, password, role,
-        actor=actor.username, actor_role=actor.role, actor_id=actor.id, settings=settings,
-    )
+    return auth.create_user(session, username, password, role, actor=actor, settings=settings)
 
 
 def update_user(
@@ -99,13 +96,10 @@ def update_user(
         raise auth.AuthError(SELF_CHANGE)
     if changes_role:
         assert role is not None
-        auth.set_role(
-            session, username, role,
-            actor=actor.username, actor_role=actor.role, actor_id=actor.id, settings=settings,
-        )
+        auth.set_role(session, username, role, actor=actor, settings=settings)
     if changes_active:
         assert active is not None
-        auth.set_active(session, username, active, actor=actor.username, actor_role=actor.role)
+        auth.set_active(session, username, active, actor=actor)
     return target
 
 
@@ -114,10 +108,7 @@ def decide_role_grant(
 ) -> User:
     """A second admin approves or rejects the pending supervisor/admin role of `username`."""
     target = _target(session, username)
-    auth.decide_role_grant(
-        session, username, approve=approve,
-        actor=actor.username, actor_id=actor.id, settings=settings,
-    )
+    auth.decide_role_grant(session, username, approve=approve, actor=actor, settings=settings)
     return target
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from signals.actor import Actor
 from signals.briefing import Week, write_briefing
 from signals.briefing.data import collect
 from signals.db.models import (
@@ -43,7 +44,7 @@ def _signal(session, types, first_seen, **kw) -> Signal:
 
 
 def _seed(session: Session) -> dict:
-    activate(session, V1, actor="sup", actor_role="supervisor")
+    activate(session, V1, actor=Actor("sup", "supervisor"))
     entry = make_register_entry(session, "WOM-1", organiser_ref="org", place="Esplanade",
                                 place_canonical="Esplanade", start_at=_at(30, 13), hours=2)
     make_register_entry(session, "WOM-2", organiser_ref="org2", place="Grote Markt",
@@ -155,8 +156,8 @@ def test_calendar_of_coming_week(db_engine):
 def briefing_files(db_engine, tmp_path):
     with Session(db_engine) as session:
         _seed(session)
-        first = write_briefing(session, WEEK, tmp_path / "a", actor="ana")
-        second = write_briefing(session, WEEK, tmp_path / "b", actor="ana")
+        first = write_briefing(session, WEEK, tmp_path / "a", actor=Actor("ana", ""))
+        second = write_briefing(session, WEEK, tmp_path / "b", actor=Actor("ana", ""))
         session.commit()
         actions = session.scalars(select(AuditEvent.action)).all()
     return first, second, actions

@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from nlp.timeexpr import event_time
+from signals.actor import Actor
 from signals.briefing import Week, write_briefing
 from signals.briefing.charts import bars_figure
 from signals.briefing.data import collect
@@ -149,7 +150,7 @@ def test_pdf_reads_well_page_by_page(db_engine, tmp_path: Path, seeded: bool) ->
     with Session(db_engine) as session:
         if seeded:
             _seed_demo_week(session)
-        files = write_briefing(session, WEEK, tmp_path, actor="analist")
+        files = write_briefing(session, WEEK, tmp_path, actor=Actor("analist", ""))
         session.commit()
     html = files.html_path.read_text(encoding="utf-8")
     if seeded:

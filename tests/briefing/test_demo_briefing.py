@@ -107,7 +107,7 @@ def test_this_weeks_briefing_shows_the_demo(demo_week) -> None:
         assert not {"Amsterdam", "Den Haag"} & set(data.counts_by_district)
         assert all(c.notification != "aangemeld" for c in data.calendar
                    if c.reference == "WOM-2026-0420")
-        files = write_briefing(session, week, root / "out", actor="analist")
+        files = write_briefing(session, week, root / "out", actor=Actor("analist", ""))
         session.commit()
     pdftoppm = shutil.which("pdftoppm")
     assert pdftoppm, "poppler-utils is installed by `make test`"

@@ -197,10 +197,10 @@ def test_bulk_dismiss_refuses_only_the_stale_one(session: Session, settings: Set
     b = _signal(session, status="new")
     stale = _signal(session, status="in_review")
     done_already = _signal(session, status="in_review")
-    decide(session, stale.id, to_status="monitoring", actor="analyst2", actor_role="analyst",
+    decide(session, stale.id, to_status="monitoring", actor=Actor("analyst2", "analyst"),
            rationale="volgen", expected_version=1)
-    decide(session, done_already.id, to_status="escalated", actor="analyst2",
-           actor_role="analyst", rationale="ernstig", expected_version=1)
+    decide(session, done_already.id, to_status="escalated", actor=Actor("analyst2", "analyst"),
+           rationale="ernstig", expected_version=1)
     session.add(ProtocolVersion(version_id="v1", effective_date="2026-11-01", content={},
                                 file_sha256="0" * 64, active=True))
     chosen = [Selected(a.id, 1), Selected(b.id, 1), Selected(stale.id, 1),
@@ -315,7 +315,7 @@ def test_marked_quote_reaches_the_briefing_without_the_author(session: Session) 
         mark_snippet(session, ANALYST, signal.id, post.id, True, "Iets wat er niet staat")
     mark_snippet(session, ANALYST, signal.id, post.id, True, "blokkeren we de A6")
     assert link.briefing_snippet == "blokkeren we de A6"
-    decide(session, signal.id, to_status="escalated", actor="chef", actor_role="supervisor",
+    decide(session, signal.id, to_status="escalated", actor=Actor("chef", "supervisor"),
            rationale="Blokkade snelweg", expected_version=1)
     session.commit()
     data = collect(session, Week.parse(NOW.strftime("%G-W%V")))

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collectors.models import RawPost
+from signals.actor import Actor
 from signals.config import get_settings
 from signals.db.models import AuditEvent, Enrichment, Post, Signal
 from signals.db.session import get_engine
@@ -55,7 +56,7 @@ def test_with_autotag_off_posts_are_collected_not_tagged_and_review_goes_on(
             monkeypatch.setenv("SIGNALS_AUTOTAG", "off")
             settings = get_settings()
         else:
-            set_autotag(session, False, actor="beheer", actor_role="admin", reason="incident")
+            set_autotag(session, False, actor=Actor("beheer", "admin"), reason="incident")
             session.commit()
         assert not autotag_enabled(session)
         post_ids = _collect(session)
@@ -72,16 +73,14 @@ def test_with_autotag_off_posts_are_collected_not_tagged_and_review_goes_on(
             session,
             signal.id,
             to_status="in_review",
-            actor="ana",
-            actor_role="analyst",
+            actor=Actor("ana", "analyst"),
             expected_version=1,
         )
         decide(
             session,
             signal.id,
             to_status="monitoring",
-            actor="ana",
-            actor_role="analyst",
+            actor=Actor("ana", "analyst"),
             rationale="handmatig beoordeeld",
             expected_version=2,
         )
@@ -95,11 +94,11 @@ def test_with_autotag_off_posts_are_collected_not_tagged_and_review_goes_on(
 def test_switching_back_on_tags_what_was_left(signals_env):
     engine = get_engine()
     with Session(engine) as session:
-        set_autotag(session, False, actor="beheer", actor_role="admin", reason="test")
+        set_autotag(session, False, actor=Actor("beheer", "admin"), reason="test")
         post_ids = _collect(session, 2)
         process_in_session(session, post_ids, get_settings(), alert=False)
         assert _count(session, Enrichment) == 0
-        set_autotag(session, True, actor="beheer", actor_role="admin", reason="klaar")
+        set_autotag(session, True, actor=Actor("beheer", "admin"), reason="klaar")
         process_in_session(session, post_ids, get_settings(), alert=False)
         session.commit()
         assert _count(session, Enrichment) == 2

@@ -38,7 +38,7 @@ def setup(signals_env):
     with session_scope(engine) as session:
         for name, role in (("ana", "analyst"), ("sup1", "supervisor"), ("sup2", "supervisor")):
             create_user(session, name, PASSWORD, role)
-        activate(session, V1, actor="sup1", actor_role="supervisor")
+        activate(session, V1, actor=Actor("sup1", "supervisor"))
         signal_id = make_signal(
             session,
             severity=0.55,
@@ -58,8 +58,7 @@ def _escalate(engine, signal_id: int, actor: str = "ana") -> None:
             session,
             signal_id,
             to_status="escalated",
-            actor=actor,
-            actor_role="analyst",
+            actor=Actor(actor, "analyst"),
             rationale="Oproep met groot bereik, niet aangemeld",
             expected_version=1,
             protocol_version="v1",
@@ -109,8 +108,7 @@ def _escalate_as_ana(session, signal_id: int, rationale: str, expected_version: 
         session,
         signal_id,
         to_status="escalated",
-        actor="ana",
-        actor_role="analyst",
+        actor=Actor("ana", "analyst"),
         rationale=rationale,
         expected_version=expected_version,
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from signals.actor import Actor
 from signals.audit import verify
 from signals.db.models import AuditEvent, Decision, Signal
 from signals.protocol import (
@@ -115,7 +116,7 @@ def _escalation(session: Session, signal: Signal) -> Decision:
 
 def test_decision_keeps_the_version_it_was_made_under(db_engine, tmp_path):
     with Session(db_engine) as session:
-        activate(session, V1, actor="sup1", actor_role="supervisor")
+        activate(session, V1, actor=Actor("sup1", "supervisor"))
         signal = _signal(session)
         decision = _escalation(session, signal)
         session.commit()
@@ -126,11 +127,10 @@ def test_decision_keeps_the_version_it_was_made_under(db_engine, tmp_path):
                 signal,
                 version_protocol(session, "v1"),
                 [Choice("verwijderbevel", "noodzakelijk")],
-                actor="ana",
-                actor_role="analyst",
+                actor=Actor("ana", "analyst"),
             )
         session.rollback()
-        activate(session, _v2(tmp_path), actor="sup1", actor_role="supervisor")
+        activate(session, _v2(tmp_path), actor=Actor("sup1", "supervisor"))
         session.commit()
         assert active_version(session).version_id == "v2"
         old = session.get(Decision, decision.id)
@@ -147,13 +147,13 @@ def test_decision_keeps_the_version_it_was_made_under(db_engine, tmp_path):
 def test_only_supervisors_activate_and_changed_content_needs_new_version(db_engine, tmp_path):
     with Session(db_engine) as session:
         with pytest.raises(ProtocolActionError):
-            activate(session, V1, actor="ana", actor_role="analyst")
-        activate(session, V1, actor="sup", actor_role="supervisor")
+            activate(session, V1, actor=Actor("ana", "analyst"))
+        activate(session, V1, actor=Actor("sup", "supervisor"))
         data = _v1_data()
         data["rationale"] = "Stil gewijzigd zonder nieuw versienummer!"
         with pytest.raises(ProtocolActionError, match="nieuw versienummer"):
             activate(
-                session, _write(tmp_path, data, "v1b.yml"), actor="sup", actor_role="supervisor"
+                session, _write(tmp_path, data, "v1b.yml"), actor=Actor("sup", "supervisor")
             )
 
 
@@ -188,8 +188,7 @@ def test_four_eyes_approval(db_engine):
                 signal,
                 protocol,
                 [Choice("noodbevel", " ", frozenset({0, 1}))],
-                actor="sup1",
-                actor_role="supervisor",
+                actor=Actor("sup1", "supervisor"),
             )
         rows = choose_interventions(
             session,
@@ -200,26 +199,25 @@ def test_four_eyes_approval(db_engine):
                 Choice("noodbevel", "Concrete dreiging, gesprek geprobeerd", frozenset({0, 1})),
                 Choice("monitoren", "volgen", frozenset({0})),
             ],
-            actor="sup1",
-            actor_role="supervisor",
+            actor=Actor("sup1", "supervisor"),
         )
         pending, free = rows
         assert pending.approval_status == "pending" and free.approval_status == "not_required"
         with pytest.raises(ProtocolActionError, match="Vier ogen"):
             decide_intervention(
-                session, pending.id, approve=True, actor="sup1", actor_role="supervisor"
+                session, pending.id, approve=True, actor=Actor("sup1", "supervisor")
             )
         with pytest.raises(ProtocolActionError, match="rol supervisor"):
             decide_intervention(
-                session, pending.id, approve=True, actor="ana", actor_role="analyst"
+                session, pending.id, approve=True, actor=Actor("ana", "analyst")
             )
         decided = decide_intervention(
-            session, pending.id, approve=True, actor="sup2", actor_role="supervisor", note="akkoord"
+            session, pending.id, approve=True, actor=Actor("sup2", "supervisor"), note="akkoord"
         )
         assert decided.approval_status == "approved" and decided.decided_by == "sup2"
         with pytest.raises(ProtocolActionError, match="al besloten"):
             decide_intervention(
-                session, pending.id, approve=False, actor="sup3", actor_role="supervisor"
+                session, pending.id, approve=False, actor=Actor("sup3", "supervisor")
             )
 
 

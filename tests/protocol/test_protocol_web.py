@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from signals.actor import Actor
 from signals.auth import create_user
 from signals.config import get_settings
 from signals.db.models import AuditEvent, ChosenIntervention, Decision
@@ -32,7 +33,7 @@ def setup(signals_env):
             ("aud", "auditor"),
         ):
             create_user(session, name, PASSWORD, role)
-        activate(session, V1, actor="sup1", actor_role="supervisor")
+        activate(session, V1, actor=Actor("sup1", "supervisor"))
         signal_id = make_signal(
             session, types=["call_to_gathering", "threat"], status="in_review", severity=0.9,
             title="Oproep",

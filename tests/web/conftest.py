@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from signals.actor import Actor
 from signals.db.session import session_scope
 from signals.triage import decide
 from tests.factories import make_call_signal as make_signal
@@ -38,8 +39,7 @@ def colleague_decides(
             session,
             signal_id,
             to_status=to_status,
-            actor="analyst2",
-            actor_role="analyst",
+            actor=Actor("analyst2", "analyst"),
             rationale=rationale,
             expected_version=1,
             **options,

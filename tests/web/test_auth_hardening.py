@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from signals import alerts, auth
+from signals.actor import Actor
 from signals.config import Settings
 from signals.db.models import (
     AuditEvent,
@@ -130,7 +131,7 @@ def test_password_change_ends_existing_sessions(any_env):
         # ...but not the one that made the change (it got a fresh cookie).
         assert other.get("/api/me").status_code == 200
     with session_scope(any_env.engine) as session:
-        auth.set_password(session, "analyst", "yet-another-pass", actor="cli")
+        auth.set_password(session, "analyst", "yet-another-pass", actor=Actor("cli", ""))
     with _client(app) as client:
         client.cookies.set(SESSION_COOKIE, other.cookies.get(SESSION_COOKIE))
         assert client.get("/api/me").status_code == 401
@@ -289,7 +290,7 @@ def test_role_change_is_alerted_over_the_configured_channels(env, monkeypatch):
         webhook_url="https://hook.invalid/x",
     )
     with session_scope(env.engine) as session:
-        auth.set_role(session, "analyst", "auditor", actor="cli", settings=settings)
+        auth.set_role(session, "analyst", "auditor", actor=Actor("cli", ""), settings=settings)
     assert {c[0] for c in calls} == {"email", "hook"}
     assert "analyst" in calls[0][1]["body"] and "auditor" in calls[0][1]["body"]
 
@@ -297,7 +298,7 @@ def test_role_change_is_alerted_over_the_configured_channels(env, monkeypatch):
 def test_role_changes_are_listed_on_the_audit_page(env, monkeypatch):
     monkeypatch.setattr(alerts, "deliver_admin_alert", lambda s, msg: [])
     with session_scope(env.engine) as session:
-        auth.set_role(session, "analyst2", "auditor", actor="cli")
+        auth.set_role(session, "analyst2", "auditor", actor=Actor("cli", ""))
         for i in range(120):  # push it off the first page of the plain log
             session.add(
                 AuditEvent(
@@ -321,7 +322,7 @@ def test_role_changes_are_listed_on_the_audit_page(env, monkeypatch):
 def _choose_own_password(session: Session, username: str) -> None:
     """The user sets a password of their own ("<username>-own-pass")."""
     user_id = auth.get_user(session, username).id
-    auth.set_password(session, username, f"{username}-own-pass", actor=username, actor_id=user_id)
+    auth.set_password(session, username, f"{username}-own-pass", actor=Actor(username, "", user_id))
 
 
 def _web_supervisors(env: Env) -> None:
@@ -335,11 +336,10 @@ def _web_supervisors(env: Env) -> None:
                 name,
                 PASSWORD,
                 "supervisor",
-                actor="admin",
-                actor_role="admin",
-                actor_id=admin.id,
+                actor=Actor("admin", "admin", admin.id),
             )
-            auth.decide_role_grant(session, name, approve=True, actor="admin2", actor_id=admin2.id)
+            second = Actor("admin2", "admin", admin2.id)
+            auth.decide_role_grant(session, name, approve=True, actor=second)
 
 
 def test_four_eyes_compares_persons_not_names(any_env, monkeypatch):
@@ -352,17 +352,17 @@ def test_four_eyes_compares_persons_not_names(any_env, monkeypatch):
         assert auth.four_eyes_conflict(session, "supervisor", "sup-b") is None
         # An account created (directly or down the chain) by the requester never approves.
         admin = auth.get_user(session, "admin")
-        auth.create_user(session, "admin3", PASSWORD, "admin", actor="admin", actor_id=admin.id)
+        auth.create_user(session, "admin3", PASSWORD, "admin", actor=Actor("admin", "", admin.id))
         auth.decide_role_grant(
             session,
             "admin3",
             approve=True,
-            actor="admin2",
-            actor_id=auth.get_user(session, "admin2").id,
+            actor=Actor("admin2", "", auth.get_user(session, "admin2").id),
         )
         _choose_own_password(session, "admin3")
         admin3 = auth.get_user(session, "admin3")
-        auth.create_user(session, "sup-c", PASSWORD, "analyst", actor="admin3", actor_id=admin3.id)
+        by_admin3 = Actor("admin3", "", admin3.id)
+        auth.create_user(session, "sup-c", PASSWORD, "analyst", actor=by_admin3)
         _choose_own_password(session, "sup-c")
         assert auth.four_eyes_conflict(session, "admin", "sup-c")
         assert auth.four_eyes_conflict(session, "sup-c", "admin")
@@ -405,13 +405,13 @@ def test_intervention_and_reveal_approvals_refuse_the_same_person(any_env, monke
         chosen_id, reveal_id = chosen.id, reveal.id
     with session_scope(any_env.engine) as session, pytest.raises(ProtocolActionError):
         decide_intervention(
-            session, chosen_id, approve=True, actor="sup-b", actor_role="supervisor"
+            session, chosen_id, approve=True, actor=Actor("sup-b", "supervisor")
         )
     with session_scope(any_env.engine) as session, pytest.raises(PrivacyError):
         decide_reveal(session, reveal_id, actor="sup-b", approve=True)
     with session_scope(any_env.engine) as session:
         row = decide_intervention(
-            session, chosen_id, approve=True, actor="supervisor", actor_role="supervisor"
+            session, chosen_id, approve=True, actor=Actor("supervisor", "supervisor")
         )
         assert row.approval_status == "approved"
 
@@ -566,7 +566,7 @@ def test_single_admin_bootstrap_goes_through_the_cli(env, monkeypatch):
         assert auth.get_user(session, "eerste").active
         eerste = auth.get_user(session, "eerste")
         auth.create_user(
-            session, "sup-x", PASSWORD, "supervisor", actor="eerste", actor_id=eerste.id
+            session, "sup-x", PASSWORD, "supervisor", actor=Actor("eerste", "", eerste.id)
         )
     listing = runner.invoke(cli, ["users", "list"])
     assert "awaiting a second admin" in listing.output
@@ -679,9 +679,9 @@ def test_role_change_and_disabling_end_sessions(any_env, monkeypatch):
         _logged_in(analyst, "analyst")
         _logged_in(auditor, "auditor")
         with session_scope(any_env.engine) as session:
-            auth.set_role(session, "analyst", "auditor", actor="cli")
-            auth.set_active(session, "auditor", False, actor="cli")
-            auth.set_active(session, "auditor", True, actor="cli")
+            auth.set_role(session, "analyst", "auditor", actor=Actor("cli", ""))
+            auth.set_active(session, "auditor", False, actor=Actor("cli", ""))
+            auth.set_active(session, "auditor", True, actor=Actor("cli", ""))
         assert analyst.get("/api/me").status_code == 401
         assert auditor.get("/api/me").status_code == 401
 

@@ -29,7 +29,7 @@ def _escalated_signal(env) -> int:
     """An unannounced call in Almere Haven in two days, severity 0.55 (below noodbevel's 0.80),
     escalated by a colleague under protocol v1."""
     with session_scope(env.engine) as session:
-        activate(session, V1, actor="supervisor", actor_role="supervisor")
+        activate(session, V1, actor=Actor("supervisor", "supervisor"))
     sid = make_signal(env.engine, title=TITLE, severity=0.55, district="Almere Haven")
     colleague_decides(
         env.engine, sid, "escalated", "Niet aangemeld, groot bereik", protocol_version="v1"
@@ -119,7 +119,7 @@ def test_interventions_ranked_with_conditions_and_a_form_that_keeps_its_ticks(
 
 def test_escalate_a_new_signal_in_one_action(env, live_server, browser, screenshot_dir):
     with session_scope(env.engine) as session:
-        activate(session, V1, actor="supervisor", actor_role="supervisor")
+        activate(session, V1, actor=Actor("supervisor", "supervisor"))
     sid = make_signal(env.engine, title=TITLE, severity=0.7, district="Almere Haven")
     page, errors = _page(browser)
     browser_log_in(page, live_server, "analyst")

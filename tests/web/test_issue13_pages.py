@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import func, select
 
+from signals.actor import Actor
 from signals.config import REPO_ROOT, get_settings
 from signals.db.models import AuditEvent
 from signals.db.session import session_scope
@@ -116,9 +117,9 @@ def _activate_two_protocol_versions(env) -> None:
     changed["name"] = changed["name"] + " (herzien)"
     (directory / "v2.yml").write_text(yaml.safe_dump(data, allow_unicode=True))
     with session_scope(env.engine) as session:
-        activate(session, directory / "v1.yml", actor="supervisor", actor_role="supervisor")
+        activate(session, directory / "v1.yml", actor=Actor("supervisor", "supervisor"))
     with session_scope(env.engine) as session:
-        activate(session, directory / "v2.yml", actor="supervisor", actor_role="supervisor")
+        activate(session, directory / "v2.yml", actor=Actor("supervisor", "supervisor"))
 
 
 def _actions(env, after: int) -> list[str]:

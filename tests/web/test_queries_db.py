@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from signals.actor import Actor
 from signals.db.models import Signal
 from signals.db.session import session_scope
 from signals.queries import QueueFilters, queue, signal_detail
@@ -32,16 +33,14 @@ def test_queue_order_filters_and_pagination(db_engine):
             session,
             ids[0.2],
             to_status="in_review",
-            actor="a",
-            actor_role="analyst",
+            actor=Actor("a", "analyst"),
             expected_version=1,
         )
         decide(
             session,
             ids[0.2],
             to_status="dismissed",
-            actor="a",
-            actor_role="analyst",
+            actor=Actor("a", "analyst"),
             rationale="geen oproep",
             reason_code="not_relevant",
             expected_version=2,
@@ -77,7 +76,7 @@ def test_conditional_update_refuses_the_second_writer(db_engine):
         # only the conditional UPDATE can notice the conflict.
         assert second.get(Signal, sid).version == 1
         decide(
-            first, sid, to_status="in_review", actor="a", actor_role="analyst", expected_version=1
+            first, sid, to_status="in_review", actor=Actor("a", "analyst"), expected_version=1
         )
         first.commit()
         with pytest.raises(StaleDecisionError):
@@ -85,7 +84,6 @@ def test_conditional_update_refuses_the_second_writer(db_engine):
                 second,
                 sid,
                 to_status="in_review",
-                actor="b",
-                actor_role="analyst",
+                actor=Actor("b", "analyst"),
                 expected_version=1,
             )

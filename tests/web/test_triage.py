@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from signals.actor import Actor
 from signals.db.models import AuditEvent, Decision, LabelCorrection, Signal, SignalPost
 from signals.db.session import session_scope
 from signals.triage import (
@@ -25,8 +26,7 @@ def _decide(env, sid, to_status, version, rationale="omdat", reason_code=None):
             session,
             sid,
             to_status=to_status,
-            actor="analyst",
-            actor_role="analyst",
+            actor=Actor("analyst", "analyst"),
             rationale=rationale,
             reason_code=reason_code,
             expected_version=version,

@@ -47,7 +47,7 @@ def toggle_autotag(
     enabled: str = Form(..., pattern="^(on|off)$"),
     reason: str = Form(..., min_length=3, max_length=255),
 ) -> Response:
-    set_autotag(session, enabled == "on", actor=user.username, actor_role=user.role, reason=reason)
+    set_autotag(session, enabled == "on", actor=user, reason=reason)
     done = "Automatisch labelen staat aan." if enabled == "on" else "Automatisch labelen staat UIT."
     return redirect(request, "/privacy", flash=done)
 

@@ -101,7 +101,7 @@ def activate_form(
     # An invalid file (ProtocolError, 422) and a refusal by the rules (ProtocolActionError, 409)
     # are DomainErrors: the app's one handler shows them.
     path = find_version_file(request.app.state.settings.protocol_dir, version)
-    activate(session, path, actor=user.username, actor_role=user.role)
+    activate(session, path, actor=user)
     return redirect(request, "/protocol", flash=f"Protocolversie {version} is nu actief.")
 
 

@@ -91,12 +91,6 @@ APPROVAL_NOT_REQUIRED: Final = "not_required"
 APPROVAL_PENDING: Final = "pending"
 APPROVED: Final = "approved"
 REJECTED: Final = "rejected"
-APPROVAL_STATUSES: Final[tuple[str, ...]] = (
-    APPROVAL_NOT_REQUIRED,
-    APPROVAL_PENDING,
-    APPROVED,
-    REJECTED,
-)
 APPROVAL_NL: Final = MappingProxyType(
     {
         APPROVAL_NOT_REQUIRED: "geen goedkeuring nodig",
@@ -105,6 +99,7 @@ APPROVAL_NL: Final = MappingProxyType(
         REJECTED: "afgewezen",
     }
 )
+APPROVAL_STATUSES: Final[tuple[str, ...]] = tuple(APPROVAL_NL)
 # A choice that stands: the same intervention cannot be chosen again while one of these holds.
 APPROVAL_STANDING: Final = frozenset({APPROVAL_NOT_REQUIRED, APPROVAL_PENDING, APPROVED})
 
@@ -112,9 +107,6 @@ APPROVAL_STANDING: Final = frozenset({APPROVAL_NOT_REQUIRED, APPROVAL_PENDING, A
 
 # An entry's status: a closed set, enforced by a CHECK constraint, the form, the CSV import and
 # the API. Only an active entry makes a gathering "aangemeld".
-REGISTER_STATUSES: Final[tuple[str, ...]] = ("aangemeld", "bevestigd", "ingetrokken", "geannuleerd")
-REGISTER_ACTIVE_STATUSES: Final = frozenset({"aangemeld", "bevestigd"})
-REGISTER_STATUS_DEFAULT: Final = "aangemeld"
 REGISTER_STATUS_HELP: Final = MappingProxyType(
     {
         "aangemeld": "aangemeld (ontvangen)",
@@ -123,6 +115,9 @@ REGISTER_STATUS_HELP: Final = MappingProxyType(
         "geannuleerd": "geannuleerd / gaat niet door",
     }
 )
+REGISTER_STATUSES: Final[tuple[str, ...]] = tuple(REGISTER_STATUS_HELP)
+REGISTER_ACTIVE_STATUSES: Final = frozenset({"aangemeld", "bevestigd"})
+REGISTER_STATUS_DEFAULT: Final = "aangemeld"
 
 # A call's notification status against that register. It only applies in Almere: the register
 # is Almere's, so a gathering elsewhere is neither "aangemeld" nor "niet aangemeld".

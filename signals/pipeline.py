@@ -251,21 +251,27 @@ def refresh_open_signals() -> dict:
 
 
 @dataclass(slots=True)
-class RunSummary:
+class IntakeTotals:
+    """What every intake reports, a single run (`RunSummary`) and the watch loop alike."""
+
+    new_posts: int = 0
+    new_signals: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class RunSummary(IntakeTotals):
     sources_polled: int = 0
     sources_not_due: int = 0  # enabled, but their poll interval has not passed yet
     source_errors: dict[str, str] = field(default_factory=dict)
-    new_posts: int = 0
     new_versions: int = 0  # of the new posts, edits of items stored before
     duplicate_posts: int = 0
     skipped_items: int = 0
     not_modified: int = 0
     enriched: int = 0
     signals_touched: int = 0
-    new_signals: int = 0
     signals_by_type: dict[str, int] = field(default_factory=dict)
     alerts: int = 0
-    seconds: float = 0.0
 
 
 def run_pipeline(

@@ -60,14 +60,29 @@ ORDERS = ("asc", "desc")
 
 
 @dataclass(slots=True)
-class QueueFilters:
+class DayRangeFilters:
+    """A paged list filtered by local calendar days, both ends included: the part the queue and
+    the audit log share."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+    def within_days(self, stmt: Any, when: Any) -> Any:
+        """`stmt` limited to rows whose `when` falls on the chosen days (Almere time)."""
+        if self.date_from:
+            stmt = stmt.where(when >= local_day_start(self.date_from))
+        if self.date_to:
+            stmt = stmt.where(when < local_day_start(self.date_to + timedelta(days=1)))
+        return stmt
+
+
+@dataclass(slots=True)
+class QueueFilters(DayRangeFilters):
     status: str = "open"  # "open", "all" or one status
     type: str | None = None
     district: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
     q: str | None = None
-    page: int = 1
     sort: str = DEFAULT_SORT
     order: str = SORTS[DEFAULT_SORT]
     assignee: str | None = None  # "Aan mij toegewezen": the viewer's username
@@ -136,12 +151,7 @@ def _filtered(stmt: Any, f: QueueFilters, *, with_status: bool = True) -> Any:
     if f.upcoming:
         # With "mine", the colleague's index finds the few rows (see _key).
         stmt = stmt.where(_key(Signal.event_time, bool(f.assignee)) >= utcnow())
-    when = func.coalesce(Signal.event_time, Signal.first_seen_at)
-    if f.date_from:
-        stmt = stmt.where(when >= local_day_start(f.date_from))
-    if f.date_to:
-        stmt = stmt.where(when < local_day_start(f.date_to + timedelta(days=1)))
-    return stmt
+    return f.within_days(stmt, func.coalesce(Signal.event_time, Signal.first_seen_at))
 
 
 def _sort_columns(f: QueueFilters) -> list[tuple[Any, bool]]:

@@ -17,7 +17,7 @@ from signals.audit import record_as
 from signals.db.models import Decision, LabelCorrection, Post, Signal
 from signals.db.types import utcnow
 from signals.enrichment import nlp_text
-from signals.errors import DomainError
+from signals.errors import Conflict, DomainError, NotFound
 
 # The state machine, the open statuses and the Dutch names live in nlp.vocabulary.
 TRANSITIONS: dict[str, tuple[str, ...]] = dict(_TRANSITIONS)
@@ -49,20 +49,22 @@ class TriageError(DomainError, ValueError):
     status_code = 422
 
 
-class NotFoundError(TriageError):
-    status_code = 404
+# Each refusal is also its domain kind, so it takes that kind's HTTP status; the domain base
+# comes first in the bases, before TriageError's default 422.
+class NotFoundError(NotFound, TriageError):
+    pass
 
 
-class StaleDecisionError(TriageError):
-    status_code = 409
+class StaleDecisionError(Conflict, TriageError):
+    pass
 
 
-class InvalidTransitionError(TriageError):
-    status_code = 409
+class InvalidTransitionError(Conflict, TriageError):
+    pass
 
 
 class DecisionValidationError(TriageError):
-    status_code = 422
+    pass
 
 
 def allowed_transitions(status: str) -> tuple[str, ...]:

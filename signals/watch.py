@@ -53,6 +53,7 @@ from signals.leases import (
     release_lease,
 )
 from signals.pipeline import (
+    IntakeTotals,
     _load_state,
     _pseudonymizer,
     collector_settings,
@@ -68,15 +69,12 @@ HEARTBEAT_FILE = "watch.heartbeat"
 
 
 @dataclass(slots=True)
-class WatchSummary:
+class WatchSummary(IntakeTotals):
     model_load_s: float | None = None
     polls: int = 0
     leased_elsewhere: int = 0
-    new_posts: int = 0
-    new_signals: int = 0
     errors: dict[str, str] = field(default_factory=dict)
     processing_errors: int = 0
-    seconds: float = 0.0
     stuck: bool = False  # something did not finish within the stop timeout
 
 

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from signals.audit import VerifyResult, verify
 from signals.db.models import AuditEvent
 from signals.db.unit_of_work import separate
-from signals.queries import local_day_start
+from signals.queries import DayRangeFilters
 from signals.services import Actor, record_as
 
 AUDIT_PAGE_SIZE = 100
@@ -50,13 +50,10 @@ EXPORT_COLUMNS = (
 
 
 @dataclass(slots=True)
-class AuditFilters:
+class AuditFilters(DayRangeFilters):
     actor: str | None = None
     action: str | None = None
     signal_id: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    page: int = 1
 
     @classmethod
     def parse(
@@ -109,11 +106,7 @@ def _filtered(stmt: Any, f: AuditFilters) -> Any:
         stmt = stmt.where(
             AuditEvent.target_type == "signal", AuditEvent.target_id == str(f.signal_id)
         )
-    if f.date_from:
-        stmt = stmt.where(AuditEvent.ts >= local_day_start(f.date_from))
-    if f.date_to:
-        stmt = stmt.where(AuditEvent.ts < local_day_start(f.date_to + timedelta(days=1)))
-    return stmt
+    return f.within_days(stmt, AuditEvent.ts)
 
 
 def audit_query(

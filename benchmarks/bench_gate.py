@@ -22,13 +22,11 @@ from machine import cpu_info
 
 def top_stage1(texts: list[str]) -> np.ndarray:
     from nlp.api import get_enricher
+    from nlp.model import top_probability
     from nlp.pipeline import analyse
-    from nlp.types import LABELS
 
     clf = get_enricher().clf
-    analyses = analyse(texts)
-    p1 = clf.stage1(clf.matrix(texts, analyses))
-    return np.max(np.vstack([p1[k] for k in LABELS]), axis=0)
+    return top_probability(clf.stage1(clf.matrix(texts, analyse(texts))))
 
 
 def main() -> None:

@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# Environment that keeps numpy's and OpenBLAS's AVX-512 kernels out of a benchmark run.
+AVX2_ONLY = {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
+             "OPENBLAS_CORETYPE": "Haswell"}
+
 
 def cpu_info() -> dict[str, object]:
     model, flags = "unknown", set()
@@ -31,8 +35,3 @@ def cpu_info() -> dict[str, object]:
         settings = " ".join(f"{k}={v!r}" for k, v in AVX2_ONLY.items())
         info["code_paths"] = f"AVX2 only ({settings})"
     return info
-
-
-# Environment that keeps numpy's and OpenBLAS's AVX-512 kernels out of a benchmark run.
-AVX2_ONLY = {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
-             "OPENBLAS_CORETYPE": "Haswell"}

@@ -99,9 +99,8 @@ class Classifier:
         """Rows that get the costly second stage."""
         if not self.dense_models or not len(analyses):
             return np.zeros(0, dtype=int)
-        top = np.max(np.vstack([p1[k] for k in LABELS]), axis=0)
-        return np.flatnonzero(candidate_mask(top, signal_cued(analyses), self.gate,
-                                             self.gate_uncued))
+        return np.flatnonzero(candidate_mask(top_probability(p1), signal_cued(analyses),
+                                             self.gate, self.gate_uncued))
 
     def predict(
         self, x: sp.csr_matrix, texts: Sequence[str], analyses: Sequence[Analysis]
@@ -234,6 +233,11 @@ def _pairs(d: dict) -> dict[str, tuple[float, float]]:
 
 def signal_cued(analyses: Sequence[Analysis]) -> np.ndarray:
     return np.array([any(a.cue_counts.get(k) for k in SIGNAL_CUES) for a in analyses], dtype=bool)
+
+
+def top_probability(p1: dict[str, np.ndarray]) -> np.ndarray:
+    """Each post's highest stage-1 probability over the labels: what the gate compares."""
+    return np.max(np.vstack([p1[k] for k in LABELS]), axis=0)
 
 
 def candidate_mask(

@@ -19,10 +19,7 @@ _FILES: tuple[str, ...] = ("polarising", "contrasts", "threat", "gathering", "go
 
 
 def _functionality(label: str, row: dict[str, Any]) -> Functionality:
-    fields = dict(row)
-    templates = tuple(fields.pop("templates"))
-    return Functionality(fields.pop("id"), label, fields.pop("positive"), fields.pop("nl"),
-                         fields.pop("en"), templates, **fields)
+    return Functionality(**{**row, "label": label, "templates": tuple(row["templates"])})
 
 
 def _load(name: str) -> tuple[Functionality, ...]:

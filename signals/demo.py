@@ -71,6 +71,12 @@ def demo_dir(settings: Settings | None = None, today: date | None = None) -> Pat
     return target
 
 
+def replay_port(ui_port: int) -> int | None:
+    """The replay server's port when the web UI is to listen on `ui_port`: the usual one, or any
+    free one when the UI asked for it (`signals demo --port 8765`)."""
+    return None if ui_port == DEMO_PORT else DEMO_PORT
+
+
 @contextmanager
 def demo_server(port: int | None = DEMO_PORT, directory: Path | None = None) -> Iterator[str]:
     """Serve the replay sources (the demo moved to this week, unless `directory` names other

@@ -58,6 +58,7 @@ def register(app: typer.Typer) -> None:
             demo_server,
             export_demo_environment,
             import_demo_register,
+            replay_port,
             run_demo_pipeline,
         )
 
@@ -66,7 +67,7 @@ def register(app: typer.Typer) -> None:
         import_demo_register(settings)
         activate_demo_protocol(settings)
         # The replay server keeps running while the UI is served, so source links open.
-        with demo_server() as base_url:
+        with demo_server(replay_port(port)) as base_url:
             console.print(f"Replaying synthetic sources from {base_url}")
             summary = run_demo_pipeline(settings, base_url)
             _print_summary(summary)

@@ -221,3 +221,13 @@ def test_demo_signals_are_searchable(demo_run):
     result = get_backend(settings).search("Stationsplein", kind="signals")
     assert result.total >= 1
     assert all("<script" not in hit.highlight for hit in result.hits)
+
+
+def test_the_replay_server_leaves_the_ui_its_port() -> None:
+    """`signals demo --port 8765` once failed: the replay server had taken that port first."""
+    from signals.demo import DEMO_PORT, replay_port
+
+    assert replay_port(8000) == DEMO_PORT
+    assert replay_port(DEMO_PORT) is None
+    with demo_server(replay_port(DEMO_PORT)) as base_url:
+        assert not base_url.endswith(f":{DEMO_PORT}")

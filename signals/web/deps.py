@@ -28,6 +28,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from nlp.explanation_terms import term_nl
 from nlp.vocabulary import (
     NOTIFICATION_NL,
     PARTNER,
@@ -131,6 +132,7 @@ def safe_url(value: str | None) -> str | None:
 
 templates.env.filters["safe_url"] = safe_url
 templates.env.filters["pct"] = lambda p: f"{round(float(p or 0) * 100)}%"
+templates.env.filters["term_nl"] = term_nl
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,103 @@
+"""How an explanation's feature name reads for an analyst, in Dutch.
+
+The classifier explains a score with feature names ("w:vanavond", "cue:mobilise",
+"x:mobilise_when_where", "e5:zinsbetekenis"); they stay as they are in the JSON contract and
+in the database. The screen shows what each one means instead of the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+CUE_NL: Final[Mapping[str, str]] = MappingProxyType({
+    "mobilise": "oproepwoorden",
+    "topic_protest": "protestwoorden",
+    "topic_gov": "overheid genoemd",
+    "topic_group": "groep genoemd",
+    "announced": "aanmelding of vergunning genoemd",
+    "threat": "dreigende woorden",
+    "anti_gov": "woorden tegen de overheid",
+    "polarising": "polariserende woorden",
+    "report": "verslaggeving",
+    "news": "nieuwstaal",
+    "event": "evenement",
+    "warning": "waarschuwing",
+    "counter": "tegenspraak",
+    "online": "online actie",
+    "private": "privéplan",
+    "playful": "scherts",
+    "almere_tag": "#almere of 036",
+    "negation": "ontkenning",
+    "headcount": "aantal mensen genoemd",
+    "institutional": "taal van een instelling",
+    "lex_slur": "scheldwoord voor een groep (woordenlijst)",
+    "lex_dehumanising": "ontmenselijkende beeldspraak (woordenlijst)",
+    "lex_violence": "geweldswoord (woordenlijst)",
+    "lex_contempt": "minachting (woordenlijst)",
+})
+
+COMBINED_NL: Final[Mapping[str, str]] = MappingProxyType({
+    "quoted_share": "deel van de tekst is een citaat",
+    "question": "vraagvorm",
+    "x:threat_gov": "dreiging en overheid samen",
+    "x:mobilise_when_where": "oproep met tijd of plaats",
+    "x:mobilise_report": "oproep in verslaggeving",
+    "x:polarising_group": "polariserende woorden over een groep",
+    "x:polarising_counter": "polariserende woorden met tegenspraak",
+    "x:threat_group": "dreiging en groep samen",
+    "x:mobilise_almere": "oproep in Almere",
+    "x:threat_playful": "dreigende woorden als scherts",
+    "x:mobilise_news": "oproepwoorden in nieuwstaal",
+    "x:mobilise_event": "oproepwoorden bij een evenement",
+    "x:event_no_protest": "evenement zonder protest",
+    "x:news_no_first_person": "nieuwstaal zonder wij of jullie",
+    "x:hostile_group": "vijandigheid tegen een groep",
+    "x:hostile_group_voiced": "vijandigheid tegen een groep, niet geciteerd of ontkend",
+    "x:hostile_negated": "vijandige woorden met ontkenning",
+    "x:violence_group": "geweld en groep samen",
+    "x:violence_gov": "geweld en overheid samen",
+    "x:when_where_terse": "korte tekst met alleen tijd en plaats",
+    "x:headcount_when_where": "aantal mensen met tijd of plaats",
+    "x:institutional_gov": "instelling die over de overheid spreekt",
+    "x:group_defended": "groep genoemd met ontkenning of tegenspraak",
+})
+
+# Placeholders of the normaliser (nlp.features): the masked word, not the placeholder.
+PLACEHOLDER_NL: Final[Mapping[str, str]] = MappingProxyType({
+    "groepsterm": "[een groep]",
+    "plaatsnaam": "[een plaats]",
+    "groepsscheldwoord": "[scheldwoord voor een groep]",
+    "url": "[een link]",
+    "citaat": "[citaat]",
+})
+
+SEMANTIC_NL: Final[Mapping[str, str]] = MappingProxyType({
+    "e5": "betekenis van de hele zin",
+    "s": "betekenis van de woorden",
+})
+
+
+def _words(phrase: str) -> str:
+    out = []
+    for word in phrase.split():
+        if word.startswith("q_"):
+            out.append(f"{word[2:]} (geciteerd)")
+        else:
+            out.append(PLACEHOLDER_NL.get(word, word))
+    return " ".join(out)
+
+
+def term_nl(name: str) -> str:
+    """The Dutch reading of one explanation feature."""
+    kind, _, rest = name.partition(":")
+    if kind == "w" and rest:
+        return f"„{_words(rest)}”"
+    if kind == "c" and rest:
+        return f"lettergroep „{rest.strip()}”"
+    if kind == "cue" and rest:
+        return CUE_NL.get(rest, rest.replace("_", " "))
+    if kind in SEMANTIC_NL:
+        return SEMANTIC_NL[kind]
+    return COMBINED_NL.get(name, name.replace("x:", "").replace("_", " "))

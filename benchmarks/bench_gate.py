@@ -7,6 +7,7 @@ It reports; it chooses nothing. The gate is chosen in training by cross-validati
 dev (nlp/training.py), never on the test split or the functional suite.
 
 Run:  .venv/bin/python benchmarks/bench_gate.py [--gates 0.10 0.07 0.05 0.03 0.02]
+      [--model-dir var/model-candidate]   (default: the packaged model; its own gate is added)
 """
 
 from __future__ import annotations
@@ -14,25 +15,29 @@ from __future__ import annotations
 import argparse
 import json
 import random
+from pathlib import Path
 
 import numpy as np
 from everyday import unique_chatter
 from machine import cpu_info
 
 
-def top_stage1(texts: list[str]) -> np.ndarray:
-    from nlp.api import get_enricher
+def top_stage1(clf, texts: list[str]) -> np.ndarray:
     from nlp.model import top_probability
     from nlp.pipeline import analyse
 
-    clf = get_enricher().clf
     return top_probability(clf.stage1(clf.matrix(texts, analyse(texts))))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--gates", type=float, nargs="+", default=[0.10, 0.07, 0.05, 0.03, 0.02])
+    ap.add_argument("--model-dir", type=Path, default=None)
     args = ap.parse_args()
+
+    from nlp.api import get_enricher
+
+    clf = get_enricher(args.model_dir).clf
 
     from nlp.corpus import assign_splits, by_split, load_corpus
     from nlp.functional.files import load_cases
@@ -45,10 +50,12 @@ def main() -> None:
                                         if any(c["expected"].values())],
         "everyday posts": [unique_chatter(random.Random(i), i) for i in range(3000)],
     }
-    tops = {name: top_stage1(texts) for name, texts in sets.items()}
+    tops = {name: top_stage1(clf, texts) for name, texts in sets.items()}
+    gates = sorted({*args.gates, clf.gate}, reverse=True)
     rows = {f"{g:.2f}": {name: round(float((top >= g).mean()), 4) for name, top in tops.items()}
-            for g in args.gates}
-    print(json.dumps({**cpu_info(), "sizes": {k: len(v) for k, v in sets.items()},
+            for g in gates}
+    print(json.dumps({**cpu_info(), "model": clf.version, "shipped_gate": clf.gate,
+                      "sizes": {k: len(v) for k, v in sets.items()},
                       "share_at_or_above_gate": rows}, indent=2, ensure_ascii=False))
 
 

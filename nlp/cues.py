@@ -156,12 +156,21 @@ CUES: dict[str, list[Spec]] = {
         _w("ga", "daar|er", "niet", "heen"), _w("niet", "heen", "gaan"), _w("nep"),
         _w("fake"), _w("niet", "delen"), _w("trap", "er", "niet", "in"), _w("blijf", "weg"),
         _w("blijf", "thuis"), _w("hoax"), _w("pas", "op"), _w("let", "op"), _w("geen", "zin"),
+        # Calls to keep it non-violent are the opposite of a threat (ANNOTATION.md, threat).
+        _w("geen", "geweld"), _w("vreedzaam*"), _w("geweldloos"),
+        _w("blijf|blijft|blijven", "rustig|kalm"), _w("rustig", "blijven"),
+        _w("laat", "…", "thuis"), _w("geweld", "is", "nooit"),
     ],
     "counter": [
         _w("racist*"), _w("racisme"), _w("discriminatie"), _w("walgelijk"),
         _w("schaam", "je"), _w("tegen", "haat"), _w("geen", "plek", "voor"), _w("verbinding"),
         _w("samen", "sterk"), _w("iedereen", "hoort", "erbij"), _w("veroordelen"),
         _w("afstand", "van"), _w("hou", "op"), _w("tegengeluid"),
+        # Rejecting what others say about a group (counter-speech repeats the hostile words).
+        _w("zelf", "het", "probleem"), _w("haat", "zaaien"), _w("haatzaai*"), _w("schande*"),
+        _w("aangifte"), _w("generalis*"), _w("over", "één|een", "kam"),
+        _w("wie", "zegt|roept|beweert|schrijft", "dat"), _w("kappen|stoppen|stop|kap", "met"),
+        _w("houd|hou", "op", "met"), _w("solidair*"),
     ],
     "online": [
         _w("petitie"), _w("teken", "de|deze"), _w("mail", "de|je|naar"), _w("stuur", "…",
@@ -193,6 +202,10 @@ CUES["negation"] = [
     _w("nooit"), _w("niet", "waar"), _w("zal|zou|zeg|zeggen", "…", "nooit|niet"),
     _w("geen", "sprake"), _w("onzin", "dat"), _w("klopt", "niet|niks|geen"),
     _w("niet", "minder", "waard"), _w("net", "zo", "veel|goed"),
+    # Denying a claim about a group: "ik vind niet dat …", "dat klopt gewoon niet", "een fabel".
+    _w("niet", "dat"), _w("klopt", "…", "niet|niks|geen"), _w("niet", "allemaal|alle"),
+    _w("fabel|mythe|vooroordeel|vooroordelen"), _w("niks|niets", "mis", "met"),
+    _w("niet", "het", "probleem"),
 ]
 
 

@@ -22,7 +22,7 @@ GROUP_TOKEN = "groepsterm"
 PLACE_TOKEN = "plaatsnaam"
 # Bump when normalisation or features change in a way the names above do not show; it is part of
 # the model version.
-FEATURE_REVISION = 8
+FEATURE_REVISION = 9
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))
@@ -110,6 +110,7 @@ EXTRA_FEATURES: tuple[str, ...] = (
     "x:mobilise_event", "x:event_no_protest", "x:news_no_first_person",
     "x:hostile_group", "x:hostile_group_voiced", "x:hostile_negated", "x:violence_group",
     "x:violence_gov", "x:when_where_terse", "x:headcount_when_where", "x:institutional_gov",
+    "x:group_defended",
 )
 
 # First-person plural and direct address: a call speaks to its readers, a news item about it
@@ -156,6 +157,9 @@ def extra_vector(analysis: Analysis) -> np.ndarray:
               and n_words <= 12),
         float(bool(c.get("headcount")) and where_when),
         float(bool(c.get("institutional")) and bool(c.get("topic_gov"))),
+        # A group named in a text that denies or rejects something: counter-speech and negated
+        # hostility, whether or not the hostile words are in the lexicon.
+        float(group and bool(c.get("negation") or c.get("counter"))),
     ]
     return np.array(
         [

@@ -59,6 +59,8 @@ class FunctionalReport:
     results: list[FunctionalityResult]
     # Recall of `polarising` over the hateful group cases, per target category.
     by_category: dict[str, float] = field(default_factory=dict)
+    # Share of the positive cases that reach the embedding stage (None for a stub enricher).
+    gate_recall: float | None = None
 
     @property
     def misses(self) -> list[FunctionalityResult]:
@@ -67,7 +69,9 @@ class FunctionalReport:
     def table(self) -> str:
         lines = [
             f"functional suite: {self.n_cases} cases, {len(self.results)} functionalities, "
-            f"model {self.model_version}; {len(self.misses)} below their bar",
+            f"model {self.model_version}; {len(self.misses)} below their bar"
+            + (f"; gate recall over the positive cases {self.gate_recall:.3f}"
+               if self.gate_recall is not None else ""),
             "",
             "| functionality | label | kind | n | rate | bar | met? | other labels | not nl/en |",
             "|---|---|---|---:|---:|---|---|---|---:|",
@@ -94,6 +98,7 @@ class FunctionalReport:
             "functionalities": {r.id: {k: v for k, v in asdict(r).items() if k != "id"}
                                 for r in self.results},
             "polarising_recall_by_category": self.by_category,
+            "gate_recall": self.gate_recall,
         }
 
 
@@ -139,6 +144,17 @@ def _by_category(rows: list[tuple[dict, dict[str, bool], bool]]) -> dict[str, fl
     return {cat: round(sum(v) / len(v), 4) for cat, v in sorted(hits.items())}
 
 
+def _gate_recall(enricher: SupportsEnrich, cases: list[dict]) -> float | None:
+    if getattr(enricher, "clf", None) is None:
+        return None
+    from nlp.api import Enricher
+    from nlp.evaluation import gate_recall
+
+    assert isinstance(enricher, Enricher)
+    positives = [c["text"] for c in cases if any(c["expected"].values())]
+    return round(gate_recall(enricher, positives), 4)
+
+
 def evaluate_functional(
     enricher_or_model_dir: SupportsEnrich | Path | str | None = None, cases_path: Path = CASES_PATH
 ) -> FunctionalReport:
@@ -157,6 +173,7 @@ def evaluate_functional(
         n_cases=len(cases),
         results=[_score(fid, grouped[fid]) for fid in order],
         by_category=_by_category(all_rows),
+        gate_recall=_gate_recall(enricher, cases),
     )
 
 

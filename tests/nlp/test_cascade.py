@@ -76,3 +76,18 @@ def test_a_model_built_on_another_embedder_is_refused(clf: Classifier) -> None:
     other = dataclasses.replace(clf, embedder="some-other-embedder")
     with pytest.raises(ValueError, match="embedder"):
         other.matrix(["x"], analyse(["x"]))
+
+
+def test_the_gate_is_the_highest_that_keeps_the_recall_target() -> None:
+    from nlp.training import choose_gate, gate_positive_recall
+
+    # Two labels, ten posts; posts 0-7 are positive (label 0 or 1), 8-9 have no label.
+    p1 = np.array([[0.90, 0.80, 0.30, 0.20, 0.12, 0.05, 0.02, 0.01, 0.50, 0.01],
+                   [0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.40]])
+    gold = np.array([[1, 1, 1, 1, 0, 0, 0, 0, 0, 0],
+                     [0, 0, 0, 0, 1, 1, 1, 1, 0, 0]])
+    assert gate_positive_recall(p1, gold, 0.12) == pytest.approx(5 / 8)
+    # 7 of 8 positives need a gate of at most 0.02; all 8 need 0.01.
+    assert choose_gate(p1, gold, target=0.85) == pytest.approx(0.02)
+    assert choose_gate(p1, gold, target=1.0) == pytest.approx(0.01)
+    assert choose_gate(p1, gold, target=0.6) == pytest.approx(0.12)

@@ -150,25 +150,16 @@ def test_evaluation_machinery(cases: list[dict], tmp_path: Path) -> None:
 # failure: the test turns red as soon as a model meets the bar, so this list cannot go stale.
 # The figures are in nlp/MODEL_CARD.md ("Op tekst die wij niet schreven").
 KNOWN_MISSES = {
-    "pol_contempt": "contempt without a lexicon word: recall 0.75",
-    "pol_slur": "slurs outside the lexicon: recall 0.73",
+    "pol_slur": "slurs outside the lexicon: recall 0.74",
     "pol_obf_joined": "run-together words the splitter does not find: recall 0.82",
-    "pol_counter_speech": "counter-speech that repeats the hostile words: 57% flagged",
-    "pol_negation": "negated hostility: 67% flagged",
-    "pol_neutral_mention": "neutral mentions of groups: 25% flagged",
-    "pol_positive_mention": "positive mentions of groups: 17% flagged",
-    "thr_property": "threats against property: recall 0.73",
-    "thr_first_person": "first-person intent: recall 0.73",
-    "thr_obfuscated": "obfuscated threats: recall 0.14",
-    "thr_quote_condemn": "quoted threats, condemned: 33% flagged",
-    "thr_warning_nonviolence": "calls not to use violence: 23% flagged",
-    "cal_implicit": "implicit calls: recall 0.72",
-    "cal_terse": "terse time-and-place calls: recall 0.83",
-    "cal_question": "calls as questions: recall 0.82",
-    "cal_headcount": "head counts: recall 0.73",
-    "cal_share": "share-this calls: recall 0.77",
-    "cal_private_plan": "private plans: 13% flagged as calls",
-    "gov_contempt": "contempt for authorities: recall 0.68",
+    "pol_counter_speech": "counter-speech that repeats the hostile words: 24% flagged",
+    "pol_negation": "negated hostility: 17% flagged",
+    "pol_neutral_mention": "neutral mentions of groups: 10.4% flagged",
+    "pol_positive_mention": "positive mentions of groups: 10.9% flagged",
+    "thr_obfuscated": "obfuscated threats: recall 0.51",
+    "thr_warning_nonviolence": "calls not to use violence: 17% flagged",
+    "cal_implicit": "implicit calls: recall 0.75",
+    "gov_contempt": "contempt for authorities: recall 0.75",
 }
 
 
@@ -185,3 +176,8 @@ def test_functionality_meets_its_bar(results: dict, fid: str) -> None:
     ok = meets_bar(rate, label, positive)
     word = "recall" if positive else "flagged"
     assert ok, f"{fid}: {label} {word} {rate:.2f}, bar {row['bar']:.2f} ({f.en})"
+
+
+def test_the_embedding_stage_sees_nearly_every_positive_case(results: dict) -> None:
+    """Issue 12: the gate to the sentence embedding passes at least 98% of the positive cases."""
+    assert results["gate_recall"] >= 0.98

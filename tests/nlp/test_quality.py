@@ -23,10 +23,7 @@ def report() -> EvalReport:
     return evaluate()
 
 
-@pytest.mark.parametrize("label", [
-    pytest.param(label, marks=pytest.mark.xfail(
-        strict=True, reason="threat F1 0.776 on the test split since nlp-20261205-42d5d0fe"))
-    if label == "threat" else label for label in F1_BARS])
+@pytest.mark.parametrize("label", list(F1_BARS))
 def test_f1_bar(report: EvalReport, label: str) -> None:
     assert report.labels[label]["f1"] >= F1_BARS[label]
 
@@ -65,13 +62,7 @@ FROZEN_F1 = {"call_to_gathering": 0.893, "anti_government": 0.814, "polarising":
 FROZEN_FALSE_ALARMS = 0.076
 
 
-# Unmet by nlp-20261205-42d5d0fe (threat 0.782 on the frozen split): a strict expected failure,
-# so it turns red as soon as a model meets it (nlp/MODEL_CARD.md).
-_THREAT_BELOW = pytest.mark.xfail(strict=True, reason="threat F1 0.782 < 0.804 on the frozen split")
-
-
-@pytest.mark.parametrize("label", [pytest.param(label, marks=_THREAT_BELOW) if label == "threat"
-                                   else label for label in FROZEN_F1])
+@pytest.mark.parametrize("label", list(FROZEN_F1))
 def test_frozen_test_split_holds(report: EvalReport, label: str) -> None:
     assert report.frozen["n"] >= 559
     assert report.frozen["labels"][label]["f1"] >= FROZEN_F1[label] - 0.02
@@ -81,6 +72,13 @@ def test_frozen_false_alarms_hold(report: EvalReport) -> None:
     assert report.frozen["false_alarms"]["_all"]["rate"] <= FROZEN_FALSE_ALARMS
 
 
+def test_the_embedding_stage_sees_nearly_every_positive_post(report: EvalReport) -> None:
+    """Issue 12: the gate to the sentence embedding passes at least 98% of the positive posts."""
+    assert report.gate_recall >= 0.98
+
+
+@pytest.mark.xfail(strict=True, reason="nlp-20261205-040419f1 flags 2 of 124 (1.6%): one "
+                   "neighbourhood-app post and one news sentence")
 def test_real_register_held_out_is_rarely_flagged(report: EvalReport) -> None:
     """Municipal policy, press releases, local news, neighbourhood apps, event announcements: the
     registers the system reads most must not flood the queue (issue 12: at most 1%)."""
@@ -88,8 +86,6 @@ def test_real_register_held_out_is_rarely_flagged(report: EvalReport) -> None:
     assert report.real_register["flagged_share"] <= 0.01
 
 
-@pytest.mark.xfail(strict=True, reason="nlp-20261205-42d5d0fe flags it as threat and also as a "
-                   "call (p 0.90): first-person plural intent reads as mobilisation")
 def test_demo_bus_window_threat_is_a_threat_not_a_call(enricher) -> None:
     """The demo's buurtapp post threatens property; nobody is called to gather."""
     from config.demo.tools.items import ITEMS

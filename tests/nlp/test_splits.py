@@ -51,7 +51,7 @@ def test_no_test_text_in_training_of_committed_model() -> None:
 
 @pytest.mark.parametrize("part, prefix", [("part_c", "c-"), ("part_d", "d-"), ("part_e", "e-"),
                                           ("part_f", "f-"), ("part_g", "g-"),
-                                          ("aug_hate", "ah-")])
+                                          ("part_h", "h-"), ("aug_hate", "ah-")])
 def test_adding_a_part_leaves_the_split_of_the_other_parts_unchanged(
     part: str, prefix: str
 ) -> None:

@@ -11,31 +11,32 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
+# Keyed by the feature name: the cue kinds share some names with the labels.
 CUE_NL: Final[Mapping[str, str]] = MappingProxyType({
-    "mobilise": "oproepwoorden",
-    "topic_protest": "protestwoorden",
-    "topic_gov": "overheid genoemd",
-    "topic_group": "groep genoemd",
-    "announced": "aanmelding of vergunning genoemd",
-    "threat": "dreigende woorden",
-    "anti_gov": "woorden tegen de overheid",
-    "polarising": "polariserende woorden",
-    "report": "verslaggeving",
-    "news": "nieuwstaal",
-    "event": "evenement",
-    "warning": "waarschuwing",
-    "counter": "tegenspraak",
-    "online": "online actie",
-    "private": "privéplan",
-    "playful": "scherts",
-    "almere_tag": "#almere of 036",
-    "negation": "ontkenning",
-    "headcount": "aantal mensen genoemd",
-    "institutional": "taal van een instelling",
-    "lex_slur": "scheldwoord voor een groep (woordenlijst)",
-    "lex_dehumanising": "ontmenselijkende beeldspraak (woordenlijst)",
-    "lex_violence": "geweldswoord (woordenlijst)",
-    "lex_contempt": "minachting (woordenlijst)",
+    "cue:mobilise": "oproepwoorden",
+    "cue:topic_protest": "protestwoorden",
+    "cue:topic_gov": "overheid genoemd",
+    "cue:topic_group": "groep genoemd",
+    "cue:announced": "aanmelding of vergunning genoemd",
+    "cue:threat": "dreigende woorden",
+    "cue:anti_gov": "woorden tegen de overheid",
+    "cue:polarising": "polariserende woorden",
+    "cue:report": "verslaggeving",
+    "cue:news": "nieuwstaal",
+    "cue:event": "evenement",
+    "cue:warning": "waarschuwing",
+    "cue:counter": "tegenspraak",
+    "cue:online": "online actie",
+    "cue:private": "privéplan",
+    "cue:playful": "scherts",
+    "cue:almere_tag": "#almere of 036",
+    "cue:negation": "ontkenning",
+    "cue:headcount": "aantal mensen genoemd",
+    "cue:institutional": "taal van een instelling",
+    "cue:lex_slur": "scheldwoord voor een groep (woordenlijst)",
+    "cue:lex_dehumanising": "ontmenselijkende beeldspraak (woordenlijst)",
+    "cue:lex_violence": "geweldswoord (woordenlijst)",
+    "cue:lex_contempt": "minachting (woordenlijst)",
 })
 
 COMBINED_NL: Final[Mapping[str, str]] = MappingProxyType({
@@ -97,7 +98,7 @@ def term_nl(name: str) -> str:
     if kind == "c" and rest:
         return f"lettergroep „{rest.strip()}”"
     if kind == "cue" and rest:
-        return CUE_NL.get(rest, rest.replace("_", " "))
+        return CUE_NL.get(name, rest.replace("_", " "))
     if kind in SEMANTIC_NL:
         return SEMANTIC_NL[kind]
     return COMBINED_NL.get(name, name.replace("x:", "").replace("_", " "))

@@ -13,7 +13,7 @@ from nlp.model import EMBEDDING_TERM
 
 
 def test_every_cue_and_combined_feature_has_a_dutch_reading() -> None:
-    assert set(CUE_KINDS) <= set(CUE_NL)
+    assert {f"cue:{k}" for k in CUE_KINDS} <= set(CUE_NL)
     assert {f for f in EXTRA_FEATURES if not f.startswith("cue:")} <= set(COMBINED_NL)
 
 

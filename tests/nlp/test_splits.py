@@ -13,9 +13,9 @@ from nlp.corpus import (
     read_splits,
     split_keys,
     split_of_group,
+    text_key,
 )
 from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE
-from nlp.training import text_hash
 
 
 def test_split_is_by_group_and_recorded() -> None:
@@ -43,7 +43,7 @@ def test_no_test_text_in_training_of_committed_model() -> None:
     trained = set(metrics["train_text_hashes"])
     posts = load_corpus()
     parts = by_split(posts, assign_splits(posts))
-    test_hashes = {text_hash(p.text) for p in parts["test"]}
+    test_hashes = {text_key(p.text) for p in parts["test"]}
     assert trained and test_hashes
     assert not trained & test_hashes
     assert metrics["n_test"] == len(parts["test"])
@@ -70,9 +70,9 @@ def test_augmented_posts_are_training_only_and_never_repeat_an_annotated_text() 
     splits = assign_splits(posts)
     augmented = [p for p in posts if p.augmented]
     assert len(augmented) >= 1000
-    annotated_texts = {text_hash(p.text) for p in posts if not p.augmented}
+    annotated_texts = {text_key(p.text) for p in posts if not p.augmented}
     for p in augmented:
-        expected = "excluded" if text_hash(p.text) in annotated_texts else "train"
+        expected = "excluded" if text_key(p.text) in annotated_texts else "train"
         assert splits[p.id] == expected
     parts = by_split(posts, splits)
     assert not {p.id for p in augmented} & {p.id for p in parts["dev"] + parts["test"]}

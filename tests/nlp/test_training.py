@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.corpus import assign_splits, by_split, load_corpus
+from nlp.corpus import assign_splits, by_split, load_corpus, text_key
 from nlp.model import METRICS_FILE, MODEL_FILE, Classifier
 from nlp.pipeline import analyse
-from nlp.training import corrections_to_posts, retrain_with_corrections, text_hash
+from nlp.training import corrections_to_posts, retrain_with_corrections
 from nlp.types import LABELS
 
 
@@ -35,7 +35,7 @@ def test_train_writes_model_metrics_and_splits(small: tuple[Path, Path]) -> None
     splits = json.loads((corpus / "splits.json").read_text())
     posts = load_corpus(corpus)
     assert splits == assign_splits(posts)
-    test_hashes = {text_hash(p.text) for p in by_split(posts, splits)["test"]}
+    test_hashes = {text_key(p.text) for p in by_split(posts, splits)["test"]}
     assert not test_hashes & set(metrics["train_text_hashes"])
 
 
@@ -90,4 +90,4 @@ def test_retrain_with_corrections_compares_on_frozen_test(
     assert result.promoted is False
     assert (model / MODEL_FILE).read_bytes() == before  # nothing promoted without asking
     challenger = json.loads((tmp_path / "challenger" / METRICS_FILE).read_text())
-    assert text_hash(test_post.text) not in challenger["train_text_hashes"]
+    assert text_key(test_post.text) not in challenger["train_text_hashes"]

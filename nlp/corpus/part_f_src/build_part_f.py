@@ -1,7 +1,8 @@
 """Build nlp/corpus/part_f.jsonl (real-register negatives) from the compact files in this folder.
 
 Source files: f1_real.txt (verbatim public text, with source and licence per block), then
-f2_policy.txt, f3_press.txt, f4_news.txt, f5_app.txt, f6_event.txt (invented, oov-signals team).
+f2_policy.txt, f3_press.txt, f4_news.txt, f5_app.txt, f6_event.txt, f7_more.txt (invented,
+oov-signals team; f7 added on 2026-12-05 after the others, so the older ids stay).
 
 Format (one post per line; '#' lines are comments):
   @reg  <code>        register for the following lines: po=policy, pr=press_release, nw=news,
@@ -36,7 +37,8 @@ from rapidfuzz import fuzz, process
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent
 OUT = CORPUS / "part_f.jsonl"
-SOURCES = ["f1_real.txt", "f2_policy.txt", "f3_press.txt", "f4_news.txt", "f5_app.txt", "f6_event.txt"]
+SOURCES = ["f1_real.txt", "f2_policy.txt", "f3_press.txt", "f4_news.txt", "f5_app.txt", "f6_event.txt",
+           "f7_more.txt"]
 
 REG = {"po": "policy", "pr": "press_release", "nw": "news", "na": "neighbourhood_app", "ev": "event"}
 HARD = {"ins": "institutional", "rep": "report", "pp": "private_plan", "oa": "online_action",
@@ -121,8 +123,8 @@ def other_texts() -> dict[str, str]:
         if p.name == OUT.name:
             continue
         for line in p.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                d = json.loads(line)
+            d = json.loads(line) if line.strip() else {}
+            if "text" in d:  # relabels.jsonl holds label changes, not posts
                 out[norm(d["text"])] = f"{p.name}:{d['id']}"
     return out
 

@@ -74,10 +74,8 @@ PLACEHOLDER_NL: Final[Mapping[str, str]] = MappingProxyType({
     "citaat": "[citaat]",
 })
 
-SEMANTIC_NL: Final[Mapping[str, str]] = MappingProxyType({
-    "e5": "betekenis van de hele zin",
-    "s": "betekenis van de woorden",
-})
+# The sentence embedding's share of a stage-2 score ("e5:zinsbetekenis", nlp.model.EMBEDDING_TERM).
+EMBEDDING_NL: Final = "betekenis van de hele zin"
 
 
 def _words(phrase: str) -> str:
@@ -99,6 +97,6 @@ def term_nl(name: str) -> str:
         return f"lettergroep „{rest.strip()}”"
     if kind == "cue" and rest:
         return CUE_NL.get(name, rest.replace("_", " "))
-    if kind in SEMANTIC_NL:
-        return SEMANTIC_NL[kind]
+    if kind == "e5":
+        return EMBEDDING_NL
     return COMBINED_NL.get(name, name.replace("x:", "").replace("_", " "))

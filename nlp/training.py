@@ -33,14 +33,11 @@ from nlp.evaluation import REAL_REGISTER_PART, evaluate
 from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, extra_vector, normalise
 from nlp.group_terms import GROUP_TERMS
 from nlp.model import (
-    SIGNAL_CUES,
     Classifier,
-    candidate_mask,
     dense_features,
     new_label_model,
     new_vectorizers,
     platt,
-    signal_cued,
     stage1_features,
 )
 from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
@@ -229,19 +226,17 @@ def fit(
             calibration[stage][label] = _platt_fit(scores, gold[i])
             rows.append(platt(scores, *calibration[stage][label]))
         probs[stage] = np.vstack(rows)
-    cued = signal_cued([a for a, r in zip(analyses, real, strict=True) if r])
     gate = choose_gate(probs[1], gold) if cascade else 1.0
+    top1 = probs[1].max(axis=0)
     by_gate = {}
     # Stage 1 alone and the gate of earlier models (0.10) are for the record; the chosen gate
     # comes last, so its results are the ones kept.
-    gates = [None] + ([g for g in (0.10,) if g != gate] + [gate] if cascade else [])
+    gates: list[float | None] = [None]
+    if cascade:
+        gates += [0.10, gate] if gate != 0.10 else [gate]
     for g in gates:
-        if g is None:
-            candidate = np.zeros(probs[1].shape[1], dtype=bool)
-            final = probs[1]
-        else:
-            candidate = candidate_mask(probs[1].max(axis=0), cued, g, g)
-            final = np.where(candidate[None, :], probs[2], probs[1])
+        candidate = np.zeros(top1.shape, dtype=bool) if g is None else top1 >= g
+        final = np.where(candidate[None, :], probs[2], probs[1]) if g is not None else probs[1]
         thresholds = choose_thresholds(final, gold, hard)
         flags = final >= thresholds[:, None]
         by_gate["stage1" if g is None else f"{g:.2f}"] = {
@@ -284,7 +279,7 @@ def _version(posts: list[Post]) -> str:
     """Changes with the fitted data and with the recipe (features, grids, weights)."""
     digest = hashlib.sha256()
     recipe = (FEATURE_REVISION, EXTRA_FEATURES, sorted(CUES.items()), GROUP_TERMS, C_GRID,
-              N_FOLDS, EMB_WEIGHT, GATE_RECALL, tuple(GATE_GRID), SIGNAL_CUES, FALSE_ALARM_CAP,
+              N_FOLDS, EMB_WEIGHT, GATE_RECALL, tuple(GATE_GRID), FALSE_ALARM_CAP,
               PLATEAU, EMBEDDER_ID, CASCADE, AUGMENTED_WEIGHT, REAL_REGISTER_WEIGHT,
               str(new_vectorizers()))
     digest.update(repr(recipe).encode())

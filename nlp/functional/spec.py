@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 LABELS: tuple[str, ...] = ("call_to_gathering", "anti_government", "polarising", "threat")
 
@@ -75,13 +73,3 @@ class Case:
         return {"id": self.id, "functionality": self.functionality, "text": self.text,
                 "target": self.target, "expected": self.expected}
 
-
-def for_label(label: str) -> Callable[..., Functionality]:
-    """The shorthand a template module writes the functionalities of `label` with:
-    `(id, positive, nl, en, *templates, **options)`, the options being `Functionality` fields."""
-
-    def make(fid: str, positive: bool, nl: str, en: str, *templates: str,
-             **options: Any) -> Functionality:
-        return Functionality(fid, label, positive, nl, en, templates, **options)
-
-    return make

@@ -6,6 +6,8 @@ callers that need more (the protocol's chosen interventions) add rows to the ret
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -67,6 +69,19 @@ class DecisionValidationError(TriageError):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class DecisionRequest:
+    """What a person asks when deciding on a signal: the step, and the version they saw (the
+    optimistic-concurrency check). The signal page, the API and bulk triage all ask through
+    this one shape; who asks, under which protocol and for which purpose travel beside it."""
+
+    signal_id: int
+    to_status: str
+    expected_version: int
+    rationale: str = ""
+    reason_code: str | None = None
+
+
 def allowed_transitions(status: str) -> tuple[str, ...]:
     """The statuses one action can move a signal to: the state machine's next steps plus the
     shortcuts (a new signal can be escalated at once; it passes in_review on the way)."""
@@ -82,30 +97,27 @@ def steps_to(status: str, to_status: str) -> tuple[str, ...]:
 
 def decide(
     session: Session,
-    signal_id: int,
+    request: DecisionRequest,
     *,
-    to_status: str,
     actor: Actor,
-    rationale: str = "",
-    reason_code: str | None = None,
-    expected_version: int,
     protocol_version: str | None = None,
     purpose: str = "triage",
 ) -> Decision:
-    """Move a signal to `to_status` if it is still at `expected_version`.
+    """Move a signal to `request.to_status` if it is still at `request.expected_version`.
 
     The version check is a conditional UPDATE, so two analysts deciding at once cannot both
     win even across processes: the second sees zero rows updated and is refused. A shortcut
     (escalating a new signal) is one call that records each step it passes as its own
     decision and audit entry, in the caller's one transaction; the rationale and reason belong
     to the last step. Returns the last step's decision."""
+    signal_id, to_status = request.signal_id, request.to_status
     signal = session.get(Signal, signal_id)
     if signal is None:
         raise NotFoundError(f"Signaal {signal_id} bestaat niet.")
-    rationale = (rationale or "").strip()
-    reason_code = (reason_code or "").strip() or None
+    rationale = (request.rationale or "").strip()
+    reason_code = (request.reason_code or "").strip() or None
     # Staleness first: a decision taken on an outdated page is refused as such, whatever it says.
-    if signal.version != expected_version:
+    if signal.version != request.expected_version:
         raise StaleDecisionError(_stale_message(signal))
     _validate(signal, to_status, rationale, reason_code)
     steps = steps_to(signal.status, to_status)

@@ -25,6 +25,7 @@ from signals.services.signals import active_protocol_version, reindex_after_comm
 from signals.triage import (
     DISMISS_REASONS,
     MAX_RATIONALE,
+    DecisionRequest,
     TriageError,
     decide,
     record_refusal,
@@ -131,12 +132,10 @@ def _decide_one(
     version = item.version
     signal = session.get(Signal, item.signal_id)
     if signal is not None and signal.status == NEW and signal.version == version:
-        decide(
-            session, item.signal_id, to_status=IN_REVIEW, rationale=rationale,
-            expected_version=version, **common,
-        )
+        review = DecisionRequest(item.signal_id, IN_REVIEW, version, rationale=rationale)
+        decide(session, review, **common)
         version += 1
-    decide(
-        session, item.signal_id, to_status=to_status, rationale=rationale,
-        reason_code=reason_code, expected_version=version, **common,
+    request = DecisionRequest(
+        item.signal_id, to_status, version, rationale=rationale, reason_code=reason_code
     )
+    decide(session, request, **common)

@@ -18,7 +18,7 @@ from signals.protocol import active_version
 from signals.queries import SignalDetail, signal_detail
 from signals.services import Actor, record_as
 from signals.services.search import backend_or_none
-from signals.triage import TriageError, record_refusal
+from signals.triage import DecisionRequest, TriageError, record_refusal
 from signals.triage import decide as triage_decide
 
 log = logging.getLogger(__name__)
@@ -98,35 +98,23 @@ def decide(
     session: Session,
     actor: Actor,
     settings: Settings,
-    signal_id: int,
-    *,
-    to_status: str,
-    expected_version: int,
-    rationale: str = "",
-    reason_code: str | None = None,
+    request: DecisionRequest,
 ) -> Decision:
     """Decide on a signal under the active protocol version. A refusal (stale version, a step
     the state machine does not allow, a missing rationale) is audited and stays audited when the
     attempt is rolled back; an unknown signal is a plain 404."""
     try:
         decision = triage_decide(
-            session,
-            signal_id,
-            to_status=to_status,
-            actor=actor,
-            rationale=rationale,
-            reason_code=reason_code or None,
-            expected_version=expected_version,
-            protocol_version=active_protocol_version(session),
+            session, request, actor=actor, protocol_version=active_protocol_version(session)
         )
     except TriageError as exc:
         if exc.status_code != 404:
             refusal = exc  # `exc` is unbound once the except block ends
 
             def write_refusal(own: Session) -> None:
-                record_refusal(own, signal_id, to_status, refusal, actor=actor)
+                record_refusal(own, request.signal_id, request.to_status, refusal, actor=actor)
 
             keep(session, write_refusal)
         raise
-    reindex_after_commit(session, settings, [signal_id])
+    reindex_after_commit(session, settings, [request.signal_id])
     return decision

@@ -35,7 +35,7 @@ from signals.services.briefing_snippets import SnippetRefused, mark_snippet
 from signals.services.bulk_triage import BulkRefused, Selected, bulk_decide
 from signals.services.notes import NoteRefused, add_note, check_note_text
 from signals.services.queue_export import export_queue
-from signals.triage import decide
+from signals.triage import DecisionRequest, decide
 from tests.factories import make_post, make_signal
 
 NOW = datetime.now(UTC)
@@ -197,10 +197,10 @@ def test_bulk_dismiss_refuses_only_the_stale_one(session: Session, settings: Set
     b = _signal(session, status="new")
     stale = _signal(session, status="in_review")
     done_already = _signal(session, status="in_review")
-    decide(session, stale.id, to_status="monitoring", actor=Actor("analyst2", "analyst"),
-           rationale="volgen", expected_version=1)
-    decide(session, done_already.id, to_status="escalated", actor=Actor("analyst2", "analyst"),
-           rationale="ernstig", expected_version=1)
+    decide(session, DecisionRequest(stale.id, "monitoring", 1, rationale="volgen"),
+           actor=Actor("analyst2", "analyst"))
+    decide(session, DecisionRequest(done_already.id, "escalated", 1, rationale="ernstig"),
+           actor=Actor("analyst2", "analyst"))
     session.add(ProtocolVersion(version_id="v1", effective_date="2026-11-01", content={},
                                 file_sha256="0" * 64, active=True))
     chosen = [Selected(a.id, 1), Selected(b.id, 1), Selected(stale.id, 1),
@@ -315,8 +315,8 @@ def test_marked_quote_reaches_the_briefing_without_the_author(session: Session) 
         mark_snippet(session, ANALYST, signal.id, post.id, True, "Iets wat er niet staat")
     mark_snippet(session, ANALYST, signal.id, post.id, True, "blokkeren we de A6")
     assert link.briefing_snippet == "blokkeren we de A6"
-    decide(session, signal.id, to_status="escalated", actor=Actor("chef", "supervisor"),
-           rationale="Blokkade snelweg", expected_version=1)
+    decide(session, DecisionRequest(signal.id, "escalated", 1, rationale="Blokkade snelweg"),
+           actor=Actor("chef", "supervisor"))
     session.commit()
     data = collect(session, Week.parse(NOW.strftime("%G-W%V")))
     item = next(e for e in data.escalated if e.signal_id == signal.id)

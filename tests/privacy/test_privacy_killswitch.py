@@ -18,7 +18,7 @@ from signals.intake import store_raw_posts
 from signals.pipeline import process_in_session
 from signals.privacy.pseudonym import Pseudonymizer
 from signals.switches import autotag_enabled, set_autotag
-from signals.triage import decide
+from signals.triage import DecisionRequest, decide
 from tests.factories import make_signal
 
 CALL = "Zaterdag 14:00 allemaal naar het Stadhuisplein in Almere, laat je horen! Kom massaal."
@@ -69,21 +69,10 @@ def test_with_autotag_off_posts_are_collected_not_tagged_and_review_goes_on(
 
         # Manual review: an analyst opens a case by hand and decides on it.
         signal = make_signal(session, title="handmatig", post_ids=post_ids[:1])
-        decide(
-            session,
-            signal.id,
-            to_status="in_review",
-            actor=Actor("ana", "analyst"),
-            expected_version=1,
-        )
-        decide(
-            session,
-            signal.id,
-            to_status="monitoring",
-            actor=Actor("ana", "analyst"),
-            rationale="handmatig beoordeeld",
-            expected_version=2,
-        )
+        ana = Actor("ana", "analyst")
+        decide(session, DecisionRequest(signal.id, "in_review", 1), actor=ana)
+        reviewed = DecisionRequest(signal.id, "monitoring", 2, rationale="handmatig beoordeeld")
+        decide(session, reviewed, actor=ana)
         session.commit()
         assert session.get(Signal, signal.id).status == "monitoring"
         if how == "admin-toggle":

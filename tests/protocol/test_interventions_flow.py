@@ -20,7 +20,12 @@ from signals.db.session import get_engine, session_scope
 from signals.protocol import Choice, ProtocolActionError, activate
 from signals.services import Actor
 from signals.services import protocol as services
-from signals.triage import DecisionValidationError, StaleDecisionError, decide
+from signals.triage import (
+    DecisionRequest,
+    DecisionValidationError,
+    StaleDecisionError,
+    decide,
+)
 from tests.factories import make_signal
 from tests.webapp import PASSWORD, csrf_from, login
 
@@ -56,11 +61,10 @@ def _escalate(engine, signal_id: int, actor: str = "ana") -> None:
     with session_scope(engine) as session:
         decide(
             session,
-            signal_id,
-            to_status="escalated",
+            DecisionRequest(
+                signal_id, "escalated", 1, rationale="Oproep met groot bereik, niet aangemeld"
+            ),
             actor=Actor(actor, "analyst"),
-            rationale="Oproep met groot bereik, niet aangemeld",
-            expected_version=1,
             protocol_version="v1",
         )
 
@@ -104,14 +108,8 @@ def test_escalating_a_new_signal_records_two_audited_steps_in_one_call(setup):
 
 
 def _escalate_as_ana(session, signal_id: int, rationale: str, expected_version: int) -> None:
-    decide(
-        session,
-        signal_id,
-        to_status="escalated",
-        actor=Actor("ana", "analyst"),
-        rationale=rationale,
-        expected_version=expected_version,
-    )
+    request = DecisionRequest(signal_id, "escalated", expected_version, rationale=rationale)
+    decide(session, request, actor=Actor("ana", "analyst"))
 
 
 def test_a_refused_escalation_from_new_stores_neither_step(setup):

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from signals.actor import Actor
 from signals.db.session import session_scope
-from signals.triage import decide
+from signals.triage import DecisionRequest, decide
 from tests.factories import make_call_signal as make_signal
 from tests.webapp import (
     PASSWORD,
@@ -35,12 +35,5 @@ def colleague_decides(
     """`analyst2` takes the first decision on a signal (version 1) before the test's user
     opens it: the history then holds a colleague's step."""
     with session_scope(engine) as session:
-        decide(
-            session,
-            signal_id,
-            to_status=to_status,
-            actor=Actor("analyst2", "analyst"),
-            rationale=rationale,
-            expected_version=1,
-            **options,
-        )
+        request = DecisionRequest(signal_id, to_status, 1, rationale=rationale)
+        decide(session, request, actor=Actor("analyst2", "analyst"), **options)

@@ -10,7 +10,7 @@ from signals.actor import Actor
 from signals.db.models import Signal
 from signals.db.session import session_scope
 from signals.queries import QueueFilters, queue, signal_detail
-from signals.triage import StaleDecisionError, decide
+from signals.triage import DecisionRequest, StaleDecisionError, decide
 
 from .conftest import make_signal
 
@@ -29,21 +29,11 @@ def test_queue_order_filters_and_pagination(db_engine):
             db_engine, severity=severity, district=district, types=types, key=f"k{i}"
         )
     with session_scope(db_engine) as session:
+        decide(session, DecisionRequest(ids[0.2], "in_review", 1), actor=Actor("a", "analyst"))
         decide(
             session,
-            ids[0.2],
-            to_status="in_review",
+            DecisionRequest(ids[0.2], "dismissed", 2, "geen oproep", "not_relevant"),
             actor=Actor("a", "analyst"),
-            expected_version=1,
-        )
-        decide(
-            session,
-            ids[0.2],
-            to_status="dismissed",
-            actor=Actor("a", "analyst"),
-            rationale="geen oproep",
-            reason_code="not_relevant",
-            expected_version=2,
         )
     with session_scope(db_engine) as session:
         page = queue(session, QueueFilters())
@@ -75,15 +65,7 @@ def test_conditional_update_refuses_the_second_writer(db_engine):
         # The second analyst loaded the signal (version 1) before the first one decided, so
         # only the conditional UPDATE can notice the conflict.
         assert second.get(Signal, sid).version == 1
-        decide(
-            first, sid, to_status="in_review", actor=Actor("a", "analyst"), expected_version=1
-        )
+        decide(first, DecisionRequest(sid, "in_review", 1), actor=Actor("a", "analyst"))
         first.commit()
         with pytest.raises(StaleDecisionError):
-            decide(
-                second,
-                sid,
-                to_status="in_review",
-                actor=Actor("b", "analyst"),
-                expected_version=1,
-            )
+            decide(second, DecisionRequest(sid, "in_review", 1), actor=Actor("b", "analyst"))

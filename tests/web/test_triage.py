@@ -10,6 +10,7 @@ from signals.db.models import AuditEvent, Decision, LabelCorrection, Signal, Sig
 from signals.db.session import session_scope
 from signals.triage import (
     TRANSITIONS,
+    DecisionRequest,
     DecisionValidationError,
     InvalidTransitionError,
     StaleDecisionError,
@@ -22,15 +23,8 @@ from .conftest import login, make_signal, page_csrf
 
 def _decide(env, sid, to_status, version, rationale="omdat", reason_code=None):
     with session_scope(env.engine) as session:
-        return decide(
-            session,
-            sid,
-            to_status=to_status,
-            actor=Actor("analyst", "analyst"),
-            rationale=rationale,
-            reason_code=reason_code,
-            expected_version=version,
-        )
+        request = DecisionRequest(sid, to_status, version, rationale, reason_code)
+        return decide(session, request, actor=Actor("analyst", "analyst"))
 
 
 def test_transitions_follow_the_design(env):

@@ -16,7 +16,7 @@ from signals.services import queue as queue_service
 from signals.services import register as register_service
 from signals.services import signals as signal_service
 from signals.services.corrections import correct_label, signal_corrections
-from signals.triage import allowed_transitions
+from signals.triage import DecisionRequest, allowed_transitions
 from signals.web.deps import (
     ADMINS,
     CONTENT_ROLES,
@@ -199,11 +199,13 @@ def post_decision(
         session,
         user,
         request.app.state.settings,
-        signal_id,
-        to_status=body.to_status,
-        expected_version=body.version,
-        rationale=body.rationale,
-        reason_code=body.reason_code,
+        DecisionRequest(
+            signal_id,
+            body.to_status,
+            body.version,
+            rationale=body.rationale,
+            reason_code=body.reason_code,
+        ),
     )
     return DecisionOut.model_validate(decision)
 

@@ -22,6 +22,7 @@ from signals.services.corrections import (
 from signals.triage import (
     DISMISS_REASONS,
     LABEL_NAMES,
+    DecisionRequest,
     allowed_transitions,
 )
 from signals.web.deps import CONTENT_ROLES, MAX_ID, ContentUser, DbSession, IdPath, guarded, render
@@ -110,11 +111,9 @@ def decide_form(
             session,
             user,
             request.app.state.settings,
-            signal_id,
-            to_status=to_status,
-            expected_version=version,
-            rationale=rationale,
-            reason_code=reason_code or None,
+            DecisionRequest(
+                signal_id, to_status, version, rationale=rationale, reason_code=reason_code or None
+            ),
         )
     if refused:
         if refused.status_code == 404:

@@ -20,10 +20,11 @@ router = APIRouter(include_in_schema=False)
 GUARDED = guarded(CONTENT_ROLES)
 
 
-def _refused(refused: FormRefusal) -> str:
+def _refused(request: Request, url: str, refused: FormRefusal) -> Response:
+    """Back to the page the form came from, with the refusal; an unknown signal or post is a 404."""
     if isinstance(refused.error, NotFound):
         raise HTTPException(404, refused.message)
-    return refused.message
+    return redirect(request, url, error=refused.message)
 
 
 @router.post("/signalen/{signal_id}/notities", dependencies=GUARDED)
@@ -35,9 +36,10 @@ def note_form(
     with form_refusal(session) as refused:
         add_note(session, user, signal_id, text)
     if refused:
-        message = _refused(refused)
+        back = _refused(request, url, refused)
+        # After the 404 check: a draft is only kept for a page that can show it.
         request.session["note_draft"] = text[:2000]
-        return redirect(request, url, error=message)
+        return back
     return redirect(request, url, flash="Notitie opgeslagen.")
 
 
@@ -50,7 +52,7 @@ def assign_form(
     with form_refusal(session) as refused:
         done = assign(session, user, signal_id, assignee or None)
     if refused:
-        return redirect(request, url, error=_refused(refused))
+        return _refused(request, url, refused)
     message = f"Toegewezen aan {done.after}." if done.after else "Toewijzing opgeheven."
     return redirect(request, url, flash=message)
 
@@ -81,7 +83,7 @@ def bulk_form(
             reason_code=reason_code or None,
         )
     if refused:
-        return redirect(request, url, error=_refused(refused))
+        return _refused(request, url, refused)
     return redirect(request, url, flash=result.done_message(), error=result.refused_message())
 
 
@@ -96,6 +98,6 @@ def snippet_form(
     with form_refusal(session) as refused:
         mark_snippet(session, user, signal_id, post_id, marked, quote or None)
     if refused:
-        return redirect(request, url, error=_refused(refused))
+        return _refused(request, url, refused)
     ok = "Citaat opgenomen in de briefing." if marked else "Citaat uit de briefing gehaald."
     return redirect(request, url, flash=ok)

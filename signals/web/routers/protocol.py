@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.types import DecoratedCallable
 from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -338,14 +340,24 @@ def api_interventions(signal_id: IdPath, user: ContentUser, session: DbSession) 
     return _api_page(session, user, signal_id)
 
 
-@router.post(
+def _api_write(
+    path: str, model: type[BaseModel], refusals: dict[int, str], status_code: int | None = None
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """A JSON write route: CSRF-checked, its refusals documented as ErrorOut."""
+    return router.post(
+        path,
+        response_model=model,
+        status_code=status_code,
+        dependencies=[Depends(csrf_protect)],
+        responses=error_responses(refusals),
+    )
+
+
+@_api_write(
     "/api/signals/{signal_id}/interventions",
-    response_model=InterventionsOut,
+    InterventionsOut,
+    {404: "Onbekend signaal", 409: "Niet toegestaan volgens het protocol"},
     status_code=201,
-    dependencies=[Depends(csrf_protect)],
-    responses=error_responses(
-        {404: "Onbekend signaal", 409: "Niet toegestaan volgens het protocol"}
-    ),
 )
 def api_propose(
     signal_id: IdPath, body: InterventionRequest, user: ContentUser, session: DbSession
@@ -359,13 +371,10 @@ def api_propose(
     return _api_page(session, user, signal_id)
 
 
-@router.post(
+@_api_write(
     "/api/interventions/{chosen_id}/approval",
-    response_model=ChosenOut,
-    dependencies=[Depends(csrf_protect)],
-    responses=error_responses(
-        {404: "Onbekende interventie", 409: "Vier-ogen-regel of al besloten"}
-    ),
+    ChosenOut,
+    {404: "Onbekende interventie", 409: "Vier-ogen-regel of al besloten"},
 )
 def api_approve(
     chosen_id: IdPath, body: ApprovalRequest, user: SupervisorUser, session: DbSession

@@ -37,18 +37,6 @@ SEED_HOSTILE: frozenset[str] = _words("""
     uitschot parasieten kakkerlakken apen walgelijk
 """)
 
-# Short words of violence that threats disguise ("m3s", "st€€k", "sl@", "k0p"). Too short or too
-# ordinary for the lexicon (where they would be features of their own) and never split keys
-# ("steekproef" is no threat), they are only known words: a leet or repeat rewrite is trusted when
-# it gives one of them.
-VIOLENCE_WORDS: frozenset[str] = _words("""
-    mes messen steek steken stak gestoken sla slaan sloeg geslagen schiet schieten schoot
-    geschoten knal knallen kogel kogels kop koppen nek keel bloed dood moord moorden vermoord
-    vermoorden brand branden fik fikken vuur bom bommen pistool wapen wapens granaat slopen sloop
-    trap trappen schop schoppen wurg wurgen hak hakken snij snijden kapot neer graf lijk
-    afmaken maak pak pakken hang hangen gas
-""")
-
 # Ordinary words that happen to be a target plus a known word; never split or expose them.
 PROTECTED_WORDS: frozenset[str] = _words("""
     homogeen homogene homogeniteit christendom jodendom polenta boerenland doodgewoon doodsbang
@@ -148,5 +136,4 @@ def default_vocabulary() -> Vocabulary:
     except (LexiconError, OSError) as exc:  # a broken lexicon must not stop intake
         log.warning("deobfuscate: lexicon unavailable (%s); using the built-in words", exc)
         lexicon = frozenset()
-    return Vocabulary.build(targets=GROUP_TERMS, hostile=SEED_HOSTILE | lexicon,
-                            words=VIOLENCE_WORDS)
+    return Vocabulary.build(targets=GROUP_TERMS, hostile=SEED_HOSTILE | lexicon)

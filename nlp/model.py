@@ -109,7 +109,7 @@ class Classifier:
         probs = self.stage1(x)
         cand = self.candidates(probs, analyses)
         if cand.size:
-            x2 = self.dense_matrix(x[cand], [analyses[i].semantic_text for i in cand])
+            x2 = self.dense_matrix(x[cand], [texts[i] for i in cand])
             for label in LABELS:
                 probs[label][cand] = platt(self.dense_models[label].decision_function(x2),
                                            *self.dense_calibration[label])

@@ -180,12 +180,6 @@ class Analysis:
     # The text with obfuscation undone, and how it maps back (None: nothing was obfuscated).
     clean: Deobfuscated | None = None
 
-    @property
-    def semantic_text(self) -> str:
-        """What the sentence embedding reads: the de-obfuscated text, like every other feature.
-        e5 never saw "p0len" or "a s i e l t u i g" in training; it knows the plain words."""
-        return self.clean.text if self.clean is not None else self.text
-
     def evidence(self) -> list[Evidence]:
         ev = list(self.cues)
         ev += [Evidence(s, e, p.text, "place") for p, (s, e) in zip(self.places, self.place_spans,

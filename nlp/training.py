@@ -28,12 +28,10 @@ from nlp.corpus import (
     write_splits,
 )
 from nlp.cues import CUES
-from nlp.deobfuscate_words import VIOLENCE_WORDS
 from nlp.embedding import EMBEDDER_ID, embed
 from nlp.evaluation import REAL_REGISTER_PART, evaluate
 from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, extra_vector, normalise
 from nlp.group_terms import GROUP_TERMS
-from nlp.lexicon import lexicon_version
 from nlp.model import (
     Classifier,
     dense_features,
@@ -184,8 +182,7 @@ def fit(
     analyses = analyse(texts)
     norm = [normalise(t, a) for t, a in zip(texts, analyses, strict=True)]
     extra = np.vstack([extra_vector(a) for a in analyses])
-    emb = (embed([a.semantic_text for a in analyses]) if cascade
-           else np.zeros((len(texts), 0), dtype=np.float32))
+    emb = embed(texts) if cascade else np.zeros((len(texts), 0), dtype=np.float32)
     real = np.array([not p.augmented for p in posts])
     weight = np.where(real, 1.0, augmented_weight) * np.where(
         [p.source == REAL_REGISTER_PART for p in posts], REAL_REGISTER_WEIGHT, 1.0)
@@ -284,7 +281,7 @@ def _version(posts: list[Post]) -> str:
     recipe = (FEATURE_REVISION, EXTRA_FEATURES, sorted(CUES.items()), GROUP_TERMS, C_GRID,
               N_FOLDS, EMB_WEIGHT, GATE_RECALL, tuple(GATE_GRID), FALSE_ALARM_CAP,
               PLATEAU, EMBEDDER_ID, CASCADE, AUGMENTED_WEIGHT, REAL_REGISTER_WEIGHT,
-              str(new_vectorizers()), lexicon_version(), sorted(VIOLENCE_WORDS))
+              str(new_vectorizers()))
     digest.update(repr(recipe).encode())
     for p in sorted(posts, key=lambda p: p.id):
         digest.update(f"{p.id}\t{p.text}\t{sorted(p.labels.items())}\n".encode())

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
+from nlp.placeholders import GROUP_TOKEN, PLACE_TOKEN, QUOTE_TOKEN, SLUR_TOKEN, URL_TOKEN
+
 # Keyed by the feature name: the cue kinds share some names with the labels.
 CUE_NL: Final[Mapping[str, str]] = MappingProxyType({
     "cue:mobilise": "oproepwoorden",
@@ -67,11 +69,11 @@ COMBINED_NL: Final[Mapping[str, str]] = MappingProxyType({
 
 # Placeholders of the normaliser (nlp.features): the masked word, not the placeholder.
 PLACEHOLDER_NL: Final[Mapping[str, str]] = MappingProxyType({
-    "groepsterm": "[een groep]",
-    "plaatsnaam": "[een plaats]",
-    "groepsscheldwoord": "[scheldwoord voor een groep]",
-    "url": "[een link]",
-    "citaat": "[citaat]",
+    GROUP_TOKEN: "[een groep]",
+    PLACE_TOKEN: "[een plaats]",
+    SLUR_TOKEN: "[scheldwoord voor een groep]",
+    URL_TOKEN: "[een link]",
+    QUOTE_TOKEN: "[citaat]",
 })
 
 # The sentence embedding's share of a stage-2 score ("e5:zinsbetekenis", nlp.model.EMBEDDING_TERM).

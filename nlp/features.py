@@ -17,9 +17,15 @@ from nlp.cues import CUE_KINDS
 from nlp.group_terms import GROUP_TERMS
 from nlp.lexicon import load_lexicon
 from nlp.pipeline import Analysis
+from nlp.placeholders import (
+    GROUP_TOKEN,
+    PLACE_TOKEN,
+    QUOTE_TOKEN,
+    QUOTED_PREFIX,
+    SLUR_TOKEN,
+    URL_TOKEN,
+)
 
-GROUP_TOKEN = "groepsterm"
-PLACE_TOKEN = "plaatsnaam"
 # Bump when normalisation or features change in a way the names above do not show; it is part of
 # the model version.
 FEATURE_REVISION = 9
@@ -66,12 +72,11 @@ def normalise(text: str, analysis: Analysis) -> str:
         out.append(" " + " ".join(p for _, _, parts in clean.compounds for p in parts))
     norm = "".join(out)
     norm = _QUOTE_RE.sub(_mark_quoted, norm)
-    norm = _URL_RE.sub(" url ", norm)
+    norm = _URL_RE.sub(f" {URL_TOKEN} ", norm)
     norm = _REPEAT_RE.sub(r"\1\1", norm)  # "heeeel" → "heel"
     return mask_groups(mask_slurs(norm)).lower()
 
 
-SLUR_TOKEN = "groepsscheldwoord"
 
 
 @cache
@@ -94,7 +99,7 @@ def mask_slurs(text: str) -> str:
 def _mark_quoted(m: re.Match) -> str:
     inner = next(g for g in m.groups() if g is not None)
     # Quoted words become their own features ("q_terug"), distinct from words said in voice.
-    return " citaat " + _WORD_RE.sub(lambda w: "q_" + w.group(0), inner) + " "
+    return f" {QUOTE_TOKEN} " + _WORD_RE.sub(lambda w: QUOTED_PREFIX + w.group(0), inner) + " "
 
 
 def quoted_share(text: str) -> float:

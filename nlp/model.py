@@ -27,6 +27,7 @@ from nlp.embedding import EMBEDDER_ID, embed
 from nlp.features import EXTRA_FEATURES, extra_vector, normalise
 from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
 from nlp.pipeline import Analysis
+from nlp.placeholders import UNINFORMATIVE
 from nlp.types import LABELS
 
 # Cues of the labels and of their look-alikes. A post with one of them is a stage-2 candidate from
@@ -255,7 +256,7 @@ def stage1_features(
 
 
 # Words an analyst learns nothing from: a flag explained by "die", "als", "we" is no explanation.
-_STOPWORDS = frozenset(STOP_WORDS) | {"groepsterm", "plaatsnaam", "url", "citaat"}
+_STOPWORDS = frozenset(STOP_WORDS) | UNINFORMATIVE
 
 
 def explainable(name: str) -> bool:

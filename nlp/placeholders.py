@@ -1,0 +1,19 @@
+"""The words the normaliser (nlp.features) writes in place of what it masks. A leaf: it imports
+nothing, so the web app's explanations and the model's stopwords read them without loading the
+NLP pipeline."""
+
+from __future__ import annotations
+
+from typing import Final
+
+GROUP_TOKEN: Final = "groepsterm"
+PLACE_TOKEN: Final = "plaatsnaam"
+SLUR_TOKEN: Final = "groepsscheldwoord"
+URL_TOKEN: Final = "url"
+QUOTE_TOKEN: Final = "citaat"
+# Quoted words become features of their own: "q_terug" is "terug" inside quotes.
+QUOTED_PREFIX: Final = "q_"
+
+# Placeholders that tell an analyst nothing by themselves: explanations skip them. A slur does
+# tell something, so its placeholder may stand in an explanation.
+UNINFORMATIVE: Final = frozenset({GROUP_TOKEN, PLACE_TOKEN, URL_TOKEN, QUOTE_TOKEN})

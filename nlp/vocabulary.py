@@ -85,7 +85,7 @@ STATUS_NL: Final = MappingProxyType(
 # entry: escalating a new signal is reviewing it and escalating it (issue 13).
 SHORTCUTS: Final = MappingProxyType({NEW: MappingProxyType({ESCALATED: (IN_REVIEW, ESCALATED)})})
 
-# --- approval of chosen interventions (four eyes) ------------------------------------------------
+# --- four-eyes approval: chosen interventions, role grants and reveal requests -------------------
 
 APPROVAL_NOT_REQUIRED: Final = "not_required"
 APPROVAL_PENDING: Final = "pending"
@@ -99,7 +99,6 @@ APPROVAL_NL: Final = MappingProxyType(
         REJECTED: "afgewezen",
     }
 )
-APPROVAL_STATUSES: Final[tuple[str, ...]] = tuple(APPROVAL_NL)
 # A choice that stands: the same intervention cannot be chosen again while one of these holds.
 APPROVAL_STANDING: Final = frozenset({APPROVAL_NOT_REQUIRED, APPROVAL_PENDING, APPROVED})
 
@@ -160,8 +159,6 @@ ROLE_NL: Final = MappingProxyType(
 # Where a signal came from: public online posts, or a report by a partner professional.
 KIND_ONLINE: Final = "online"
 KIND_MELDING: Final = "melding"
-SIGNAL_KINDS: Final[tuple[str, ...]] = (KIND_ONLINE, KIND_MELDING)
-KIND_NL: Final = MappingProxyType({KIND_ONLINE: "online", KIND_MELDING: "melding partner"})
 
 # The kinds of partner organisation, with their Dutch names.
 ORGANISATION_KINDS_NL: Final = MappingProxyType(

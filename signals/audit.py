@@ -157,10 +157,6 @@ def _walk(session: Session, wanted: list[int], batch: int) -> _Walk:
     return walk
 
 
-def _span(first: int, last: int) -> str:
-    return str(first) if first == last else f"{first}–{last}"
-
-
 def _missing(first: int, last: int) -> str:
     """The start of a sentence about missing rows: `row 7 is` or `rows 1–100 are`."""
     return f"row {first} is" if first == last else f"rows {first}–{last} are"

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from nlp.vocabulary import PARTNER
+from nlp.vocabulary import APPROVAL_PENDING, APPROVED, PARTNER, REJECTED
 from signals import four_eyes
 from signals.actor import SYSTEM, Actor
 from signals.alerts import alert_role_change
@@ -159,7 +159,7 @@ def _request_grant(
         kind=kind,
         requested_by_id=actor.id,
         requested_by=actor.username,
-        status="pending",
+        status=APPROVAL_PENDING,
     )
     session.add(grant)
     session.flush()
@@ -174,7 +174,7 @@ def _request_grant(
 def pending_grant(session: Session, user: User) -> RoleGrant | None:
     return session.scalar(
         select(RoleGrant)
-        .where(RoleGrant.user_id == user.id, RoleGrant.status == "pending")
+        .where(RoleGrant.user_id == user.id, RoleGrant.status == APPROVAL_PENDING)
         .order_by(RoleGrant.id.desc())
         .limit(1)
     )
@@ -183,7 +183,7 @@ def pending_grant(session: Session, user: User) -> RoleGrant | None:
 def pending_roles(session: Session) -> dict[int, str]:
     """user id -> role waiting for a second admin."""
     rows = session.execute(
-        select(RoleGrant.user_id, RoleGrant.role).where(RoleGrant.status == "pending")
+        select(RoleGrant.user_id, RoleGrant.role).where(RoleGrant.status == APPROVAL_PENDING)
     ).all()
     return {user_id: role for user_id, role in rows}
 
@@ -191,7 +191,7 @@ def pending_roles(session: Session) -> dict[int, str]:
 def pending_grants(session: Session) -> list[RoleGrant]:
     return list(
         session.scalars(
-            select(RoleGrant).where(RoleGrant.status == "pending").order_by(RoleGrant.id)
+            select(RoleGrant).where(RoleGrant.status == APPROVAL_PENDING).order_by(RoleGrant.id)
         )
     )
 
@@ -201,7 +201,7 @@ def _awaits_creation_approval(session: Session, user: User) -> bool:
     kinds = session.scalars(
         select(RoleGrant.status).where(RoleGrant.user_id == user.id, RoleGrant.kind == "create")
     ).all()
-    return bool(kinds) and "approved" not in kinds
+    return bool(kinds) and APPROVED not in kinds
 
 
 def decide_role_grant(
@@ -229,7 +229,7 @@ def decide_role_grant(
             conflict = four_eyes.conflict(session, requester, approver)
             if conflict:
                 raise AuthError(f"Een tweede beheerder moet dit goedkeuren: {conflict}")
-    grant.status = "approved" if approve else "rejected"
+    grant.status = APPROVED if approve else REJECTED
     grant.decided_by = actor.username
     grant.decided_at = utcnow()
     old_role = user.role

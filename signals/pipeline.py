@@ -6,11 +6,9 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -138,15 +136,6 @@ def _pseudonymizer(settings: Settings) -> Pseudonymizer:
     return Pseudonymizer(settings.pseudonym_key_dir, settings.pseudonym_key)
 
 
-def enabled_sources(sources_path: str | None = None) -> list[dict]:
-    """The enabled sources with their domain, for one mapped collect task each."""
-    return [
-        {"source_id": s.id, "domain": urlsplit(str(s.url)).hostname or ""}
-        for s in load_configured_sources(sources_path=sources_path)
-        if s.enabled
-    ]
-
-
 def collect_source_task(
     source_id: str, sources_path: str | None = None, *, force: bool = False
 ) -> dict:
@@ -218,27 +207,6 @@ def process_in_session(
             1 for a in send_alerts(session, outcome.signal_ids, settings) if a.sent
         )
     return outcome
-
-
-def process_collected(outcomes: list) -> dict:
-    """Process the new posts of collect outcomes, given flat or grouped (one list per pool, as
-    mapped tasks return them); a source that failed or crashed contributes nothing."""
-    post_ids: list[int] = []
-    stack = list(outcomes or [])
-    while stack:
-        item = stack.pop(0)
-        if isinstance(item, dict):
-            post_ids.extend(item.get("new_post_ids") or [])
-        elif isinstance(item, Iterable) and not isinstance(item, str | bytes):
-            stack[:0] = list(item)  # e.g. Airflow's lazy sequence of mapped results
-    return process_posts(post_ids)
-
-
-def process_posts(post_ids: list[int]) -> dict:
-    """Enrich, detect, index and alert for the given (new) posts."""
-    settings = get_settings()
-    with session_scope(get_engine(settings.database_url)) as session:
-        return process_in_session(session, list(post_ids), settings).as_dict()
 
 
 def refresh_open_signals() -> dict:

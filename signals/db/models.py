@@ -19,7 +19,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from nlp.vocabulary import KIND_ONLINE, REGISTER_STATUSES, SIGNAL_STATUSES
+from nlp.vocabulary import (
+    APPROVAL_NOT_REQUIRED,
+    APPROVAL_PENDING,
+    KIND_ONLINE,
+    REGISTER_STATUSES,
+    SIGNAL_STATUSES,
+)
 from nlp.vocabulary import ROLES as ROLES  # re-exported: older imports read it from here
 from signals.db.types import UTCDateTime, utcnow
 
@@ -68,7 +74,7 @@ class RoleGrant(Base):
     requested_by_id: Mapped[int | None] = mapped_column(Integer)
     requested_by: Mapped[str] = mapped_column(String(64))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # approved | rejected
+    status: Mapped[str] = mapped_column(String(16), default=APPROVAL_PENDING)  # approved | rejected
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None]
 
@@ -321,7 +327,7 @@ class ChosenIntervention(Base):
     proportionality_note: Mapped[str] = mapped_column(Text, default="")
     proposed_by: Mapped[str] = mapped_column(String(64))
     # not_required | pending | approved | rejected
-    approval_status: Mapped[str] = mapped_column(String(16), default="not_required")
+    approval_status: Mapped[str] = mapped_column(String(16), default=APPROVAL_NOT_REQUIRED)
     approver_role: Mapped[str | None] = mapped_column(String(16))
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None]
@@ -418,7 +424,7 @@ class RevealRequest(Base):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     requested_by: Mapped[str] = mapped_column(String(64))
     legal_ground: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=APPROVAL_PENDING)
     approved_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nlp.vocabulary import APPROVAL_PENDING, APPROVED, REJECTED
 from signals.audit import record
 from signals.auth import four_eyes_conflict
 from signals.db.models import RevealRequest, Signal, SignalPost
@@ -75,7 +76,7 @@ def _pending(session: Session, request_id: int) -> RevealRequest:
     request = session.get(RevealRequest, request_id)
     if request is None:
         raise PrivacyError("Dit verzoek bestaat niet (meer).")
-    if request.status != "pending":
+    if request.status != APPROVAL_PENDING:
         raise PrivacyError(f"Dit verzoek is al behandeld ({request.status}).")
     return request
 
@@ -95,7 +96,7 @@ def decide_reveal(
         raise PrivacyError(f"Een andere supervisor moet het verzoek goedkeuren: {conflict}")
     if approve:
         _escalated_signal(session, request.signal_id)
-    request.status = "approved" if approve else "rejected"
+    request.status = APPROVED if approve else REJECTED
     request.approved_by = actor
     request.decided_at = utcnow()
     _audit(session, request, action=action, actor=actor, purpose=note.strip()[:255] or None)
@@ -106,7 +107,7 @@ def reveal(session: Session, request_id: int, *, actor: str, key_dir: Path | Non
     """The plaintext handle of an approved request, for its requester or approver only."""
     require_role(session, actor, SUPERVISOR, action="privacy.reveal", target_id=request_id)
     request = session.get(RevealRequest, request_id)
-    if request is None or request.status != "approved":
+    if request is None or request.status != APPROVED:
         raise PrivacyError("Alleen een goedgekeurd verzoek kan worden ingezien.")
     if actor.casefold() not in {
         request.requested_by.casefold(),
@@ -125,7 +126,7 @@ def pending_requests(session: Session) -> list[RevealRequest]:
     return list(
         session.scalars(
             select(RevealRequest)
-            .where(RevealRequest.status == "pending")
+            .where(RevealRequest.status == APPROVAL_PENDING)
             .order_by(RevealRequest.id)
         )
     )
@@ -137,7 +138,7 @@ def approved_for(session: Session, username: str) -> list[RevealRequest]:
         session.scalars(
             select(RevealRequest)
             .where(
-                RevealRequest.status == "approved",
+                RevealRequest.status == APPROVED,
                 (RevealRequest.requested_by == username) | (RevealRequest.approved_by == username),
             )
             .order_by(RevealRequest.id)

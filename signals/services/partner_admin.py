@@ -77,16 +77,6 @@ def list_organisations(session: Session, actor: Actor) -> list[OrganisationView]
     return [OrganisationView(o, members.get(o.id, []), keys.get(o.id, [])) for o in orgs]
 
 
-def active_organisations(session: Session) -> list[PartnerOrganisation]:
-    return list(
-        session.scalars(
-            select(PartnerOrganisation)
-            .where(PartnerOrganisation.active.is_(True))
-            .order_by(PartnerOrganisation.name)
-        )
-    )
-
-
 def create_partner_account(
     session: Session,
     actor: Actor,

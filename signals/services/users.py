@@ -17,7 +17,6 @@ from signals.errors import DomainError, NotFound
 from signals.services import Actor
 
 SELF_CHANGE = "U kunt uzelf niet uitschakelen of uw eigen rol wijzigen."
-OPERATIONS = ("disable", "enable", "role", "approve", "reject")
 
 
 @dataclass(frozen=True, slots=True)

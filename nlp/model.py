@@ -23,7 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.lang.nl.stop_words import STOP_WORDS
 
-from nlp.embedding import EMBEDDER_ID, embed
+from nlp.embedding import EMBEDDER_ID, EMBEDDER_RAW_TEXT, EMBEDDERS, embed
 from nlp.features import EXTRA_FEATURES, extra_vector, normalise
 from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
 from nlp.pipeline import Analysis
@@ -65,7 +65,7 @@ class Classifier:
 
     # -- features -------------------------------------------------------------------------------
     def matrix(self, texts: Sequence[str], analyses: Sequence[Analysis]) -> sp.csr_matrix:
-        if tuple(self.extra_names) != EXTRA_FEATURES or self.embedder != EMBEDDER_ID:
+        if tuple(self.extra_names) != EXTRA_FEATURES or self.embedder not in EMBEDDERS:
             raise ValueError(
                 f"model {self.version} was trained with other cue features or another "
                 "embedder; retrain it (`signals train`)"
@@ -77,6 +77,10 @@ class Classifier:
 
     def dense_matrix(self, x: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
         return dense_features(x, embed(texts), self.emb_weight)
+
+    def embedding_text(self, text: str, analysis: Analysis) -> str:
+        """What the sentence embedding reads for a post, as this model was trained."""
+        return text if self.embedder == EMBEDDER_RAW_TEXT else analysis.semantic_text
 
     @property
     def feature_names(self) -> np.ndarray:
@@ -110,7 +114,8 @@ class Classifier:
         probs = self.stage1(x)
         cand = self.candidates(probs, analyses)
         if cand.size:
-            x2 = self.dense_matrix(x[cand], [texts[i] for i in cand])
+            x2 = self.dense_matrix(
+                x[cand], [self.embedding_text(texts[i], analyses[i]) for i in cand])
             for label in LABELS:
                 probs[label][cand] = platt(self.dense_models[label].decision_function(x2),
                                            *self.dense_calibration[label])
@@ -125,7 +130,8 @@ class Classifier:
         self, x_row: sp.csr_matrix, label: str, text: str | None = None, k: int = 6
     ) -> list[tuple[str, float]]:
         """Strongest positive contributions (coefficient × feature value) for one row: of stage 2
-        when `text` is given (pass it only for rows stage 2 scored), else of stage 1. Words and
+        when `text` is given (what the embedding reads, `embedding_text`; pass it only for rows
+        stage 2 scored), else of stage 1. Words and
         cues first: they are what an analyst can check in the text; the embedding's share is
         one entry, EMBEDDING_TERM."""
         n = x_row.shape[1]

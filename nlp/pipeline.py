@@ -180,6 +180,11 @@ class Analysis:
     # The text with obfuscation undone, and how it maps back (None: nothing was obfuscated).
     clean: Deobfuscated | None = None
 
+    @property
+    def semantic_text(self) -> str:
+        """The de-obfuscated text (the text itself when nothing was obfuscated)."""
+        return self.clean.text if self.clean is not None else self.text
+
     def evidence(self) -> list[Evidence]:
         ev = list(self.cues)
         ev += [Evidence(s, e, p.text, "place") for p, (s, e) in zip(self.places, self.place_spans,

@@ -182,7 +182,8 @@ def fit(
     analyses = analyse(texts)
     norm = [normalise(t, a) for t, a in zip(texts, analyses, strict=True)]
     extra = np.vstack([extra_vector(a) for a in analyses])
-    emb = embed(texts) if cascade else np.zeros((len(texts), 0), dtype=np.float32)
+    emb = (embed([a.semantic_text for a in analyses]) if cascade
+           else np.zeros((len(texts), 0), dtype=np.float32))
     real = np.array([not p.augmented for p in posts])
     weight = np.where(real, 1.0, augmented_weight) * np.where(
         [p.source == REAL_REGISTER_PART for p in posts], REAL_REGISTER_WEIGHT, 1.0)

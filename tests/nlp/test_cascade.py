@@ -91,3 +91,23 @@ def test_the_gate_is_the_highest_that_keeps_the_recall_target() -> None:
     assert choose_gate(p1, gold, target=0.85) == pytest.approx(0.02)
     assert choose_gate(p1, gold, target=1.0) == pytest.approx(0.01)
     assert choose_gate(p1, gold, target=0.6) == pytest.approx(0.12)
+
+
+def test_the_embedding_reads_what_the_model_was_trained_on(clf: Classifier) -> None:
+    """New models embed the de-obfuscated text, like every other feature (e5 never saw "p0len",
+    and group masking cannot find it); models trained before keep reading the text as written."""
+    from nlp.embedding import EMBEDDER_ID, EMBEDDER_RAW_TEXT
+
+    text = "ik ga die p0len allemaal afm@ken"
+    analysis = analyse([text])[0]
+    new = dataclasses.replace(clf, embedder=EMBEDDER_ID)
+    old = dataclasses.replace(clf, embedder=EMBEDDER_RAW_TEXT)
+    assert new.embedding_text(text, analysis) == "ik ga die polen allemaal afmaken"
+    assert old.embedding_text(text, analysis) == text
+    plain = "Zaterdag 14u iedereen naar het Stadhuisplein"
+    assert new.embedding_text(plain, analyse([plain])[0]) == plain
+    # Both are served; an unknown embedder is refused.
+    for model in (new, old):
+        assert model.matrix([text], [analysis]).shape[0] == 1
+    with pytest.raises(ValueError, match="embedder"):
+        dataclasses.replace(clf, embedder="another/engine").matrix([text], [analysis])

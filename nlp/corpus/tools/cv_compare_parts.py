@@ -1,0 +1,122 @@
+"""Would built-in source files help? Cross-validation only, on train + dev: the test split and the
+functional suite are never read, so this may decide what goes into the corpus.
+
+The corpus is copied to a scratch folder, part_h is rebuilt there with `h1 … h<N>`, and both
+corpora get out-of-fold stage-2 scores (the training's features, weights and embedding input,
+C 128 for every label). Both are compared on the annotated posts they share: each label's best
+F1, and the false alarms on hard negatives (overall and by kind) at those thresholds.
+
+Run:  .venv/bin/python nlp/corpus/tools/cv_compare_parts.py --upto 18   (about 10 minutes)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import precision_recall_curve
+from sklearn.model_selection import GroupKFold
+
+from nlp.corpus import (
+    DEFAULT_CORPUS_DIR,
+    Post,
+    assign_splits,
+    by_split,
+    load_corpus,
+    split_keys,
+)
+from nlp.embedding import embed
+from nlp.evaluation import REAL_REGISTER_PART
+from nlp.features import extra_vector, normalise
+from nlp.model import dense_features, new_label_model, new_vectorizers, stage1_features
+from nlp.pipeline import analyse
+from nlp.training import AUGMENTED_WEIGHT, EMB_WEIGHT, N_FOLDS, REAL_REGISTER_WEIGHT
+from nlp.vocabulary import LABELS
+
+
+def corpus_with_parts(upto: int, scratch: Path) -> Path:
+    shutil.copytree(DEFAULT_CORPUS_DIR, scratch, dirs_exist_ok=True)
+    builder = scratch / "source_builder.py"
+    builder.write_text(builder.read_text(encoding="utf-8").replace(
+        "range(1, 16)", f"range(1, {upto + 1})"), encoding="utf-8")
+    subprocess.run([sys.executable, str(builder)], check=True, capture_output=True)
+    return scratch
+
+
+def train_and_dev(corpus_dir: Path) -> list[Post]:
+    posts = load_corpus(corpus_dir)
+    splits = by_split(posts, assign_splits(posts))
+    return splits["train"] + splits["dev"]
+
+
+def out_of_fold(posts: list[Post]) -> dict[str, dict[str, float]]:
+    texts = [p.text for p in posts]
+    analyses = analyse(texts)
+    norm = [normalise(t, a) for t, a in zip(texts, analyses, strict=True)]
+    extra = np.vstack([extra_vector(a) for a in analyses])
+    emb = embed([a.semantic_text for a in analyses])
+    weight = np.where([not p.augmented for p in posts], 1.0, AUGMENTED_WEIGHT) * np.where(
+        [p.source == REAL_REGISTER_PART for p in posts], REAL_REGISTER_WEIGHT, 1.0)
+    gold = {label: np.array([p.labels[label] for p in posts]) for label in LABELS}
+    keys = split_keys(posts)
+    scores = {label: np.zeros(len(posts)) for label in LABELS}
+    for tr, te in GroupKFold(n_splits=N_FOLDS).split(texts, groups=[keys[p.id] for p in posts]):
+        word, char = new_vectorizers()
+        word.fit([norm[i] for i in tr])
+        char.fit([norm[i] for i in tr])
+        x_tr, x_te = (dense_features(stage1_features(word, char, [norm[i] for i in idx],
+                                                     extra[idx]), emb[idx], EMB_WEIGHT)
+                      for idx in (tr, te))
+        for label in LABELS:
+            model = new_label_model(128.0).fit(x_tr, gold[label][tr], sample_weight=weight[tr])
+            scores[label][te] = model.decision_function(x_te)
+    return {p.id: {label: float(scores[label][i]) for label in LABELS}
+            for i, p in enumerate(posts)}
+
+
+def compare(scores: dict[str, dict[str, float]], posts: list[Post]) -> dict:
+    flagged = np.zeros(len(posts), dtype=bool)
+    result: dict = {}
+    for label in LABELS:
+        y = np.array([p.labels[label] for p in posts])
+        s = np.array([scores[p.id][label] for p in posts])
+        precision, recall, thresholds = precision_recall_curve(y, s)
+        f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-9)
+        best = int(np.argmax(f1[:-1]))
+        result[label] = round(float(f1[best]), 4)
+        flagged |= s >= thresholds[best]
+    kinds: dict[str, list[bool]] = {}
+    for i, p in enumerate(posts):
+        if p.hard_negative:
+            kinds.setdefault(p.hard_negative, []).append(bool(flagged[i]))
+    result["false_alarms"] = round(float(np.mean([f for v in kinds.values() for f in v])), 4)
+    result["by_kind"] = {k: round(float(np.mean(v)), 3) for k, v in sorted(kinds.items())}
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--upto", type=int, required=True, help="build part_h from h1 … h<upto>")
+    args = ap.parse_args()
+    base = train_and_dev(DEFAULT_CORPUS_DIR)
+    with tempfile.TemporaryDirectory() as scratch:
+        extended = train_and_dev(corpus_with_parts(args.upto, Path(scratch) / "corpus"))
+    shared = sorted({p.id for p in base if not p.augmented} & {p.id for p in extended})
+    by_id = {p.id: p for p in base}
+    common = [by_id[i] for i in shared]
+    print(json.dumps({
+        "posts": {"committed": len(base), f"with h1-h{args.upto}": len(extended),
+                  "shared annotated": len(common)},
+        "committed": compare(out_of_fold(base), common),
+        f"with h1-h{args.upto}": compare(out_of_fold(extended), common),
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -23,14 +23,7 @@ import numpy as np
 from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import GroupKFold
 
-from nlp.corpus import (
-    DEFAULT_CORPUS_DIR,
-    Post,
-    assign_splits,
-    by_split,
-    load_corpus,
-    split_keys,
-)
+from nlp.corpus import DEFAULT_CORPUS_DIR, Post, assign_splits, by_split, load_corpus, split_keys
 from nlp.embedding import embed
 from nlp.evaluation import REAL_REGISTER_PART
 from nlp.features import extra_vector, normalise

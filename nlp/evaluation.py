@@ -133,7 +133,7 @@ def gate_recall(enricher: Enricher, texts: list[str]) -> float:
     clf = enricher.clf
     analyses = analyse(texts)
     # The gate only: counting candidates needs no embedding.
-    candidates = clf.candidates(clf.stage1(clf.matrix(texts, analyses)), analyses)
+    candidates = clf.candidates(clf.stage1(clf.matrix(texts, analyses)))
     return round(len(candidates) / len(texts), 4)
 
 

@@ -77,8 +77,6 @@ def normalise(text: str, analysis: Analysis) -> str:
     return mask_groups(mask_slurs(norm)).lower()
 
 
-
-
 @cache
 def _slur_re() -> re.Pattern[str] | None:
     alts = sorted({(re.escape(e.term) + (r"\w*" if e.form == "prefix" else ""))

@@ -30,11 +30,6 @@ from nlp.pipeline import Analysis
 from nlp.placeholders import UNINFORMATIVE
 from nlp.types import LABELS
 
-# Cues of the labels and of their look-alikes. A post with one of them is a stage-2 candidate from
-# `gate`; one without (everyday chatter, at most an #almere or a mention of the bus) only from
-# `gate_uncued`: embeddings cost ~25 ms a post, and such posts almost never carry a label.
-SIGNAL_CUES = ("mobilise", "topic_protest", "topic_group", "announced", "threat", "anti_gov",
-               "polarising", "report", "news", "warning", "counter", "online")
 # The explanation entry for the embedding's share of a stage-2 score.
 EMBEDDING_TERM = "e5:zinsbetekenis"
 
@@ -57,7 +52,6 @@ class Classifier:
     dense_models: dict[str, LogisticRegression] = field(default_factory=dict)
     dense_calibration: dict[str, tuple[float, float]] = field(default_factory=dict)
     gate: float = 1.0
-    gate_uncued: float = 1.0
     emb_weight: float = 0.0
     embedder: str = EMBEDDER_ID
     extra_names: tuple[str, ...] = EXTRA_FEATURES
@@ -98,21 +92,19 @@ class Classifier:
         return {label: platt(self.models[label].decision_function(x), *self.calibration[label])
                 for label in LABELS}
 
-    def candidates(
-        self, p1: dict[str, np.ndarray], analyses: Sequence[Analysis]
-    ) -> np.ndarray:
-        """Rows that get the costly second stage."""
-        if not self.dense_models or not len(analyses):
+    def candidates(self, p1: dict[str, np.ndarray]) -> np.ndarray:
+        """Rows that get the costly second stage: those whose top stage-1 probability reaches
+        the gate."""
+        if not self.dense_models:
             return np.zeros(0, dtype=int)
-        return np.flatnonzero(candidate_mask(top_probability(p1), signal_cued(analyses),
-                                             self.gate, self.gate_uncued))
+        return np.flatnonzero(top_probability(p1) >= self.gate)
 
     def predict(
         self, x: sp.csr_matrix, texts: Sequence[str], analyses: Sequence[Analysis]
     ) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Final probabilities per label, and the rows that stage 2 scored."""
         probs = self.stage1(x)
-        cand = self.candidates(probs, analyses)
+        cand = self.candidates(probs)
         if cand.size:
             x2 = self.dense_matrix(
                 x[cand], [self.embedding_text(texts[i], analyses[i]) for i in cand])
@@ -131,9 +123,8 @@ class Classifier:
     ) -> list[tuple[str, float]]:
         """Strongest positive contributions (coefficient × feature value) for one row: of stage 2
         when `text` is given (what the embedding reads, `embedding_text`; pass it only for rows
-        stage 2 scored), else of stage 1. Words and
-        cues first: they are what an analyst can check in the text; the embedding's share is
-        one entry, EMBEDDING_TERM."""
+        stage 2 scored), else of stage 1. Words and cues first: they are what an analyst can
+        check in the text; the embedding's share is one entry, EMBEDDING_TERM."""
         n = x_row.shape[1]
         if text is not None and self.dense_models:
             coef = self.dense_models[label].coef_[0]
@@ -175,7 +166,6 @@ class Classifier:
             "dense_models": self.dense_models,
             "dense_calibration": {k: list(v) for k, v in self.dense_calibration.items()},
             "gate": self.gate,
-            "gate_uncued": self.gate_uncued,
             "emb_weight": self.emb_weight,
             "embedder": self.embedder,
             "thresholds": self.thresholds,
@@ -199,6 +189,11 @@ class Classifier:
         if bad:
             raise ValueError(f"refusing to load {path}: unexpected types {bad}")
         obj = sio.load(path, trusted=untrusted)
+        # Models before 2026-12-05 had a second, higher gate for posts without a label cue; every
+        # model since has one gate for all posts, and files of that time still write both.
+        if float(obj.get("gate_uncued", obj["gate"])) != float(obj["gate"]):
+            raise ValueError(f"model {obj['version']} has a gate per cue; retrain it "
+                             "(`signals train`)")
         return cls(
             word=_with_vocabulary(obj["word"], obj["word_terms"]),
             char=_with_vocabulary(obj["char"], obj["char_terms"]),
@@ -207,7 +202,6 @@ class Classifier:
             dense_models=obj["dense_models"],
             dense_calibration=_pairs(obj["dense_calibration"]),
             gate=float(obj["gate"]),
-            gate_uncued=float(obj["gate_uncued"]),
             emb_weight=float(obj["emb_weight"]),
             embedder=str(obj["embedder"]),
             thresholds={k: float(v) for k, v in obj["thresholds"].items()},
@@ -238,19 +232,9 @@ def _pairs(d: dict) -> dict[str, tuple[float, float]]:
     return {k: (float(v[0]), float(v[1])) for k, v in d.items()}
 
 
-def signal_cued(analyses: Sequence[Analysis]) -> np.ndarray:
-    return np.array([any(a.cue_counts.get(k) for k in SIGNAL_CUES) for a in analyses], dtype=bool)
-
-
 def top_probability(p1: dict[str, np.ndarray]) -> np.ndarray:
     """Each post's highest stage-1 probability over the labels: what the gate compares."""
     return np.max(np.vstack([p1[k] for k in LABELS]), axis=0)
-
-
-def candidate_mask(
-    top_p1: np.ndarray, cued: np.ndarray, gate: float, gate_uncued: float
-) -> np.ndarray:
-    return (top_p1 >= gate_uncued) | ((top_p1 >= gate) & cued)
 
 
 def stage1_features(

@@ -263,7 +263,7 @@ def fit(
                         for i, label in enumerate(LABELS)}
     clf = Classifier(
         word=word, char=char, version=version,
-        gate=gate, gate_uncued=gate,
+        gate=gate,
         emb_weight=EMB_WEIGHT if cascade else 0.0,
         embedder=EMBEDDER_ID,
         thresholds={label: float(t) for label, t in zip(LABELS, thresholds, strict=True)},

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nlp.embedding import MAX_CHARS, embed
-from nlp.model import EMBEDDING_TERM, Classifier, candidate_mask, signal_cued
+from nlp.model import EMBEDDING_TERM, Classifier, top_probability
 from nlp.pipeline import analyse
 from nlp.types import LABELS
 
@@ -42,7 +42,7 @@ def test_everyday_posts_skip_stage_two_and_calls_reach_it(clf: Classifier) -> No
     analyses = analyse(texts)
     x = clf.matrix(texts, analyses)
     p1 = clf.stage1(x)
-    cand = clf.candidates(p1, analyses)
+    cand = clf.candidates(p1)
     assert set(cand) == {3, 4}
     final = clf.predict_proba(x, texts, analyses)
     for label in LABELS:
@@ -51,13 +51,27 @@ def test_everyday_posts_skip_stage_two_and_calls_reach_it(clf: Classifier) -> No
     assert final["call_to_gathering"][3] >= clf.thresholds["call_to_gathering"]
 
 
-def test_posts_without_a_label_cue_need_the_higher_gate() -> None:
+def test_one_gate_for_every_post_cued_or_not(clf: Classifier) -> None:
     texts = ["Kom allemaal naar het Stadhuisplein!", "Onze hond staat weer vol. #almere"]
-    cued = signal_cued(analyse(texts))
-    assert cued.tolist() == [True, False]
-    top = np.array([0.2, 0.2])
-    assert candidate_mask(top, cued, 0.1, 0.3).tolist() == [True, False]
-    assert candidate_mask(np.array([0.05, 0.35]), cued, 0.1, 0.3).tolist() == [False, True]
+    p1 = {label: np.array([0.2, 0.2]) for label in LABELS}
+    for gate, expected in ((0.1, [0, 1]), (0.3, [])):
+        assert dataclasses.replace(clf, gate=gate).candidates(p1).tolist() == expected
+    p1 = clf.stage1(clf.matrix(texts, analyse(texts)))
+    np.testing.assert_array_equal(clf.candidates(p1),
+                                  np.flatnonzero(top_probability(p1) >= clf.gate))
+
+
+def test_a_model_with_a_gate_per_cue_is_refused(clf: Classifier, tmp_path) -> None:
+    """Models before 2026-12-05 let posts without a label cue through a higher gate; the code
+    that served them is gone, so such a file must not load and run with the wrong gate."""
+    import skops.io as sio
+
+    path = clf.save(tmp_path)
+    obj = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    assert Classifier.load(tmp_path).gate == clf.gate
+    sio.dump({**obj, "gate_uncued": clf.gate + 0.2}, path)
+    with pytest.raises(ValueError, match="gate per cue"):
+        Classifier.load(tmp_path)
 
 
 def test_flag_explanations_come_from_the_stage_that_scored(clf: Classifier) -> None:

@@ -42,14 +42,10 @@ LABEL_NL: Final = MappingProxyType(
     }
 )
 # The head of a signal's title and of an alert, in this order of precedence.
-LABEL_TITLE: Final = MappingProxyType(
-    {
-        CALL: "Oproep tot samenkomst",
-        THREAT: "Dreigende uiting",
-        ANTI_GOVERNMENT: "Anti-overheid-uiting",
-        POLARISING: "Polariserende uiting",
-    }
-)
+LABEL_TITLE: Final = MappingProxyType({
+    CALL: "Oproep tot samenkomst", THREAT: "Dreigende uiting",
+    ANTI_GOVERNMENT: "Anti-overheid-uiting", POLARISING: "Polariserende uiting",
+})
 
 # --- signal statuses -------------------------------------------------------------------------
 
@@ -124,13 +120,9 @@ NOTIFIED: Final = "aangemeld"
 NOT_NOTIFIED: Final = "niet aangemeld"
 OUTSIDE_ALMERE: Final = "buiten Almere"  # stored value (fits the 16-character column)
 NOTIFICATION_STATUSES: Final[tuple[str, ...]] = (NOTIFIED, NOT_NOTIFIED, OUTSIDE_ALMERE)
-NOTIFICATION_NL: Final = MappingProxyType(
-    {
-        NOTIFIED: "aangemeld",
-        NOT_NOTIFIED: "niet aangemeld",
-        OUTSIDE_ALMERE: "buiten Almere — n.v.t.",
-    }
-)
+NOTIFICATION_NL: Final = MappingProxyType({
+    NOTIFIED: "aangemeld", NOT_NOTIFIED: "niet aangemeld", OUTSIDE_ALMERE: "buiten Almere — n.v.t.",
+})
 
 # --- roles -----------------------------------------------------------------------------------
 
@@ -161,17 +153,11 @@ KIND_ONLINE: Final = "online"
 KIND_MELDING: Final = "melding"
 
 # The kinds of partner organisation, with their Dutch names.
-ORGANISATION_KINDS_NL: Final = MappingProxyType(
-    {
-        "politie": "politie",
-        "onderwijs": "onderwijs",
-        "jongerenwerk": "jongerenwerk",
-        "boa": "boa / handhaving",
-        "woningcorporatie": "woningcorporatie",
-        "zorg": "zorg en welzijn",
-        "anders": "anders",
-    }
-)
+ORGANISATION_KINDS_NL: Final = MappingProxyType({
+    "politie": "politie", "onderwijs": "onderwijs", "jongerenwerk": "jongerenwerk",
+    "boa": "boa / handhaving", "woningcorporatie": "woningcorporatie", "zorg": "zorg en welzijn",
+    "anders": "anders",
+})
 ORGANISATION_KINDS: Final[tuple[str, ...]] = tuple(ORGANISATION_KINDS_NL)
 
 # How the reporter knows what they report.

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from signals.db.models import Enrichment, Post, Signal, SignalPost
+from signals.records import from_attributes
 from signals.search.base import PostDoc, SearchBackend, SignalDoc
 
 _BATCH = 500
@@ -32,13 +33,8 @@ def post_docs(session: Session, post_ids: list[int]) -> list[PostDoc]:
             None,
         )
         docs.append(
-            PostDoc(
-                id=post.id,
-                source_id=post.source_id,
-                title=post.title,
-                text=post.text,
-                url=post.url,
-                published_at=post.published_at,
+            from_attributes(
+                PostDoc, post,
                 collected_at=post.fetched_at,
                 labels=list(newest.flags) if newest else [],
                 district=district,
@@ -55,19 +51,12 @@ def signal_docs(session: Session, signal_ids: list[int]) -> list[SignalDoc]:
         .options(selectinload(Signal.posts).selectinload(SignalPost.post))
     ).all()
     return [
-        SignalDoc(
-            id=s.id,
+        from_attributes(
+            SignalDoc, s,
             types=list(s.types),
-            status=s.status,
-            severity=s.severity,
-            title=s.title,
             text="\n".join(f"{sp.post.title}\n{sp.post.text}" for sp in s.posts),
-            place=s.place,
-            district=s.district,
             notification=s.notification_status,
-            event_time=s.event_time,
             first_seen=s.first_seen_at,
-            version=s.version,
         )
         for s in signals
     ]

@@ -105,10 +105,10 @@ class QueueFilters(DayRangeFilters):
 
 @dataclass(slots=True)
 class QueuePage:
-    items: list[Signal]
     total: int
     page: int
     pages: int
+    items: list[Signal]
     counts: dict[str, int]
     snippets: dict[int, str] = field(default_factory=dict)
     search_error: str | None = None

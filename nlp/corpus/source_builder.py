@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from nlp.corpus_source import labels_from_letters, verbatim_places_and_when
+
 HERE = Path(__file__).resolve().parent
 
 REGISTERS = {"n": "news", "f": "forum", "t": "telegram", "w": "whatsapp", "c": "comment",
@@ -26,21 +28,13 @@ def parse(line: str, where: str) -> dict:
     if len(parts) != 8:
         raise ValueError(f"{where}: expected 8 fields")
     lab, reg, hard, alm, when, places, group, text = parts
-    if lab != "-" and set(lab) - set("capt"):
-        raise ValueError(f"{where}: bad labels {lab!r}")
-    place_list = [] if places == "-" else [p.strip() for p in places.split(";")]
-    for p in place_list:
-        if p not in text:
-            raise ValueError(f"{where}: place {p!r} not verbatim")
-    when = "" if when == "-" else when
-    if when and when not in text:
-        raise ValueError(f"{where}: when {when!r} not verbatim")
+    labels = labels_from_letters(lab, where)
+    place_list, when = verbatim_places_and_when(places, when, text, where)
     if hard != "-" and "c" in lab:
         raise ValueError(f"{where}: hard negative marked as call")
     return {
         "text": text,
-        "labels": {"call_to_gathering": "c" in lab, "anti_government": "a" in lab,
-                   "polarising": "p" in lab, "threat": "t" in lab},
+        "labels": labels,
         "places": place_list, "in_almere": ALM[alm], "when": when,
         "register": REGISTERS[reg], "hard_negative": None if hard == "-" else HARD[hard],
         "group": group,

@@ -305,21 +305,13 @@ def _escalated(session: Session, week: Week) -> list[EscalatedItem]:
     out = []
     for signal in signals:
         decisions = [
-            {
-                "when": d.created_at,
-                "to_status": d.to_status,
-                "rationale": d.rationale,
-                "protocol_version": d.protocol_version,
-            }
+            {"when": d.created_at, "to_status": d.to_status, "rationale": d.rationale,
+             "protocol_version": d.protocol_version}
             for d in signal.decisions
         ]
         interventions = [
-            {
-                "intervention_id": c.intervention_id,
-                "protocol_version": c.protocol_version,
-                "approval_status": c.approval_status,
-                "note": c.proportionality_note,
-            }
+            {"intervention_id": c.intervention_id, "protocol_version": c.protocol_version,
+             "approval_status": c.approval_status, "note": c.proportionality_note}
             for d in signal.decisions
             for c in d.interventions
         ]

@@ -63,6 +63,23 @@ def _dump_or_refuse(act: Callable[[Any], Any]) -> None:
         raise typer.Exit(1) from exc
 
 
+def _checked(actor: str, role: str, action: str,
+             work: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`work`, run only once `actor` is found to hold `role` in the users table; a refusal is
+    audited under `action` (signals.cli.actor.require_actor)."""
+
+    def act(session: Any) -> Any:
+        require_actor(session, actor, (role,), action=action)
+        return work(session)
+
+    return act
+
+
+def _confirm(yes: bool, question: str) -> None:
+    if not yes:
+        typer.confirm(question, abort=True)
+
+
 # Options that several data-subject commands take alike.
 _ACCOUNT = typer.Option(..., "--account", help="The partner account.")
 _REFERENCE = typer.Option(..., "--reference", help="Reference of the request.")
@@ -111,11 +128,8 @@ def register(app: typer.Typer) -> None:
         """List the records holding this handle's pseudonym (access request, AVG art. 15)."""
         from signals.privacy.subjects import lookup
 
-        def act(session: Any) -> Any:
-            require_actor(session, actor, ("admin",), action="privacy.lookup")
-            return lookup(session, handle, source, actor=actor, reference=reference)
-
-        records = _run(act)
+        records = _run(_checked(actor, "admin", "privacy.lookup", lambda session: lookup(
+            session, handle, source, actor=actor, reference=reference)))
         _dump({"reference": reference, "source_id": source, "records": records})
 
     @privacy_app.command("erase")
@@ -130,14 +144,9 @@ def register(app: typer.Typer) -> None:
         from signals.privacy.subjects import erase
         from signals.search import get_backend
 
-        if not yes:
-            typer.confirm(f"Erase all records of this handle in source {source}?", abort=True)
-
-        def act(session: Any) -> Any:
-            require_actor(session, actor, ("admin",), action="privacy.erase")
-            return erase(session, get_backend(), handle, source, actor=actor, reference=reference)
-
-        result = _run(act)
+        _confirm(yes, f"Erase all records of this handle in source {source}?")
+        result = _run(_checked(actor, "admin", "privacy.erase", lambda session: erase(
+            session, get_backend(), handle, source, actor=actor, reference=reference)))
         _dump({"reference": reference, **result})
 
     @privacy_app.command("lookup-reporter")
@@ -149,11 +158,9 @@ def register(app: typer.Typer) -> None:
         """What is held about a reporter (partner account): account, organisation, reports."""
         from signals.partner.subjects import lookup_reporter
 
-        def act(session: Any) -> Any:
-            require_actor(session, actor, ("admin",), action="privacy.reporter.lookup")
-            return lookup_reporter(session, account, actor=actor, reference=reference)
-
-        _dump_or_refuse(act)
+        _dump_or_refuse(_checked(actor, "admin", "privacy.reporter.lookup", lambda session:
+                                 lookup_reporter(session, account, actor=actor,
+                                                 reference=reference)))
 
     @privacy_app.command("erase-reporter")
     def erase_reporter_cmd(
@@ -165,13 +172,10 @@ def register(app: typer.Typer) -> None:
         """Unlink a reporter from their reports and disable the account (AVG art. 17)."""
         from signals.partner.subjects import erase_reporter
 
-        if not yes:
-            typer.confirm(f"Unlink {account} from their reports and disable it?", abort=True)
-        def act(session: Any) -> Any:
-            require_actor(session, actor, ("admin",), action="privacy.reporter.erase")
-            return erase_reporter(session, account, actor=actor, reference=reference)
-
-        _dump_or_refuse(act)
+        _confirm(yes, f"Unlink {account} from their reports and disable it?")
+        _dump_or_refuse(_checked(actor, "admin", "privacy.reporter.erase", lambda session:
+                                 erase_reporter(session, account, actor=actor,
+                                                reference=reference)))
 
     @privacy_app.command("reveal-request")
     def reveal_request_cmd(
@@ -183,13 +187,9 @@ def register(app: typer.Typer) -> None:
         """Ask to reveal the escrowed author of one post of an escalated signal."""
         from signals.privacy.reveal import request_reveal
 
-        def act(session: Any) -> Any:
-            require_actor(session, actor, ("supervisor",), action="privacy.reveal.request")
-            return request_reveal(
-                session, signal_id=signal_id, post_id=post_id, actor=actor, legal_ground=ground
-            ).id
-
-        request_id = _run(act)
+        request_id = _run(_checked(actor, "supervisor", "privacy.reveal.request", lambda session:
+                                   request_reveal(session, signal_id=signal_id, post_id=post_id,
+                                                  actor=actor, legal_ground=ground).id))
         console.print(f"verzoek {request_id} ingediend; een tweede supervisor moet goedkeuren")
 
     @privacy_app.command("reveal-approve")
@@ -202,17 +202,10 @@ def register(app: typer.Typer) -> None:
         """The second supervisor approves (or rejects) a reveal request."""
         from signals.privacy.reveal import decide_reveal
 
-        def act(session: Any) -> Any:
-            require_actor(
-                session,
-                actor,
-                ("supervisor",),
-                action="privacy.reveal." + ("reject" if reject else "approve"),
-            )
-            decided = decide_reveal(session, request_id, actor=actor, approve=not reject, note=note)
-            return decided.status
-
-        status = _run(act)
+        status = _run(_checked(
+            actor, "supervisor", "privacy.reveal." + ("reject" if reject else "approve"),
+            lambda session: decide_reveal(session, request_id, actor=actor, approve=not reject,
+                                          note=note).status))
         console.print(f"verzoek {request_id}: {status}")
 
     @privacy_app.command("reveal-show")
@@ -223,11 +216,8 @@ def register(app: typer.Typer) -> None:
         """Show the handle of an approved request (audited each time)."""
         from signals.privacy.reveal import reveal
 
-        def act(session: Any) -> Any:
-            require_actor(session, actor, ("supervisor",), action="privacy.reveal")
-            return reveal(session, request_id, actor=actor)
-
-        console.print(_run(act), markup=False)
+        console.print(_run(_checked(actor, "supervisor", "privacy.reveal", lambda session:
+                                    reveal(session, request_id, actor=actor))), markup=False)
 
     @app.command("autotag")
     def autotag_cmd(
@@ -242,11 +232,8 @@ def register(app: typer.Typer) -> None:
         if state not in {"on", "off"}:
             raise typer.BadParameter("state must be 'on' or 'off'")
 
-        def act(session: Any) -> None:
-            require_actor(session, actor, ("admin",), action=f"autotag.{state}")
-            set_autotag(session, state == "on", actor=Actor(actor, "admin"), reason=reason)
-
-        _run(act)
+        _run(_checked(actor, "admin", f"autotag.{state}", lambda session: set_autotag(
+            session, state == "on", actor=Actor(actor, "admin"), reason=reason)))
         console.print(f"automatisch labelen: {'aan' if state == 'on' else 'UIT'}")
 
 

@@ -137,6 +137,17 @@ class ReportReading:
     def p_by_label(self) -> dict[str, float]:
         return {name: float(score.get("p", 0.0)) for name, score in self.labels.items()}
 
+    def columns(self) -> dict[str, Any]:
+        """The reading as the report row stores it (signals.db.partner_models.PartnerReport)."""
+        return {
+            "place": self.place.canonical, "district": self.place.district,
+            "in_almere": self.place.in_almere,
+            "event_time": self.when.value if self.when else None,
+            "event_time_text": self.when.text if self.when else None,
+            "labels": self.labels, "flags": self.flags, "evidence": self.evidence,
+            "model_version": self.model_version,
+        }
+
 
 def read_report(what: str, where: str, when: str, now: datetime, *, tag: bool) -> ReportReading:
     """Place, time, labels and evidence of a report. `tag` False (the automated-tagging kill

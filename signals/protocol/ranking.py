@@ -34,6 +34,7 @@ from typing import Any
 
 from nlp.vocabulary import CALL, LABEL_NL, LABEL_TITLE, LABELS, NOT_NOTIFIED, NOTIFIED
 from signals.protocol.model import Category, Intervention, LegalStatus, Protocol
+from signals.records import from_attributes
 
 
 class Group(IntEnum):
@@ -94,6 +95,8 @@ WEIGHT: Mapping[Category, int] = {
     Category.COMMUNICEREN: 1,
     Category.INTERVENIEREN: 2,
 }
+_WITHIN_TWO_DAYS = "de bijeenkomst is binnen twee dagen"
+_FAR_OFF = "de bijeenkomst is nog ver weg: eerst lichtere middelen"
 # Per timing and phase: (points, text). Positive points carry what fits, negative points a
 # reservation. A timed measure in the PAST phase is "not applicable" (see _not_applicable).
 TIME_FIT: Mapping[Timing, Mapping[Phase, tuple[int, str]]] = {
@@ -109,13 +112,13 @@ TIME_FIT: Mapping[Timing, Mapping[Phase, tuple[int, str]]] = {
     },
     Timing.EMERGENCY: {
         Phase.NOW: (2, "acuut: de bijeenkomst is bezig"),
-        Phase.SOON: (1, "de bijeenkomst is binnen twee dagen"),
-        Phase.LATER: (-2, "de bijeenkomst is nog ver weg: eerst lichtere middelen"),
+        Phase.SOON: (1, _WITHIN_TWO_DAYS),
+        Phase.LATER: (-2, _FAR_OFF),
     },
     Timing.NEAR: {
         Phase.NOW: (1, "de bijeenkomst is bezig"),
-        Phase.SOON: (1, "de bijeenkomst is binnen twee dagen"),
-        Phase.LATER: (-1, "de bijeenkomst is nog ver weg: eerst lichtere middelen"),
+        Phase.SOON: (1, _WITHIN_TWO_DAYS),
+        Phase.LATER: (-1, _FAR_OFF),
     },
 }
 NOTIFICATION_ADJECTIVE = {NOTIFIED: "aangemelde", NOT_NOTIFIED: "niet-aangemelde"}
@@ -129,9 +132,9 @@ UNAVAILABLE_NL: Mapping[LegalStatus, str] = {
 class Situation:
     """The facts of one signal that the ranking reads."""
 
-    types: tuple[str, ...]
     severity: float
     now: datetime
+    types: tuple[str, ...]
     in_almere: bool | None = None
     district: str | None = None
     place: str | None = None
@@ -141,16 +144,9 @@ class Situation:
     @classmethod
     def of(cls, signal: Any, now: datetime) -> Situation:
         """From a `Signal` row (or anything with its attributes)."""
-        return cls(
-            types=tuple(signal.types or ()),
-            severity=float(signal.severity or 0.0),
-            now=now,
-            in_almere=signal.in_almere,
-            district=signal.district,
-            place=signal.place,
-            event_time=signal.event_time,
-            notification=signal.notification_status,
-        )
+        return from_attributes(
+            cls, signal, types=tuple(signal.types or ()), severity=float(signal.severity or 0.0),
+            now=now, notification=signal.notification_status)
 
     @property
     def primary_type(self) -> str | None:

@@ -21,12 +21,12 @@ class PostDoc:
     text: str
     url: str
     published_at: datetime | None
-    labels: list[str] = field(default_factory=list)
-    district: str | None = None
-    in_almere: bool | None = None
     # When the post entered the system of record: the retention clock, and the day partition
     # the Elasticsearch backend files it under (so a re-index lands on the same index).
     collected_at: datetime | None = None
+    district: str | None = None
+    in_almere: bool | None = None
+    labels: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -57,10 +57,10 @@ class AuditDoc:
     at: datetime
     actor: str
     action: str
+    summary: str = ""  # counts, ids and decisions only; no post text, no handles
     role: str | None = None
     object_type: str | None = None
     object_id: str | None = None
-    summary: str = ""  # counts, ids and decisions only; no post text, no handles
     hash: str | None = None
     prev_hash: str | None = None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +36,7 @@ from signals.partner.form import CHECKED_FIELDS, ReportInput, cleaned, errors_of
 from signals.partner.joining import file_report, rescore
 from signals.partner.pii import find_personal_data
 from signals.partner.reading import PlaceReading, WhenReading, read_report, read_when
+from signals.records import from_attributes
 from signals.search import get_backend
 from signals.services import Actor, record_as
 from signals.switches import autotag_enabled
@@ -100,6 +102,14 @@ class Reporter:
         """Who the audit trail names: the account or the key, always in the partner role."""
         return Actor(self.username, PARTNER, self.user_id)
 
+    def columns(self) -> dict[str, Any]:
+        """Who reported, as the report row stores it."""
+        return {
+            "organisation_id": self.organisation.id, "organisation_kind": self.organisation.kind,
+            "reporter_id": self.user_id, "api_token_id": self.api_token_id,
+            "channel": self.channel,
+        }
+
 
 def organisation_of(session: Session, actor: Actor) -> PartnerOrganisation:
     """The organisation a partner account belongs to; refused for any other account."""
@@ -147,14 +157,8 @@ def check_report(
     return check
 
 
-def submit_report(
-    session: Session,
-    reporter: Reporter,
-    raw: ReportInput,
-    *,
-    settings: Settings | None = None,
-    now: datetime | None = None,
-) -> PartnerReport:
+def submit_report(session: Session, reporter: Reporter, raw: ReportInput, *,
+                  settings: Settings | None = None, now: datetime | None = None) -> PartnerReport:
     """Store a confirmed report and file it under its signal. The checks run again here: what
     reaches the store is what passed them, whatever the client sent."""
     now = now or utcnow()
@@ -180,26 +184,10 @@ def submit_report(
     signal, created, met_online = file_report(session, reading, now)
     row = PartnerReport(
         signal_id=signal.id,
-        organisation_id=reporter.organisation.id,
-        organisation_kind=reporter.organisation.kind,
-        reporter_id=reporter.user_id,
-        api_token_id=reporter.api_token_id,
-        channel=reporter.channel,
-        what=report.what,
-        place_text=report.where,
-        place=reading.place.canonical,
-        district=reading.place.district,
-        in_almere=reading.place.in_almere,
-        when_text=report.when,
-        event_time=reading.when.value if reading.when else None,
-        event_time_text=reading.when.text if reading.when else None,
-        knowledge=report.knowledge,
-        urgency=report.urgency,
-        contact=report.contact or None,
-        labels=reading.labels,
-        flags=reading.flags,
-        evidence=reading.evidence,
-        model_version=reading.model_version,
+        **reporter.columns(),
+        what=report.what, place_text=report.where, when_text=report.when,
+        knowledge=report.knowledge, urgency=report.urgency, contact=report.contact or None,
+        **reading.columns(),
         met_online=met_online,
         created_at=now,
     )
@@ -258,15 +246,7 @@ class OwnReport:
 
 
 def _own(row: PartnerReport) -> OwnReport:
-    return OwnReport(
-        id=row.id,
-        number=row.number,
-        created_at=row.created_at,
-        what=row.what,
-        place_text=row.place_text,
-        when_text=row.when_text,
-        status=report_status(row.signal),
-    )
+    return from_attributes(OwnReport, row, status=report_status(row.signal))
 
 
 def report_status_of(row: PartnerReport) -> OwnReport:

@@ -94,11 +94,8 @@ def fmt_dt(value: datetime | None, with_time: bool = True) -> str:
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(
-    STATUS_LABELS=STATUS_LABELS,
-    TYPE_LABELS=TYPE_LABELS,
-    ROLE_LABELS=ROLE_LABELS,
-    DISMISS_REASONS=DISMISS_REASONS,
-    REGISTER_STATUSES=REGISTER_STATUSES,
+    STATUS_LABELS=STATUS_LABELS, TYPE_LABELS=TYPE_LABELS, ROLE_LABELS=ROLE_LABELS,
+    DISMISS_REASONS=DISMISS_REASONS, REGISTER_STATUSES=REGISTER_STATUSES,
     REGISTER_STATUS_HELP=REGISTER_STATUS_HELP,
     # The one banding of a severity score (signals.severity.band): {{ sev_band(s).key }}.
     sev_band=band,

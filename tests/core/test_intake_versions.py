@@ -4,6 +4,7 @@ puts the new version in the signal of the earlier one."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,19 +25,14 @@ CALL = "Zaterdag 14:00 allemaal naar het Stadhuisplein in Almere, laat je horen 
 EDITED = "Zaterdag 20:00 allemaal naar het Stadhuisplein in Almere, laat je horen tegen het azc!"
 
 
+# One forum post; a test changes what it is about (its text, the time it was fetched, ...).
+POST = RawPost(source_id="forum-a", url="https://forum.example/t/oproep-1?utm_source=rss",
+               title="", text="", external_id="oproep-1", author="@organisator",
+               published_at=PUBLISHED, language="nl")
+
+
 def _raw(text: str, **overrides: object) -> RawPost:
-    values: dict[str, object] = dict(
-        source_id="forum-a",
-        url="https://forum.example/t/oproep-1?utm_source=rss",
-        title="",
-        text=text,
-        external_id="oproep-1",
-        author="@organisator",
-        published_at=PUBLISHED,
-        language="nl",
-    )
-    values.update(overrides)
-    return RawPost(**values)  # type: ignore[arg-type]
+    return replace(POST, text=text, **overrides)  # type: ignore[arg-type]
 
 
 def test_edited_text_is_a_new_version_linked_to_the_first(db_engine: Engine, tmp_path: Path):

@@ -63,8 +63,7 @@ def _signal(session: Session, title: str, text: str, published: datetime,
 def test_title_and_moment_show_the_time_the_text_states(session: Session) -> None:
     # demo-buurtapp bericht-88276
     signal = _signal(
-        session,
-        "Demonstratie zaterdag Esplanade (aangemeld)",
+        session, "Demonstratie zaterdag Esplanade (aangemeld)",
         "Zaterdag 28 november om 14:00 demonstreren we op de Esplanade tegen het plan voor een "
         "nieuw azc. De demonstratie is aangemeld bij de gemeente.",
         datetime(2026, 11, 23, 17, 45, tzinfo=UTC),
@@ -102,11 +101,10 @@ def test_clock_in_the_text_beats_the_day_in_the_title(
 def test_azc_in_almere_poort_is_in_almere_poort(session: Session) -> None:
     # demo-telegram-almere-alert 120
     signal = _signal(
-        session,
-        "",
+        session, "",
         "Zaterdagavond 20:00 verzamelen bij het azc in Almere Poort. Laat die profiteurs maar "
         "zien dat ze hier niet horen. Kom met z'n allen.",
-        datetime(2026, 11, 25, 11, 10, tzinfo=UTC),
+        published=datetime(2026, 11, 25, 11, 10, tzinfo=UTC),
         flags=("call_to_gathering", "polarising"),
     )
     assert signal.place == "Azc Almere"

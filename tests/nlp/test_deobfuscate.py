@@ -49,64 +49,50 @@ def assert_offsets_valid(d: Deobfuscated) -> None:
 # --- one kind at a time -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("P0len", "Polen"),
-    ("P0LEN", "POLEN"),
-    ("die m0sl1ms", "die moslims"),
-    ("h0m0's", "homo's"),
-    ("@sielzoekers", "asielzoekers"),
-    ("k4nk3r", "kanker"),
-    ("a$ielzoekers", "asielzoekers"),
-    ("tu|g", "tuig"),
-    ("a11emaal", "allemaal"),  # 1 is l where that makes a known word, i by default
-    ("ze m0eten allemaal w3g", "ze moeten allemaal weg"),
-    ("j0d3n", "joden"),
-    ("vr0uw3n", "vrouwen"),
-    ("k3bab7ent", "kebabtent"),  # unknown word, digits strictly inside: the safe default
+# Each rule on its own ("spaced" may need "leet" inside the run: "k 4 n k e r").
+@pytest.mark.parametrize(("kind", "text", "expected"), [
+    ("leet", "P0len", "Polen"),
+    ("leet", "P0LEN", "POLEN"),
+    ("leet", "die m0sl1ms", "die moslims"),
+    ("leet", "h0m0's", "homo's"),
+    ("leet", "@sielzoekers", "asielzoekers"),
+    ("leet", "k4nk3r", "kanker"),
+    ("leet", "a$ielzoekers", "asielzoekers"),
+    ("leet", "tu|g", "tuig"),
+    ("leet", "a11emaal", "allemaal"),  # 1 is l where that makes a known word, i by default
+    ("leet", "ze m0eten allemaal w3g", "ze moeten allemaal weg"),
+    ("leet", "j0d3n", "joden"),
+    ("leet", "vr0uw3n", "vrouwen"),
+    ("leet", "k3bab7ent", "kebabtent"),  # unknown word, digits strictly inside: the safe default
+    ("spaced", "a s i e l t u i g", "asieltuig"),
+    ("spaced", "m o s l i m s", "moslims"),
+    ("spaced", "k.a.n.k.e.r", "kanker"),
+    ("spaced", "t-u-i-g", "tuig"),
+    ("spaced", "j_o_d_e_n", "joden"),
+    ("spaced", "p*o*l*e*n", "polen"),
+    ("spaced", "M O S L I M S", "MOSLIMS"),
+    ("spaced", "die t u i g moet weg", "die tuig moet weg"),
+    ("spaced", "m o s l i m s   m o e t e n   w e g", "moslims moeten weg"),  # wider gaps end words
+    ("spaced", "k 4 n k e r", "kanker"),  # leet inside a spaced run
+    ("repeat", "walgelijjjk", "walgelijk"),
+    ("repeat", "tuiiiig", "tuig"),
+    ("repeat", "Dat was echt heeeel leuk", "Dat was echt heel leuk"),  # 2 letters make the word
+    ("repeat", "joooden", "joden"),
+    ("repeat", "zooooo erg", "zo erg"),
+    ("repeat", "neeeeee", "nee"),  # no known form: two letters
+    ("split", "moslimsmoeten weg", "moslims moeten weg"),
+    ("split", "dood aandejoden", "dood aan de joden"),
+    ("split", "kankerturken", "kanker turken"),
+    ("split", "allemaalafmaken", "allemaal afmaken"),
+    ("split", "moslimvrouwen", "moslim vrouwen"),  # target + target: exposing both is fine
+    ("split", "dejoden moeten weg", "de joden moeten weg"),
+    ("split", "Polenmoetenweg", "Polen moeten weg"),
 ])
-def test_leet(text: str, expected: str) -> None:
-    assert _kinds_of_change(text, expected) == {"leet"}
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("a s i e l t u i g", "asieltuig"),
-    ("m o s l i m s", "moslims"),
-    ("k.a.n.k.e.r", "kanker"),
-    ("t-u-i-g", "tuig"),
-    ("j_o_d_e_n", "joden"),
-    ("p*o*l*e*n", "polen"),
-    ("M O S L I M S", "MOSLIMS"),
-    ("die t u i g moet weg", "die tuig moet weg"),
-    ("m o s l i m s   m o e t e n   w e g", "moslims moeten weg"),  # wider gaps end words
-    ("k 4 n k e r", "kanker"),  # leet inside a spaced run
-])
-def test_spaced(text: str, expected: str) -> None:
-    assert "spaced" in _kinds_of_change(text, expected)
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("walgelijjjk", "walgelijk"),
-    ("tuiiiig", "tuig"),
-    ("Dat was echt heeeel leuk", "Dat was echt heel leuk"),  # 2 letters make the word
-    ("joooden", "joden"),
-    ("zooooo erg", "zo erg"),
-    ("neeeeee", "nee"),  # no known form: two letters
-])
-def test_repeat(text: str, expected: str) -> None:
-    assert _kinds_of_change(text, expected) == {"repeat"}
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("moslimsmoeten weg", "moslims moeten weg"),
-    ("dood aandejoden", "dood aan de joden"),
-    ("kankerturken", "kanker turken"),
-    ("allemaalafmaken", "allemaal afmaken"),
-    ("moslimvrouwen", "moslim vrouwen"),  # target + target: exposing both is fine
-    ("dejoden moeten weg", "de joden moeten weg"),
-    ("Polenmoetenweg", "Polen moeten weg"),
-])
-def test_split(text: str, expected: str) -> None:
-    assert _kinds_of_change(text, expected) == {"split"}
+def test_one_kind(kind: str, text: str, expected: str) -> None:
+    kinds = _kinds_of_change(text, expected)
+    assert kind in kinds and kinds <= {kind, "leet"}
+    if kind != "spaced":
+        assert kinds == {kind}
 
 
 @pytest.mark.parametrize("word", [
@@ -126,11 +112,12 @@ def test_compound_kept_whole_with_parts_exposed() -> None:
     assert clean_for_features("dat asieltuig weer", VOCAB) == "dat asieltuig weer asiel tuig"
 
 
-def test_kinds_combine() -> None:
-    assert clean("m0slimsm000eten") == "moslims moeten"
-    assert clean("kankerrrturken") == "kanker turken"
-    assert clean("a11emaalafmaken") == "allemaal afmaken"
-    assert clean("P0len z1jn tuiiiig") == "Polen zijn tuig"
+@pytest.mark.parametrize(("written", "read"), [
+    ("m0slimsm000eten", "moslims moeten"), ("kankerrrturken", "kanker turken"),
+    ("a11emaalafmaken", "allemaal afmaken"), ("P0len z1jn tuiiiig", "Polen zijn tuig"),
+])
+def test_kinds_combine(written: str, read: str) -> None:
+    assert clean(written) == read
 
 
 def test_mentions_need_a_known_word() -> None:
@@ -200,15 +187,12 @@ def test_ordinary_text_unchanged(text: str) -> None:
 
 # --- offsets ------------------------------------------------------------------------------------
 
-OBFUSCATED = [
+@pytest.mark.parametrize("text", [
     "P0len zijn tuiiiig, a s i e l t u i g!",
     "Vanavond: moslimsmoeten weg, k.a.n.k.e.r t-u-i-g 🤮",
     "dood aandejoden en walgelijjjk @sielzoekers https://x.nl/m0slims",
     "m o s l i m s   m o e t e n   w e g, allemaalafmaken",
-]
-
-
-@pytest.mark.parametrize("text", OBFUSCATED)
+])
 def test_each_change_maps_back_to_the_original(text: str) -> None:
     d = deobfuscate(text, VOCAB)
     assert d.changes

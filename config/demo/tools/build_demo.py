@@ -68,55 +68,8 @@ def guid(item: Item) -> str:
     return BASE + permalink(item)
 
 
-SOURCES: list[dict] = [
-    {
-        "id": "demo-stadsnieuws", "kind": "feed", "url": "{base_url}/news.xml",
-        "name": "Almere Stadsnieuws (synthetisch)", "file": "news.xml",
-        "purpose": "Lokaal nieuws over openbare orde en evenementen in Almere (demo).",
-        "public_because": "Openbare RSS-feed van een nieuwssite, zonder inlog.",
-    },
-    {
-        "id": "demo-vandaag-web", "kind": "page", "url": "{base_url}/nieuws/index.html",
-        "name": "Almere Vandaag, nieuwsoverzicht (synthetisch)", "file": "nieuws/index.html",
-        "purpose": "Nieuwsartikelen over demonstraties en onrust in Almere (demo).",
-        "public_because": "Openbare nieuwswebsite, robots.txt staat crawlen toe.",
-        "max_depth": 1, "max_pages": 20, "follow_pattern": r"/nieuws/[a-z0-9\-]+\.html$",
-    },
-    {
-        "id": "demo-buurtforum", "kind": "feed", "url": "{base_url}/forum.rss",
-        "name": "Buurtforum Almere (synthetisch)", "file": "forum.rss",
-        "purpose": "Openbare onderwerpen op een buurtforum over leefbaarheid in Almere (demo).",
-        "public_because": "Forumonderwerpen zijn zonder account leesbaar via RSS.",
-    },
-    {
-        "id": "demo-reddit-almere", "kind": "reddit", "url": "{base_url}/reddit-almere.rss",
-        "name": "r/almere-achtig forum (synthetisch)", "file": "reddit-almere.rss",
-        "purpose": "Openbare berichten in een stadsforum over Almere (demo).",
-        "public_because": "Openbare subreddit-feed, leesbaar zonder inlog.",
-    },
-    {
-        "id": "demo-mastodon-almere", "kind": "mastodon_tag",
-        "url": "{base_url}/mastodon-almere.atom",
-        "name": "Mastodon #almere (synthetisch)", "file": "mastodon-almere.atom",
-        "purpose": "Openbare berichten met de hashtag #almere (demo).",
-        "public_because": "Openbare hashtag-tijdlijn, zonder account leesbaar.",
-    },
-    {
-        "id": "demo-buurtapp", "kind": "feed", "url": "{base_url}/buurtapp.json",
-        "name": "Buurtapp Almere, openbare meldingen (synthetisch)", "file": "buurtapp.json",
-        "purpose": "Openbare buurtmeldingen in Almere (demo, JSON Feed).",
-        "public_because": "Openbaar gepubliceerde meldingen, zonder inlog leesbaar.",
-    },
-    {
-        "id": "demo-telegram-almere-alert", "kind": "telegram_public",
-        "url": "{base_url}/telegram/s/almere_alert.html",
-        "name": "Telegram almere_alert, webvoorbeeld (synthetisch)",
-        "file": "telegram/s/almere_alert.html",
-        "purpose": "Openbaar Telegramkanaal dat oproepen over Almere verspreidt (demo).",
-        "public_because": "Openbaar kanaal, leesbaar via de webweergave zonder account.",
-        "max_depth": 0, "max_pages": 5,
-    },
-]
+SOURCES: list[dict] = yaml.safe_load(
+    (Path(__file__).resolve().parent / "sources.yml").read_text(encoding="utf-8"))
 SOURCE_BY_ID = {s["id"]: s for s in SOURCES}
 
 

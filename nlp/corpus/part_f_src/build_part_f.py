@@ -34,6 +34,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from nlp.corpus_source import labels_from_letters, verbatim_places_and_when
+
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent
 OUT = CORPUS / "part_f.jsonl"
@@ -78,8 +80,6 @@ def parse_line(line: str, where: str, state: dict) -> dict:
         labels = ""
         if line.startswith("!"):
             labels, _, line = line[1:].partition("|")
-            if set(labels) - set("capt"):
-                raise ValueError(f"{where}: bad labels {labels!r}")
         parts = [p.strip() for p in line.split("|", 4)]
         if len(parts) != 5:
             raise ValueError(f"{where}: expected 5 fields")
@@ -90,13 +90,7 @@ def parse_line(line: str, where: str, state: dict) -> dict:
         hard_kind = None if hard == "-" else HARD[hard]
         if hard_kind and "c" in labels:
             raise ValueError(f"{where}: hard negative marked as call")
-        place_list = [] if places == "-" else [p.strip() for p in places.split(";")]
-        for p in place_list:
-            if p not in text:
-                raise ValueError(f"{where}: place {p!r} not verbatim")
-        when = "" if when == "-" else when
-        if when and when not in text:
-            raise ValueError(f"{where}: when {when!r} not verbatim")
+        place_list, when = verbatim_places_and_when(places, when, text, where)
         if alm not in ALM:
             raise ValueError(f"{where}: in_almere must be y/n/u")
         if alm == "y" and not place_list and not any(c in text.lower() for c in ALMERE_CUES):
@@ -105,8 +99,7 @@ def parse_line(line: str, where: str, state: dict) -> dict:
             raise ValueError(f"{where}: in_almere=n without a place")
         return {
             "text": text,
-            "labels": {"call_to_gathering": "c" in labels, "anti_government": "a" in labels,
-                       "polarising": "p" in labels, "threat": "t" in labels},
+            "labels": labels_from_letters(labels or "-", where),
             "places": place_list, "in_almere": ALM[alm], "when": when,
             "register": REG[state["reg"]], "hard_negative": hard_kind,
             # source_kind: the kind of source (issue 12 §3), one per register; source: the

@@ -18,6 +18,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from nlp.corpus_source import labels_from_letters, verbatim_places_and_when
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "part_b.jsonl"
 
@@ -46,27 +48,18 @@ HARD = {
     "azc": "azc_opposition",
 }
 ALM = {"y": True, "n": False, "u": None}
-LABEL_KEYS = {"c": "call_to_gathering", "a": "anti_government", "p": "polarising", "t": "threat"}
 
 
 def build_record(
     lab: str, reg: str, hn: str, alm: str, when: str, places: str, text: str, where: str
 ) -> dict:
     text = text.replace("\\n", "\n")
-    if lab != "-" and set(lab) - set(LABEL_KEYS):
-        raise ValueError(f"{where}: bad labels {lab!r}")
-    labels = {key: letter in lab for letter, key in LABEL_KEYS.items()}
+    labels = labels_from_letters(lab, where)
     hard = None if hn == "-" else HARD[hn]
     # A hard negative is by definition negative on every label.
     if hard and any(labels.values()):
         raise ValueError(f"{where}: hard negative carries a positive label")
-    place_list = [] if places == "-" else [p.strip() for p in places.split(";")]
-    for p in place_list:
-        if p not in text:
-            raise ValueError(f"{where}: place {p!r} not verbatim in text")
-    when = "" if when == "-" else when
-    if when and when not in text:
-        raise ValueError(f"{where}: when {when!r} not verbatim in text")
+    place_list, when = verbatim_places_and_when(places, when, text, where)
     low = text.lower()
     if ALM[alm] is not None and not place_list and "036" not in text and "#almere" not in low:
         raise ValueError(f"{where}: in_almere set without any place/036/#almere")

@@ -48,9 +48,9 @@ def assign_form(
     request: Request, signal_id: IdPath, user: ContentUser, session: DbSession,
     assignee: str = Form("", max_length=64),
 ) -> Response:
-    url = f"/signalen/{signal_id}#toewijzing"
     with form_refusal(session) as refused:
         done = assign(session, user, signal_id, assignee or None)
+    url = f"/signalen/{signal_id}#toewijzing"
     if refused:
         return _refused(request, url, refused)
     message = f"Toegewezen aan {done.after}." if done.after else "Toewijzing opgeheven."

@@ -38,7 +38,7 @@ def _page(request: Request, session: Session, user: CurrentUser, *, error: str |
 
 @router.get("/privacy", dependencies=[audited("privacy.view", purpose="privacy en onthullingen")])
 def privacy_page(request: Request, user: AnyUser, session: DbSession) -> Response:
-    return _page(request, session, user)
+    return _page(request, session, user=user)
 
 
 @router.post("/privacy/autotag", dependencies=guarded(ADMINS))

@@ -24,6 +24,7 @@ from signals.protocol import (
 )
 from signals.protocol.diff import ROLE_NL, STATUS_NL
 from signals.protocol.names import chosen_name
+from signals.records import from_attributes
 from signals.services import protocol as services
 from signals.web.deps import (
     CONTENT_ROLES,
@@ -289,17 +290,7 @@ class InterventionsOut(BaseModel):
 
 
 def _chosen_out(row: ChosenIntervention, name: str) -> ChosenOut:
-    return ChosenOut(
-        id=row.id,
-        intervention_id=row.intervention_id,
-        name=name,
-        protocol_version=row.protocol_version,
-        proportionality_note=row.proportionality_note,
-        proposed_by=row.proposed_by,
-        approval_status=row.approval_status,
-        approval=services.approval_text(row),
-        decided_by=row.decided_by,
-    )
+    return from_attributes(ChosenOut, row, name=name, approval=services.approval_text(row))
 
 
 def _interventions_out(page: services.InterventionsPage) -> InterventionsOut:
@@ -307,14 +298,11 @@ def _interventions_out(page: services.InterventionsPage) -> InterventionsOut:
     return InterventionsOut(
         protocol_version=page.protocol.version if page.protocol else None,
         suggestions=[
-            SuggestionOut(
+            from_attributes(
+                SuggestionOut, r.intervention,
                 rank=r.rank,
-                id=r.intervention.id,
-                name=r.intervention.name,
                 category=r.intervention.category.value,
-                legal_basis=r.intervention.legal_basis,
                 legal_status=r.intervention.legal_status.value,
-                approver_role=r.intervention.approver_role,
                 preconditions=list(r.intervention.preconditions),
                 fit=r.group_nl,
                 reason=r.reason,

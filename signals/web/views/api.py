@@ -76,11 +76,8 @@ _UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
 
-@router.get(
-    "/me",
-    response_model=MeOut,
-    dependencies=[not_audited("the caller's own name, role and CSRF token")],
-)
+@router.get("/me", response_model=MeOut,
+            dependencies=[not_audited("the caller's own name, role and CSRF token")])
 def me(request: Request, user: AnyUser) -> MeOut:
     return MeOut(username=user.username, role=user.role, csrf_token=csrf_token(request))
 
@@ -121,12 +118,8 @@ def list_signals(
     )
 
 
-@router.get(
-    "/signals/{signal_id}",
-    response_model=SignalDetailOut,
-    responses=_NOT_FOUND,
-    dependencies=[audited_by_handler("signal.view")],
-)
+@router.get("/signals/{signal_id}", response_model=SignalDetailOut, responses=_NOT_FOUND,
+            dependencies=[audited_by_handler("signal.view")])
 def get_signal(signal_id: IdPath, user: ContentUser, session: DbSession) -> SignalDetailOut:
     detail = signal_service.view_signal(session, user, signal_id, channel="api")
     s = detail.signal
@@ -210,13 +203,8 @@ def post_decision(
     return DecisionOut.model_validate(decision)
 
 
-@router.post(
-    "/posts/{post_id}/labels",
-    response_model=LabelCorrectionOut,
-    status_code=201,
-    dependencies=guarded(CONTENT_ROLES),
-    responses=_NOT_FOUND,
-)
+@router.post("/posts/{post_id}/labels", response_model=LabelCorrectionOut, status_code=201,
+             dependencies=guarded(CONTENT_ROLES), responses=_NOT_FOUND)
 def post_label(
     request: Request, post_id: IdPath, body: LabelIn, user: ContentUser, session: DbSession
 ) -> LabelCorrectionOut:
@@ -284,13 +272,8 @@ def get_users(_user: AdminUser, session: DbSession) -> list[UserOut]:
     ]
 
 
-@router.post(
-    "/users",
-    response_model=UserCreated,
-    status_code=201,
-    dependencies=guarded(ADMINS),
-    responses=_CONFLICT,
-)
+@router.post("/users", response_model=UserCreated, status_code=201, dependencies=guarded(ADMINS),
+             responses=_CONFLICT)
 def post_user(request: Request, body: UserIn, user: AdminUser, session: DbSession) -> UserCreated:
     """A supervisor or admin is created disabled, with `pending_role`, until a second admin
     approves (POST /api/users/{username}/role-grant)."""
@@ -335,11 +318,8 @@ def post_role_grant(
     return _user_out(session, target)
 
 
-@router.get(
-    "/register",
-    response_model=list[RegisterEntryOut],
-    dependencies=[audited("register.list", target_type="register")],
-)
+@router.get("/register", response_model=list[RegisterEntryOut],
+            dependencies=[audited("register.list", target_type="register")])
 def get_register(
     # Read-only for analysts (triage compares signals with it); edits stay supervisor-only.
     _user: ContentUser,
@@ -348,13 +328,8 @@ def get_register(
     return [RegisterEntryOut.model_validate(e) for e in list_entries(session)]
 
 
-@router.post(
-    "/register",
-    response_model=RegisterEntryOut,
-    status_code=201,
-    dependencies=guarded(SUPERVISORS),
-    responses={**_CONFLICT, **_UNPROCESSABLE},
-)
+@router.post("/register", response_model=RegisterEntryOut, status_code=201,
+             dependencies=guarded(SUPERVISORS), responses={**_CONFLICT, **_UNPROCESSABLE})
 def post_register(
     body: RegisterEntryIn, user: SupervisorUser, session: DbSession
 ) -> RegisterEntryOut:
@@ -364,12 +339,9 @@ def post_register(
     return RegisterEntryOut.model_validate(entry)
 
 
-@router.put(
-    "/register/{entry_id}",
-    response_model=RegisterEntryOut,
-    dependencies=guarded(SUPERVISORS),
-    responses={**_NOT_FOUND, **_CONFLICT, **_UNPROCESSABLE},
-)
+@router.put("/register/{entry_id}", response_model=RegisterEntryOut,
+            dependencies=guarded(SUPERVISORS),
+            responses={**_NOT_FOUND, **_CONFLICT, **_UNPROCESSABLE})
 def put_register(
     entry_id: IdPath, body: RegisterEntryUpdate, user: SupervisorUser, session: DbSession
 ) -> RegisterEntryOut:
@@ -389,10 +361,7 @@ def _require_aware(fields: dict[str, Any]) -> None:
             raise HTTPException(400, f"{name}: geef een tijdzone mee (bijv. +01:00 of Z).")
 
 
-@router.get(
-    "/health/sources",
-    response_model=list[dict[str, Any]],
-    dependencies=[audited("source.health", purpose="beheer")],
-)
+@router.get("/health/sources", response_model=list[dict[str, Any]],
+            dependencies=[audited("source.health", purpose="beheer")])
 def get_source_health(_user: AdminUser, session: DbSession) -> list[dict[str, Any]]:
     return source_health(session)

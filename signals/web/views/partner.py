@@ -196,8 +196,7 @@ def admin_page(request: Request, user: AdminUser, session: DbSession) -> Respons
 @router.post("/partners", dependencies=guarded(ADMINS))
 def add_organisation(
     request: Request, user: AdminUser, session: DbSession,
-    name: str = Form(..., max_length=128),
-    kind: str = Form(..., max_length=16),
+    name: str = Form(..., max_length=128), kind: str = Form(..., max_length=16),
 ) -> Response:
     with form_refusal(session) as refused:
         admin.create_organisation(session, user, name, kind)

@@ -37,6 +37,24 @@ SEED_HOSTILE: frozenset[str] = _words("""
     uitschot parasieten kakkerlakken apen walgelijk
 """)
 
+# Short words of violence that threats disguise ("m3s", "st€€k", "sl@", "k0p"). Too short or too
+# ordinary for the lexicon (where they would be features of their own) and never split keys
+# ("steekproef" is no threat), they are only known words: a leet or repeat rewrite is trusted when
+# it gives one of them.
+VIOLENCE_WORDS: frozenset[str] = _words("""
+    mes messen steek steken stak gestoken sla slaan sloeg geslagen schiet schieten schoot
+    geschoten knal knallen kogel kogels kop koppen nek keel bloed dood moord moorden vermoord
+    vermoorden brand branden fik fikken vuur bom bommen pistool wapen wapens granaat slopen sloop
+    trap trappen schop schoppen wurg wurgen hak hakken snij snijden kapot neer graf lijk
+    afmaken maak pak pakken hang hangen gas
+""")
+
+# Curse words that posts run together with a group ("teringpolen", "kutvrouwen", "tyfusjoden").
+# Known words only, never keys: "kutweer" and "klotedag" have no target and stay as written.
+PROFANITY_WORDS: frozenset[str] = _words("""
+    kut tering tyfus tiefus klote kolere pleuris kanker kk
+""")
+
 # Ordinary words that happen to be a target plus a known word; never split or expose them.
 PROTECTED_WORDS: frozenset[str] = _words("""
     homogeen homogene homogeniteit christendom jodendom polenta boerenland doodgewoon doodsbang
@@ -136,4 +154,5 @@ def default_vocabulary() -> Vocabulary:
     except (LexiconError, OSError) as exc:  # a broken lexicon must not stop intake
         log.warning("deobfuscate: lexicon unavailable (%s); using the built-in words", exc)
         lexicon = frozenset()
-    return Vocabulary.build(targets=GROUP_TERMS, hostile=SEED_HOSTILE | lexicon)
+    return Vocabulary.build(targets=GROUP_TERMS, hostile=SEED_HOSTILE | lexicon,
+                            words=VIOLENCE_WORDS | PROFANITY_WORDS)

@@ -24,7 +24,7 @@ GROUP_TERMS: tuple[str, ...] = (
     "berbers", "ghanezen", "nigerianen", "kaapverdianen", "molukkers", "hindostanen",
     "indiërs", "pakistanen", "palestijnen", "israëliërs", "israeliers", "russen", "oost-europeanen",
     "nederlanders", "hollanders", "allochtonen", "allochtoon", "autochtonen", "autochtoon",
-    "buitenlanders", "buitenlander",
+    "buitenlanders", "buitenlander", "mocro's", "mocros", "mocro",
     # skin colour
     "zwarten", "zwarte mensen", "witten", "witte mensen", "blanken", "gekleurden",
     # migration and asylum status

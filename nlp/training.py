@@ -28,10 +28,12 @@ from nlp.corpus import (
     write_splits,
 )
 from nlp.cues import CUES
+from nlp.deobfuscate_words import PROFANITY_WORDS, VIOLENCE_WORDS
 from nlp.embedding import EMBEDDER_ID, embed
 from nlp.evaluation import REAL_REGISTER_PART, evaluate
 from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, extra_vector, normalise
 from nlp.group_terms import GROUP_TERMS
+from nlp.lexicon import lexicon_version
 from nlp.model import (
     Classifier,
     dense_features,
@@ -282,7 +284,8 @@ def _version(posts: list[Post]) -> str:
     recipe = (FEATURE_REVISION, EXTRA_FEATURES, sorted(CUES.items()), GROUP_TERMS, C_GRID,
               N_FOLDS, EMB_WEIGHT, GATE_RECALL, tuple(GATE_GRID), FALSE_ALARM_CAP,
               PLATEAU, EMBEDDER_ID, CASCADE, AUGMENTED_WEIGHT, REAL_REGISTER_WEIGHT,
-              str(new_vectorizers()))
+              str(new_vectorizers()), lexicon_version(), sorted(VIOLENCE_WORDS),
+              sorted(PROFANITY_WORDS))
     digest.update(repr(recipe).encode())
     for p in sorted(posts, key=lambda p: p.id):
         digest.update(f"{p.id}\t{p.text}\t{sorted(p.labels.items())}\n".encode())

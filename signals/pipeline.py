@@ -136,29 +136,6 @@ def _pseudonymizer(settings: Settings) -> Pseudonymizer:
     return Pseudonymizer(settings.pseudonym_key_dir, settings.pseudonym_key)
 
 
-def collect_source_task(
-    source_id: str, sources_path: str | None = None, *, force: bool = False
-) -> dict:
-    """Collect one source and store its new posts. Source problems are returned, not raised.
-    A source whose `poll_interval_minutes` has not passed since its last poll is left alone
-    (`not_due` in the outcome) unless `force`."""
-    settings = get_settings()
-    by_id = {s.id: s for s in load_configured_sources(settings, sources_path)}
-    if source_id not in by_id:
-        return SourceOutcome(source_id, error=f"unknown source id {source_id!r}").as_dict()
-    engine = get_engine(settings.database_url)
-    with session_scope(engine) as session:
-        if not force and not poll_due(by_id[source_id], _last_poll(session, source_id)):
-            return SourceOutcome(source_id, not_due=True).as_dict()
-        state = _load_state(session, source_id)
-    result = collectors.collect_source(by_id[source_id], state, collector_settings(settings))
-    with session_scope(engine) as session:
-        outcome = store_collect_result(
-            session, result, _pseudonymizer(settings), by_id[source_id]
-        )
-    return outcome.as_dict()
-
-
 @dataclass(slots=True)
 class ProcessOutcome:
     enriched: int = 0

@@ -15,7 +15,7 @@ from collectors import SourceConfig
 from signals.config import get_settings
 from signals.db.models import Post, SourceStateRow
 from signals.db.session import get_engine, session_scope
-from signals.pipeline import RunSummary, collect_source_task, run_pipeline
+from signals.pipeline import RunSummary, run_pipeline
 from tests.fixture_server import LEGAL_FIELDS, FixtureServer
 
 FAST = {"per_domain_delay_s": 0.0, "retries": 0, "timeout_s": 5.0}
@@ -140,16 +140,23 @@ def _sources_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: Fixtu
 def test_collect_task_skips_a_source_that_is_not_due(
     env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture_server: FixtureServer
 ) -> None:
+    from signals.collect_and_detect import collect_sources
+
     _sources_file(tmp_path, monkeypatch, fixture_server)
-    first = collect_source_task("uurlijks")
+
+    def collect(**kw: bool) -> dict:
+        (outcome,) = collect_sources(["uurlijks"], holder="test", **kw).outcomes
+        return outcome
+
+    first = collect()
     assert len(first["new_post_ids"]) == 2 and first["not_due"] is False
 
-    second = collect_source_task("uurlijks")
+    second = collect()
     assert second["not_due"] is True and second["new_post_ids"] == []
     assert second["error"] is None
     assert len(fixture_server.hits("/gen/feed/2.xml")) == 1
 
-    forced = collect_source_task("uurlijks", force=True)
+    forced = collect(force=True)
     assert forced["not_due"] is False
     assert len(fixture_server.hits("/gen/feed/2.xml")) == 2
 

@@ -17,15 +17,9 @@ from signals.search.es_client import AuditDoc, ElasticsearchBackend
 
 def _post(i: int, day: int = 20, **kw: object) -> PostDoc:
     return PostDoc(
-        id=i,
-        source_id="forum",
-        title=f"Titel {i}",
-        text=f"Iedereen naar het Stadhuisplein {i}",
-        url=f"http://127.0.0.1:8765/p/{i}",
-        published_at=datetime(2026, 11, day, 9, 0, tzinfo=UTC),
-        labels=["call_to_gathering"],
-        district="Almere Stad",
-        in_almere=True,
+        id=i, source_id="forum", title=f"Titel {i}", text=f"Iedereen naar het Stadhuisplein {i}",
+        url=f"http://127.0.0.1:8765/p/{i}", published_at=datetime(2026, 11, day, 9, 0, tzinfo=UTC),
+        labels=["call_to_gathering"], district="Almere Stad", in_almere=True,
         collected_at=datetime(2026, 11, day, 10, 30, tzinfo=UTC),
         **kw,  # type: ignore[arg-type]
     )

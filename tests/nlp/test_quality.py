@@ -77,8 +77,6 @@ def test_the_embedding_stage_sees_nearly_every_positive_post(report: EvalReport)
     assert report.gate_recall >= 0.98
 
 
-@pytest.mark.xfail(strict=True, reason="nlp-20261206-bd0dd84b flags 3 of 173 (1.7%): two "
-                   "neighbourhood-app posts and one news sentence")
 def test_real_register_held_out_is_rarely_flagged(report: EvalReport) -> None:
     """Municipal policy, press releases, local news, neighbourhood apps, event announcements: the
     registers the system reads most must not flood the queue (issue 12: at most 1%)."""

@@ -12,7 +12,7 @@ from nlp.language import detect, is_supported
 from nlp.model import Classifier
 from nlp.model_files import DEFAULT_MODEL_DIR
 from nlp.pipeline import Analysis, analyse
-from nlp.placeholders import QUOTED_PREFIX, UNINFORMATIVE
+from nlp.placeholders import NEGATED_PREFIX, QUOTED_PREFIX, UNINFORMATIVE
 from nlp.types import LABELS, Enrichment, Evidence, LabelScore
 
 _LOCK = threading.Lock()
@@ -103,7 +103,7 @@ def _term_spans(text: str, explanations: dict[str, list[tuple[str, float]]]) -> 
             if not name.startswith("w:"):
                 continue
             term = name[2:]
-            if term in UNINFORMATIVE or term.startswith(QUOTED_PREFIX):
+            if term in UNINFORMATIVE or term.startswith((QUOTED_PREFIX, NEGATED_PREFIX)):
                 continue
             m = re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", lower)
             if m:

@@ -19,6 +19,7 @@ from nlp.lexicon import load_lexicon
 from nlp.pipeline import Analysis
 from nlp.placeholders import (
     GROUP_TOKEN,
+    NEGATED_PREFIX,
     PLACE_TOKEN,
     QUOTE_TOKEN,
     QUOTED_PREFIX,
@@ -28,7 +29,7 @@ from nlp.placeholders import (
 
 # Bump when normalisation or features change in a way the names above do not show; it is part of
 # the model version.
-FEATURE_REVISION = 9
+FEATURE_REVISION = 10
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))
@@ -42,6 +43,13 @@ _QUOTE_RE = re.compile(
 _WORD_RE = re.compile(r"\w[\w']*")
 _URL_RE = re.compile(r"https?://\S+|www\.\S+")
 _REPEAT_RE = re.compile(r"(.)\1{2,}")
+# Negation scope (as in sentiment analysis since Das & Chen 2001): a bag of words reads "X zijn
+# geen tuig" and "ik zeg niet dat X tuig zijn" as "X zijn tuig", where ANNOTATION.md says negated
+# hostility is No. The words after a negator, up to the end of the clause, become words of their
+# own, as quoted words do; the model learns from the corpus which of them still carry hostility
+# ("wij willen geen n_groepsterm meer").
+_NEGATORS = frozenset({"niet", "geen", "nooit", "niks", "niets", "niemand", "nergens"})
+_CLAUSE_RE = re.compile(r"([.,;:!?()\n]+|\bmaar\b|\bwant\b)")
 
 
 def mask_groups(text: str) -> str:
@@ -74,7 +82,29 @@ def normalise(text: str, analysis: Analysis) -> str:
     norm = _QUOTE_RE.sub(_mark_quoted, norm)
     norm = _URL_RE.sub(f" {URL_TOKEN} ", norm)
     norm = _REPEAT_RE.sub(r"\1\1", norm)  # "heeeel" → "heel"
-    return mask_groups(mask_slurs(norm)).lower()
+    return mark_negation_scope(mask_groups(mask_slurs(norm)).lower())
+
+
+def mark_negation_scope(text: str) -> str:
+    """Prefix the words after a negator, to the end of its clause, with `n_` (quoted words keep
+    their own prefix)."""
+    out: list[str] = []
+    for part in _CLAUSE_RE.split(text):
+        if not part or _CLAUSE_RE.fullmatch(part):
+            out.append(part)
+            continue
+        negated = False
+
+        def scoped(m: re.Match[str]) -> str:
+            nonlocal negated
+            word = m.group(0)
+            if negated and not word.startswith(QUOTED_PREFIX):
+                return NEGATED_PREFIX + word
+            negated = negated or word in _NEGATORS
+            return word
+
+        out.append(_WORD_RE.sub(scoped, part))
+    return "".join(out)
 
 
 @cache

@@ -13,6 +13,8 @@ URL_TOKEN = "url"
 QUOTE_TOKEN = "citaat"
 # Quoted words become features of their own: "q_terug" is "terug" inside quotes.
 QUOTED_PREFIX = "q_"
+# Words under a negation, up to the end of their clause, too: "n_tuig" is "tuig" in "geen tuig".
+NEGATED_PREFIX = "n_"
 
 # Placeholders that tell an analyst nothing by themselves: explanations skip them. A slur does
 # tell something, so its placeholder may stand in an explanation.

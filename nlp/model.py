@@ -24,10 +24,10 @@ from sklearn.linear_model import LogisticRegression
 from spacy.lang.nl.stop_words import STOP_WORDS
 
 from nlp.embedding import EMBEDDER_ID, EMBEDDER_RAW_TEXT, EMBEDDERS, embed
-from nlp.features import EXTRA_FEATURES, extra_vector, normalise
+from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, extra_vector, normalise
 from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
 from nlp.pipeline import Analysis
-from nlp.placeholders import UNINFORMATIVE
+from nlp.placeholders import NEGATED_PREFIX, UNINFORMATIVE
 from nlp.types import LABELS
 
 # The explanation entry for the embedding's share of a stage-2 score.
@@ -55,14 +55,18 @@ class Classifier:
     emb_weight: float = 0.0
     embedder: str = EMBEDDER_ID
     extra_names: tuple[str, ...] = EXTRA_FEATURES
+    # The normalisation the vectorisers were fitted on (nlp.features.FEATURE_REVISION): the same
+    # words mean other features under another one ("geen tuig" is "geen n_tuig" since 10).
+    feature_revision: int = FEATURE_REVISION
     _names: np.ndarray | None = field(default=None, repr=False)
 
     # -- features -------------------------------------------------------------------------------
     def matrix(self, texts: Sequence[str], analyses: Sequence[Analysis]) -> sp.csr_matrix:
-        if tuple(self.extra_names) != EXTRA_FEATURES or self.embedder not in EMBEDDERS:
+        if (tuple(self.extra_names) != EXTRA_FEATURES or self.embedder not in EMBEDDERS
+                or self.feature_revision != FEATURE_REVISION):
             raise ValueError(
-                f"model {self.version} was trained with other cue features or another "
-                "embedder; retrain it (`signals train`)"
+                f"model {self.version} was trained with other cue features, another "
+                "normalisation or another embedder; retrain it (`signals train`)"
             )
         norm = [normalise(t, a) for t, a in zip(texts, analyses, strict=True)]
         extra = np.vstack([extra_vector(a) for a in analyses]) if analyses else np.zeros(
@@ -171,6 +175,7 @@ class Classifier:
             "thresholds": self.thresholds,
             "version": self.version,
             "extra_names": list(self.extra_names),
+            "feature_revision": self.feature_revision,
         }
         path = model_dir / MODEL_FILE
         sio.dump(obj, path)
@@ -207,6 +212,8 @@ class Classifier:
             thresholds={k: float(v) for k, v in obj["thresholds"].items()},
             version=str(obj["version"]),
             extra_names=tuple(obj["extra_names"]),
+            # Files written before the revision was stored were all fitted on revision 9.
+            feature_revision=int(obj.get("feature_revision", 9)),
         )
 
 
@@ -252,7 +259,8 @@ _STOPWORDS = frozenset(STOP_WORDS) | UNINFORMATIVE
 def explainable(name: str) -> bool:
     """Whether a feature can stand in an explanation: no stopwords, no lone punctuation."""
     if name.startswith("w:"):
-        words = name[2:].split()
+        # A word under a negation ("n_tuig") was not said as written: it explains nothing.
+        words = [w for w in name[2:].split() if not w.startswith(NEGATED_PREFIX)]
         return any(w not in _STOPWORDS and len(w.strip("!?#@'")) > 1 for w in words)
     if name.startswith("c:"):
         core = name[2:].strip()

@@ -35,3 +35,25 @@ def test_refuses_unexpected_types(tmp_path) -> None:
     sio.dump(obj, tmp_path / MODEL_FILE)
     with pytest.raises(ValueError, match="refusing"):
         Classifier.load(tmp_path)
+
+
+def test_a_model_fitted_on_another_normalisation_is_refused(clf: Classifier, tmp_path) -> None:
+    # Files written before the revision was stored were fitted on revision 9, before negation
+    # scope: their vectorisers would silently read "geen n_tuig" as unknown words.
+    from dataclasses import replace
+
+    from nlp.features import FEATURE_REVISION
+    from nlp.pipeline import analyse
+
+    assert clf.feature_revision == FEATURE_REVISION
+    replace(clf, feature_revision=FEATURE_REVISION - 1).save(tmp_path)
+    older = Classifier.load(tmp_path)
+    assert older.feature_revision == FEATURE_REVISION - 1
+    text = ["Zaterdag 14:00 iedereen naar het Stadhuisplein"]
+    with pytest.raises(ValueError, match="another normalisation"):
+        older.matrix(text, analyse(text))
+    path = tmp_path / MODEL_FILE
+    obj = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    del obj["feature_revision"]
+    sio.dump(obj, path)
+    assert Classifier.load(tmp_path).feature_revision == 9

@@ -1,0 +1,37 @@
+"""Negation scope in the n-gram features (issue 12: negated hostility is No). The words after a
+negator, to the end of their clause, become words of their own; what comes before, and the next
+clause, stay as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.features import mark_negation_scope
+
+
+@pytest.mark.parametrize(("text", "marked"), [
+    ("groepsterm zijn geen tuig, hou op", "groepsterm zijn geen n_tuig, hou op"),
+    ("ik zeg niet dat alle groepsterm tuig zijn",
+     "ik zeg niet n_dat n_alle n_groepsterm n_tuig n_zijn"),
+    ("het is niet zo dat ze hier niet horen", "het is niet n_zo n_dat n_ze n_hier n_niet n_horen"),
+    ("neem geen stenen mee, maar wel een spandoek",
+     "neem geen n_stenen n_mee, maar wel een spandoek"),
+    ("niemand slaat iemand. we lopen rustig", "niemand n_slaat n_iemand. we lopen rustig"),
+    ("geen geweld maar een feest", "geen n_geweld maar een feest"),
+])
+def test_words_after_a_negator_are_marked_to_the_clause_end(text: str, marked: str) -> None:
+    assert mark_negation_scope(text) == marked
+
+
+@pytest.mark.parametrize("text", [
+    "groepsterm horen hier niet",  # the negator ends the clause: nothing after it
+    "zaterdag 14:00 iedereen naar het plein",
+    "een nietsnut, geenszins een held",  # negators are whole words
+])
+def test_text_without_words_after_a_negator_is_unchanged(text: str) -> None:
+    assert mark_negation_scope(text) == text
+
+
+def test_quoted_words_keep_their_own_mark() -> None:
+    text = "niet citaat q_ze q_moeten q_weg"
+    assert mark_negation_scope(text) == text

@@ -40,7 +40,7 @@ from nlp.deobfuscate_rules import (
     join_ok,
     process_word,
 )
-from nlp.deobfuscate_words import PRONOUN_STARTS, Vocabulary, default_vocabulary
+from nlp.deobfuscate_words import Vocabulary, default_vocabulary
 
 KINDS: tuple[str, ...] = ("leet", "spaced", "repeat", "split")
 
@@ -118,7 +118,6 @@ _FAST_PUNCT = b".-_*,;:!?()[]{}\"'/\\<>=+~^&%#"
 _FAST_TABLE = bytes.maketrans(_FAST_PUNCT, b" " * len(_FAST_PUNCT))
 _NON_ASCII_PUNCT = "…“”‘’«»–—"
 _THREE_ONES = array("I", [1, 1, 1]).tobytes()
-_PRONOUN_STARTS_B = tuple(w.encode() for w in PRONOUN_STARTS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,9 +186,6 @@ def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
         n = len(w)
         if any(w[:k] in keys or w[-k:] in keys for k in range(4, n - 1)):
             found.keys.add(w.decode(errors="ignore"))
-    # A threat run together from its subject on ("ikvermoordje"): the segmenter decides.
-    found.keys.update(w.decode(errors="ignore") for w in words
-                      if len(w) >= 7 and w.startswith(_PRONOUN_STARTS_B) and w not in vocab.known_b)
     return found
 
 

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from itertools import product
 
-from nlp.deobfuscate_words import FUNCTION_WORDS, STREET_SUFFIXES, Vocabulary
+from nlp.deobfuscate_words import STREET_SUFFIXES, Vocabulary
 
 LEET: dict[str, str] = {
     "0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t",
@@ -130,17 +130,10 @@ def _collapse(chars: list[Piece], vocab: Vocabulary) -> list[Piece] | None:
     return out_pieces
 
 
-# Who a run-together threat is aimed at may end it ("ikvermoordje"); other two-letter words may
-# not ("poolen" is not "pool en").
-_OBJECT_PRONOUNS = frozenset({"je", "ze"})
-
-
 def _segment(word: str, vocab: Vocabulary) -> list[str] | None:
-    """The fewest known words that make up `word`, if one of them is a target or hostile word, or
-    a violence word among function words.
+    """The fewest known words that make up `word`, if one of them is a target or hostile word.
 
-    Two-letter pieces ("de") may not end the word ("poolen" is not "pool en"), but for "je" and
-    "ze" after a violence word."""
+    Two-letter pieces ("de") may not end the word: "poolen" is not "pool en"."""
     n = len(word)
     if n < 6 or n > 60 or not word.isalpha():
         return None
@@ -154,7 +147,7 @@ def _segment(word: str, vocab: Vocabulary) -> list[str] | None:
             piece = word[j:i]
             if prev is None or piece not in vocab.known:
                 continue
-            if len(piece) == 2 and i == n and piece not in _OBJECT_PRONOUNS:
+            if len(piece) == 2 and i == n:
                 continue
             cand = (prev[0] + 1, prev[1] - len(piece) ** 2, [*prev[2], piece])
             cur = best[i]
@@ -164,14 +157,9 @@ def _segment(word: str, vocab: Vocabulary) -> list[str] | None:
     if found is None or found[0] < 2 or found[0] > 4:
         return None
     pieces = found[2]
-    if any(vocab.is_key(p) and len(p) >= 4 for p in pieces) and len(pieces[-1]) > 2:
-        return pieces
-    # "ikvermoordje": three or more pieces, one of them a violence word and the others the
-    # function words around it. Two pieces are too often a word ("kopje", "trapje").
-    if (len(pieces) >= 3 and any(p in vocab.violence for p in pieces)
-            and all(p in vocab.violence or p in FUNCTION_WORDS for p in pieces)):
-        return pieces
-    return None
+    if not any(vocab.is_key(p) and len(p) >= 4 for p in pieces):
+        return None
+    return pieces
 
 
 def _compound_parts(word: str, vocab: Vocabulary) -> tuple[str, ...] | None:
@@ -244,8 +232,7 @@ def process_word(chars: list[Piece], vocab: Vocabulary,
             # A kept letter whose span is wider than one character stands for a collapsed run.
             changes += [(s, e, c, "repeat") for c, s, e in collapsed if e - s > 1]
             chars = collapsed
-    word = "".join(c for c, _, _ in chars).lower()
-    if vocab.may_hold_key(word) or vocab.may_hold_threat(word):
+    if vocab.may_hold_key("".join(c for c, _, _ in chars).lower()):
         split, parts = _split(chars, vocab)
         if split is not None:
             # Inserted spaces are the pieces with an empty original span.

@@ -62,10 +62,6 @@ PROTECTED_WORDS: frozenset[str] = _words("""
     transitie romantiek romantisch poolster turkije mannequin
 """)
 
-# A run-together threat starts with who does it ("ikvermoordje", "wefikkendat azc af"): words
-# that start so go to the slow path, where a violence word among function words splits them.
-PRONOUN_STARTS: tuple[str, ...] = ("ik", "we", "wij", "jij", "ze", "zij", "hij", "die", "jullie")
-
 # "Polenweg", "Turkenstraat": a target followed by a street word is a name, not "Polen weg!".
 STREET_SUFFIXES: tuple[str, ...] = (
     "weg", "straat", "plein", "laan", "dreef", "kade", "gracht", "park", "hof", "pad",
@@ -83,9 +79,6 @@ class Vocabulary:
     hostile: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
     protected: frozenset[str] = PROTECTED_WORDS
-    # Short violence words: known words, and the one piece that lets a run of pronouns and
-    # function words around it be split ("ikvermoordje" → "ik vermoord je").
-    violence: frozenset[str] = frozenset()
     known: frozenset[str] = field(init=False)
     # First and last four letters of the target and hostile words: the fast path's test for a
     # word that might be one of them run together with another word.
@@ -103,10 +96,10 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         norm = {name: frozenset(w.lower() for w in getattr(self, name) if w.strip())
-                for name in ("targets", "hostile", "words", "protected", "violence")}
+                for name in ("targets", "hostile", "words", "protected")}
         for name, value in norm.items():
             object.__setattr__(self, name, value)
-        known = norm["targets"] | norm["hostile"] | norm["words"] | norm["violence"]
+        known = norm["targets"] | norm["hostile"] | norm["words"]
         # Only alphabetic keys of >= 4 letters can start a split: "de" inside every word
         # would send every post down the slow path.
         keys = [w for w in norm["targets"] | norm["hostile"] if len(w) >= 4 and w.isalpha()]
@@ -125,12 +118,11 @@ class Vocabulary:
     @classmethod
     def build(cls, targets: Iterable[str] = (), hostile: Iterable[str] = (),
               words: Iterable[str] = (), protected: Iterable[str] = PROTECTED_WORDS,
-              function_words: bool = True, violence: Iterable[str] = ()) -> Vocabulary:
+              function_words: bool = True) -> Vocabulary:
         """A vocabulary from explicit lists (tests, or callers with their own word lists)."""
         base = FUNCTION_WORDS if function_words else frozenset()
         return cls(targets=frozenset(targets), hostile=frozenset(hostile),
-                   words=base | frozenset(words), protected=frozenset(protected),
-                   violence=frozenset(violence))
+                   words=base | frozenset(words), protected=frozenset(protected))
 
     def is_key(self, word: str) -> bool:
         return word in self.targets or word in self.hostile
@@ -140,12 +132,6 @@ class Vocabulary:
         it may be a compound whose parts are exposed."""
         return any(word[-k:] in self.hostile or word[:k] in self.hostile
                    for k in range(4, len(word) - 3))
-
-    def may_hold_threat(self, word: str) -> bool:
-        """Could this (lower-case) word be a threat run together from its subject on
-        ("ikvermoordje")? The segmenter decides; this only keeps ordinary words away from it."""
-        return (len(word) >= 7 and bool(self.violence) and word.startswith(PRONOUN_STARTS)
-                and word not in self.known)
 
     def may_hold_key(self, word: str) -> bool:
         """Could this (lower-case) word be a key run together with another word? A key must
@@ -169,4 +155,4 @@ def default_vocabulary() -> Vocabulary:
         log.warning("deobfuscate: lexicon unavailable (%s); using the built-in words", exc)
         lexicon = frozenset()
     return Vocabulary.build(targets=GROUP_TERMS, hostile=SEED_HOSTILE | lexicon,
-                            words=PROFANITY_WORDS, violence=VIOLENCE_WORDS)
+                            words=VIOLENCE_WORDS | PROFANITY_WORDS)

@@ -56,8 +56,7 @@ class Classifier:
     embedder: str = EMBEDDER_ID
     extra_names: tuple[str, ...] = EXTRA_FEATURES
     # The normalisation the vectorisers were fitted on (nlp.features.FEATURE_REVISION): the same
-    # words mean other features under another one ("geen tuig" is "geen n_tuig" since 10,
-    # "ikvermoordje" reads "ik vermoord je" since 11).
+    # words mean other features under another one ("geen tuig" is "geen n_tuig" since 10).
     feature_revision: int = FEATURE_REVISION
     _names: np.ndarray | None = field(default=None, repr=False)
 

@@ -28,7 +28,7 @@ from nlp.corpus import (
     write_splits,
 )
 from nlp.cues import CUES
-from nlp.deobfuscate_words import PROFANITY_WORDS, PRONOUN_STARTS, VIOLENCE_WORDS
+from nlp.deobfuscate_words import PROFANITY_WORDS, VIOLENCE_WORDS
 from nlp.embedding import EMBEDDER_ID, embed
 from nlp.evaluation import REAL_REGISTER_PART, evaluate
 from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, extra_vector, normalise
@@ -284,7 +284,7 @@ def _version(posts: list[Post]) -> str:
     recipe = (FEATURE_REVISION, EXTRA_FEATURES, sorted(CUES.items()), GROUP_TERMS, C_GRID,
               N_FOLDS, EMB_WEIGHT, GATE_RECALL, tuple(GATE_GRID), FALSE_ALARM_CAP,
               PLATEAU, EMBEDDER_ID, CASCADE, AUGMENTED_WEIGHT, REAL_REGISTER_WEIGHT,
-              str(new_vectorizers()), lexicon_version(), sorted(VIOLENCE_WORDS), PRONOUN_STARTS,
+              str(new_vectorizers()), lexicon_version(), sorted(VIOLENCE_WORDS),
               sorted(PROFANITY_WORDS))
     digest.update(repr(recipe).encode())
     for p in sorted(posts, key=lambda p: p.id):

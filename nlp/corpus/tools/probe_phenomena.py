@@ -1,0 +1,84 @@
+"""Probes of the team's own for three phenomena (never the functional suite; diagnostic only,
+never a bar or a threshold): negated hostility and counter-speech that must stay No, hostility
+that contains a negation and must stay Yes, and threats in six spellings. They decided what
+models 13 and 14 changed (nlp/MODEL_CARD.md, "Results"); probe_threat_verbs.py is the fourth.
+
+Run:  .venv/bin/python nlp/corpus/tools/probe_phenomena.py [MODEL_DIR]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from nlp.api import Enricher, get_enricher
+
+GROUPS = ("moslims", "Polen", "homo's", "asielzoekers", "Marokkanen", "joden", "vrouwen", "Turken")
+NEGATED = (  # No
+    "ik zeg echt niet dat alle {g} tuig zijn", "{g} zijn geen tuig, hou op met die onzin",
+    "niet alle {g} zijn criminelen, de meesten werken gewoon hard",
+    "ik heb niks tegen {g}, helemaal niks", "{g} zijn geen ongedierte, het zijn gewoon buren",
+    "het is niet zo dat {g} hier niet horen", "ik vind {g} helemaal niet minderwaardig",
+    "nooit gezegd dat {g} weg moeten, lees eens goed", "{g} haten? nee joh, waarom zou ik",
+    "geen enkele reden om {g} te wantrouwen",
+)
+COUNTER = (  # No
+    "wie zegt dat {g} tuig zijn is zelf tuig", "'{g} eruit' roepen is gewoon racisme, schaam je",
+    "stop met {g} ongedierte noemen, dat is walgelijk",
+    "als je {g} uitscheldt ben je niet welkom in deze groep",
+    "dat bord met '{g} rot op' moet weg, dit is onze wijk niet",
+)
+HOSTILE_WITH_NEGATION = (  # Yes
+    "wij willen geen {g} meer in onze wijk", "{g} horen hier niet", "geen {g} in Almere, klaar",
+    "{g} zijn niks waard", "{g} hebben hier niks te zoeken", "nooit meer {g} in deze straat",
+    "{g} krijgen van mij nooit een huis", "ik wil niet naast {g} wonen, ze stinken",
+)
+THREATS = (
+    "ik steek je neer", "ik schiet die agent dood", "we maken die wethouder af", "ik sla je kop in",
+    "die burgemeester moet hangen", "ik vermoord je", "we fikken dat azc af",
+    "ik snij je keel door", "jij gaat eraan", "ik knal je neer",
+)
+
+
+def _longest(text: str, change: Callable[[str], str]) -> str:
+    words = text.split()
+    i = max(range(len(words)), key=lambda k: len(words[k]))
+    words[i] = change(words[i])
+    return " ".join(words)
+
+
+SPELLINGS: dict[str, Callable[[str], str]] = {
+    "plain": lambda s: s,
+    "digits and symbols": lambda s: s.translate(str.maketrans("eoia", "301@")),
+    "spaced": lambda s: _longest(s, " ".join),
+    "stretched": lambda s: _longest(s, lambda w: w[:len(w) // 2] + w[len(w) // 2] * 3
+                                    + w[len(w) // 2 + 1:]),
+    "run together": lambda s: s.replace(" ", "", 2),
+    "dotted": lambda s: _longest(s, ".".join),
+}
+
+
+def flagged(enricher: Enricher, texts: list[str], label: str) -> list[bool]:
+    return [r.labels[label].flag for r in enricher.enrich(texts)]
+
+
+def main() -> None:
+    enricher = get_enricher(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
+    for name, frames, want in (("negated hostility", NEGATED, False),
+                               ("counter-speech", COUNTER, False),
+                               ("hostility with a negation", HOSTILE_WITH_NEGATION, True)):
+        texts = [f.format(g=g) for f in frames for g in GROUPS]
+        flags = flagged(enricher, texts, "polarising")
+        print(f"{name}: {sum(flags)} of {len(flags)} flagged polarising (want {'all' if want else 'none'})")
+        for i, frame in enumerate(frames):
+            k = sum(flags[i * len(GROUPS):(i + 1) * len(GROUPS)])
+            if k != (len(GROUPS) if want else 0):
+                print(f"  {k} of {len(GROUPS)}: {frame}")
+    for name, spell in SPELLINGS.items():
+        flags = flagged(enricher, [spell(t) for t in THREATS], "threat")
+        print(f"threats, {name}: {sum(flags)} of {len(flags)} found")
+
+
+if __name__ == "__main__":
+    main()

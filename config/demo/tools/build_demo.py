@@ -14,12 +14,10 @@ from __future__ import annotations
 import csv
 import html
 import json
-import re
 import shutil
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -27,12 +25,14 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from items import AMS, ITEMS, Item  # noqa: E402
+from demo_dates import human_date, shift_text, shifted  # noqa: E402, F401 (shift_text: read here by its test)
+from demo_item import AMS, Item  # noqa: E402
+from demo_markup import MARK, iso, page, sub, text_html, xml_text  # noqa: E402
+from items import ITEMS  # noqa: E402
 
 DEMO = Path(__file__).resolve().parent.parent
 SITE = DEMO / "site"
 BASE = "http://127.0.0.1:8765"
-MARK = "SYNTHETISCHE DEMODATA"
 DC = "http://purl.org/dc/elements/1.1/"
 ATOM = "http://www.w3.org/2005/Atom"
 LEGAL_BASIS = "AVG art. 6 lid 1 sub e jo. Gemeentewet art. 172 lid 1"
@@ -83,26 +83,6 @@ def write(rel: str, text: str) -> None:
     path = SITE / rel.lstrip("/")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-def xml_text(root: ET.Element) -> str:
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, attrs)
-    if text is not None:
-        el.text = text
-    return el
-
-
-def text_html(text: str) -> str:
-    return "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n") if p.strip())
 
 
 # ------------------------------------------------------------------ feeds
@@ -195,27 +175,6 @@ def json_feed() -> None:
 
 
 # ------------------------------------------------------------------ html
-
-BANNER = (
-    '<div class="demo-banner" role="note" style="background:#ffe08a;padding:.5em;'
-    f'font-weight:bold">{MARK} - fictieve berichten voor de demo van oov-signals</div>'
-)
-
-
-def page(title: str, body: str, head: str = "") -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{html.escape(title)} - {MARK}</title>\n"
-        f'<meta name="description" content="{MARK}">\n{head}</head>\n<body>\n'
-        f"{BANNER}\n{body}\n</body>\n</html>\n"
-    )
-
-
-def human_date(moment: datetime) -> str:
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-              "september", "oktober", "november", "december"]
-    return f"{moment.day} {months[moment.month - 1]} {moment.year}, {moment:%H:%M}"
-
 
 def article_page(item: Item, site_name: str) -> str:
     head = (
@@ -438,65 +397,6 @@ def register_csv() -> None:
 # ------------------------------------------------------------------ moving the demo in time
 
 SHIFT_WEEKS = 0  # set by build(); 0 for the committed files
-_MONTHS_FULL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-                "september", "oktober", "november", "december")
-_MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov",
-                 "dec")
-_MONTH_OF = {**{m: i + 1 for i, m in enumerate(_MONTHS_FULL)},
-             **{m: i + 1 for i, m in enumerate(_MONTHS_SHORT)}}
-_NAMED_DATE = re.compile(
-    r"\b(?P<d>[0-3]?\d) (?P<m>" + "|".join(sorted(_MONTH_OF, key=len, reverse=True))
-    + r")\b(?P<y> 20\d\d)?", re.IGNORECASE)
-_NUMERIC_DATE = re.compile(
-    r"(?<![\d/-])(?P<d>[0-3]?\d)(?P<sep>[/-])(?P<m>1[0-2]|0?[1-9])(?![\d/-])")
-# The demo's texts speak of November and December 2026.
-_BASE_YEAR = 2026
-
-
-def _moved(day: int, month: int, weeks: int) -> date | None:
-    try:
-        return date(_BASE_YEAR, month, day) + timedelta(weeks=weeks)
-    except ValueError:
-        return None
-
-
-def shift_text(text: str, weeks: int) -> str:
-    """Move the dates written in a text ("28 november", "27 nov", "21/11", "27-11") by whole
-    weeks; weekdays, clock times and everything else stay as written."""
-    if not weeks:
-        return text
-
-    def named(m: re.Match[str]) -> str:
-        moved = _moved(int(m["d"]), _MONTH_OF[m["m"].lower()], weeks)
-        if moved is None:
-            return m[0]
-        names = _MONTHS_FULL if m["m"].lower() in _MONTHS_FULL else _MONTHS_SHORT
-        month = names[moved.month - 1]
-        if m["m"][:1].isupper():
-            month = month.upper() if m["m"].isupper() else month.capitalize()
-        return f"{moved.day} {month}" + (f" {moved.year}" if m["y"] else "")
-
-    def numeric(m: re.Match[str]) -> str:
-        moved = _moved(int(m["d"]), int(m["m"]), weeks)
-        if moved is None:
-            return m[0]
-        width = 2 if m["m"].startswith("0") else 1
-        return f"{moved.day}{m['sep']}{moved.month:0{width}d}"
-
-    return _NUMERIC_DATE.sub(numeric, _NAMED_DATE.sub(named, text))
-
-
-def shifted(item: Item, weeks: int) -> Item:
-    if not weeks:
-        return item
-    return replace(
-        item,
-        title=shift_text(item.title, weeks),
-        text=shift_text(item.text, weeks),
-        paragraphs=tuple(shift_text(p, weeks) for p in item.paragraphs),
-        when=shift_text(item.when, weeks),
-        published=item.published + timedelta(weeks=weeks),
-    )
 
 
 def shift_for(today: date) -> int:

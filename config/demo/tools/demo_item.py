@@ -1,4 +1,4 @@
-"""One synthetic demo post (`Item`) and the labels and moments the demo's table writes them with."""
+"""One synthetic demo post (`Item`), as items.yml describes it; its times are Amsterdam time."""
 
 from __future__ import annotations
 
@@ -7,16 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 AMS = ZoneInfo("Europe/Amsterdam")
-
-CTG = "call_to_gathering"
-ANTI = "anti_government"
-POL = "polarising"
-THREAT = "threat"
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    """A moment in November 2026, Amsterdam time (the demo window is 16-26 November)."""
-    return datetime(2026, 11, day, hour, minute, tzinfo=AMS)
 
 
 @dataclass(frozen=True, slots=True)

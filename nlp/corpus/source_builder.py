@@ -63,6 +63,10 @@ def build(src: Path | list[Path], out: Path, prefix: str, *, prefix_named_groups
     return 0
 
 
+# The part_h source files built in (h<i>.txt); tools/cv_compare_parts.py rewrites this line in a
+# scratch copy to try more of them.
+PART_H_FILES: list[int] = [*range(1, 16), 21]
+
 # part file → (source files in order, id prefix, prefix named groups with the id prefix)
 PARTS: dict[str, tuple[list[Path], str, bool]] = {
     "seed.jsonl": ([HERE / "seed" / "seed_src.txt"], "s", False),
@@ -73,7 +77,7 @@ PARTS: dict[str, tuple[list[Path], str, bool]] = {
     # not pass their shipping rule, and cross-validation (tools/cv_compare_parts.py) shows more
     # false alarms with them, h19-h20 included (nlp/MODEL_CARD.md, "Results"). h21 (2026-12-06:
     # "vermoorden" as threat and as figure of speech; calls not to use violence) is.
-    "part_h.jsonl": ([HERE / "part_h_src" / f"h{i}.txt" for i in [*range(1, 16), 21]], "h", True),
+    "part_h.jsonl": ([HERE / "part_h_src" / f"h{i}.txt" for i in PART_H_FILES], "h", True),
 }
 
 

@@ -36,8 +36,14 @@ from nlp.vocabulary import LABELS
 def corpus_with_parts(upto: int, scratch: Path) -> Path:
     shutil.copytree(DEFAULT_CORPUS_DIR, scratch, dirs_exist_ok=True)
     builder = scratch / "source_builder.py"
-    builder.write_text(builder.read_text(encoding="utf-8").replace(
-        "range(1, 16)", f"range(1, {upto + 1})"), encoding="utf-8")
+    text = builder.read_text(encoding="utf-8")
+    # The parts built in stay; h1 … h<upto> are added (once each: h21 is built in already).
+    line = "PART_H_FILES: list[int] = [*range(1, 16), 21]"
+    if text.count(line) != 1:
+        raise SystemExit(f"{builder}: expected the line {line!r} once")
+    builder.write_text(text.replace(
+        line, f"PART_H_FILES: list[int] = sorted({{*range(1, 16), 21, *range(1, {upto + 1})}})"),
+        encoding="utf-8")
     subprocess.run([sys.executable, str(builder)], check=True, capture_output=True)
     return scratch
 
@@ -95,7 +101,7 @@ def compare(scores: dict[str, dict[str, float]], posts: list[Post]) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--upto", type=int, required=True, help="build part_h from h1 … h<upto>")
+    ap.add_argument("--upto", type=int, required=True, help="build part_h from h1 … h<upto> and the parts built in")
     args = ap.parse_args()
     base = train_and_dev(DEFAULT_CORPUS_DIR)
     with tempfile.TemporaryDirectory() as scratch:

@@ -1,7 +1,8 @@
-"""Probes of the team's own for three phenomena (never the functional suite; diagnostic only,
-never a bar or a threshold): negated hostility and counter-speech that must stay No, hostility
-that contains a negation and must stay Yes, and threats in six spellings. They decided what
-models 13 and 14 changed (nlp/MODEL_CARD.md, "Results"); probe_threat_verbs.py is the fourth.
+"""Probes of the team's own (never the functional suite; diagnostic only, never a bar or a
+threshold): 20 threat verbs x 8 targets and figurative uses of the same verbs, negated hostility
+and counter-speech that must stay No, hostility that contains a negation and must stay Yes, and
+threats in six spellings. They decided what models 12, 13 and 14 changed (nlp/MODEL_CARD.md,
+"Results"): model nlp-20261206-bd0dd84b missed every "ik vermoord ..." (part_h h21 answers it).
 
 Run:  .venv/bin/python nlp/corpus/tools/probe_phenomena.py [MODEL_DIR]
 """
@@ -9,6 +10,7 @@ Run:  .venv/bin/python nlp/corpus/tools/probe_phenomena.py [MODEL_DIR]
 from __future__ import annotations
 
 import sys
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +36,26 @@ HOSTILE_WITH_NEGATION = (  # Yes
     "{g} zijn niks waard", "{g} hebben hier niks te zoeken", "nooit meer {g} in deze straat",
     "{g} krijgen van mij nooit een huis", "ik wil niet naast {g} wonen, ze stinken",
 )
+THREAT_FRAMES = {
+    "vermoorden": "ik vermoord {t}", "afmaken": "ik maak {t} af", "neerschieten": "ik schiet {t} neer",
+    "neersteken": "ik steek {t} neer", "in elkaar slaan": "ik sla {t} in elkaar",
+    "kapotmaken": "ik maak {t} kapot", "nek breken": "ik breek de nek van {t}",
+    "keel doorsnijden": "ik snij de keel van {t} door", "ophangen": "{t} moet opgehangen worden",
+    "neerknallen": "ik knal {t} neer", "pakken": "we pakken {t} vanavond",
+    "opwachten": "ik wacht {t} op met een mes", "dood": "{t} gaat dood, let maar op",
+    "afknallen": "ik knal {t} af", "in elkaar trappen": "we trappen {t} in elkaar",
+    "kogel": "{t} krijgt een kogel door zijn kop", "in de fik": "ik steek het huis van {t} in de fik",
+    "vergassen": "{t} moet vergast worden", "afrekenen": "we rekenen af met {t}",
+    "eraan gaan": "{t} gaat eraan",
+}
+TARGETS = ("je", "die wethouder", "de burgemeester", "die agent", "jou", "die boa", "hem", "haar")
+FIGURATIVE_THREATS = (
+    "ik vermoord die toets morgen", "mijn vader vermoordt me als hij dit ziet haha",
+    "die zangeres vermoordt dat liedje", "ik vermoord die hamburger zo", "deze warmte vermoordt me",
+    "ik ga dood van het lachen", "die training maakt me kapot", "we slopen ze zaterdag op het veld",
+    "ik maak die wiskundetoets af", "die DJ blaast het dak eraf",
+)
+
 THREATS = (
     "ik steek je neer", "ik schiet die agent dood", "we maken die wethouder af", "ik sla je kop in",
     "die burgemeester moet hangen", "ik vermoord je", "we fikken dat azc af",
@@ -65,6 +87,19 @@ def flagged(enricher: Enricher, texts: list[str], label: str) -> list[bool]:
 
 def main() -> None:
     enricher = get_enricher(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
+    cases = [(verb, frame.format(t=t)) for verb, frame in THREAT_FRAMES.items() for t in TARGETS]
+    found: dict[str, list[bool]] = defaultdict(list)
+    for (verb, _), flag in zip(cases, flagged(enricher, [t for _, t in cases], "threat"),
+                               strict=True):
+        found[verb].append(flag)
+    print(f"threat verbs: {sum(sum(v) for v in found.values())} of {len(cases)} found")
+    for verb, flags in found.items():
+        if not all(flags):
+            print(f"  {verb}: {sum(flags)} of {len(flags)}")
+    figures = [t for t, f in zip(FIGURATIVE_THREATS, flagged(enricher, list(FIGURATIVE_THREATS),
+                                                           "threat"), strict=True) if f]
+    print(f"figurative sentences read as threats: {len(figures)} of {len(FIGURATIVE_THREATS)}",
+          figures)
     for name, frames, want in (("negated hostility", NEGATED, False),
                                ("counter-speech", COUNTER, False),
                                ("hostility with a negation", HOSTILE_WITH_NEGATION, True)):
@@ -78,7 +113,6 @@ def main() -> None:
     for name, spell in SPELLINGS.items():
         flags = flagged(enricher, [spell(t) for t in THREATS], "threat")
         print(f"threats, {name}: {sum(flags)} of {len(flags)} found")
-
 
 if __name__ == "__main__":
     main()

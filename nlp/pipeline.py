@@ -224,6 +224,7 @@ def in_almere_of(doc: Doc, places: list[Place], cue_counts: Counter) -> bool | N
 
 def analyse_doc(doc: Doc, published_at: datetime | None) -> Analysis:
     lookup = by_canonical()
+    text = doc.text  # spaCy joins the tokens again on every read of Doc.text
     places: list[Place] = []
     spans: list[tuple[int, int]] = []
     for ent in doc.ents:
@@ -234,8 +235,8 @@ def analyse_doc(doc: Doc, published_at: datetime | None) -> Analysis:
         if len(ent) > 1 and first in ("de", "het") and not entry.canonical.lower().startswith(
                 first + " "):
             start = ent[1].idx
-        text = doc.text[start:ent.end_char]
-        places.append(Place(text, entry.canonical, entry.district, entry.in_almere))
+        places.append(Place(text[start:ent.end_char], entry.canonical, entry.district,
+                            entry.in_almere))
         spans.append((start, ent.end_char))
     clean: Deobfuscated | None = doc._.deobfuscated
     if clean is not None and not (clean.changed or clean.compounds):
@@ -244,13 +245,13 @@ def analyse_doc(doc: Doc, published_at: datetime | None) -> Analysis:
     cues: list[Evidence] = []
     for kind, start, end in _cues_of(doc, clean):
         counts[kind] += 1
-        cues.append(Evidence(start, end, doc.text[start:end], f"cue:{kind}"))
+        cues.append(Evidence(start, end, text[start:end], f"cue:{kind}"))
     return Analysis(
-        text=doc.text,
+        text=text,
         places=places,
         place_spans=spans,
         in_almere=in_almere_of(doc, places, counts),
-        time=first_time(doc.text, published_at),
+        time=first_time(text, published_at),
         cues=cues,
         cue_counts=counts,
         clean=clean,

@@ -22,12 +22,9 @@ from nlp.e5_weights import E5Weights, bundled_model_file, load_weights
 
 PREFIX = "query: "
 _SOURCES = ("e5_graph.py", "e5_weights.py")
-
-
-def cache_dir() -> Path:
-    if os.environ.get("SIGNALS_CACHE_DIR"):
-        return Path(os.environ["SIGNALS_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "oov-signals"
+# Per user, outside the repository and var/: the graph belongs to the installed packages, not to
+# a deployment's data (`make install` builds it).
+CACHE_DIR = Path.home() / ".cache" / "oov-signals"
 
 
 def encoder_bytes(weights: E5Weights) -> bytes:
@@ -39,7 +36,7 @@ def encoder_bytes(weights: E5Weights) -> bytes:
         key.update(Path(__file__).with_name(name).read_bytes())
     model = bundled_model_file()
     key.update(f"{model.name}:{model.stat().st_size}".encode())
-    path = cache_dir() / f"e5-encoder-{key.hexdigest()[:16]}.onnx"
+    path = CACHE_DIR / f"e5-encoder-{key.hexdigest()[:16]}.onnx"
     if path.exists():
         return path.read_bytes()
     from nlp.e5_graph import encoder_graph

@@ -93,10 +93,11 @@ def test_the_bundled_file_holds_the_whole_model() -> None:
 
 
 def test_the_encoder_graph_is_built_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    import nlp.e5_engine
     import nlp.e5_graph
     from nlp.e5_engine import encoder_bytes
 
-    monkeypatch.setenv("SIGNALS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(nlp.e5_engine, "CACHE_DIR", tmp_path)
     weights = load_weights()
     built = encoder_bytes(weights)
     (cached,) = tmp_path.glob("e5-encoder-*.onnx")

@@ -1,8 +1,9 @@
 """Airflow under a real scheduler, not dag.test(): `airflow db migrate` on PostgreSQL with the
 connection settings of docker-compose.yml (psycopg 3 for the sync and the async engine), then
 api-server, scheduler and dag-processor as subprocesses (LocalExecutor, AIRFLOW_HOME in a tmp
-dir), collect_and_detect triggered through the REST API against the local demo replay server,
-signals in the project's own PostgreSQL database, and a clean shutdown on SIGTERM.
+dir), collect_and_detect unpaused through the REST API and run by the scheduler against the
+local demo replay server, signals in the project's own PostgreSQL database, and a clean
+shutdown on SIGTERM.
 
 Marked slow, but `make test` runs it (CI): it is the only test that sees what the scheduler
 sees (pools, XCom between processes, task logs)."""
@@ -206,11 +207,13 @@ def test_collect_and_detect_under_a_real_scheduler(
             _wait("the api-server", lambda: _api(api_port, "GET", "/version"), 90, procs)
             _wait("the DAG to be parsed",
                   lambda: _api(api_port, "GET", "/dags/collect_and_detect"), 90, procs)
-            # Unpausing lets the scheduler make its own run for the latest 5-minute slot too
-            # (catchup=False: at most that one); we trigger ours and wait for it.
-            run = _api(api_port, "POST", "/dags/collect_and_detect/dagRuns",
-                       {"logical_date": None})
+            # Unpausing makes the scheduler create its own run for the latest 5-minute slot
+            # (catchup=False: that one only). A run triggered as well would wait for it
+            # (max_active_runs=1), so the test follows the scheduler's run.
             _api(api_port, "PATCH", "/dags/collect_and_detect", {"is_paused": False})
+            run = _wait("the scheduler's run",
+                        lambda: next(iter(_api(api_port, "GET", "/dags/collect_and_detect/dagRuns")
+                                          ["dag_runs"]), None), 60, procs)
             run_path = f"/dags/collect_and_detect/dagRuns/{run['dag_run_id']}"
             state = _wait(
                 "the triggered run to finish",

@@ -29,7 +29,7 @@ from nlp.placeholders import (
 
 # Bump when normalisation or features change in a way the names above do not show; it is part of
 # the model version.
-FEATURE_REVISION = 11
+FEATURE_REVISION = 10
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))
@@ -50,8 +50,6 @@ _REPEAT_RE = re.compile(r"(.)\1{2,}")
 # ("wij willen geen n_groepsterm meer").
 _NEGATORS = frozenset({"niet", "geen", "nooit", "niks", "niets", "niemand", "nergens"})
 _CLAUSE_RE = re.compile(r"([.,;:!?()\n]+|\bmaar\b|\bwant\b)")
-_HOSTILE_CUES = frozenset({"cue:polarising", "cue:lex_slur", "cue:lex_dehumanising",
-                           "cue:lex_contempt"})
 
 
 def mask_groups(text: str) -> str:
@@ -87,47 +85,27 @@ def normalise(text: str, analysis: Analysis) -> str:
     return mark_negation_scope(mask_groups(mask_slurs(norm)).lower())
 
 
-def negation_scopes(text: str) -> list[tuple[int, int]]:
-    """Character spans of negation scope in a lower-case text: from the end of a clause's first
-    negator to the end of that clause."""
-    scopes = []
-    pos = 0
+def mark_negation_scope(text: str) -> str:
+    """Prefix the words after a negator, to the end of its clause, with `n_` (quoted words keep
+    their own prefix)."""
+    out: list[str] = []
     # split() with one group: clauses at even indices, the punctuation or word ending them at odd.
     for i, part in enumerate(_CLAUSE_RE.split(text)):
-        if not i % 2:
-            negator = next((m for m in _WORD_RE.finditer(part) if m.group(0) in _NEGATORS), None)
-            if negator is not None:
-                scopes.append((pos + negator.end(), pos + len(part)))
-        pos += len(part)
-    return scopes
+        if i % 2 or not part:
+            out.append(part)
+            continue
+        negated = False
 
-
-def mark_negation_scope(text: str) -> str:
-    """Prefix the words in negation scope with `n_` (quoted words keep their own prefix)."""
-    scopes = negation_scopes(text)
-    if not scopes:
-        return text
-
-    def scoped(m: re.Match[str]) -> str:
-        word = m.group(0)
-        if word.startswith(QUOTED_PREFIX) or not any(s <= m.start() < e for s, e in scopes):
+        def scoped(m: re.Match[str]) -> str:
+            nonlocal negated
+            word = m.group(0)
+            if negated and not word.startswith(QUOTED_PREFIX):
+                return NEGATED_PREFIX + word
+            negated = negated or word in _NEGATORS
             return word
-        return NEGATED_PREFIX + word
 
-    return _WORD_RE.sub(scoped, text)
-
-
-def hostility_negated(analysis: Analysis) -> bool:
-    """Is a hostile cue of the post (a polarising phrase, a slur, dehumanising or contemptuous
-    words) inside a negation's scope ("X zijn geen ongedierte", "ik vind X niet minderwaardig")?
-    The cue table's negation phrases name some such statements; this finds the rest."""
-    lower = analysis.text.lower()
-    if len(lower) != len(analysis.text):  # lower() changed the offsets: leave it to the cues
-        return False
-    scopes = negation_scopes(lower)
-    return bool(scopes) and any(
-        s <= cue.start and cue.end <= e for cue in analysis.cues if cue.kind in _HOSTILE_CUES
-        for s, e in scopes)
+        out.append(_WORD_RE.sub(scoped, part))
+    return "".join(out)
 
 
 @cache
@@ -184,7 +162,6 @@ def extra_vector(analysis: Analysis) -> np.ndarray:
     group = bool(c.get("topic_group") or c.get("lex_slur")) or bool(
         _GROUP_RE.search(analysis.clean.text if analysis.clean else analysis.text))
     quoted = quoted_share(analysis.text) > 0.3
-    negated = bool(c.get("negation")) or hostility_negated(analysis)
     n_words = len(_WORD_RE.findall(analysis.text))
     # Interactions a linear model cannot form itself; the guideline rules are built on them.
     interactions = [
@@ -203,8 +180,9 @@ def extra_vector(analysis: Analysis) -> np.ndarray:
         # Hostility toward a group: the lexicon and cues with a group named; "voiced" when it is
         # neither quoted, negated nor countered (ANNOTATION.md: counter-speech, quotes, negation).
         float(hostile and group),
-        float(hostile and group and not quoted and not negated and not c.get("counter")),
-        float(hostile and negated),
+        float(hostile and group and not quoted and not c.get("negation")
+              and not c.get("counter")),
+        float(hostile and bool(c.get("negation"))),
         float(violent and group),
         float(violent and bool(c.get("topic_gov") or c.get("anti_gov"))),
         # A terse call: a clock time and a place and little else ("morgen 20:00 Stadhuisplein");
@@ -215,7 +193,7 @@ def extra_vector(analysis: Analysis) -> np.ndarray:
         float(bool(c.get("institutional")) and bool(c.get("topic_gov"))),
         # A group named in a text that denies or rejects something: counter-speech and negated
         # hostility, whether or not the hostile words are in the lexicon.
-        float(group and (negated or bool(c.get("counter")))),
+        float(group and bool(c.get("negation") or c.get("counter"))),
     ]
     return np.array(
         [

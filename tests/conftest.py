@@ -83,14 +83,28 @@ def nlp_c_grid() -> tuple[float, ...]:
 
 @pytest.fixture(scope="session")
 def nlp_model(
-    nlp_corpus: Path, nlp_c_grid: tuple[float, ...], tmp_path_factory: pytest.TempPathFactory
+    nlp_corpus: Path, nlp_c_grid: tuple[float, ...], tmp_path_factory: pytest.TempPathFactory,
+    worker_id: str,
 ) -> Path:
-    """A model trained once per session on the fixture corpus, through the public training
-    entry point. Tests must not change it: copy it to promote over it."""
+    """A model trained once per test run on the fixture corpus, through the public training
+    entry point, and shared by the xdist workers (training it takes 15 s of a worker). Tests
+    must not change it: copy it to promote over it."""
+    from filelock import FileLock
+
     from nlp.training import train
 
-    model_dir = tmp_path_factory.mktemp("nlp_model")
-    train(nlp_corpus, model_dir, c_grid=nlp_c_grid)
+    if worker_id == "master":
+        model_dir = tmp_path_factory.mktemp("nlp_model")
+        train(nlp_corpus, model_dir, c_grid=nlp_c_grid)
+        return model_dir
+    shared = tmp_path_factory.getbasetemp().parent
+    model_dir = shared / "nlp_model"
+    with FileLock(shared / "nlp_model.lock"):
+        if not model_dir.exists():
+            building = shared / "nlp_model.building"
+            shutil.rmtree(building, ignore_errors=True)  # left by a worker that failed
+            train(nlp_corpus, building, c_grid=nlp_c_grid)
+            building.rename(model_dir)
     return model_dir
 
 

@@ -98,13 +98,17 @@ def nlp_model(
         train(nlp_corpus, model_dir, c_grid=nlp_c_grid)
         return model_dir
     shared = tmp_path_factory.getbasetemp().parent
-    model_dir = shared / "nlp_model"
+    model_dir, corpus = shared / "nlp_model", shared / "nlp_model_corpus"
     with FileLock(shared / "nlp_model.lock"):
         if not model_dir.exists():
             building = shared / "nlp_model.building"
-            shutil.rmtree(building, ignore_errors=True)  # left by a worker that failed
-            train(nlp_corpus, building, c_grid=nlp_c_grid)
+            for left in (building, corpus):  # by a worker that failed
+                shutil.rmtree(left, ignore_errors=True)
+            shutil.copytree(nlp_corpus, corpus)
+            train(corpus, building, c_grid=nlp_c_grid)
             building.rename(model_dir)
+    # This worker's corpus as training leaves it (the split it recorded).
+    shutil.copy2(corpus / "splits.json", nlp_corpus / "splits.json")
     return model_dir
 
 

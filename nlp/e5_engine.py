@@ -9,6 +9,7 @@ classifier is trained on the engine it runs with (nlp/embedding.py keeps them ap
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ import onnxruntime as ort
 from nlp.e5_tokenizer import PieceTokenizer
 from nlp.e5_weights import E5Weights, bundled_model_file, load_weights
 
+log = logging.getLogger(__name__)
 PREFIX = "query: "
 _SOURCES = ("e5_graph.py", "e5_weights.py")
 # Per user, outside the repository and var/: the graph belongs to the installed packages, not to
@@ -27,17 +29,18 @@ _SOURCES = ("e5_graph.py", "e5_weights.py")
 CACHE_DIR = Path.home() / ".cache" / "oov-signals"
 
 
-def encoder_bytes(weights: E5Weights) -> bytes:
+def encoder_bytes(weights: E5Weights, rebuild: bool = False) -> bytes:
     """The serialised encoder graph, built once per machine and kept in the cache directory:
     importing `onnx` to build it takes longer (about 1 s) than everything else a worker does
-    before its first embedding. The file's name holds a hash of what it is built from."""
+    before its first embedding. The file's name holds a hash of what it is built from;
+    `rebuild` replaces a file ONNX Runtime could not read."""
     key = hashlib.sha256()
     for name in _SOURCES:
         key.update(Path(__file__).with_name(name).read_bytes())
     model = bundled_model_file()
     key.update(f"{model.name}:{model.stat().st_size}".encode())
     path = CACHE_DIR / f"e5-encoder-{key.hexdigest()[:16]}.onnx"
-    if path.exists():
+    if path.exists() and not rebuild:
         return path.read_bytes()
     from nlp.e5_graph import encoder_graph
 
@@ -64,8 +67,18 @@ class E5Engine:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self.session = ort.InferenceSession(encoder_bytes(w), options,
-                                            providers=["CPUExecutionProvider"])
+        try:
+            self.session = self._session(encoder_bytes(w), options)
+        except (ort.capi.onnxruntime_pybind11_state.Fail,
+                ort.capi.onnxruntime_pybind11_state.InvalidProtobuf,
+                ort.capi.onnxruntime_pybind11_state.InvalidGraph) as exc:
+            log.warning("e5: the cached encoder graph is unreadable (%s); building it again",
+                        str(exc)[:200])
+            self.session = self._session(encoder_bytes(w, rebuild=True), options)
+
+    @staticmethod
+    def _session(graph: bytes, options: ort.SessionOptions) -> ort.InferenceSession:
+        return ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
 
     def query(self, texts: Sequence[str]) -> np.ndarray:
         """(n, 384) float32, each row L2-normalised."""

@@ -110,3 +110,17 @@ def test_the_encoder_graph_is_built_once_and_then_read_from_the_cache(tmp_path, 
     assert encoder_bytes(weights) == built
     vector = E5Engine().query(["Morgen 20:00 iedereen naar het Stadhuisplein"])[0]
     assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_an_unreadable_cached_graph_is_built_again(tmp_path, monkeypatch, caplog) -> None:
+    import nlp.e5_engine
+    from nlp.e5_engine import encoder_bytes
+
+    monkeypatch.setattr(nlp.e5_engine, "CACHE_DIR", tmp_path)
+    good = encoder_bytes(load_weights())
+    (cached,) = tmp_path.glob("e5-encoder-*.onnx")
+    cached.write_bytes(good[: len(good) // 3])  # a disk that filled up, a copy cut short
+    vector = E5Engine().query(["Morgen 20:00 iedereen naar het Stadhuisplein"])[0]
+    assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
+    assert "unreadable" in caplog.text
+    assert cached.read_bytes() == good

@@ -6,7 +6,8 @@ corpora get out-of-fold stage-2 scores (the training's features, weights and emb
 C 128 for every label). Both are compared on the annotated posts they share: each label's best
 F1, and the false alarms on hard negatives (overall and by kind) at those thresholds.
 
-Run:  .venv/bin/python nlp/corpus/tools/cv_compare_parts.py --upto 18   (about 10 minutes)
+Run:  .venv/bin/python nlp/corpus/tools/cv_compare_parts.py --upto 18   (about 5 minutes)
+      .venv/bin/python nlp/corpus/tools/cv_compare_parts.py --add 20      (h20 alone)
 """
 
 from __future__ import annotations
@@ -33,16 +34,16 @@ from nlp.training import AUGMENTED_WEIGHT, EMB_WEIGHT, N_FOLDS, REAL_REGISTER_WE
 from nlp.vocabulary import LABELS
 
 
-def corpus_with_parts(upto: int, scratch: Path) -> Path:
+def corpus_with_parts(parts: list[int], scratch: Path) -> Path:
     shutil.copytree(DEFAULT_CORPUS_DIR, scratch, dirs_exist_ok=True)
     builder = scratch / "source_builder.py"
     text = builder.read_text(encoding="utf-8")
-    # The parts built in stay; h1 … h<upto> are added (once each: h21 is built in already).
+    # The parts built in stay; the others are added (once each: h21 is built in already).
     line = "PART_H_FILES: list[int] = [*range(1, 16), 21]"
     if text.count(line) != 1:
         raise SystemExit(f"{builder}: expected the line {line!r} once")
     builder.write_text(text.replace(
-        line, f"PART_H_FILES: list[int] = sorted({{*range(1, 16), 21, *range(1, {upto + 1})}})"),
+        line, f"PART_H_FILES: list[int] = sorted({{*range(1, 16), 21, *{parts!r}}})"),
         encoding="utf-8")
     subprocess.run([sys.executable, str(builder)], check=True, capture_output=True)
     return scratch
@@ -101,19 +102,22 @@ def compare(scores: dict[str, dict[str, float]], posts: list[Post]) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--upto", type=int, required=True, help="build part_h from h1 … h<upto> and the parts built in")
+    which = ap.add_mutually_exclusive_group(required=True)
+    which.add_argument("--upto", type=int, help="add h1 … h<upto> to the parts built in")
+    which.add_argument("--add", type=int, nargs="+", help="add these parts (e.g. 20)")
     args = ap.parse_args()
+    parts = args.add or list(range(1, args.upto + 1))
+    name = "with " + ("h1-h" + str(args.upto) if args.upto else "+".join(f"h{n}" for n in parts))
     base = train_and_dev(DEFAULT_CORPUS_DIR)
     with tempfile.TemporaryDirectory() as scratch:
-        extended = train_and_dev(corpus_with_parts(args.upto, Path(scratch) / "corpus"))
+        extended = train_and_dev(corpus_with_parts(parts, Path(scratch) / "corpus"))
     shared = sorted({p.id for p in base if not p.augmented} & {p.id for p in extended})
     by_id = {p.id: p for p in base}
     common = [by_id[i] for i in shared]
     print(json.dumps({
-        "posts": {"committed": len(base), f"with h1-h{args.upto}": len(extended),
-                  "shared annotated": len(common)},
+        "posts": {"committed": len(base), name: len(extended), "shared annotated": len(common)},
         "committed": compare(out_of_fold(base), common),
-        f"with h1-h{args.upto}": compare(out_of_fold(extended), common),
+        name: compare(out_of_fold(extended), common),
     }, indent=2))
 
 

@@ -1,7 +1,7 @@
 """Probes of the team's own (never the functional suite; diagnostic only, never a bar or a
-threshold): 20 threat verbs x 8 targets and figurative uses of the same verbs, negated hostility
-and counter-speech that must stay No, hostility that contains a negation and must stay Yes, and
-threats in six spellings. They decided what models 12, 13 and 14 changed (nlp/MODEL_CARD.md,
+threshold): 20 threat verbs x 8 targets and figurative uses of the same verbs, negated hostility,
+counter-speech and neutral mentions of a group that must stay No, hostility that contains a
+negation and must stay Yes, and threats in six spellings. They decided what models 12, 13 and 14 changed (nlp/MODEL_CARD.md,
 "Results"): model nlp-20261206-bd0dd84b missed every "ik vermoord ..." (part_h h21 answers it).
 
 Run:  .venv/bin/python nlp/corpus/tools/probe_phenomena.py [MODEL_DIR]
@@ -30,6 +30,21 @@ COUNTER = (  # No
     "stop met {g} ongedierte noemen, dat is walgelijk",
     "als je {g} uitscheldt ben je niet welkom in deze groep",
     "dat bord met '{g} rot op' moet weg, dit is onze wijk niet",
+)
+NEUTRAL = (  # No: everyday mentions of a group (written 2026-12-06, before h20 was tried)
+    "mijn buren zijn {g}, aardige mensen", "op het werk heb ik veel collega's die {g} zijn",
+    "de vereniging voor {g} zoekt vrijwilligers", "er wonen veel {g} in Almere Haven",
+    "morgen een documentaire over {g} in Nederland op tv",
+    "{g} vieren dit weekend een feest in het buurthuis", "hoeveel {g} wonen er eigenlijk in Almere?",
+    "mijn beste vriend is een van die {g} uit de klas",
+    "de gemeente gaat in gesprek met {g} over discriminatie",
+    "ik ken best wat {g}, gewoon mensen zoals jij en ik",
+    "{g} krijgen vaker te maken met discriminatie op de woningmarkt",
+    "de {g} in onze straat helpen altijd mee", "veel {g} werken in de zorg",
+    "volgens het CBS voelen {g} zich minder veilig", "er komt een nieuwe moskee voor de {g}",
+    "wat vinden {g} eigenlijk van het nieuwe plan?", "die {g} van hiernaast hebben een nieuwe hond",
+    "een groep {g} heeft de buurt schoongemaakt", "{g} zijn ook gewoon Almeerders",
+    "waarom zijn er zo weinig {g} in de raad?",
 )
 HOSTILE_WITH_NEGATION = (  # Yes
     "wij willen geen {g} meer in onze wijk", "{g} horen hier niet", "geen {g} in Almere, klaar",
@@ -102,6 +117,7 @@ def main() -> None:
           figures)
     for name, frames, want in (("negated hostility", NEGATED, False),
                                ("counter-speech", COUNTER, False),
+                               ("neutral mentions", NEUTRAL, False),
                                ("hostility with a negation", HOSTILE_WITH_NEGATION, True)):
         texts = [f.format(g=g) for f in frames for g in GROUPS]
         flags = flagged(enricher, texts, "polarising")

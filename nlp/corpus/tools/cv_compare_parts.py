@@ -22,15 +22,9 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import precision_recall_curve
-from sklearn.model_selection import GroupKFold
 
-from nlp.corpus import DEFAULT_CORPUS_DIR, Post, assign_splits, by_split, load_corpus, split_keys
-from nlp.embedding import embed
-from nlp.evaluation import REAL_REGISTER_PART
-from nlp.features import extra_vector, normalise
-from nlp.model import dense_features, new_label_model, new_vectorizers, stage1_features
-from nlp.pipeline import analyse
-from nlp.training import AUGMENTED_WEIGHT, EMB_WEIGHT, N_FOLDS, REAL_REGISTER_WEIGHT
+from nlp.corpus import DEFAULT_CORPUS_DIR, Post, assign_splits, by_split, load_corpus
+from nlp.cross_validation import corpus_inputs, out_of_fold_scores
 from nlp.vocabulary import LABELS
 
 
@@ -56,26 +50,8 @@ def train_and_dev(corpus_dir: Path) -> list[Post]:
 
 
 def out_of_fold(posts: list[Post]) -> dict[str, dict[str, float]]:
-    texts = [p.text for p in posts]
-    analyses = analyse(texts)
-    norm = [normalise(t, a) for t, a in zip(texts, analyses, strict=True)]
-    extra = np.vstack([extra_vector(a) for a in analyses])
-    emb = embed([a.semantic_text for a in analyses])
-    weight = np.where([not p.augmented for p in posts], 1.0, AUGMENTED_WEIGHT) * np.where(
-        [p.source == REAL_REGISTER_PART for p in posts], REAL_REGISTER_WEIGHT, 1.0)
-    gold = {label: np.array([p.labels[label] for p in posts]) for label in LABELS}
-    keys = split_keys(posts)
-    scores = {label: np.zeros(len(posts)) for label in LABELS}
-    for tr, te in GroupKFold(n_splits=N_FOLDS).split(texts, groups=[keys[p.id] for p in posts]):
-        word, char = new_vectorizers()
-        word.fit([norm[i] for i in tr])
-        char.fit([norm[i] for i in tr])
-        x_tr, x_te = (dense_features(stage1_features(word, char, [norm[i] for i in idx],
-                                                     extra[idx]), emb[idx], EMB_WEIGHT)
-                      for idx in (tr, te))
-        for label in LABELS:
-            model = new_label_model(128.0).fit(x_tr, gold[label][tr], sample_weight=weight[tr])
-            scores[label][te] = model.decision_function(x_te)
+    """Stage-2 out-of-fold scores at C 128, as training computes them."""
+    scores = out_of_fold_scores(corpus_inputs(posts), (128.0,), (2,))[2][128.0]
     return {p.id: {label: float(scores[label][i]) for label in LABELS}
             for i, p in enumerate(posts)}
 

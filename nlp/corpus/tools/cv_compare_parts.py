@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -27,17 +28,22 @@ from nlp.corpus import DEFAULT_CORPUS_DIR, Post, assign_splits, by_split, load_c
 from nlp.cross_validation import corpus_inputs, out_of_fold_scores
 from nlp.vocabulary import LABELS
 
+sys.path.insert(0, str(DEFAULT_CORPUS_DIR))
+from source_builder import PART_H_FILES  # noqa: E402
+
+_PART_H_LINE = re.compile(r"^PART_H_FILES: list\[int\] = .*$", re.MULTILINE)
+
 
 def corpus_with_parts(parts: list[int], scratch: Path) -> Path:
     shutil.copytree(DEFAULT_CORPUS_DIR, scratch, dirs_exist_ok=True)
     builder = scratch / "source_builder.py"
     text = builder.read_text(encoding="utf-8")
-    # The parts built in stay; the others are added (once each: h21 is built in already).
-    line = "PART_H_FILES: list[int] = [*range(1, 16), 21]"
-    if text.count(line) != 1:
-        raise SystemExit(f"{builder}: expected the line {line!r} once")
+    # The parts built in stay; the others are added (once each).
+    lines = _PART_H_LINE.findall(text)
+    if len(lines) != 1:
+        raise SystemExit(f"{builder}: expected one line `PART_H_FILES: list[int] = …`")
     builder.write_text(text.replace(
-        line, f"PART_H_FILES: list[int] = sorted({{*range(1, 16), 21, *{parts!r}}})"),
+        lines[0], f"PART_H_FILES: list[int] = sorted({{*{PART_H_FILES!r}, *{parts!r}}})"),
         encoding="utf-8")
     subprocess.run([sys.executable, str(builder)], check=True, capture_output=True)
     return scratch

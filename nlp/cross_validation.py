@@ -13,7 +13,7 @@ from sklearn.model_selection import GroupKFold
 from nlp.corpus import Post, split_keys
 from nlp.embedding import embed
 from nlp.evaluation import REAL_REGISTER_PART
-from nlp.features import char_view, extra_vector, normalise
+from nlp.features import extra_vector, normalise
 from nlp.model import dense_features, new_label_model, new_vectorizers, stage1_features
 from nlp.pipeline import analyse
 from nlp.types import LABELS
@@ -65,7 +65,7 @@ def corpus_inputs(posts: list[Post], *, embedded: bool = True,
 def fit_vectorizers(norm: list[str]) -> tuple:
     word, char = new_vectorizers()
     word.fit(norm)
-    char.fit([char_view(t) for t in norm])
+    char.fit(norm)
     return word, char
 
 

@@ -29,8 +29,7 @@ from nlp.placeholders import (
 
 # Bump when normalisation or features change in a way the names above do not show; it is part of
 # the model version.
-# 11: the Dutch word list in de-obfuscation; 12: no placeholders in the character n-grams.
-FEATURE_REVISION = 12
+FEATURE_REVISION = 10
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))
@@ -43,12 +42,6 @@ _QUOTE_RE = re.compile(
 )
 _WORD_RE = re.compile(r"\w[\w']*")
 _URL_RE = re.compile(r"https?://\S+|www\.\S+")
-# Placeholders stand for one word each, and the word n-grams count them once. Spelled out in
-# character n-grams, "groepsterm" counted "a group is named" some twenty times over, and a post
-# that only named a group scored as hostile ("die <groep> van hiernaast hebben een nieuwe hond").
-_PLACEHOLDER_RE = re.compile(
-    r"\b(?:[nq]_)*(?:" + "|".join((GROUP_TOKEN, PLACE_TOKEN, SLUR_TOKEN, URL_TOKEN, QUOTE_TOKEN))
-    + r")\b")
 _REPEAT_RE = re.compile(r"(.)\1{2,}")
 # Negation scope (as in sentiment analysis since Das & Chen 2001): a bag of words reads "X zijn
 # geen tuig" and "ik zeg niet dat X tuig zijn" as "X zijn tuig", where ANNOTATION.md says negated
@@ -90,11 +83,6 @@ def normalise(text: str, analysis: Analysis) -> str:
     norm = _URL_RE.sub(f" {URL_TOKEN} ", norm)
     norm = _REPEAT_RE.sub(r"\1\1", norm)  # "heeeel" → "heel"
     return mark_negation_scope(mask_groups(mask_slurs(norm)).lower())
-
-
-def char_view(norm: str) -> str:
-    """What the character n-grams read of a normalised text: the words, without placeholders."""
-    return _PLACEHOLDER_RE.sub(" ", norm)
 
 
 def mark_negation_scope(text: str) -> str:

@@ -24,7 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from spacy.lang.nl.stop_words import STOP_WORDS
 
 from nlp.embedding import EMBEDDER_ID, EMBEDDER_RAW_TEXT, EMBEDDERS, embed
-from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, char_view, extra_vector, normalise
+from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, extra_vector, normalise
 from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
 from nlp.pipeline import Analysis
 from nlp.placeholders import NEGATED_PREFIX, UNINFORMATIVE
@@ -248,8 +248,8 @@ def stage1_features(
     word: TfidfVectorizer, char: TfidfVectorizer, norm: Sequence[str], extra: np.ndarray
 ) -> sp.csr_matrix:
     """Stage-1 input: word and character TF-IDF of the normalised texts, then the cue features."""
-    return sp.hstack([word.transform(norm), char.transform([char_view(t) for t in norm]),
-                      sp.csr_matrix(extra)], format="csr")
+    return sp.hstack([word.transform(norm), char.transform(norm), sp.csr_matrix(extra)],
+                     format="csr")
 
 
 # Words an analyst learns nothing from: a flag explained by "die", "als", "we" is no explanation.

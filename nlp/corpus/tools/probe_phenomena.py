@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nlp.api import Enricher, get_enricher
+from nlp.types import LabelScore
 
 GROUPS = ("moslims", "Polen", "homo's", "asielzoekers", "Marokkanen", "joden", "vrouwen", "Turken")
 NEGATED = (  # No
@@ -97,7 +98,17 @@ SPELLINGS: dict[str, Callable[[str], str]] = {
 
 
 def flagged(enricher: Enricher, texts: list[str], label: str) -> list[bool]:
-    return [r.labels[label].flag for r in enricher.enrich(texts)]
+    return [s.flag for s in scored(enricher, texts, label)]
+
+
+def scored(enricher: Enricher, texts: list[str], label: str) -> list[LabelScore]:
+    return [r.labels[label] for r in enricher.enrich(texts)]
+
+
+def _mean_p(scores: list[LabelScore]) -> str:
+    # A frame's eight group variants flip together (the model does not weigh one group above
+    # another), so counts move in steps of eight; the mean probability shows the drift below.
+    return f"mean p {sum(s.p for s in scores) / len(scores):.3f}"
 
 
 def main() -> None:
@@ -120,15 +131,18 @@ def main() -> None:
                                ("neutral mentions", NEUTRAL, False),
                                ("hostility with a negation", HOSTILE_WITH_NEGATION, True)):
         texts = [f.format(g=g) for f in frames for g in GROUPS]
-        flags = flagged(enricher, texts, "polarising")
-        print(f"{name}: {sum(flags)} of {len(flags)} flagged polarising (want {'all' if want else 'none'})")
+        scores = scored(enricher, texts, "polarising")
+        print(f"{name}: {sum(s.flag for s in scores)} of {len(scores)} flagged polarising "
+              f"(want {'all' if want else 'none'}; {_mean_p(scores)})")
         for i, frame in enumerate(frames):
-            k = sum(flags[i * len(GROUPS):(i + 1) * len(GROUPS)])
+            mine = scores[i * len(GROUPS):(i + 1) * len(GROUPS)]
+            k = sum(s.flag for s in mine)
             if k != (len(GROUPS) if want else 0):
-                print(f"  {k} of {len(GROUPS)}: {frame}")
+                print(f"  {k} of {len(GROUPS)} ({_mean_p(mine)}): {frame}")
     for name, spell in SPELLINGS.items():
-        flags = flagged(enricher, [spell(t) for t in THREATS], "threat")
-        print(f"threats, {name}: {sum(flags)} of {len(flags)} found")
+        scores = scored(enricher, [spell(t) for t in THREATS], "threat")
+        print(f"threats, {name}: {sum(s.flag for s in scores)} of {len(scores)} found "
+              f"({_mean_p(scores)})")
 
 if __name__ == "__main__":
     main()

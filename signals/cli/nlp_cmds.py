@@ -1,4 +1,5 @@
-"""`signals train`, `signals evaluate`, `signals classify`: the NLP commands."""
+"""`signals train`, `signals evaluate`, `signals ship-check`, `signals classify`: the NLP
+commands."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from signals.config import get_settings
 def register(app: typer.Typer) -> None:
     app.command("train")(train_cmd)
     app.command("evaluate")(evaluate_cmd)
+    app.command("ship-check")(ship_check_cmd)
     app.command("classify")(classify_cmd)
 
 
@@ -93,6 +95,49 @@ def _evaluate_functional(model_dir: Path | None, as_json: bool, write: bool) -> 
         typer.echo(report.table())
     if write:
         typer.echo(f"wrote {write_results(report)}", err=True)
+
+
+def ship_check_cmd(
+    model_dir: Annotated[Path, typer.Option(help="The candidate's model directory.")],
+    read_held_out: Annotated[bool, typer.Option(
+        "--read-held-out", help="If the preconditions hold, also score the candidate on the "
+        "test split, the functional suite and the demo's bus-window post (a look at the test "
+        "split: count it in the model card).")] = False,
+    record: Annotated[bool, typer.Option(
+        "--record", help="Only write the model's probe figures next to it (probes.json), as "
+        "the shipped model must have them.")] = False,
+) -> None:
+    """May a retrained model replace the shipped one? The rule of nlp/shipping_rule.py: first
+    its cross-validated figures and our probes, then, with --read-held-out, the held-out bars.
+    Exit code 1 when it may not."""
+    from nlp.shipping_rule import check_held_out, check_preconditions, record_probes
+
+    if record:
+        typer.echo(f"wrote {record_probes(model_dir)}")
+        return
+    check = check_preconditions(model_dir)
+    typer.echo(f"candidate {check.candidate} against the shipped {check.shipped}")
+    for name, mean in check.probes.items():
+        typer.echo(f"  probe {name}: mean p {mean:.3f}")
+    for reason in check.preconditions:
+        typer.echo(f"  precondition failed: {reason}")
+    if check.preconditions or not read_held_out:
+        typer.echo("held-out data not read")
+        raise typer.Exit(1 if check.preconditions else 0)
+    check = check_held_out(check, model_dir, bus_window_text())
+    for reason in check.held_out or []:
+        typer.echo(f"  held-out bar failed: {reason}")
+    typer.echo("ships" if check.ships else "does not ship")
+    raise typer.Exit(0 if check.ships else 1)
+
+
+def bus_window_text() -> str:
+    """The demo's buurtapp post that threatens a bus's windows, as the NLP reads it."""
+    from config.demo.tools.items import ITEMS
+    from signals.enrichment import nlp_text
+
+    item = next(i for i in ITEMS if "buslijn niet uit de Literatuurwijk" in i.text)
+    return nlp_text(item.title, item.text)
 
 
 def classify_cmd(

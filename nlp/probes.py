@@ -1,0 +1,165 @@
+"""The team's own probes (never the functional suite; never training data or a threshold): 20
+threat verbs x 8 targets and figurative uses of the same verbs, negated hostility, counter-speech
+and neutral mentions of a group that must stay No, hostility that contains a negation and must
+stay Yes, and threats in six spellings. They decided what models 12-14 changed, and whether a
+retrained model's held-out figures are read at all (nlp/shipping_rule.py, nlp/MODEL_CARD.md).
+
+A family's frames are crossed with eight groups or targets. The model is blind to which group, so
+a frame's eight sentences flip together and counts move in steps of eight; each family's mean
+probability shows the drift that counts hide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nlp.api import Enricher
+from nlp.types import LabelScore
+
+GROUPS = ("moslims", "Polen", "homo's", "asielzoekers", "Marokkanen", "joden", "vrouwen", "Turken")
+NEGATED = (  # No
+    "ik zeg echt niet dat alle {g} tuig zijn", "{g} zijn geen tuig, hou op met die onzin",
+    "niet alle {g} zijn criminelen, de meesten werken gewoon hard",
+    "ik heb niks tegen {g}, helemaal niks", "{g} zijn geen ongedierte, het zijn gewoon buren",
+    "het is niet zo dat {g} hier niet horen", "ik vind {g} helemaal niet minderwaardig",
+    "nooit gezegd dat {g} weg moeten, lees eens goed", "{g} haten? nee joh, waarom zou ik",
+    "geen enkele reden om {g} te wantrouwen",
+)
+COUNTER = (  # No
+    "wie zegt dat {g} tuig zijn is zelf tuig", "'{g} eruit' roepen is gewoon racisme, schaam je",
+    "stop met {g} ongedierte noemen, dat is walgelijk",
+    "als je {g} uitscheldt ben je niet welkom in deze groep",
+    "dat bord met '{g} rot op' moet weg, dit is onze wijk niet",
+)
+NEUTRAL = (  # No: everyday mentions of a group (written 2026-12-06, before h20 was tried)
+    "mijn buren zijn {g}, aardige mensen", "op het werk heb ik veel collega's die {g} zijn",
+    "de vereniging voor {g} zoekt vrijwilligers", "er wonen veel {g} in Almere Haven",
+    "morgen een documentaire over {g} in Nederland op tv",
+    "{g} vieren dit weekend een feest in het buurthuis",
+    "hoeveel {g} wonen er eigenlijk in Almere?",
+    "mijn beste vriend is een van die {g} uit de klas",
+    "de gemeente gaat in gesprek met {g} over discriminatie",
+    "ik ken best wat {g}, gewoon mensen zoals jij en ik",
+    "{g} krijgen vaker te maken met discriminatie op de woningmarkt",
+    "de {g} in onze straat helpen altijd mee", "veel {g} werken in de zorg",
+    "volgens het CBS voelen {g} zich minder veilig", "er komt een nieuwe moskee voor de {g}",
+    "wat vinden {g} eigenlijk van het nieuwe plan?", "die {g} van hiernaast hebben een nieuwe hond",
+    "een groep {g} heeft de buurt schoongemaakt", "{g} zijn ook gewoon Almeerders",
+    "waarom zijn er zo weinig {g} in de raad?",
+)
+HOSTILE_WITH_NEGATION = (  # Yes
+    "wij willen geen {g} meer in onze wijk", "{g} horen hier niet", "geen {g} in Almere, klaar",
+    "{g} zijn niks waard", "{g} hebben hier niks te zoeken", "nooit meer {g} in deze straat",
+    "{g} krijgen van mij nooit een huis", "ik wil niet naast {g} wonen, ze stinken",
+)
+THREAT_FRAMES = {
+    "vermoorden": "ik vermoord {t}", "afmaken": "ik maak {t} af",
+    "neerschieten": "ik schiet {t} neer",
+    "neersteken": "ik steek {t} neer", "in elkaar slaan": "ik sla {t} in elkaar",
+    "kapotmaken": "ik maak {t} kapot", "nek breken": "ik breek de nek van {t}",
+    "keel doorsnijden": "ik snij de keel van {t} door", "ophangen": "{t} moet opgehangen worden",
+    "neerknallen": "ik knal {t} neer", "pakken": "we pakken {t} vanavond",
+    "opwachten": "ik wacht {t} op met een mes", "dood": "{t} gaat dood, let maar op",
+    "afknallen": "ik knal {t} af", "in elkaar trappen": "we trappen {t} in elkaar",
+    "kogel": "{t} krijgt een kogel door zijn kop",
+    "in de fik": "ik steek het huis van {t} in de fik",
+    "vergassen": "{t} moet vergast worden", "afrekenen": "we rekenen af met {t}",
+    "eraan gaan": "{t} gaat eraan",
+}
+TARGETS = ("je", "die wethouder", "de burgemeester", "die agent", "jou", "die boa", "hem", "haar")
+FIGURATIVE_THREATS = (
+    "ik vermoord die toets morgen", "mijn vader vermoordt me als hij dit ziet haha",
+    "die zangeres vermoordt dat liedje", "ik vermoord die hamburger zo", "deze warmte vermoordt me",
+    "ik ga dood van het lachen", "die training maakt me kapot", "we slopen ze zaterdag op het veld",
+    "ik maak die wiskundetoets af", "die DJ blaast het dak eraf",
+)
+
+THREATS = (
+    "ik steek je neer", "ik schiet die agent dood", "we maken die wethouder af", "ik sla je kop in",
+    "die burgemeester moet hangen", "ik vermoord je", "we fikken dat azc af",
+    "ik snij je keel door", "jij gaat eraan", "ik knal je neer",
+)
+
+
+def _longest(text: str, change: Callable[[str], str]) -> str:
+    words = text.split()
+    i = max(range(len(words)), key=lambda k: len(words[k]))
+    words[i] = change(words[i])
+    return " ".join(words)
+
+
+SPELLINGS: dict[str, Callable[[str], str]] = {
+    "plain": lambda s: s,
+    "digits and symbols": lambda s: s.translate(str.maketrans("eoia", "301@")),
+    "spaced": lambda s: _longest(s, " ".join),
+    "stretched": lambda s: _longest(s, lambda w: w[:len(w) // 2] + w[len(w) // 2] * 3
+                                    + w[len(w) // 2 + 1:]),
+    "run together": lambda s: s.replace(" ", "", 2),
+    "dotted": lambda s: _longest(s, ".".join),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """Sentences that should all get `label` (`want`) or all not; `frames` of `per_frame`
+    sentences each (a frame crossed with the groups or targets)."""
+
+    name: str
+    label: str
+    want: bool
+    texts: tuple[str, ...]
+    frames: tuple[str, ...]
+    per_frame: int
+
+
+def families() -> list[Family]:
+    crossed = [("negated hostility", NEGATED, False), ("counter-speech", COUNTER, False),
+               ("neutral mentions", NEUTRAL, False),
+               ("hostility with a negation", HOSTILE_WITH_NEGATION, True)]
+    return [
+        Family("threat verbs", "threat", True,
+               tuple(frame.format(t=t) for frame in THREAT_FRAMES.values() for t in TARGETS),
+               tuple(THREAT_FRAMES), len(TARGETS)),
+        Family("figurative threats", "threat", False, FIGURATIVE_THREATS, FIGURATIVE_THREATS, 1),
+        *(Family(name, "polarising", want, tuple(f.format(g=g) for f in frames for g in GROUPS),
+                 frames, len(GROUPS)) for name, frames, want in crossed),
+        *(Family(f"threats, {name}", "threat", True, tuple(spell(t) for t in THREATS), THREATS, 1)
+          for name, spell in SPELLINGS.items()),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyScore:
+    family: Family
+    scores: tuple[LabelScore, ...]
+
+    @property
+    def flagged(self) -> int:
+        return sum(s.flag for s in self.scores)
+
+    @property
+    def mean_p(self) -> float:
+        return sum(s.p for s in self.scores) / len(self.scores)
+
+    def frames(self) -> list[tuple[str, int, float]]:
+        """(frame, sentences flagged, mean p) per frame."""
+        k = self.family.per_frame
+        return [(frame, sum(s.flag for s in part), sum(s.p for s in part) / k)
+                for frame, part in ((f, self.scores[i * k:(i + 1) * k])
+                                    for i, f in enumerate(self.family.frames))]
+
+
+def score_probes(enricher: Enricher) -> list[FamilyScore]:
+    return [FamilyScore(f, tuple(r.labels[f.label] for r in enricher.enrich(list(f.texts))))
+            for f in families()]
+
+
+def probe_means(scores: list[FamilyScore]) -> dict[str, float]:
+    """Each family's mean probability of its label, as a model directory records it."""
+    return {s.family.name: round(s.mean_p, 4) for s in scores}
+
+
+def drift(family: Family, candidate: float, baseline: float) -> float:
+    """How far a family's mean moved the wrong way (negative: the right way)."""
+    return baseline - candidate if family.want else candidate - baseline

@@ -1,0 +1,166 @@
+"""When a retrained model may replace the shipped one (issue 12), in one place.
+
+Two steps, so that held-out data is read as rarely as possible:
+1. `precondition_failures` uses only what training already knows and our own probes:
+   - the cross-validated F1 and false alarms in metrics.json;
+   - the probes (nlp/probes.py), compared with the figures recorded for the shipped model
+     (probes.json), because a model trained for another normalisation refuses to run here.
+   Only a candidate that passes is scored on held-out data.
+2. `held_out_failures` applies the bars of issue 12:
+   - the frozen test split;
+   - the real-register sentences;
+   - the gate's recall;
+   - the demo's bus-window threat;
+   - the functional suite.
+   The candidate must leave fewer functional bars unmet than the shipped model. With as many
+   unmet, a smaller summed shortfall decides.
+
+tests/nlp/test_quality.py holds the shipped model to the same bars.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nlp.api import get_enricher
+from nlp.evaluation import evaluate
+from nlp.functional.evaluate import evaluate_functional
+from nlp.functional.files import RESULTS_PATH
+from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, PROBES_FILE
+from nlp.probes import drift, families, probe_means, score_probes
+from nlp.vocabulary import LABELS
+
+# The frozen test split's F1 for model nlp-20261201-4b5c9957, the last model before the outside
+# evaluation. No label may lose more than FROZEN_F1_DROP, and false alarms may not grow.
+FROZEN_F1: dict[str, float] = {"call_to_gathering": 0.893, "anti_government": 0.814,
+                               "polarising": 0.887, "threat": 0.824}
+FROZEN_F1_DROP = 0.02
+FROZEN_FALSE_ALARMS = 0.076
+REAL_REGISTER_MAX_SHARE = 0.01
+GATE_RECALL_MIN = 0.98
+
+# Before held-out data is read. The probe tolerance is on each family's mean probability, not on
+# counts: a frame's eight group variants flip together, so counts jump by eight on a drift of a
+# few hundredths (models 17-19, nlp/MODEL_CARD.md).
+CV_F1_TOLERANCE = 0.01
+CV_FALSE_ALARM_TOLERANCE = 0.002
+PROBE_TOLERANCE = 0.01
+
+
+def precondition_failures(candidate: Mapping, shipped: Mapping,
+                          candidate_probes: Mapping[str, float],
+                          shipped_probes: Mapping[str, float]) -> list[str]:
+    """Reasons not to read held-out data for a candidate, from the two models' metrics.json
+    ("cv") and probe means; empty when it may be read."""
+    failures = []
+    for label in LABELS:
+        new, old = candidate["cv"][label]["f1"], shipped["cv"][label]["f1"]
+        if new < old - CV_F1_TOLERANCE:
+            failures.append(f"cross-validated F1 {label} {new:.4f} < {old:.4f} - "
+                            f"{CV_F1_TOLERANCE}")
+    new, old = (m["cv"]["_false_alarms"]["rate"] for m in (candidate, shipped))
+    if new > old + CV_FALSE_ALARM_TOLERANCE:
+        failures.append(f"cross-validated false alarms {new:.4f} > {old:.4f} + "
+                        f"{CV_FALSE_ALARM_TOLERANCE}")
+    for family in families():
+        if family.name not in shipped_probes:
+            failures.append(f"probe {family.name!r}: nothing recorded for the shipped model")
+            continue
+        moved = drift(family, candidate_probes[family.name], shipped_probes[family.name])
+        if moved > PROBE_TOLERANCE:
+            failures.append(f"probe {family.name!r}: mean p {candidate_probes[family.name]:.3f} "
+                            f"against {shipped_probes[family.name]:.3f}, {moved:.3f} the wrong "
+                            f"way (tolerance {PROBE_TOLERANCE})")
+    return failures
+
+
+def shortfall(functional: Mapping) -> float:
+    """The summed distance of every functionality below its bar (results.json's form)."""
+    total = 0.0
+    for f in functional["functionalities"].values():
+        total += max(0.0, f["bar"] - f["rate"]) if f["positive"] else max(0.0, f["rate"] - f["bar"])
+    return round(total, 4)
+
+
+def held_out_failures(report: Mapping, functional: Mapping, shipped_functional: Mapping,
+                      bus_window_is_threat: bool) -> list[str]:
+    """Reasons not to ship, from the candidate's test report (`EvalReport.to_dict()`) and its
+    and the shipped model's functional results; empty when it may replace the shipped model."""
+    failures = []
+    for label, old in FROZEN_F1.items():
+        new = report["frozen"]["labels"][label]["f1"]
+        if new < old - FROZEN_F1_DROP:
+            failures.append(f"frozen F1 {label} {new:.3f} < {old - FROZEN_F1_DROP:.3f}")
+    rate = report["frozen"]["false_alarms"]["_all"]["rate"]
+    if rate > FROZEN_FALSE_ALARMS:
+        failures.append(f"frozen false alarms {rate:.3f} > {FROZEN_FALSE_ALARMS}")
+    for where, recall in (("test split", report["gate_recall"]),
+                          ("functional suite", functional["gate_recall"])):
+        if recall is None or recall < GATE_RECALL_MIN:
+            failures.append(f"gate recall on the {where} {recall} < {GATE_RECALL_MIN}")
+    real = report["real_register"]
+    if real["flagged_share"] > REAL_REGISTER_MAX_SHARE:
+        failures.append(f"real register: {real['flagged']} of {real['n']} flagged "
+                        f"(> {REAL_REGISTER_MAX_SHARE:.0%})")
+    if not bus_window_is_threat:
+        failures.append("the demo's bus-window post is not a threat only")
+    new_unmet, old_unmet = functional["n_below_bar"], shipped_functional["n_below_bar"]
+    if new_unmet > old_unmet or (new_unmet == old_unmet and
+                                 shortfall(functional) >= shortfall(shipped_functional)):
+        failures.append(f"functional suite: {new_unmet} bars unmet (shortfall "
+                        f"{shortfall(functional)}) against {old_unmet} "
+                        f"({shortfall(shipped_functional)})")
+    return failures
+
+
+def record_probes(model_dir: Path) -> Path:
+    """Write the model's probe means next to it (done for the shipped model on promotion)."""
+    path = Path(model_dir) / PROBES_FILE
+    means = probe_means(score_probes(get_enricher(Path(model_dir))))
+    path.write_text(json.dumps(means, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def recorded_probes(model_dir: Path) -> dict[str, float]:
+    path = Path(model_dir) / PROBES_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+@dataclass(slots=True)
+class Check:
+    candidate: str
+    shipped: str
+    preconditions: list[str]
+    held_out: list[str] | None = None  # None: held-out data was not read
+    probes: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ships(self) -> bool:
+        return not self.preconditions and self.held_out == []
+
+
+def check_preconditions(candidate_dir: Path, shipped_dir: Path = DEFAULT_MODEL_DIR) -> Check:
+    candidate, shipped = (json.loads((Path(d) / METRICS_FILE).read_text(encoding="utf-8"))
+                          for d in (candidate_dir, shipped_dir))
+    probes = probe_means(score_probes(get_enricher(Path(candidate_dir))))
+    return Check(candidate=candidate["version"], shipped=shipped["version"], probes=probes,
+                 preconditions=precondition_failures(candidate, shipped, probes,
+                                                     recorded_probes(shipped_dir)))
+
+
+def check_held_out(check: Check, candidate_dir: Path, bus_window_text: str) -> Check:
+    """Score a candidate that met its preconditions on held-out data: the test split, the
+    functional suite (against the shipped model's committed results) and the demo's bus-window
+    post. Every call is a look at the test split; the model card counts them."""
+    if check.preconditions:
+        raise ValueError("the preconditions failed: held-out data stays unread")
+    report = evaluate(Path(candidate_dir)).to_dict()
+    functional = evaluate_functional(Path(candidate_dir)).to_dict()
+    shipped_functional = json.loads(RESULTS_PATH.read_text(encoding="utf-8"))
+    labels = get_enricher(Path(candidate_dir)).enrich([bus_window_text])[0].labels
+    threat_only = labels["threat"].flag and not labels["call_to_gathering"].flag
+    check.held_out = held_out_failures(report, functional, shipped_functional, threat_only)
+    return check

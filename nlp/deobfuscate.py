@@ -10,8 +10,7 @@ Four rules, applied in one left-to-right pass:
 - "spaced": runs of >= 3 single letters separated by one kind of separator ("k.a.n.k.e.r");
 - "leet": digits and symbols standing for letters inside a word ("P0len", "@sielzoekers");
 - "repeat": runs of >= 3 equal letters ("walgelijjjk");
-- "split": a target or hostile word run together with a known word ("kankerturken"), or a
-  violence word with the small words around it ("iksteekje", read with the Dutch word list).
+- "split": a target or hostile word run together with a known word ("kankerturken").
 
 The rules are conservative on purpose: a false "fix" of ordinary text (a time, a code, an
 abbreviation, a mention) would feed the classifier words nobody wrote. Where a rule is unsure,
@@ -39,7 +38,6 @@ from nlp.deobfuscate_rules import (
     REPEAT_RE,
     Piece,
     join_ok,
-    joined_pieces,
     process_word,
 )
 from nlp.deobfuscate_words import Vocabulary, default_vocabulary
@@ -188,13 +186,6 @@ def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
         n = len(w)
         if any(w[:k] in keys or w[-k:] in keys for k in range(4, n - 1)):
             found.keys.add(w.decode(errors="ignore"))
-    # A violence word run together with small words: a long word the word list does not know.
-    if vocab.dictionary:
-        for w in words:
-            if len(w) >= 6 and w not in vocab.known_b:
-                word = w.decode(errors="ignore")
-                if word not in vocab.dictionary and joined_pieces(word, vocab) is not None:
-                    found.keys.add(word)
     return found
 
 

@@ -1,7 +1,6 @@
 """De-obfuscation rules on one word: "leet" (digits and symbols for letters), "repeat" (runs of
 three or more equal letters) and "split" (a target or hostile word run together with another
-word, or a violence word run together with the small words around it). Each rule edits a list of
-`Piece`s, so the way back to the original characters is kept.
+word). Each rule edits a list of `Piece`s, so the way back to the original characters is kept.
 """
 
 from __future__ import annotations
@@ -78,23 +77,12 @@ def _is_word(word: str, vocab: Vocabulary) -> bool:
     return word in vocab.known or (vocab.may_hold_key(word) and _segment(word, vocab) is not None)
 
 
-# A leet rewrite is also trusted when it gives a frequent Dutch word this long ("4g3nt", "p0l1t13",
-# "$t3n3n"); shorter ones are codes as often as words ("A1" is a motorway, not "al").
-_MIN_LEET_WORD = 4
-_MIN_LEET_ZIPF = 3.0
-
-
-def _is_leet_word(word: str, vocab: Vocabulary) -> bool:
-    return _is_word(word, vocab) or (
-        len(word) >= _MIN_LEET_WORD and vocab.dictionary.get(word, 0.0) >= _MIN_LEET_ZIPF)
-
-
 def _is_known_form(word: str, vocab: Vocabulary) -> bool:
     """Known as is, or after collapsing its letter runs (a leet fix and a repeat may meet)."""
-    if _is_leet_word(word, vocab):
+    if _is_word(word, vocab):
         return True
     if REPEAT_RE.search(word):
-        return any(_is_leet_word(w, vocab) for w in _repeat_forms(word))
+        return any(_is_word(w, vocab) for w in _repeat_forms(word))
     return False
 
 
@@ -174,81 +162,6 @@ def _segment(word: str, vocab: Vocabulary) -> list[str] | None:
     return pieces
 
 
-# A violence word run together with its neighbours ("iksteekje", "wefikkendat", "kogeldoor") is
-# read with the Dutch word list. Short pieces must be frequent words, or "gasaansluitingen" would
-# be "gas aansluiting en"; a violence word rarer than this counts as this frequent ("fikken").
-_MIN_PIECE_ZIPF = {2: 5.0, 3: 4.0}
-_MIN_LONG_PIECE_ZIPF = 2.5
-_VIOLENCE_ZIPF = 3.0
-# The reading with a violence word and a small word may be up to ten times less likely than the
-# word's likeliest reading: "ik steekje" and "ik steek je" are about equally likely.
-_JOINED_SLACK = 1.0
-# Two-letter words that may end the word: objects and particles ("ikvermoordje", "ikmaakjeaf"),
-# but not "en", a plural ending: "gasaansluitingen" is not "gas aansluiting en".
-_FINAL_SHORT = frozenset({"je", "ze", "af"})
-_VIOLENT, _CLOSED = 1, 2
-
-
-def joined_pieces(word: str, vocab: Vocabulary) -> tuple[str, ...] | None:
-    """The words a lower-case word not in the Dutch word list is made of, if they are a violence
-    word and a closed-class word (2 to 5 pieces, each a frequent word or a violence word): the
-    likeliest such reading, by the words' frequencies. None for any other word."""
-    if word in vocab.joined_cache:
-        return vocab.joined_cache[word]
-    pieces = _joined(word, vocab)
-    vocab.joined_cache[word] = pieces
-    return pieces
-
-
-def _joined(word: str, vocab: Vocabulary) -> tuple[str, ...] | None:
-    n = len(word)
-    if (not vocab.dictionary or n < 6 or n > 40 or not word.isalpha() or word in vocab.dictionary
-            or word in vocab.known or word in vocab.protected):
-        return None
-    # best[i][kinds]: (log10 probability, pieces) of the likeliest reading of word[:i] whose
-    # pieces include the kinds (violent, closed) in the bit set.
-    best: list[dict[int, tuple[float, tuple[str, ...]]]] = [{} for _ in range(n + 1)]
-    best[0][0] = (0.0, ())
-    for i in range(2, n + 1):
-        for j in range(max(0, i - 24), i - 1):
-            if not best[j]:
-                continue
-            piece = word[j:i]
-            if len(piece) == 2 and i == n and piece not in _FINAL_SHORT:
-                continue
-            zipf = vocab.dictionary.get(piece)
-            kinds = _CLOSED if piece in vocab.closed else 0
-            if piece in vocab.violence:
-                kinds |= _VIOLENT
-                zipf = max(zipf or 0.0, _VIOLENCE_ZIPF)
-            elif zipf is None or zipf < _MIN_PIECE_ZIPF.get(len(piece), _MIN_LONG_PIECE_ZIPF):
-                continue
-            for have, (score, pieces) in best[j].items():
-                cand = (score + zipf - 9.0, (*pieces, piece))
-                cur = best[i].get(have | kinds)
-                if cur is None or cand[0] > cur[0]:
-                    best[i][have | kinds] = cand
-    wanted = best[n].get(_VIOLENT | _CLOSED)
-    if wanted is None or not 2 <= len(wanted[1]) <= 5:
-        return None
-    if wanted[0] < max(score for score, _ in best[n].values()) - _JOINED_SLACK:
-        return None
-    return wanted[1]
-
-
-def _with_spaces(chars: list[Piece], pieces: Iterable[str]) -> list[Piece]:
-    """The word's pieces with a space between them; a space maps to an empty original span."""
-    out: list[Piece] = []
-    pos = 0
-    for k, piece in enumerate(pieces):
-        if k:
-            at = chars[pos][1]
-            out.append((" ", at, at))
-        out += chars[pos:pos + len(piece)]
-        pos += len(piece)
-    return out
-
-
 def _compound_parts(word: str, vocab: Vocabulary) -> tuple[str, ...] | None:
     """A compound kept whole but worth exposing: a hostile word (>= 4 letters) joined to the
     stem of a target ("asieltuig": asiel- as in asielzoekers). Any other remainder is an
@@ -278,7 +191,15 @@ def _split(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece] | None,
         if pieces is not None and not (
             len(pieces) == 2 and vocab.is_key(pieces[0]) and pieces[1] in STREET_SUFFIXES
         ):
-            return _with_spaces(chars, pieces), None
+            out: list[Piece] = []
+            pos = 0
+            for k, piece in enumerate(pieces):
+                if k:
+                    at = chars[pos][1]
+                    out.append((" ", at, at))
+                out += chars[pos:pos + len(piece)]
+                pos += len(piece)
+            return out, None
     return None, _compound_parts(word, vocab)
 
 
@@ -311,16 +232,12 @@ def process_word(chars: list[Piece], vocab: Vocabulary,
             # A kept letter whose span is wider than one character stands for a collapsed run.
             changes += [(s, e, c, "repeat") for c, s, e in collapsed if e - s > 1]
             chars = collapsed
-    word = "".join(c for c, _, _ in chars).lower()
-    split, parts = _split(chars, vocab) if vocab.may_hold_key(word) else (None, None)
-    if split is None and parts is None:
-        joined = joined_pieces(word, vocab)
-        if joined is not None:
-            split = _with_spaces(chars, joined)
-    if split is not None:
-        # Inserted spaces are the pieces with an empty original span.
-        changes += [(s, s, " ", "split") for c, s, e in split if s == e]
-        chars = split
-    elif parts is not None:
-        compounds.append((chars[0][1], chars[-1][2], parts))
+    if vocab.may_hold_key("".join(c for c, _, _ in chars).lower()):
+        split, parts = _split(chars, vocab)
+        if split is not None:
+            # Inserted spaces are the pieces with an empty original span.
+            changes += [(s, s, " ", "split") for c, s, e in split if s == e]
+            chars = split
+        elif parts is not None:
+            compounds.append((chars[0][1], chars[-1][2], parts))
     return chars

@@ -4,19 +4,15 @@ side of a run-together), ordinary words, and words that are never split.
 
 from __future__ import annotations
 
-import gzip
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-from types import MappingProxyType
 
 from nlp.group_terms import GROUP_TERMS
 from nlp.lexicon import LexiconError, terms
 
 log = logging.getLogger(__name__)
-DUTCH_WORDS_TSV = Path(__file__).resolve().parent / "data" / "dutch_words.tsv.gz"
 
 
 def _words(block: str) -> frozenset[str]:
@@ -32,14 +28,6 @@ FUNCTION_WORDS: frozenset[str] = _words("""
     dan zo ze zij we wij ik jij je jullie hij hun hen ons onze moeten moet mogen mag kunnen kan
     willen wil zullen zal gaan gaat worden wordt zijn is was waren horen hoort dood kapot rot
     vuile vieze smerige stomme domme echt gewoon heel veel meer soort volk
-""")
-
-# Closed-class words a threat runs together with its violence word ("iksteekje", "wepakkenhem",
-# "kogeldoor"): one of them must be a piece of a "joined" split, so a compound of two content
-# words ("vuurwerkbommen", "sloopkraan") is never taken apart.
-CLOSED_WORDS: frozenset[str] = FUNCTION_WORDS | _words("""
-    je jou jouw jullie hem haar hen u uw mijn die dat dit te neer af kapot dood elkaar morgen
-    straks vanavond
 """)
 
 # A small floor of hostile words, so the rules work while the curated lexicon
@@ -91,12 +79,6 @@ class Vocabulary:
     hostile: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
     protected: frozenset[str] = PROTECTED_WORDS
-    # Dutch words and their Zipf frequency (nlp/data/dutch_words.tsv.gz): a word in it is never
-    # split by the "joined" rule; its pieces come from it. Empty: the rule is off.
-    dictionary: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
-    # Violence words a "joined" split must expose, and the closed-class words it must meet.
-    violence: frozenset[str] = frozenset()
-    closed: frozenset[str] = CLOSED_WORDS
     known: frozenset[str] = field(init=False)
     # First and last four letters of the target and hostile words: the fast path's test for a
     # word that might be one of them run together with another word.
@@ -111,13 +93,10 @@ class Vocabulary:
     # these and a hostile word is exposed even when the stem alone is no word.
     target_stems: frozenset[str] = field(init=False)
     max_len: int = field(init=False)
-    # word -> its "joined" pieces or None, filled as words are met (nlp/deobfuscate_rules.py).
-    joined_cache: dict[str, tuple[str, ...] | None] = field(init=False, compare=False,
-                                                           repr=False)
 
     def __post_init__(self) -> None:
         norm = {name: frozenset(w.lower() for w in getattr(self, name) if w.strip())
-                for name in ("targets", "hostile", "words", "protected", "violence", "closed")}
+                for name in ("targets", "hostile", "words", "protected")}
         for name, value in norm.items():
             object.__setattr__(self, name, value)
         known = norm["targets"] | norm["hostile"] | norm["words"]
@@ -135,7 +114,6 @@ class Vocabulary:
         object.__setattr__(self, "target_stems", frozenset(
             t[:k] for t in norm["targets"] if t.isalpha() for k in range(4, len(t) + 1)))
         object.__setattr__(self, "max_len", max((len(w) for w in known), default=0))
-        object.__setattr__(self, "joined_cache", {})
 
     @classmethod
     def build(cls, targets: Iterable[str] = (), hostile: Iterable[str] = (),
@@ -168,37 +146,13 @@ class Vocabulary:
             word[-k:] in self.targets or word[-k:] in self.hostile for k in range(4, n - 1))
 
 
-def load_dutch_words(path: Path = DUTCH_WORDS_TSV) -> Mapping[str, float]:
-    """word -> Zipf frequency; `# ` lines at the top are comments."""
-    text = gzip.decompress(path.read_bytes()).decode("utf-8")
-    while text.startswith("# "):
-        text = text.partition("\n")[2]
-    # One split over the whole text: a loop over 174,000 lines would add 0.2 s to every start.
-    cells = text.replace("\t", "\n").split("\n")
-    if cells and not cells[-1]:
-        cells.pop()
-    if len(cells) % 2:
-        raise ValueError(f"{path}: a row without its frequency")
-    return MappingProxyType(dict(zip(cells[0::2], map(float, cells[1::2]), strict=True)))
-
-
 @cache
 def default_vocabulary() -> Vocabulary:
-    """GROUP_TERMS, the lexicon's single-word violence/contempt/slur terms, the built-ins and the
-    Dutch word list."""
+    """GROUP_TERMS, the lexicon's single-word violence/contempt/slur terms, and the built-ins."""
     try:
         lexicon = terms("slur", "dehumanising", "violence", "contempt")
-        violence = terms("violence")
     except (LexiconError, OSError) as exc:  # a broken lexicon must not stop intake
         log.warning("deobfuscate: lexicon unavailable (%s); using the built-in words", exc)
-        lexicon = violence = frozenset()
-    try:
-        dictionary = load_dutch_words()
-    except (OSError, ValueError, EOFError) as exc:  # nor a broken word list
-        log.warning("deobfuscate: Dutch word list unavailable (%s); words run together with "
-                    "a violence word stay as written", exc)
-        dictionary = MappingProxyType({})
-    return Vocabulary(
-        targets=GROUP_TERMS, hostile=SEED_HOSTILE | lexicon,
-        words=FUNCTION_WORDS | VIOLENCE_WORDS | PROFANITY_WORDS, dictionary=dictionary,
-        violence=VIOLENCE_WORDS | violence)
+        lexicon = frozenset()
+    return Vocabulary.build(targets=GROUP_TERMS, hostile=SEED_HOSTILE | lexicon,
+                            words=VIOLENCE_WORDS | PROFANITY_WORDS)

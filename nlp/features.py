@@ -29,7 +29,7 @@ from nlp.placeholders import (
 
 # Bump when normalisation or features change in a way the names above do not show; it is part of
 # the model version.
-FEATURE_REVISION = 11  # 11: de-obfuscation reads the Dutch word list (joined violence words, leet)
+FEATURE_REVISION = 10
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))

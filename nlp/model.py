@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,8 +84,10 @@ class Classifier:
             (0, len(self.extra_names)))
         return stage1_features(self.word, self.char, norm, extra)
 
-    def dense_matrix(self, x: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
-        return dense_features(x, embed(texts), self.emb_weight)
+    def dense_matrix(self, x: sp.csr_matrix, texts: Sequence[str],
+                     engine: Callable[[Sequence[str]], np.ndarray] = embed) -> sp.csr_matrix:
+        """Stage-2 input; `engine` embeds (the served one, or `embed_reference`)."""
+        return dense_features(x, engine(texts), self.emb_weight)
 
     def embedding_text(self, text: str, analysis: Analysis) -> str:
         """What the sentence embedding reads for a post, as this model was trained."""
@@ -129,9 +131,8 @@ class Classifier:
                 near = np.flatnonzero(np.any([np.abs(p2[label] - self.thresholds[label])
                                               < REFEREE_MARGIN for label in LABELS], axis=0))
                 if near.size:
-                    exact = self._stage2(dense_features(
-                        x[cand[near]], embed_reference([embedded[i] for i in near]),
-                        self.emb_weight))
+                    exact = self._stage2(self.dense_matrix(
+                        x[cand[near]], [embedded[i] for i in near], embed_reference))
                     for label in LABELS:
                         p2[label][near] = exact[label]
             for label in LABELS:

@@ -7,6 +7,7 @@ directory where retraining promotes models (`signals.config.Settings.model_dir`)
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 MODEL_FILE = "classifier.skops"
@@ -21,3 +22,8 @@ def model_dir_in_use(promoted: Path | None) -> Path:
     if promoted is not None and any(Path(promoted).glob("*.skops")):
         return Path(promoted)
     return DEFAULT_MODEL_DIR
+
+
+def read_metrics(model_dir: Path) -> dict:
+    """A model directory's metrics.json (training's figures, cross-validated and on test)."""
+    return json.loads((Path(model_dir) / METRICS_FILE).read_text(encoding="utf-8"))

@@ -29,7 +29,7 @@ from nlp.api import get_enricher
 from nlp.evaluation import evaluate
 from nlp.functional.evaluate import evaluate_functional
 from nlp.functional.files import RESULTS_PATH
-from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, PROBES_FILE
+from nlp.model_files import DEFAULT_MODEL_DIR, PROBES_FILE, read_metrics
 from nlp.probes import drift, families, probe_means, score_probes
 from nlp.vocabulary import LABELS
 
@@ -116,11 +116,15 @@ def held_out_failures(report: Mapping, functional: Mapping, shipped_functional: 
     return failures
 
 
+def model_probes(model_dir: Path) -> dict[str, float]:
+    """The probe means of the model in a directory, scored now."""
+    return probe_means(score_probes(get_enricher(Path(model_dir))))
+
+
 def record_probes(model_dir: Path) -> Path:
     """Write the model's probe means next to it (done for the shipped model on promotion)."""
     path = Path(model_dir) / PROBES_FILE
-    means = probe_means(score_probes(get_enricher(Path(model_dir))))
-    path.write_text(json.dumps(means, indent=2) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(model_probes(model_dir), indent=2) + "\n", encoding="utf-8")
     return path
 
 
@@ -143,9 +147,8 @@ class Check:
 
 
 def check_preconditions(candidate_dir: Path, shipped_dir: Path = DEFAULT_MODEL_DIR) -> Check:
-    candidate, shipped = (json.loads((Path(d) / METRICS_FILE).read_text(encoding="utf-8"))
-                          for d in (candidate_dir, shipped_dir))
-    probes = probe_means(score_probes(get_enricher(Path(candidate_dir))))
+    candidate, shipped = read_metrics(candidate_dir), read_metrics(shipped_dir)
+    probes = model_probes(candidate_dir)
     return Check(candidate=candidate["version"], shipped=shipped["version"], probes=probes,
                  preconditions=precondition_failures(candidate, shipped, probes,
                                                      recorded_probes(shipped_dir)))

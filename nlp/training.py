@@ -49,7 +49,13 @@ from nlp.model import (
     platt,
     stage1_features,
 )
-from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE, PROBES_FILE
+from nlp.model_files import (
+    DEFAULT_MODEL_DIR,
+    METRICS_FILE,
+    MODEL_FILE,
+    PROBES_FILE,
+    read_metrics,
+)
 from nlp.types import LABELS
 
 C_GRID = (8.0, 32.0, 128.0)
@@ -312,8 +318,7 @@ COMPARE_TOLERANCE = 0.01
 
 def compare_with_committed(model_dir: Path, committed: Path = DEFAULT_MODEL_DIR) -> str:
     """A per-label comparison of a trained model's test figures with the committed model's."""
-    new = json.loads((Path(model_dir) / METRICS_FILE).read_text(encoding="utf-8"))["test"]
-    old = json.loads((Path(committed) / METRICS_FILE).read_text(encoding="utf-8"))["test"]
+    new, old = (read_metrics(d)["test"] for d in (model_dir, committed))
     lines = [f"test split: {new['model_version']} (new) against {old['model_version']} "
              f"(committed), tolerance {COMPARE_TOLERANCE}"]
     for label in LABELS:

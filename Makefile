@@ -64,7 +64,7 @@ test-fast: install postgres system-packages
 # The embedding engine uses one OpenMP thread unless told otherwise (nlp/embedding.py); the
 # retrain has the machine to itself, so it gets every core.
 model: install
-	$(BIN)/signals train --threads $$(nproc) $(if $(PROMOTE),--promote,)
+	$(BIN)/signals train --compare --threads $$(nproc) $(if $(PROMOTE),--promote,)
 
 lint: install
 	$(BIN)/ruff check .

@@ -163,11 +163,14 @@ def _f1s(gold: np.ndarray, flags: np.ndarray) -> list[float]:
 def fit(
     posts: list[Post], version: str, *, c_grid: tuple[float, ...] = C_GRID,
     cascade: bool = CASCADE, augmented_weight: float = AUGMENTED_WEIGHT,
+    fixed_c: dict[str, dict[str, float]] | None = None,
 ) -> tuple[Classifier, dict]:
     """Grouped k-fold cross-validation over `posts` (train + dev) chooses each label's C for both
     stages, fits the Platt calibrations on out-of-fold scores and sets the thresholds on the
     out-of-fold cascade probabilities; the shipped models are then fitted on all of `posts`.
-    The test split is not an argument: it cannot leak in here.
+    The test split is not an argument: it cannot leak in here. `fixed_c` ({"stage1": {label: C},
+    "stage2": ...}, as a model's metrics record it) skips the choice of C: a candidate that
+    changes one thing is then compared with the shipped model on that change alone.
 
     Augmented posts (template expansions) are trained on in every fold but take no part in
     choosing C, calibration or thresholds: those must reflect posts as people write them."""
@@ -181,6 +184,8 @@ def fit(
         if y.sum() < N_FOLDS or y.sum() > len(y) - N_FOLDS:
             raise ValueError(f"too few examples for {label}: {int(y.sum())} positives")
     stages = (1, 2) if cascade else (1,)
+    if fixed_c is not None:
+        c_grid = tuple(sorted({fixed_c[f"stage{s}"][label] for s in stages for label in LABELS}))
     oof = out_of_fold_scores(inputs, c_grid, stages)
 
     chosen: dict[str, dict[str, float]] = {f"stage{s}": {} for s in stages}
@@ -189,7 +194,8 @@ def fit(
     for stage in stages:
         rows = []
         for i, label in enumerate(LABELS):
-            best_c = max(c_grid, key=lambda c: _best_f1(gold[i], oof[stage][c][label][real]))
+            best_c = (fixed_c[f"stage{stage}"][label] if fixed_c is not None else
+                      max(c_grid, key=lambda c: _best_f1(gold[i], oof[stage][c][label][real])))
             chosen[f"stage{stage}"][label] = best_c
             scores = oof[stage][best_c][label][real]
             calibration[stage][label] = _platt_fit(scores, gold[i])
@@ -244,10 +250,12 @@ def fit(
     return clf, {"c": chosen, "cv": cv}
 
 
-def _version(posts: list[Post]) -> str:
+def _version(posts: list[Post], c_grid: tuple[float, ...],
+             fixed_c: dict[str, dict[str, float]] | None) -> str:
     """Changes with the fitted data and with the recipe (features, grids, weights)."""
     digest = hashlib.sha256()
-    recipe = (FEATURE_REVISION, EXTRA_FEATURES, sorted(CUES.items()), GROUP_TERMS, C_GRID,
+    fixed = sorted((stage, sorted(cs.items())) for stage, cs in (fixed_c or {}).items())
+    recipe = (FEATURE_REVISION, EXTRA_FEATURES, sorted(CUES.items()), GROUP_TERMS, c_grid, fixed,
               N_FOLDS, EMB_WEIGHT, GATE_RECALL, tuple(GATE_GRID), FALSE_ALARM_CAP,
               PLATEAU, TRAINING_EMBEDDER, CASCADE, AUGMENTED_WEIGHT, REAL_REGISTER_WEIGHT,
               str(new_vectorizers()), lexicon_version(), sorted(VIOLENCE_WORDS),
@@ -265,6 +273,7 @@ def train(
     extra_train: list[Post] | None = None,
     record_splits: bool = True,
     c_grid: tuple[float, ...] = C_GRID,
+    fixed_c: dict[str, dict[str, float]] | None = None,
 ) -> TrainReport:
     corpus_dir, model_dir = Path(corpus_dir), Path(model_dir)
     posts = load_corpus(corpus_dir)
@@ -276,9 +285,9 @@ def train(
     # Corrections whose text is in the frozen test split are dropped: test stays untouched.
     extra = [p for p in (extra_train or []) if text_key(p.text) not in test_hashes]
     train_posts = parts["train"] + extra
-    version = _version(train_posts + parts["dev"])
+    version = _version(train_posts + parts["dev"], c_grid, fixed_c)
     fitted = train_posts + parts["dev"]
-    clf, info = fit(fitted, version, c_grid=c_grid)
+    clf, info = fit(fitted, version, c_grid=c_grid, fixed_c=fixed_c)
     metrics = {
         "version": version,
         "trained_at": datetime.now(UTC).isoformat(),

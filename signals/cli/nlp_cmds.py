@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from nlp.corpus import DEFAULT_CORPUS_DIR
-from nlp.model_files import DEFAULT_MODEL_DIR, model_dir_in_use
+from nlp.model_files import DEFAULT_MODEL_DIR, model_dir_in_use, read_metrics
 from signals.config import get_settings
 
 
@@ -33,10 +33,16 @@ def train_cmd(
     threads: Annotated[int, typer.Option(
         help="OpenMP threads for the sentence embedder (one unless the machine is free).")
     ] = 1,
+    keep_c: Annotated[bool, typer.Option(
+        help="Fit with the shipped model's C instead of choosing it again, so that a candidate "
+        "differs from the shipped model only in what was changed.")] = False,
+    compare: Annotated[bool, typer.Option(
+        help="Print the test-split comparison with the shipped model (a look at held-out data: "
+        "candidates are judged by `signals ship-check` instead).")] = False,
 ) -> None:
     """Train the classifier on train + dev (C, calibration and thresholds by grouped
-    cross-validation there) into a scratch folder, compare it with the committed model on the
-    test split, and promote it only with --promote."""
+    cross-validation there) into a scratch folder; with --compare, compare it with the committed
+    model on the test split; promote it only with --promote."""
     from nlp.embedding import use_threads
     from nlp.training import SCRATCH_MODEL_DIR, compare_with_committed, promote_model, train
 
@@ -44,7 +50,8 @@ def train_cmd(
 
     corpus = corpus_dir or DEFAULT_CORPUS_DIR
     target = model_dir or SCRATCH_MODEL_DIR
-    report = train(corpus, target, record_splits=False)
+    fixed_c = read_metrics(DEFAULT_MODEL_DIR)["c"] if keep_c else None
+    report = train(corpus, target, record_splits=False, fixed_c=fixed_c)
     typer.echo(f"model {report.version} written to {report.model_path}")
     typer.echo(f"train {report.n_train} / dev {report.n_dev} / test {report.n_test} posts")
     for label, cv in report.cv.items():
@@ -55,7 +62,8 @@ def train_cmd(
     typer.echo(f"  hard-negative false alarms (cross-validated): "
                f"{report.cv['_false_alarms']['rate']:.3f}; candidates for stage 2: "
                f"{report.cv['_candidates']['share']:.2f}")
-    typer.echo(compare_with_committed(target))
+    if compare:
+        typer.echo(compare_with_committed(target))
     if promote:
         promote_model(target, corpus)
         typer.echo(f"promoted to {DEFAULT_MODEL_DIR}; split recorded in {corpus}/splits.json")

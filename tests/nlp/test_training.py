@@ -12,7 +12,7 @@ import pytest
 from nlp.corpus import assign_splits, by_split, load_corpus, text_key
 from nlp.model import METRICS_FILE, MODEL_FILE, Classifier
 from nlp.pipeline import analyse
-from nlp.training import corrections_to_posts, retrain_with_corrections
+from nlp.training import corrections_to_posts, fit, retrain_with_corrections
 from nlp.types import LABELS
 
 
@@ -52,6 +52,17 @@ def test_skops_round_trip(small: tuple[Path, Path], tmp_path: Path) -> None:
     for label in LABELS:
         np.testing.assert_allclose(a[label], b[label])
     assert again.thresholds == clf.thresholds and again.version == clf.version
+
+
+def test_fixed_c_is_kept_instead_of_chosen(nlp_corpus: Path) -> None:
+    # Stage 1 alone: choosing C is the same code for both stages, and no embedding is needed.
+    posts = by_split(load_corpus(nlp_corpus), assign_splits(load_corpus(nlp_corpus)))["train"]
+    chosen = fit(posts, "v", c_grid=(0.01, 128.0), cascade=False)[1]["c"]["stage1"]
+    # The opposite end of the grid for every label: what the cross-validation did not choose.
+    fixed = {label: 0.01 if c == 128.0 else 128.0 for label, c in chosen.items()}
+    clf, info = fit(posts, "v", c_grid=(0.01, 128.0), cascade=False, fixed_c={"stage1": fixed})
+    assert info["c"]["stage1"] == fixed
+    assert {label: model.C for label, model in clf.models.items()} == fixed
 
 
 def test_corrections_format() -> None:

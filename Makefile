@@ -51,13 +51,13 @@ system-packages:
 PYTEST_WORKERS ?= auto
 
 test: install postgres system-packages
-	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The inner loop: the same setup, without the tests marked slow (training, whole-pipeline runs,
 # fuzzing of huge inputs), postgres (the PostgreSQL side of the store tests) or browser.
 # CI runs `make test`, the whole suite.
 test-fast: install postgres system-packages
-	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile -m "not slow and not postgres and not browser"
+	SIGNALS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow and not postgres and not browser"
 
 # Retrain on the whole corpus into var/model-candidate/, compare with the committed model on the
 # test split; `make model PROMOTE=1` makes it the packaged model and records the split.

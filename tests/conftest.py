@@ -32,7 +32,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgres)
     # Files with slow tests first: `make test` hands whole files to two workers (xdist
     # --dist loadfile) in this order, so the long ones start at once instead of last, which
-    # would leave one worker idle at the end.
+    # would leave one worker idle at the end. xdist puts the files with most tests first unless
+    # told not to (--no-loadscope-reorder, in the Makefile): without it the Airflow and SIGKILL
+    # files, with two or three tests each, ran last.
     slow_files = {item.path for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.path not in slow_files)
 

@@ -125,19 +125,24 @@ class Classifier:
         if cand.size:
             embedded = [self.embedding_text(texts[i], analyses[i]) for i in cand]
             p2 = self._stage2(self.dense_matrix(x[cand], embedded))
-            if self.embedder in REFERENCE_EMBEDDERS:
-                # Near a threshold the engine's rounding decides; there the reference engine
-                # does, so a post gets the same flags on every CPU (nlp/MODEL_CARD.md, Speed).
-                near = np.flatnonzero(np.any([np.abs(p2[label] - self.thresholds[label])
-                                              < REFEREE_MARGIN for label in LABELS], axis=0))
-                if near.size:
-                    exact = self._stage2(self.dense_matrix(
-                        x[cand[near]], [embedded[i] for i in near], embed_reference))
-                    for label in LABELS:
-                        p2[label][near] = exact[label]
+            near = self._refereed(p2)
+            if near.size:
+                exact = self._stage2(self.dense_matrix(
+                    x[cand[near]], [embedded[i] for i in near], embed_reference))
+                for label in LABELS:
+                    p2[label][near] = exact[label]
             for label in LABELS:
                 probs[label][cand] = p2[label]
         return probs, cand
+
+    def _refereed(self, p2: dict[str, np.ndarray]) -> np.ndarray:
+        """Rows whose stage-2 probabilities the reference engine decides. Near a threshold the
+        engine's rounding decides; there the reference engine does, so a post gets the same
+        flags on every CPU (nlp/MODEL_CARD.md, Speed)."""
+        if self.embedder not in REFERENCE_EMBEDDERS:
+            return np.zeros(0, dtype=int)
+        return np.flatnonzero(np.any([np.abs(p2[label] - self.thresholds[label])
+                                      < REFEREE_MARGIN for label in LABELS], axis=0))
 
     def _stage2(self, x2: sp.csr_matrix) -> dict[str, np.ndarray]:
         return {label: platt(self.dense_models[label].decision_function(x2),
@@ -154,11 +159,14 @@ class Classifier:
         """Strongest positive contributions (coefficient × feature value) for one row: of stage 2
         when `text` is given (what the embedding reads, `embedding_text`; pass it only for rows
         stage 2 scored), else of stage 1. Words and cues first: they are what an analyst can
-        check in the text; the embedding's share is one entry, EMBEDDING_TERM."""
+        check in the text; the embedding's share is one entry, EMBEDDING_TERM, from the
+        vectors that decided the post (the reference engine's near a threshold)."""
         n = x_row.shape[1]
         if text is not None and self.dense_models:
             coef = self.dense_models[label].coef_[0]
             row = self.dense_matrix(x_row, [text])
+            if self._refereed(self._stage2(row)).size:
+                row = self.dense_matrix(x_row, [text], embed_reference)
             dense_part = float(row[:, n:].toarray()[0] @ coef[n:])
         else:
             coef, row, dense_part = self.models[label].coef_[0], x_row, 0.0

@@ -86,6 +86,23 @@ def test_flag_explanations_come_from_the_stage_that_scored(clf: Classifier) -> N
     assert EMBEDDING_TERM not in stage1_terms and stage1_terms != terms
 
 
+def test_a_refereed_post_is_explained_by_the_vectors_that_decided_it(
+    clf: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = CALLS[0]
+    analyses = analyse([text])
+    x, embedded = clf.matrix([text], analyses), clf.embedding_text(text, analyses[0])
+    # A reference engine that disagrees with the served one, to see whose vectors are explained.
+    monkeypatch.setattr("nlp.model.embed_reference", lambda texts: -embed(texts))
+    p2 = clf._stage2(clf.dense_matrix(x, [embedded]))
+    at_threshold = dataclasses.replace(clf, thresholds={k: float(v[0]) for k, v in p2.items()})
+    far = dataclasses.replace(clf, thresholds=dict.fromkeys(LABELS, 2.0))
+    served = dict(far.explain(x[0], "call_to_gathering", embedded))
+    refereed = dict(at_threshold.explain(x[0], "call_to_gathering", embedded))
+    assert served[EMBEDDING_TERM] > 0
+    assert EMBEDDING_TERM not in refereed  # the negated vectors' share is negative
+
+
 def test_a_model_built_on_another_embedder_is_refused(clf: Classifier) -> None:
     other = dataclasses.replace(clf, embedder="some-other-embedder")
     with pytest.raises(ValueError, match="embedder"):

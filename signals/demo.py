@@ -25,6 +25,7 @@ from collectors.replay import serve_directory
 from nlp.vocabulary import TZ
 from signals.config import REPO_ROOT, Settings, get_settings
 from signals.db.session import get_engine, session_scope
+from signals.enrichment import nlp_text
 from signals.pipeline import RunSummary, load_configured_sources, run_pipeline
 from signals.protocol import activate, active_version, load_protocol_file
 from signals.services import Actor
@@ -49,6 +50,15 @@ def _builder() -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def bus_window_text() -> str:
+    """The demo's buurtapp post that threatens a bus's windows, as the NLP reads it: issue 12
+    requires it to be a threat and not a call (nlp/shipping_rule.py)."""
+    from config.demo.tools.items import ITEMS
+
+    item = next(i for i in ITEMS if "buslijn niet uit de Literatuurwijk" in i.text)
+    return nlp_text(item.title, item.text)
 
 
 def demo_shift_weeks(today: date | None = None) -> int:

@@ -119,6 +119,7 @@ def ship_check_cmd(
     its cross-validated figures and our probes, then, with --read-held-out, the held-out bars.
     Exit code 1 when it may not."""
     from nlp.shipping_rule import check_held_out, check_preconditions, record_probes
+    from signals.demo import bus_window_text
 
     if record:
         typer.echo(f"wrote {record_probes(model_dir)}")
@@ -137,15 +138,6 @@ def ship_check_cmd(
         typer.echo(f"  held-out bar failed: {reason}")
     typer.echo("ships" if check.ships else "does not ship")
     raise typer.Exit(0 if check.ships else 1)
-
-
-def bus_window_text() -> str:
-    """The demo's buurtapp post that threatens a bus's windows, as the NLP reads it."""
-    from config.demo.tools.items import ITEMS
-    from signals.enrichment import nlp_text
-
-    item = next(i for i in ITEMS if "buslijn niet uit de Literatuurwijk" in i.text)
-    return nlp_text(item.title, item.text)
 
 
 def classify_cmd(

@@ -98,7 +98,7 @@ def test_real_register_held_out_is_rarely_flagged(report: EvalReport) -> None:
 
 def test_demo_bus_window_threat_is_a_threat_not_a_call(enricher) -> None:
     """The demo's buurtapp post threatens property; nobody is called to gather."""
-    from signals.cli.nlp_cmds import bus_window_text
+    from signals.demo import bus_window_text
 
     enrichment = enricher.enrich([bus_window_text()])[0]
     assert enrichment.labels["threat"].flag

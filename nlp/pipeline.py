@@ -4,6 +4,7 @@ cue Matcher; plus the post-level facts derived from them (places, in_almere, eve
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -95,8 +96,19 @@ def _ruler_patterns(nlp: Language) -> list[dict]:
     return patterns
 
 
-@cache
+_BUILD_LOCK = threading.Lock()
+
+
 def get_nlp() -> Language:
+    """The spaCy pipeline, built once per process. Under a lock: two threads that built it at
+    once (the watch loop and a DAG task, two web requests) got two vocabularies, and the cue
+    matcher built on one then failed on the other's documents (spaCy's KeyError E018)."""
+    with _BUILD_LOCK:
+        return _build_nlp()
+
+
+@cache
+def _build_nlp() -> Language:
     nlp = spacy.blank("nl")
     # First, so that every later step can read what obfuscation hid ("m0sl1ms", "a s i e l").
     nlp.add_pipe("deobfuscate")

@@ -5,10 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
-# Some machines set PYTHONDONTWRITEBYTECODE=1, and uv installs without .pyc files: then every
-# Python process (each test worker, pipeline subprocess, Airflow task) compiled scipy, sklearn,
-# spaCy and Airflow from source again, which took half of a pipeline run's 18 s. Caching the
-# bytecode as modules are first imported is Python's default; the recipes get it back.
+# Some machines set PYTHONDONTWRITEBYTECODE=1: then every Python process (each test worker,
+# pipeline subprocess, Airflow task) compiled scipy, sklearn, spaCy and Airflow from source
+# again, which took half of a pipeline run's 18 s. The recipes cache bytecode, and uv compiles
+# every installed module once at install (--compile-bytecode, on both cores): otherwise the first
+# test run compiled them as they were imported, in each worker at once, about 36 s of it.
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install lock run demo-reset test test-fast model lint postgres system-packages security-report benchmarks clean
@@ -19,7 +20,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
-	$(BIN)/uv pip install -q -p $(BIN)/python -c constraints.txt -e '.[test,airflow]'
+	$(BIN)/uv pip install -q --compile-bytecode -p $(BIN)/python -c constraints.txt -e '.[test,airflow]'
 	$(BIN)/python -c "from nlp.e5_engine import E5Engine; E5Engine()"  # builds the cached encoder graph
 	touch $(STAMP)
 

@@ -51,7 +51,7 @@ CUES: dict[str, list[Spec]] = {
         _w("moslims|moslim|islam|christenen|joden|marokkanen|turken|polen|asielzoekers|"
            "vluchtelingen|statushouders|migranten|buitenlanders|homo's|transgenders|boeren|"
            "surinamers|antillianen|eritreeërs|syriërs|oekraïners|roma|zwarten|allochtonen|"
-           "linksen|rechtsen|groep|groeperingen"),
+           "linksen|rechtsen|groeperingen"),
         _w("azc"),
     ],
     # Text hints that a gathering was notified to the municipality.

@@ -29,7 +29,8 @@ from nlp.placeholders import (
 
 # Bump when normalisation or features change in a way the names above do not show; it is part of
 # the model version.
-FEATURE_REVISION = 10
+# 12: "groep" is no identity-group cue (chat groups, "een groep jongeren"); 11 was model 17's.
+FEATURE_REVISION = 12
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))

@@ -29,6 +29,7 @@ from nlp.api import get_enricher
 from nlp.evaluation import evaluate
 from nlp.functional.evaluate import evaluate_functional
 from nlp.functional.files import RESULTS_PATH
+from nlp.functional.spec import distance_below_bar
 from nlp.model_files import DEFAULT_MODEL_DIR, PROBES_FILE, read_metrics
 from nlp.probes import drift, families, probe_means, score_probes
 from nlp.vocabulary import LABELS
@@ -79,10 +80,8 @@ def precondition_failures(candidate: Mapping, shipped: Mapping,
 
 def shortfall(functional: Mapping) -> float:
     """The summed distance of every functionality below its bar (results.json's form)."""
-    total = 0.0
-    for f in functional["functionalities"].values():
-        total += max(0.0, f["bar"] - f["rate"]) if f["positive"] else max(0.0, f["rate"] - f["bar"])
-    return round(total, 4)
+    return round(sum(distance_below_bar(f["rate"], f["bar"], f["positive"])
+                     for f in functional["functionalities"].values()), 4)
 
 
 def held_out_failures(report: Mapping, functional: Mapping, shipped_functional: Mapping,
@@ -108,11 +107,10 @@ def held_out_failures(report: Mapping, functional: Mapping, shipped_functional: 
     if not bus_window_is_threat:
         failures.append("the demo's bus-window post is not a threat only")
     new_unmet, old_unmet = functional["n_below_bar"], shipped_functional["n_below_bar"]
-    if new_unmet > old_unmet or (new_unmet == old_unmet and
-                                 shortfall(functional) >= shortfall(shipped_functional)):
-        failures.append(f"functional suite: {new_unmet} bars unmet (shortfall "
-                        f"{shortfall(functional)}) against {old_unmet} "
-                        f"({shortfall(shipped_functional)})")
+    new_short, old_short = shortfall(functional), shortfall(shipped_functional)
+    if new_unmet > old_unmet or (new_unmet == old_unmet and new_short >= old_short):
+        failures.append(f"functional suite: {new_unmet} bars unmet (shortfall {new_short}) "
+                        f"against {old_unmet} ({old_short})")
     return failures
 
 

@@ -23,9 +23,13 @@ def bar_for(label: str, positive: bool) -> float:
     return POSITIVE_BAR[label] if positive else NEGATIVE_BAR[label]
 
 
+def distance_below_bar(rate: float, bar: float, positive: bool) -> float:
+    """How far a rate lies on the wrong side of its bar (0 when the bar is met)."""
+    return max(0.0, bar - rate) if positive else max(0.0, rate - bar)
+
+
 def meets_bar(rate: float, label: str, positive: bool) -> bool:
-    bar = bar_for(label, positive)
-    return rate >= bar if positive else rate <= bar
+    return distance_below_bar(rate, bar_for(label, positive), positive) == 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ def main() -> None:
         print(f"{family.name}: {result.flagged} of {len(result.scores)} flagged {family.label} "
               f"(want {want}; mean p {result.mean_p:.3f})")
         for frame, flagged, mean_p in result.frames():
-            if result.family.per_frame > 1 and flagged != (family.per_frame if family.want else 0):
+            if family.per_frame > 1 and flagged != (family.per_frame if family.want else 0):
                 print(f"  {flagged} of {family.per_frame} (mean p {mean_p:.3f}): {frame}")
             elif family.per_frame == 1 and flagged != family.want:
                 print(f"  {'missed' if family.want else 'flagged'} (p {mean_p:.3f}): {frame}")

@@ -4,6 +4,8 @@ count features for the classifier, so the model learns how much each cue is wort
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from nlp.lexicon import CATEGORIES, load_lexicon
 
 Spec = tuple[str, ...]
@@ -207,6 +209,33 @@ CUES["negation"] = [
     _w("fabel|mythe|vooroordeel|vooroordelen"), _w("niks|niets", "mis", "met"),
     _w("niet", "het", "probleem"),
 ]
+
+# A hostile word said under a negation ("zijn geen ongedierte", "helemaal niet minderwaardig") is
+# no hostility (docs/annotation.md, polarising: negation): its cue counts as a negation instead.
+# Slurs stay hostile whatever precedes them, and "geen" negates only after a copula: "we willen
+# geen tuig hier" excludes, "dat zijn geen beesten" denies. A negated question is rhetorical ("zijn
+# ze niet gewoon tuig?", "waarom sturen we ze niet terug?"): it stays hostile.
+HOSTILE_PREDICATE_KINDS = frozenset({"polarising", "lex_dehumanising", "lex_contempt"})
+_NEGATORS = frozenset({"niet", "nooit", "allerminst"})
+_COPULAS = frozenset({"zijn", "is", "ben", "bent", "was", "waren", "worden", "wordt", "blijven",
+                      "blijft"})
+_INTENSIFIERS = frozenset({"helemaal", "echt", "zeker", "absoluut", "totaal", "bepaald", "eens",
+                           "allemaal"})
+
+
+def is_negated(words_before: Sequence[str], in_question: bool = False) -> bool:
+    """Whether a hostile word whose preceding words (lower case, nearest last) are
+    `words_before`, in a sentence that is a question or not, is said under a negation."""
+    if in_question:
+        return False
+    i = len(words_before) - 1
+    while i >= 0 and words_before[i] in _INTENSIFIERS:
+        i -= 1
+    if i < 0:
+        return False
+    if words_before[i] in _NEGATORS:
+        return True
+    return words_before[i] == "geen" and i > 0 and words_before[i - 1] in _COPULAS
 
 
 # A head count wanted at a gathering ("wil minimaal 50 man zien"): terse calls are often only a

@@ -30,7 +30,8 @@ from nlp.placeholders import (
 # Bump when normalisation or features change in a way the names above do not show; it is part of
 # the model version.
 # 12: "groep" is no identity-group cue (chat groups, "een groep jongeren"); 11 was model 17's.
-FEATURE_REVISION = 12
+# 13: a hostile word under a negation ("zijn geen ongedierte") is a negation cue (nlp.cues).
+FEATURE_REVISION = 13
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))

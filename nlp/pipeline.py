@@ -18,7 +18,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from nlp.cues import CUE_KINDS, CUES
+from nlp.cues import CUE_KINDS, CUES, HOSTILE_PREDICATE_KINDS, is_negated
 from nlp.deobfuscate import Deobfuscated
 from nlp.gazetteer import by_canonical, fuzzy_candidate, fuzzy_lookup, load_places
 from nlp.timeexpr import TimeExpr, first_time
@@ -27,6 +27,9 @@ from nlp.types import Evidence, Place
 PLACE_LABEL = "PLACE"
 # A place after one of these words is where people come *from*, not where the event is.
 _ORIGIN_WORDS = frozenset({"uit", "vanuit", "van"})
+# Words before a hostile cue that nlp.cues.is_negated reads: a copula, "geen" and intensifiers.
+_NEGATION_REACH = 6
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 @Language.component("fuzzy_places")
@@ -212,7 +215,18 @@ def _cue_spans(doc: Doc) -> list[tuple[str, Span]]:
     for kind, start, end in get_matcher()(doc):
         by_kind.setdefault(kind, []).append(doc[start:end])
     # Longest non-overlapping span per kind, so "neem … mee" is reported once.
-    return [(kind, span) for kind, spans in by_kind.items() for span in filter_spans(spans)]
+    return [(_unless_negated(kind, span), span) for kind, spans in by_kind.items()
+            for span in filter_spans(spans)]
+
+
+def _unless_negated(kind: str, span: Span) -> str:
+    """A hostile word said under a negation counts as a negation (nlp.cues.is_negated)."""
+    if kind not in HOSTILE_PREDICATE_KINDS:
+        return kind
+    doc = span.doc
+    before = [t.lower_ for t in doc[max(0, span.start - _NEGATION_REACH):span.start]]
+    end = _SENTENCE_END.search(doc.text, span.end_char)
+    return "negation" if is_negated(before, bool(end) and end.group() == "?") else kind
 
 
 def in_almere_of(doc: Doc, places: list[Place], cue_counts: Counter) -> bool | None:

@@ -35,3 +35,38 @@ def test_text_without_words_after_a_negator_is_unchanged(text: str) -> None:
 def test_quoted_words_keep_their_own_mark() -> None:
     marked = mark_negation_scope("niet citaat q_ze q_moeten q_weg")
     assert marked == "niet n_citaat q_ze q_moeten q_weg"
+
+
+# The cue features: a hostile word said under a negation counts as a negation, not as hostility
+# (nlp.cues.is_negated), so that "x:hostile_group_voiced" does not fire on a denial.
+@pytest.mark.parametrize("text", [
+    "Marokkanen zijn geen ongedierte, het zijn gewoon buren",
+    "ik vind joden helemaal niet minderwaardig",
+    "Polen zijn echt niet allemaal tuig",
+    "homo's zijn nooit achterlijk geweest",
+])
+def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
+    from nlp.features import EXTRA_FEATURES, extra_vector
+    from nlp.pipeline import analyse
+
+    analysis = analyse([text])[0]
+    hostile = {"polarising", "lex_dehumanising", "lex_contempt"}
+    assert not hostile & set(analysis.cue_counts), analysis.cue_counts
+    assert analysis.cue_counts["negation"] >= 1
+    features = dict(zip(EXTRA_FEATURES, extra_vector(analysis), strict=True))
+    assert features["x:hostile_group_voiced"] == 0.0
+    assert features["x:group_defended"] == 1.0
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Marokkanen zijn ongedierte", "lex_dehumanising"),
+    ("wij willen geen ongedierte in onze wijk", "lex_dehumanising"),  # "geen" without a copula
+    ("zijn die moslims niet gewoon tuig?", "polarising"),  # a rhetorical question
+    ("waarom we die asielzoekers niet terugsturen?", "polarising"),
+    ("het zijn geen mensen maar beesten", "polarising"),  # the negation is of another word
+    ("geen kankermarokkanen in mijn straat", "lex_slur"),  # a slur is never negated
+])
+def test_hostility_stays_hostile(text: str, kind: str) -> None:
+    from nlp.pipeline import analyse
+
+    assert analyse([text])[0].cue_counts[kind] >= 1

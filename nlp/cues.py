@@ -173,6 +173,9 @@ CUES: dict[str, list[Spec]] = {
         _w("aangifte"), _w("generalis*"), _w("over", "één|een", "kam"),
         _w("wie", "zegt|roept|beweert|schrijft", "dat"), _w("kappen|stoppen|stop|kap", "met"),
         _w("houd|hou", "op", "met"), _w("solidair*"),
+        # Naming the abuse as an act ("als je … uitscheldt", "worden uitgescholden"): the one who
+        # abuses writes the words, not the verb.
+        _w("uitscheld*"), _w("uitgescholden"), _w("beledig*"),
     ],
     "online": [
         _w("petitie"), _w("teken", "de|deze"), _w("mail", "de|je|naar"), _w("stuur", "…",

@@ -1,6 +1,7 @@
-"""Negation scope in the n-gram features (issue 12: negated hostility is No). The words after a
-negator, to the end of their clause, become words of their own; what comes before, and the next
-clause, stay as written."""
+"""Negation and counter-speech in the features (issue 12: negated hostility and counter-speech are
+No). In the n-grams, the words after a negator, to the end of their clause, become words of their
+own; what comes before, and the next clause, stay as written. In the cue features, a denied
+hostile word is a negation and naming abuse as an act is counter-speech."""
 
 from __future__ import annotations
 
@@ -70,3 +71,18 @@ def test_hostility_stays_hostile(text: str, kind: str) -> None:
     from nlp.pipeline import analyse
 
     assert analyse([text])[0].cue_counts[kind] >= 1
+
+
+@pytest.mark.parametrize("text", [
+    "als je Marokkanen uitscheldt ben je niet welkom in deze groep",
+    "raadsleden worden uitgescholden voor 'landverrader'",
+    "homo's beledigen is gewoon laf",
+])
+def test_naming_abuse_as_an_act_is_a_counter_cue(text: str) -> None:
+    from nlp.features import EXTRA_FEATURES, extra_vector
+    from nlp.pipeline import analyse
+
+    analysis = analyse([text])[0]
+    assert analysis.cue_counts["counter"] >= 1
+    features = dict(zip(EXTRA_FEATURES, extra_vector(analysis), strict=True))
+    assert features["x:hostile_group_voiced"] == 0.0

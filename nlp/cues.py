@@ -224,50 +224,21 @@ _COPULAS = frozenset({"zijn", "is", "ben", "bent", "was", "waren", "worden", "wo
                       "blijft"})
 _INTENSIFIERS = frozenset({"helemaal", "echt", "zeker", "absoluut", "totaal", "bepaald", "eens",
                            "allemaal"})
-# "ik zeg niet dat …": the claim that follows is denied (not "ik snap niet dat …", outrage).
-_CLAIM_VERBS = frozenset({"zeg", "zegt", "zeggen", "gezegd", "beweer", "beweert", "beweren",
-                          "beweerd", "vind", "vindt", "vinden", "denk", "denkt", "denken",
-                          "geloof", "gelooft", "geloven"})
-_CLAUSE_BREAKS = frozenset({",", ".", "!", "?", ";", ":", "maar"})
 
 
 def is_negated(words_before: Sequence[str], in_question: bool = False) -> bool:
     """Whether a hostile word whose preceding words (lower case, nearest last) are
-    `words_before`, in a sentence that is a question or not, is said under a negation: right
-    after it, or in a claim that is denied ("ik zeg niet dat …")."""
+    `words_before`, in a sentence that is a question or not, is said under a negation."""
     if in_question:
         return False
-    i = _skip_back(words_before, len(words_before) - 1, _INTENSIFIERS)
+    i = len(words_before) - 1
+    while i >= 0 and words_before[i] in _INTENSIFIERS:
+        i -= 1
     if i < 0:
         return False
     if words_before[i] in _NEGATORS:
         return True
-    if words_before[i] == "geen" and i > 0 and words_before[i - 1] in _COPULAS:
-        return True
-    return _in_denied_claim(words_before)
-
-
-def _skip_back(words: Sequence[str], i: int, skipped: frozenset[str]) -> int:
-    while i >= 0 and words[i] in skipped:
-        i -= 1
-    return i
-
-
-def _in_denied_claim(words_before: Sequence[str]) -> bool:
-    """A clause "dat …" after a verb of saying or thinking under a negation ("ik zeg echt niet
-    dat", "ik vind niet dat"), up to the hostile word without a clause break."""
-    for i in range(len(words_before) - 1, -1, -1):
-        word = words_before[i]
-        if word in _CLAUSE_BREAKS:
-            return False
-        if word != "dat":
-            continue
-        j = _skip_back(words_before, i - 1, _INTENSIFIERS)
-        if j < 0 or words_before[j] not in _NEGATORS:
-            return False
-        j = _skip_back(words_before, j - 1, _INTENSIFIERS)
-        return j >= 0 and words_before[j] in _CLAIM_VERBS
-    return False
+    return words_before[i] == "geen" and i > 0 and words_before[i - 1] in _COPULAS
 
 
 # A head count wanted at a gathering ("wil minimaal 50 man zien"): terse calls are often only a

@@ -32,8 +32,7 @@ from nlp.placeholders import (
 # 12: "groep" is no identity-group cue (chat groups, "een groep jongeren"); 11 was model 17's.
 # 13: a hostile word under a negation ("zijn geen ongedierte") is a negation cue (nlp.cues).
 # 14: naming verbal abuse ("uitschelden", "beledigen") is a counter cue.
-# 15: a hostile word in a denied claim ("ik zeg niet dat … tuig zijn") is a negation cue.
-FEATURE_REVISION = 15
+FEATURE_REVISION = 14
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))

@@ -27,9 +27,8 @@ from nlp.types import Evidence, Place
 PLACE_LABEL = "PLACE"
 # A place after one of these words is where people come *from*, not where the event is.
 _ORIGIN_WORDS = frozenset({"uit", "vanuit", "van"})
-# Words before a hostile cue that nlp.cues.is_negated reads: up to "ik zeg echt niet dat alle
-# <groep>" and intensifiers.
-_NEGATION_REACH = 12
+# Words before a hostile cue that nlp.cues.is_negated reads: a copula, "geen" and intensifiers.
+_NEGATION_REACH = 6
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 

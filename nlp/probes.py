@@ -48,6 +48,26 @@ NEUTRAL = (  # No: everyday mentions of a group (written 2026-12-06, before h20 
     "een groep {g} heeft de buurt schoongemaakt", "{g} zijn ook gewoon Almeerders",
     "waarom zijn er zo weinig {g} in de raad?",
 )
+# Written 2026-12-06 (sixth session), after models 27 and 28 lowered the two families above while
+# the suite's negation and counter-speech did not move: other forms of denial (a claim called
+# false or nonsense, a comparison, "nee", no trouble had) and of counter-speech (reporting a post,
+# calling the words hatred, shaming those who say them), without sight of the suite.
+NEGATED_OTHER = (  # No
+    "het klopt gewoon niet dat {g} allemaal criminelen zijn",
+    "dat {g} lui zouden zijn is complete onzin",
+    "{g} zijn echt niet gevaarlijker dan wie dan ook",
+    "nee, {g} zijn geen probleem voor deze stad",
+    "wie denkt dat {g} hier niet thuishoren heeft het mis",
+    "ik heb nog nooit last gehad van {g}",
+    "{g} verpesten de buurt niet, dat doen een paar hangjongeren",
+)
+COUNTER_OTHER = (  # No
+    "'{g} zijn ratten' schreef iemand hier, dat soort taal hoort hier niet",
+    "je kunt niet zomaar zeggen dat {g} tuig zijn, dat is discriminatie",
+    "weer een post die {g} ongedierte noemt, melden jongens",
+    "dit soort haat tegen {g} moet stoppen",
+    "mensen die {g} uitschelden moeten zich kapot schamen",
+)
 HOSTILE_WITH_NEGATION = (  # Yes
     "wij willen geen {g} meer in onze wijk", "{g} horen hier niet", "geen {g} in Almere, klaar",
     "{g} zijn niks waard", "{g} hebben hier niks te zoeken", "nooit meer {g} in deze straat",
@@ -115,6 +135,8 @@ class Family:
 
 def families() -> list[Family]:
     crossed = [("negated hostility", NEGATED, False), ("counter-speech", COUNTER, False),
+               ("negated hostility, other forms", NEGATED_OTHER, False),
+               ("counter-speech, other forms", COUNTER_OTHER, False),
                ("neutral mentions", NEUTRAL, False),
                ("hostility with a negation", HOSTILE_WITH_NEGATION, True)]
     return [

@@ -217,7 +217,7 @@ CUES["negation"] = [
 # no hostility (docs/annotation.md, polarising: negation): its cue counts as a negation instead.
 # Slurs stay hostile whatever precedes them, and "geen" negates only after a copula: "we willen
 # geen tuig hier" excludes, "dat zijn geen beesten" denies. A negated question is rhetorical ("zijn
-# ze niet gewoon tuig?", "waarom sturen we ze niet terug?"): it stays hostile.
+# ze niet gewoon tuig?", "waarom we ze niet terugsturen?"): it stays hostile.
 HOSTILE_PREDICATE_KINDS = frozenset({"polarising", "lex_dehumanising", "lex_contempt"})
 _NEGATORS = frozenset({"niet", "nooit", "allerminst"})
 _COPULAS = frozenset({"zijn", "is", "ben", "bent", "was", "waren", "worden", "wordt", "blijven",

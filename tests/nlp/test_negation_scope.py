@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.features import mark_negation_scope
+from nlp.features import EXTRA_FEATURES, extra_vector, mark_negation_scope
+from nlp.pipeline import Analysis, analyse
 
 
 @pytest.mark.parametrize(("text", "marked"), [
@@ -38,6 +39,10 @@ def test_quoted_words_keep_their_own_mark() -> None:
     assert marked == "niet n_citaat q_ze q_moeten q_weg"
 
 
+def _combined(analysis: Analysis) -> dict[str, float]:
+    return dict(zip(EXTRA_FEATURES, extra_vector(analysis), strict=True))
+
+
 # The cue features: a hostile word said under a negation counts as a negation, not as hostility
 # (nlp.cues.is_negated), so that "x:hostile_group_voiced" does not fire on a denial.
 @pytest.mark.parametrize("text", [
@@ -47,14 +52,11 @@ def test_quoted_words_keep_their_own_mark() -> None:
     "homo's zijn nooit achterlijk geweest",
 ])
 def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
-    from nlp.features import EXTRA_FEATURES, extra_vector
-    from nlp.pipeline import analyse
-
     analysis = analyse([text])[0]
     hostile = {"polarising", "lex_dehumanising", "lex_contempt"}
     assert not hostile & set(analysis.cue_counts), analysis.cue_counts
     assert analysis.cue_counts["negation"] >= 1
-    features = dict(zip(EXTRA_FEATURES, extra_vector(analysis), strict=True))
+    features = _combined(analysis)
     assert features["x:hostile_group_voiced"] == 0.0
     assert features["x:group_defended"] == 1.0
 
@@ -68,8 +70,6 @@ def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     ("geen kankermarokkanen in mijn straat", "lex_slur"),  # a slur is never negated
 ])
 def test_hostility_stays_hostile(text: str, kind: str) -> None:
-    from nlp.pipeline import analyse
-
     assert analyse([text])[0].cue_counts[kind] >= 1
 
 
@@ -79,10 +79,6 @@ def test_hostility_stays_hostile(text: str, kind: str) -> None:
     "homo's beledigen is gewoon laf",
 ])
 def test_naming_abuse_as_an_act_is_a_counter_cue(text: str) -> None:
-    from nlp.features import EXTRA_FEATURES, extra_vector
-    from nlp.pipeline import analyse
-
     analysis = analyse([text])[0]
     assert analysis.cue_counts["counter"] >= 1
-    features = dict(zip(EXTRA_FEATURES, extra_vector(analysis), strict=True))
-    assert features["x:hostile_group_voiced"] == 0.0
+    assert _combined(analysis)["x:hostile_group_voiced"] == 0.0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlp.cues import HOSTILE_PREDICATE_KINDS
 from nlp.features import EXTRA_FEATURES, extra_vector, mark_negation_scope
 from nlp.pipeline import Analysis, analyse
 
@@ -53,8 +54,7 @@ def _combined(analysis: Analysis) -> dict[str, float]:
 ])
 def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     analysis = analyse([text])[0]
-    hostile = {"polarising", "lex_dehumanising", "lex_contempt"}
-    assert not hostile & set(analysis.cue_counts), analysis.cue_counts
+    assert not HOSTILE_PREDICATE_KINDS & set(analysis.cue_counts), analysis.cue_counts
     assert analysis.cue_counts["negation"] >= 1
     features = _combined(analysis)
     assert features["x:hostile_group_voiced"] == 0.0

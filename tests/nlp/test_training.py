@@ -56,7 +56,8 @@ def test_skops_round_trip(small: tuple[Path, Path], tmp_path: Path) -> None:
 
 def test_fixed_c_is_kept_instead_of_chosen(nlp_corpus: Path) -> None:
     # Stage 1 alone: choosing C is the same code for both stages, and no embedding is needed.
-    posts = by_split(load_corpus(nlp_corpus), assign_splits(load_corpus(nlp_corpus)))["train"]
+    corpus = load_corpus(nlp_corpus)
+    posts = by_split(corpus, assign_splits(corpus))["train"]
     chosen = fit(posts, "v", c_grid=(0.01, 128.0), cascade=False)[1]["c"]["stage1"]
     # The opposite end of the grid for every label: what the cross-validation did not choose.
     fixed = {label: 0.01 if c == 128.0 else 128.0 for label, c in chosen.items()}

@@ -47,8 +47,6 @@ VIOLENCE_WORDS: frozenset[str] = _words("""
     vermoorden brand branden fik fikken vuur bom bommen pistool wapen wapens granaat slopen sloop
     trap trappen schop schoppen wurg wurgen hak hakken snij snijden kapot neer graf lijk
     afmaken maak pak pakken hang hangen gas
-    klap klappen mep meppen ram rammen vergast slachten verbranden verbrand opgeblazen
-    afrekenen aanvallen
 """)
 
 # Curse words that posts run together with a group ("teringpolen", "kutvrouwen", "tyfusjoden").
@@ -94,9 +92,6 @@ class Vocabulary:
     # Targets and their first >= 4 letters ("asiel" from "asielzoekers"): a compound of one of
     # these and a hostile word is exposed even when the stem alone is no word.
     target_stems: frozenset[str] = field(init=False)
-    # The words a masked word ("k*nker", "kap*t") may stand for, by length: the known words
-    # but the grammatical ones ("d*t" hides nothing).
-    maskable: dict[int, tuple[str, ...]] = field(init=False, compare=False)
     max_len: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -119,11 +114,6 @@ class Vocabulary:
         object.__setattr__(self, "target_stems", frozenset(
             t[:k] for t in norm["targets"] if t.isalpha() for k in range(4, len(t) + 1)))
         object.__setattr__(self, "max_len", max((len(w) for w in known), default=0))
-        by_length: dict[int, list[str]] = {}
-        for w in sorted(known - (FUNCTION_WORDS - VIOLENCE_WORDS)):
-            if len(w) >= 3 and w.isalpha():
-                by_length.setdefault(len(w), []).append(w)
-        object.__setattr__(self, "maskable", {n: tuple(ws) for n, ws in by_length.items()})
 
     @classmethod
     def build(cls, targets: Iterable[str] = (), hostile: Iterable[str] = (),

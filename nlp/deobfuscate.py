@@ -8,12 +8,9 @@ from.
 
 Four rules, applied in one left-to-right pass:
 - "spaced": runs of >= 3 single letters separated by one kind of separator ("k.a.n.k.e.r");
-- "leet": digits and symbols standing for letters inside a word ("P0len", "@sielzoekers"),
-  and letters masked inside a word ("k*nker") where exactly one known hostile, violence or
-  target word fits;
+- "leet": digits and symbols standing for letters inside a word ("P0len", "@sielzoekers");
 - "repeat": runs of >= 3 equal letters ("walgelijjjk");
-- "split": a target or hostile word run together with a known word ("kankerturken"), or a
-  short violence word with a pronoun, an article or a function word ("ikvermoord", "eenmes").
+- "split": a target or hostile word run together with a known word ("kankerturken").
 
 The rules are conservative on purpose: a false "fix" of ordinary text (a time, a code, an
 abbreviation, a mention) would feed the classifier words nobody wrote. Where a rule is unsure,
@@ -35,16 +32,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.deobfuscate_rules import (
-    INNER_ONLY,
     LEET,
     LEET_CLASS,
     LETTER,
-    MASK,
     REPEAT_RE,
     Piece,
     join_ok,
     process_word,
-    unmask,
 )
 from nlp.deobfuscate_words import Vocabulary, default_vocabulary
 
@@ -111,16 +105,11 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|#\w+", re
 _TOKEN_RE = re.compile(rf"(?:{LETTER}|\d|{LEET_CLASS})+(?:'{LETTER}+)*")
 _UNIT = rf"(?:{LETTER}|{LEET_CLASS})"
 # One regex per separator, so "a.b-c" (mixed) is no run; spaces may vary in width because a
-# wider gap separates words ("m o s l i m s   w e g"). A run does not end or start at a masked
-# letter: "K*NKER" in "A B C  K*NKER" is one masked word.
+# wider gap separates words ("m o s l i m s   w e g").
 _SPACED_RE = re.compile(
-    "|".join(rf"(?<![\w@$€|'])(?<!{LETTER}\*){_UNIT}(?:{sep}{_UNIT}){{2,}}"
-             rf"(?![\w@$€|'])(?!\*{LETTER})"
+    "|".join(rf"(?<![\w@$€|']){_UNIT}(?:{sep}{_UNIT}){{2,}}(?![\w@$€|'])"
              for sep in (r"[ \t]{1,4}", r"\.", "-", "_", r"\*"))
 )
-# A word with masked letters inside ("k*nker", "verm**rden"). A star at a word's edge is
-# emphasis or a footnote ("*Let op*", "gemeente*") as often as a mask: never read as a letter.
-_MASKED_RE = re.compile(rf"(?:{LETTER}|{LEET_CLASS})+(?:\*+(?:{LETTER}|{LEET_CLASS})+)+")
 # The fast path's regexes: plain character sets and one back-reference, no look-arounds.
 _LEET_ANY_RE = re.compile(LEET_CLASS)
 _REPEAT_ANY_RE = re.compile(r"(.)\1\1", re.DOTALL)
@@ -160,11 +149,10 @@ class _Triggers:
     leet: bool = False
     repeat: bool = False
     spaced: bool = False
-    masked: bool = False
     keys: set[str] = field(default_factory=set)
 
     def any(self) -> bool:
-        return self.leet or self.repeat or self.spaced or self.masked or bool(self.keys)
+        return self.leet or self.repeat or self.spaced or bool(self.keys)
 
 
 def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
@@ -175,16 +163,9 @@ def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
     if _LEET_ANY_RE.search(text) is not None:
         for m in _LEET_ANY_RE.finditer(text):
             i = m.start()
-            before = i > 0 and text[i - 1].isalpha()
-            after = i + 1 < len(text) and text[i + 1].isalpha()
-            if (before and after) or (m.group() not in INNER_ONLY and (before or after)):
+            if (i > 0 and text[i - 1].isalpha()) or (i + 1 < len(text) and text[i + 1].isalpha()):
                 found.leet = True
                 break
-    at = text.find(MASK)
-    while at >= 0 and not found.masked:
-        found.masked = at > 0 and text[at - 1].isalpha() and (
-            at + 1 < len(text) and (text[at + 1].isalpha() or text[at + 1] == MASK))
-        at = text.find(MASK, at + 1)
     found.repeat = _REPEAT_ANY_RE.search(text) is not None
     low = text.lower()
     if not low.isascii():
@@ -205,8 +186,6 @@ def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
         n = len(w)
         if any(w[:k] in keys or w[-k:] in keys for k in range(4, n - 1)):
             found.keys.add(w.decode(errors="ignore"))
-    if vocab.glued_b:
-        found.keys.update(w.decode(errors="ignore") for w in words if w in vocab.glued_b)
     return found
 
 
@@ -273,20 +252,6 @@ def _slow(text: str, vocab: Vocabulary, found: _Triggers) -> Deobfuscated:
             raw_changes.append((m.start(), m.end(), "".join(c for c, _, _ in out), "spaced"))
             edits.append((m.start(), m.end(), out))
             taken.append(m.span())
-
-    if found.masked:
-        for m in _MASKED_RE.finditer(text):
-            s, e = m.span()
-            if in_protected(s, e) or any(ts < e and s < te for ts, te in taken):
-                continue
-            chars = [(text[i], i, i + 1) for i in range(s, e)]
-            filled = unmask(chars, vocab)
-            if filled is None:
-                continue
-            raw_changes += [(s0, e0, b, "leet") for (a, s0, e0), (b, _, _)
-                            in zip(chars, filled, strict=True) if a != b]
-            edits.append((s, e, filled))
-            taken.append((s, e))
 
     # Tokens that a rule might apply to.
     spans: set[tuple[int, int]] = set()

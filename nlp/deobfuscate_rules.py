@@ -12,20 +12,15 @@ from itertools import product
 from nlp.deobfuscate_words import STREET_SUFFIXES, Vocabulary
 
 LEET: dict[str, str] = {
-    "0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
-    "@": "a", "$": "s", "€": "e", "|": "il", "!": "i",
+    "0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t",
+    "@": "a", "$": "s", "€": "e", "|": "il",
 }
-# Only rewritten when that gives a known word: "a|b", "€5", "foo$bar", "covid19", "k9" and
-# "ja!nee" are common; "f!k", "wur9en" and "8om" are not.
-_SYMBOLS_NEED_KNOWN = frozenset("|$€!89")
-# Leet characters that stand for a letter only between two letters: "hallo!" is punctuation.
-INNER_ONLY = frozenset("!")
+# Symbols are only rewritten when that gives a known word: "a|b", "€5", "foo$bar" are common.
+_SYMBOLS_NEED_KNOWN = frozenset("|$€")
 LEET_CLASS = "[" + re.escape("".join(LEET)) + "]"
 LETTER = r"[^\W\d_]"
 # Digits that never stand for a letter here: a token with one ("d66", "b2b") is a code.
-_NON_LEET_DIGITS = frozenset("26")
-# A masked letter ("k*nker", "verm**rden"): one asterisk for one letter.
-MASK = "*"
+_NON_LEET_DIGITS = frozenset("2689")
 _ROMAN_RE = re.compile(r"[IVXLCDM]+")
 REPEAT_RE = re.compile(rf"({LETTER})\1{{2,}}")
 
@@ -77,29 +72,9 @@ def _leet_variants(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece], 
     return (default, False) if safe else None
 
 
-def unmask(chars: list[Piece], vocab: Vocabulary) -> list[Piece] | None:
-    """The word with each masked letter filled in, when exactly one word the vocabulary holds
-    for a mask (a target, hostile or violence word) fits; None otherwise. Leet characters in
-    the word may stand for their letters. Masks hide hostile words from filters, not "d*t"."""
-    stars = sum(c == MASK for c, _, _ in chars)
-    letters = sum(c.isalpha() for c, _, _ in chars)
-    if not stars or letters < 2 or stars > letters:
-        return None
-    options = [LEET.get(c, "") + c.lower() if c != MASK else "" for c, _, _ in chars]
-    fits = {w for w in vocab.maskable.get(len(chars), ())
-            if all(not o or ch in o for o, ch in zip(options, w, strict=True))}
-    if len(fits) != 1:
-        return None
-    (word,) = fits
-    upper = all(c.isupper() for c, _, _ in chars if c.isalpha())
-    return [((ch.upper() if upper else ch), s, e)
-            for ch, (_, s, e) in zip(word, chars, strict=True)]
-
-
 def _is_word(word: str, vocab: Vocabulary) -> bool:
     """A known word, or known words run together around a key ("moslimsmoeten")."""
-    return word in vocab.known or word in vocab.glued or (
-        vocab.may_hold_key(word) and _segment(word, vocab) is not None)
+    return word in vocab.known or (vocab.may_hold_key(word) and _segment(word, vocab) is not None)
 
 
 def _is_known_form(word: str, vocab: Vocabulary) -> bool:
@@ -211,7 +186,7 @@ def _split(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece] | None,
     if word in vocab.protected or not word.isalpha():
         return None, None
     if word not in vocab.known:
-        pieces = list(vocab.glued[word]) if word in vocab.glued else _segment(word, vocab)
+        pieces = _segment(word, vocab)
         # "Polenweg" is a street; "Polenmoetenweg" (three words) is not.
         if pieces is not None and not (
             len(pieces) == 2 and vocab.is_key(pieces[0]) and pieces[1] in STREET_SUFFIXES
@@ -234,7 +209,7 @@ def join_ok(word: str, sep: str, vocab: Vocabulary) -> bool:
     low = word.lower()
     if len(set(low)) == 1:  # "x x x x" are kisses, not a word
         return False
-    if low in vocab.known or low in vocab.glued or _segment(low, vocab) is not None:
+    if low in vocab.known or _segment(low, vocab) is not None:
         return True
     letters = sum(c.isalpha() for c in word)
     return letters >= (5 if sep == "." else 4)
@@ -257,8 +232,7 @@ def process_word(chars: list[Piece], vocab: Vocabulary,
             # A kept letter whose span is wider than one character stands for a collapsed run.
             changes += [(s, e, c, "repeat") for c, s, e in collapsed if e - s > 1]
             chars = collapsed
-    word = "".join(c for c, _, _ in chars).lower()
-    if word in vocab.glued or vocab.may_hold_key(word):
+    if vocab.may_hold_key("".join(c for c, _, _ in chars).lower()):
         split, parts = _split(chars, vocab)
         if split is not None:
             # Inserted spaces are the pieces with an empty original span.

@@ -32,11 +32,7 @@ from nlp.placeholders import (
 # 12: "groep" is no identity-group cue (chat groups, "een groep jongeren"); 11 was model 17's.
 # 13: a hostile word under a negation ("zijn geen ongedierte") is a negation cue (nlp.cues).
 # 14: naming verbal abuse ("uitschelden", "beledigen") is a counter cue.
-# 18: de-obfuscation reads "!", "8" and "9" as letters where that gives a known word, letters
-# masked inside a word ("k*nker"), more violence words, and splits a short violence word run
-# together with a pronoun, an article or a function word ("ikvermoord", "eenmes",
-# "iksteekje"); 15, 16 and 17 were models 28, 29 and 30's.
-FEATURE_REVISION = 18
+FEATURE_REVISION = 14
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))

@@ -64,11 +64,6 @@ def assert_offsets_valid(d: Deobfuscated) -> None:
     ("leet", "j0d3n", "joden"),
     ("leet", "vr0uw3n", "vrouwen"),
     ("leet", "k3bab7ent", "kebabtent"),  # unknown word, digits strictly inside: the safe default
-    ("leet", "tu!g", "tuig"),  # "!" and the digits 8 and 9 need a known word
-    ("leet", "ver9assen", "vergassen"),
-    ("leet", "k*nker", "kanker"),  # a masked letter: the one known word that fits
-    ("leet", "ongedi**te", "ongedierte"),
-    ("leet", "die m*sl*ms", "die moslims"),
     ("spaced", "a s i e l t u i g", "asieltuig"),
     ("spaced", "m o s l i m s", "moslims"),
     ("spaced", "k.a.n.k.e.r", "kanker"),
@@ -125,12 +120,6 @@ def test_kinds_combine(written: str, read: str) -> None:
     assert clean(written) == read
 
 
-def test_a_mask_that_fits_two_words_stays() -> None:
-    vocab = Vocabulary.build(targets={"polen"}, hostile={"palen"})
-    assert deobfuscate("p*len", vocab).text == "p*len"
-    assert deobfuscate("p*len", VOCAB).text == "polen"
-
-
 def test_mentions_need_a_known_word() -> None:
     assert clean("@sielzoekers") == "asielzoekers"
     assert clean("volg @gemeentealmere") == "volg @gemeentealmere"
@@ -185,11 +174,6 @@ NORMAL = [
     "RT @omroepflevoland: brand in Almere Buiten onder controle",
     "Prijs: $10 of 9,99 €, code A1B2 | kassa 3",
     "x x x liefs van oma",
-    "*Let op* de weg is dicht, zie de kaart*",  # stars at a word's edge are no masks
-    "5*3=15 en 2**8, of 4 * 4",
-    "Hallo!Hoe gaat het? Ja!!! Top!",
-    "De k9-eenheid, 9gag en de A8 bij Zaandam; ik geef het een 8.",
-    "w*t een d*g, d*t is niks",  # masked grammatical words hide nothing
 ]
 
 
@@ -278,11 +262,10 @@ def test_component_keeps_the_doc_text() -> None:
 
 # --- properties on arbitrary text ---------------------------------------------------------------
 
-PRONE = st.text(alphabet="ab1@3$ .-_\n0iklmostuejdnP|4'*!9", max_size=60)
+PRONE = st.text(alphabet="ab1@3$ .-_\n0iklmostuejdnP|4'", max_size=60)
 WORDY = st.lists(
     st.sampled_from(["P0len", "a s i e l", "tuiiig", "moslimsmoeten", "k.a.n.k", "de", "weg",
-                     "14:00", "@gem", "aandejoden", "x", "1", " ", "-", ".", "jjj", "h0m0's",
-                     "k*nker", "tu!g", "*", "!"]),
+                     "14:00", "@gem", "aandejoden", "x", "1", " ", "-", ".", "jjj", "h0m0's"]),
     max_size=12,
 ).map(" ".join)
 ANY = st.one_of(PRONE, WORDY, st.text(max_size=80))

@@ -18,11 +18,6 @@ from nlp.deobfuscate_words import VIOLENCE_WORDS, default_vocabulary
     ("kogel door je k0p", "kogel door je kop"),      # two letters around the digit
     ("we f1kken je huis", "we fikken je huis"),
     ("ik sch1et je neer", "ik schiet je neer"),
-    ("die moet in de f!k", "die moet in de fik"),    # "!" for i, inside a word
-    ("ik ga je wur9en", "ik ga je wurgen"),          # 9 for g and 8 for b: known words only
-    ("leg een 8om neer", "leg een bom neer"),
-    ("ik m**k je d**d", "ik maak je dood"),          # masked letters
-    ("een k*gel door je kop", "een kogel door je kop"),
 ])
 def test_short_violence_words_are_read(written: str, read: str) -> None:
     d = deobfuscate(written, default_vocabulary())
@@ -51,32 +46,6 @@ def test_violence_words_never_split_a_compound() -> None:
     assert vocab.words >= VIOLENCE_WORDS
     for word in ("steekproef", "slaapkamer", "brandweer", "koppeling"):
         assert deobfuscate(word, vocab).text == word
-
-
-@pytest.mark.parametrize(("written", "read"), [
-    ("ikvermoord je", "ik vermoord je"),             # a pronoun before it
-    ("hij krijgt eenmes in zijn rug", "hij krijgt een mes in zijn rug"),  # an article
-    ("ik sla jekapot", "ik sla je kapot"),
-    ("ik maak je doodals ik je zie", "ik maak je dood als ik je zie"),  # a function word after
-    ("ikst33k je lek", "ik steek je lek"),           # disguised as well
-    ("iksteekje neer", "ik steek je neer"),          # three words: "je" is no diminutive here
-])
-def test_a_violence_word_run_together_with_a_pronoun_or_article_is_split(
-        written: str, read: str) -> None:
-    d = deobfuscate(written, default_vocabulary())
-    assert d.text == read
-    assert "split" in {kind for *_, kind in d.changes}
-
-
-@pytest.mark.parametrize("text", [
-    # Separable verbs (a particle before the violence word), diminutives and participles ("je",
-    # "de" after it), and words and names that are such a run-together.
-    "gegevens opslaan of deze stap overslaan", "een kaarsje aansteken en het lint doorsnijden",
-    "een mesje en een schopje", "slaande ruzie", "Ikram en Wijbrand eten hangop",
-    "de rillingen in mijn nekhaar",
-])
-def test_ordinary_words_with_a_violence_word_inside_stay(text: str) -> None:
-    assert deobfuscate(text, default_vocabulary()).text == text
 
 
 @pytest.mark.parametrize(("written", "read"), [

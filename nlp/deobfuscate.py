@@ -10,8 +10,7 @@ Four rules, applied in one left-to-right pass:
 - "spaced": runs of >= 3 single letters separated by one kind of separator ("k.a.n.k.e.r");
 - "leet": digits and symbols standing for letters inside a word ("P0len", "@sielzoekers");
 - "repeat": runs of >= 3 equal letters ("walgelijjjk");
-- "split": a target or hostile word run together with a known word ("kankerturken"), or a
-  short violence word with a pronoun, an article or a function word ("ikvermoord", "eenmes").
+- "split": a target or hostile word run together with a known word ("kankerturken").
 
 The rules are conservative on purpose: a false "fix" of ordinary text (a time, a code, an
 abbreviation, a mention) would feed the classifier words nobody wrote. Where a rule is unsure,
@@ -187,8 +186,6 @@ def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
         n = len(w)
         if any(w[:k] in keys or w[-k:] in keys for k in range(4, n - 1)):
             found.keys.add(w.decode(errors="ignore"))
-    if vocab.glued_b:
-        found.keys.update(w.decode(errors="ignore") for w in words if w in vocab.glued_b)
     return found
 
 

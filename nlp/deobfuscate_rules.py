@@ -74,8 +74,7 @@ def _leet_variants(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece], 
 
 def _is_word(word: str, vocab: Vocabulary) -> bool:
     """A known word, or known words run together around a key ("moslimsmoeten")."""
-    return word in vocab.known or word in vocab.glued or (
-        vocab.may_hold_key(word) and _segment(word, vocab) is not None)
+    return word in vocab.known or (vocab.may_hold_key(word) and _segment(word, vocab) is not None)
 
 
 def _is_known_form(word: str, vocab: Vocabulary) -> bool:
@@ -187,7 +186,7 @@ def _split(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece] | None,
     if word in vocab.protected or not word.isalpha():
         return None, None
     if word not in vocab.known:
-        pieces = list(vocab.glued[word]) if word in vocab.glued else _segment(word, vocab)
+        pieces = _segment(word, vocab)
         # "Polenweg" is a street; "Polenmoetenweg" (three words) is not.
         if pieces is not None and not (
             len(pieces) == 2 and vocab.is_key(pieces[0]) and pieces[1] in STREET_SUFFIXES
@@ -210,7 +209,7 @@ def join_ok(word: str, sep: str, vocab: Vocabulary) -> bool:
     low = word.lower()
     if len(set(low)) == 1:  # "x x x x" are kisses, not a word
         return False
-    if low in vocab.known or low in vocab.glued or _segment(low, vocab) is not None:
+    if low in vocab.known or _segment(low, vocab) is not None:
         return True
     letters = sum(c.isalpha() for c in word)
     return letters >= (5 if sep == "." else 4)
@@ -233,8 +232,7 @@ def process_word(chars: list[Piece], vocab: Vocabulary,
             # A kept letter whose span is wider than one character stands for a collapsed run.
             changes += [(s, e, c, "repeat") for c, s, e in collapsed if e - s > 1]
             chars = collapsed
-    word = "".join(c for c, _, _ in chars).lower()
-    if word in vocab.glued or vocab.may_hold_key(word):
+    if vocab.may_hold_key("".join(c for c, _, _ in chars).lower()):
         split, parts = _split(chars, vocab)
         if split is not None:
             # Inserted spaces are the pieces with an empty original span.

@@ -55,29 +55,11 @@ PROFANITY_WORDS: frozenset[str] = _words("""
     kut tering tyfus tiefus klote kolere pleuris kanker kk
 """)
 
-# A short violence word run together with the word before or after it ("ikvermoord", "eenmes",
-# "jekapot", "doodals") is split only next to these. Before it: pronouns and articles, never a
-# preposition or particle, because those make ordinary separable verbs ("opslaan", "overslaan",
-# "aansteken", "doorsnijden"). After it: no "je" or "de", which make diminutives and
-# participles ("mesje", "schopje", "slaande").
-GLUE_BEFORE: frozenset[str] = _words("""
-    ik je jij we wij ze zij hem haar hun jullie een de het die dat deze
-""")
-GLUE_AFTER: frozenset[str] = _words("""
-    ze hem haar hun jullie die dat deze het in op bij naar met als dan maar
-""")
-# Between a pronoun or article and one of these, a violence word is no diminutive: "iksteekje".
-GLUE_BETWEEN_AFTER: frozenset[str] = GLUE_AFTER | _words("je jou de")
-
-# Ordinary words that happen to be a target plus a known word; never split or expose them. The
-# second block are words and names that are also a violence word run together with a pronoun,
-# article or function word: every such run-together that wordfreq's Dutch list (200,000 words,
-# wordfreq 3.1) holds, checked once; wordfreq is no dependency.
+# Ordinary words that happen to be a target plus a known word; never split or expose them.
 PROTECTED_WORDS: frozenset[str] = _words("""
     homogeen homogene homogeniteit christendom jodendom polenta boerenland doodgewoon doodsbang
     doodmoe doodop doodziek doodstil doodleuk doodeng transport transparant transactie transfer
     transitie romantiek romantisch poolster turkije mannequin
-    degas hangop hemmes wijbrand keelin hangin wegas delijk slain nekhaar schophem
 """)
 
 # "Polenweg", "Turkenstraat": a target followed by a street word is a name, not "Polen weg!".
@@ -97,14 +79,7 @@ class Vocabulary:
     hostile: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
     protected: frozenset[str] = PROTECTED_WORDS
-    # Known words that are split from a pronoun, an article or a function word run together with
-    # them (GLUE_BEFORE, GLUE_AFTER), but are no keys: the short violence words.
-    glue: frozenset[str] = frozenset()
     known: frozenset[str] = field(init=False)
-    # Every such run-together ("eenmes", "iksteekje") and its words, and the same as bytes for
-    # the fast path.
-    glued: dict[str, tuple[str, ...]] = field(init=False, compare=False)
-    glued_b: frozenset[bytes] = field(init=False)
     # First and last four letters of the target and hostile words: the fast path's test for a
     # word that might be one of them run together with another word.
     prefix4: frozenset[str] = field(init=False)
@@ -121,7 +96,7 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         norm = {name: frozenset(w.lower() for w in getattr(self, name) if w.strip())
-                for name in ("targets", "hostile", "words", "protected", "glue")}
+                for name in ("targets", "hostile", "words", "protected")}
         for name, value in norm.items():
             object.__setattr__(self, name, value)
         known = norm["targets"] | norm["hostile"] | norm["words"]
@@ -139,26 +114,15 @@ class Vocabulary:
         object.__setattr__(self, "target_stems", frozenset(
             t[:k] for t in norm["targets"] if t.isalpha() for k in range(4, len(t) + 1)))
         object.__setattr__(self, "max_len", max((len(w) for w in known), default=0))
-        glue = [w for w in norm["glue"] if w.isalpha()]
-        glued: dict[str, tuple[str, ...]] = {
-            "".join(parts): parts for word in glue
-            for parts in [*((b, word) for b in GLUE_BEFORE), *((word, a) for a in GLUE_AFTER),
-                          *((b, word, a) for b in GLUE_BEFORE for a in GLUE_BETWEEN_AFTER)]}
-        # A run-together that is itself a word stays one ("dekking" is no "de" + "kking").
-        glued = {w: parts for w, parts in glued.items()
-                 if w not in known and w not in norm["protected"]}
-        object.__setattr__(self, "glued", glued)
-        object.__setattr__(self, "glued_b", frozenset(w.encode() for w in glued))
 
     @classmethod
     def build(cls, targets: Iterable[str] = (), hostile: Iterable[str] = (),
               words: Iterable[str] = (), protected: Iterable[str] = PROTECTED_WORDS,
-              function_words: bool = True, glue: Iterable[str] = ()) -> Vocabulary:
+              function_words: bool = True) -> Vocabulary:
         """A vocabulary from explicit lists (tests, or callers with their own word lists)."""
         base = FUNCTION_WORDS if function_words else frozenset()
         return cls(targets=frozenset(targets), hostile=frozenset(hostile),
-                   words=base | frozenset(words) | frozenset(glue),
-                   protected=frozenset(protected), glue=frozenset(glue))
+                   words=base | frozenset(words), protected=frozenset(protected))
 
     def is_key(self, word: str) -> bool:
         return word in self.targets or word in self.hostile
@@ -191,4 +155,4 @@ def default_vocabulary() -> Vocabulary:
         log.warning("deobfuscate: lexicon unavailable (%s); using the built-in words", exc)
         lexicon = frozenset()
     return Vocabulary.build(targets=GROUP_TERMS, hostile=SEED_HOSTILE | lexicon,
-                            words=PROFANITY_WORDS, glue=VIOLENCE_WORDS)
+                            words=VIOLENCE_WORDS | PROFANITY_WORDS)

@@ -32,9 +32,7 @@ from nlp.placeholders import (
 # 12: "groep" is no identity-group cue (chat groups, "een groep jongeren"); 11 was model 17's.
 # 13: a hostile word under a negation ("zijn geen ongedierte") is a negation cue (nlp.cues).
 # 14: naming verbal abuse ("uitschelden", "beledigen") is a counter cue.
-# 19: a short violence word run together with a pronoun, an article or a function word is split
-# ("ikvermoord", "eenmes", "iksteekje"); 15 to 18 were models 28 to 31's.
-FEATURE_REVISION = 19
+FEATURE_REVISION = 14
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))

@@ -49,32 +49,6 @@ def test_violence_words_never_split_a_compound() -> None:
 
 
 @pytest.mark.parametrize(("written", "read"), [
-    ("ikvermoord je", "ik vermoord je"),             # a pronoun before it
-    ("hij krijgt eenmes in zijn rug", "hij krijgt een mes in zijn rug"),  # an article
-    ("ik sla jekapot", "ik sla je kapot"),
-    ("ik maak je doodals ik je zie", "ik maak je dood als ik je zie"),  # a function word after
-    ("ikst33k je lek", "ik steek je lek"),           # disguised as well
-    ("iksteekje neer", "ik steek je neer"),          # three words: "je" is no diminutive here
-])
-def test_a_violence_word_run_together_with_a_pronoun_or_article_is_split(
-        written: str, read: str) -> None:
-    d = deobfuscate(written, default_vocabulary())
-    assert d.text == read
-    assert "split" in {kind for *_, kind in d.changes}
-
-
-@pytest.mark.parametrize("text", [
-    # Separable verbs (a particle before the violence word), diminutives and participles ("je",
-    # "de" after it), and words and names that are such a run-together.
-    "gegevens opslaan of deze stap overslaan", "een kaarsje aansteken en het lint doorsnijden",
-    "een mesje en een schopje", "slaande ruzie", "Wijbrand en Keelin eten hangop",
-    "de rillingen in mijn nekhaar",
-])
-def test_ordinary_words_with_a_violence_word_inside_stay(text: str) -> None:
-    assert deobfuscate(text, default_vocabulary()).text == text
-
-
-@pytest.mark.parametrize(("written", "read"), [
     ("teringpolen moeten weg", "tering polen moeten weg"),
     ("die kutvrouwen ook altijd", "die kut vrouwen ook altijd"),
     ("tyfusmocros eruit", "tyfus mocros eruit"),

@@ -70,25 +70,23 @@ def main() -> None:
     positive = gold.any(axis=0)
     everyday = np.array([p.source == "part_g" for p in annotated])[real] & ~positive
 
+    def passed_shares(passed: np.ndarray) -> list[float]:
+        """Recall over positive posts, and the share of negatives and of everyday posts passed."""
+        return [round(float(passed[mask].mean()), 4) for mask in (positive, ~positive, everyday)]
+
     rows = {}
     for c in args.c:
         p1 = np.vstack([platt(s, *_platt_fit(s, y)) for s, y in
                         ((oof[1][c][label][real], gold[i]) for i, label in enumerate(LABELS))])
-        top = p1.max(axis=0)
         gate = choose_gate(p1, gold, args.recall)
         gates = per_label_gates(p1, gold, args.recall, GATE_GRID)
-        passed = (p1 >= np.array(gates)[:, None]).any(axis=0)
         rows[f"C={c:g}"] = {
             "one gate": gate,
-            "one gate: recall / negatives / everyday passed": [
-                round(float((top[positive] >= gate).mean()), 4),
-                round(float((top[~positive] >= gate).mean()), 4),
-                round(float((top[everyday] >= gate).mean()), 4)],
+            "one gate: recall / negatives / everyday passed": passed_shares(
+                p1.max(axis=0) >= gate),
             "per-label gates": dict(zip(LABELS, gates, strict=True)),
-            "per-label gates: recall / negatives / everyday passed": [
-                round(float(passed[positive].mean()), 4),
-                round(float(passed[~positive].mean()), 4),
-                round(float(passed[everyday].mean()), 4)],
+            "per-label gates: recall / negatives / everyday passed": passed_shares(
+                (p1 >= np.array(gates)[:, None]).any(axis=0)),
         }
     print(json.dumps({**cpu_info(), "posts": int(real.sum()), "positives": int(positive.sum()),
                       "everyday": int(everyday.sum()), "recall_target": args.recall,

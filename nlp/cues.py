@@ -226,11 +226,9 @@ _INTENSIFIERS = frozenset({"helemaal", "echt", "zeker", "absoluut", "totaal", "b
                            "allemaal"})
 
 
-def is_negated(words_before: Sequence[str], in_question: bool = False) -> bool:
+def is_negated(words_before: Sequence[str]) -> bool:
     """Whether a hostile word whose preceding words (lower case, nearest last) are
-    `words_before`, in a sentence that is a question or not, is said under a negation."""
-    if in_question:
-        return False
+    `words_before` follows a negation. The caller keeps a question hostile."""
     i = len(words_before) - 1
     while i >= 0 and words_before[i] in _INTENSIFIERS:
         i -= 1

@@ -220,13 +220,15 @@ def _cue_spans(doc: Doc) -> list[tuple[str, Span]]:
 
 
 def _unless_negated(kind: str, span: Span) -> str:
-    """A hostile word said under a negation counts as a negation (nlp.cues.is_negated)."""
+    """A hostile word said under a negation counts as a negation (nlp.cues.is_negated), unless
+    its sentence is a question: a negated question is rhetorical ("zijn ze niet gewoon tuig?")."""
     if kind not in HOSTILE_PREDICATE_KINDS:
         return kind
     doc = span.doc
-    before = [t.lower_ for t in doc[max(0, span.start - _NEGATION_REACH):span.start]]
+    if not is_negated([t.lower_ for t in doc[max(0, span.start - _NEGATION_REACH):span.start]]):
+        return kind
     end = _SENTENCE_END.search(doc.text, span.end_char)
-    return "negation" if is_negated(before, bool(end) and end.group() == "?") else kind
+    return kind if end is not None and end.group() == "?" else "negation"
 
 
 def in_almere_of(doc: Doc, places: list[Place], cue_counts: Counter) -> bool | None:

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from nlp.corpus import Post, split_keys
-from nlp.embedding import embed_reference
+from nlp.embedding import embed
 from nlp.evaluation import REAL_REGISTER_PART
 from nlp.features import extra_vector, normalise
 from nlp.model import dense_features, new_label_model, new_vectorizers, stage1_features
@@ -51,7 +51,7 @@ def corpus_inputs(posts: list[Post], *, embedded: bool = True,
     return CorpusInputs(
         norm=[normalise(t, a) for t, a in zip(texts, analyses, strict=True)],
         extra=np.vstack([extra_vector(a) for a in analyses]),
-        emb=(embed_reference([a.semantic_text for a in analyses]) if embedded
+        emb=(embed([a.semantic_text for a in analyses]) if embedded
              else np.zeros((len(texts), 0), dtype=np.float32)),
         weight=np.where([not p.augmented for p in posts], 1.0, augmented_weight) * np.where(
             [p.source == REAL_REGISTER_PART for p in posts], REAL_REGISTER_WEIGHT, 1.0),

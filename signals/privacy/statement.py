@@ -178,7 +178,7 @@ def _package_version(name: str) -> str:
 
 def _embedder_line(embedder: str | None) -> ModelLine:
     """The sentence-embedding model the classifier reads (its `embedder` id names the model,
-    e.g. "onnxruntime/multilingual-e5-small-q4-int8/..."). Whatever engine a model was trained
+    e.g. "onnxruntime/multilingual-e5-small-q4-fp32/..."). Whatever engine a model was trained
     on, ONNX Runtime runs it (nlp/embedding.py)."""
     parts = (embedder or "").split("/")
     name = (parts[1] if len(parts) > 1 else "multilingual-e5-small").partition("-q4")[0]
@@ -190,8 +190,8 @@ def _embedder_line(embedder: str | None) -> ModelLine:
             "Zet de tekst van een bericht om in 384 getallen die de betekenis van de zin "
             "weergeven, voor de tweede stap van het classificatiemodel; alleen voor berichten die "
             "een label zouden kunnen krijgen. Namen van groepen worden vooraf gemaskeerd. "
-            f"De 4-bit-gewichten komen uit het pakket {weights}; {engine} rekent ermee in 8 "
-            "bits, op de eigen server: er gaat geen tekst naar buiten."
+            f"De 4-bit-gewichten komen uit het pakket {weights}; {engine} rekent ermee in "
+            "32-bits kommagetallen, op de eigen server: er gaat geen tekst naar buiten."
         ),
         version=f"{name} (4-bit-gewichten), {engine}",
         date="vooraf getraind door de makers",

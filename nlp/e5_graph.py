@@ -18,6 +18,9 @@ nlp/MODEL_CARD.md, Results, models 33 and 34).
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 from onnx import ModelProto, TensorProto, helper, numpy_helper
 
@@ -26,6 +29,8 @@ from nlp.e5_weights import E5Weights, nibbles
 BLOCK = 32
 ACCURACY_FP32 = 1  # MatMulNBits: the weights dequantised, the products in float32
 OPSET = 18
+# The source this module was loaded from: the graph cache (nlp/e5_engine.py) names a graph by it.
+SOURCE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 class _Builder:

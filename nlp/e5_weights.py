@@ -9,6 +9,7 @@ the 250,037-row word table is 54 MB and a post needs a few dozen of its rows.
 
 from __future__ import annotations
 
+import hashlib
 import mmap
 import struct
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ import numpy as np
 MAGIC = b"E5S1"
 BLOCK = 32  # weights per Q4_0 block
 Q4_BLOCK = np.dtype([("scale", "<f2"), ("nibbles", "u1", (BLOCK // 2,))])
+# The source this module was loaded from (see nlp/e5_graph.py).
+SOURCE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 FLOAT32, Q4 = 0, 1
 
 

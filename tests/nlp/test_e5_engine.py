@@ -135,6 +135,22 @@ def test_the_encoder_graph_is_built_once_and_then_read_from_the_cache(tmp_path, 
     assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_a_graph_built_by_code_older_than_the_file_is_used_but_not_cached(
+        tmp_path, monkeypatch, caplog) -> None:
+    """A worker that loaded e5_graph.py before an upgrade changed it builds the old graph: it
+    must not be cached under the name of the new source, where every new process would read it.
+    """
+    import nlp.e5_engine
+    import nlp.e5_graph
+    from nlp.e5_engine import encoder_bytes
+
+    monkeypatch.setattr(nlp.e5_engine, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(nlp.e5_graph, "SOURCE_DIGEST", "the source before the upgrade")
+    assert encoder_bytes(load_weights())
+    assert not list(tmp_path.iterdir())
+    assert "changed since it was loaded" in caplog.text
+
+
 def test_an_unreadable_cached_graph_is_built_again(tmp_path, monkeypatch, caplog) -> None:
     import nlp.e5_engine
     from nlp.e5_engine import encoder_bytes

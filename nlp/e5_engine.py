@@ -40,10 +40,10 @@ def encoder_bytes(weights: E5Weights, rebuild: bool = False) -> bytes:
     path = CACHE_DIR / f"e5-encoder-{key[:16]}.onnx"
     if path.exists() and not rebuild:
         return path.read_bytes()
-    from nlp import e5_graph
+    from nlp.e5_graph import SOURCE_DIGEST, encoder_graph
 
-    data = e5_graph.encoder_graph(weights).SerializeToString()
-    if graph_source != e5_graph.SOURCE_DIGEST:
+    data = encoder_graph(weights).SerializeToString()
+    if graph_source != SOURCE_DIGEST:
         # This process loaded e5_graph.py before it changed on disk (an upgrade under a running
         # worker): its graph is not the one the name stands for, so it is used, not cached.
         log.warning("e5: e5_graph.py changed since it was loaded; the graph is not cached")

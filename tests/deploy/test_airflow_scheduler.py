@@ -10,6 +10,7 @@ sees (pools, XCom between processes, task logs)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -150,9 +151,13 @@ def _wait(what: str, check: object, timeout: float, procs: dict[str, subprocess.
 
 
 def _stop(procs: dict[str, subprocess.Popen], timeout: float = 45) -> dict[str, int | None]:
+    # SIGTERM to each main process only, as `docker compose stop` sends it: the scheduler then
+    # ends its LocalExecutor's workers itself. A SIGTERM to the whole group also reached those
+    # workers, and one killed while it held their queue's lock left the scheduler waiting for
+    # it in `LocalExecutor.end()` (seen once in a fresh clone's `make test`, 2026-12-06).
     for proc in procs.values():
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
+            os.kill(proc.pid, signal.SIGTERM)
     codes: dict[str, int | None] = {}
     deadline = time.monotonic() + timeout
     for name, proc in procs.items():
@@ -164,6 +169,9 @@ def _stop(procs: dict[str, subprocess.Popen], timeout: float = 45) -> dict[str, 
             time.sleep(2)
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
+    for proc in procs.values():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # anything a main process left behind
     return codes
 
 

@@ -165,7 +165,7 @@ def _stop(procs: dict[str, subprocess.Popen], timeout: float = 45) -> dict[str, 
             codes[name] = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             codes[name] = None
-            os.kill(proc.pid, signal.SIGABRT)
+            os.killpg(proc.pid, signal.SIGABRT)  # the stacks of its workers too
             time.sleep(2)
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)

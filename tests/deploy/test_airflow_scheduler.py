@@ -150,19 +150,47 @@ def _wait(what: str, check: object, timeout: float, procs: dict[str, subprocess.
         time.sleep(0.5)
 
 
-def _stop(procs: dict[str, subprocess.Popen], timeout: float = 45) -> dict[str, int | None]:
-    # SIGTERM to each main process only, as `docker compose stop` sends it: the scheduler then
-    # ends its LocalExecutor's workers itself. A SIGTERM to the whole group also reached those
-    # workers, and one killed while it held their queue's lock left the scheduler waiting for
-    # it in `LocalExecutor.end()` (seen once in a fresh clone's `make test`, 2026-12-06).
+def _idle_executor_workers(parent: int) -> list[int]:
+    """The LocalExecutor workers of a scheduler that wait for work (their process title)."""
+    idle = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            title = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == parent and "LocalExecutor" in title and "<idle>" in title:
+            idle.append(int(stat.parent.name))
+    return idle
+
+
+def _stop(procs: dict[str, subprocess.Popen], timeout: float = 30,
+          again: float = 15) -> tuple[dict[str, int | None], list[int]]:
+    """SIGTERM to each main process, as `docker compose stop` sends it. Returns the exit codes,
+    None for a process that had to be killed, and the idle executor workers that were killed.
+
+    In about one fresh-clone `make test` in three here (2026-12-06) the scheduler waited for
+    ever in `LocalExecutor.end()` for a worker that sat idle, blocked reading its task queue for
+    the poison pill `end()` had put there (the SIGABRT stacks showed it). That is Airflow's, and
+    nothing of ours runs then, so a worker the title shows idle is killed, and the scheduler must
+    then end by itself; a busy one (a task of ours still running) is not, and fails the test."""
     for proc in procs.values():
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGTERM)
     codes: dict[str, int | None] = {}
+    killed_idle: list[int] = []
     deadline = time.monotonic() + timeout
     for name, proc in procs.items():
         try:
             codes[name] = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+            continue
+        except subprocess.TimeoutExpired:
+            for pid in _idle_executor_workers(proc.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                    killed_idle.append(pid)
+        try:
+            codes[name] = proc.wait(timeout=again)
         except subprocess.TimeoutExpired:
             codes[name] = None
             os.killpg(proc.pid, signal.SIGABRT)  # the stacks of its workers too
@@ -172,7 +200,7 @@ def _stop(procs: dict[str, subprocess.Popen], timeout: float = 45) -> dict[str, 
     for proc in procs.values():
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # anything a main process left behind
-    return codes
+    return codes, killed_idle
 
 
 def test_collect_and_detect_under_a_real_scheduler(
@@ -244,7 +272,7 @@ def test_collect_and_detect_under_a_real_scheduler(
             tis = _api(api_port, "GET", f"{run_path}/taskInstances")["task_instances"]
             run_s = time.monotonic() - started
         finally:
-            codes = _stop(procs)
+            codes, killed_idle = _stop(procs)
     task_states = {(t["task_id"], t["map_index"]): t["state"] for t in tis}
     logs_text = "\n".join(p.read_text(errors="replace") for p in logs.glob("*.log"))
     task_logs = "\n".join(
@@ -263,9 +291,11 @@ def test_collect_and_detect_under_a_real_scheduler(
     assert leases == 0  # every lease was given back
     assert "XCom not found" not in logs_text + task_logs
     assert "DeprecatedImportWarning" not in task_logs
-    # Clean shutdown: each process ends on SIGTERM by itself, without being killed.
+    # Clean shutdown: each process ends on SIGTERM by itself, without being killed (the scheduler
+    # perhaps only once an idle executor worker is gone, see _stop).
     assert all(code is not None for code in codes.values()), (codes, logs_text[-6000:])
     durations = {f"{t['task_id']}[{t['map_index']}]": t.get("duration") for t in tis}
     print(f"smoke: run done at {run_s:.1f} s, "
           f"total {time.monotonic() - started:.1f} s, exit codes {codes}, "
+          f"idle executor workers killed {killed_idle}, "
           f"{posts} posts, {signal_count} signals, task seconds {durations}")

@@ -93,14 +93,19 @@ class E5Engine:
     def token_count(self, text: str) -> int:
         return len(self.tokenizer.pieces(PREFIX + text)) + 2
 
+    def encoder_input(self, pieces: Sequence[int]) -> np.ndarray:
+        """The graph's input for one window of pieces: <s> … </s>, the summed word, position and
+        type embeddings, (tokens, 384) float32."""
+        ids = [self.weights.bos, *pieces, self.weights.eos]
+        x = self.weights.words(ids) + self.positions[:len(ids)] + self.token_type
+        return x.astype(np.float32)
+
     def _embed(self, text: str) -> np.ndarray:
         pieces = self.tokenizer.pieces(PREFIX + text)
         window = self.weights.max_positions - 2
         total = np.zeros(self.weights.hidden, dtype=np.float64)
         for start in range(0, len(pieces), window):
             chunk = pieces[start:start + window]
-            ids = [self.weights.bos, *chunk, self.weights.eos]
-            x = self.weights.words(ids) + self.positions[:len(ids)] + self.token_type
-            (pooled,) = self.session.run(None, {"x": x.astype(np.float32)})
+            (pooled,) = self.session.run(None, {"x": self.encoder_input(chunk)})
             total += len(chunk) * pooled
         return (total / max(np.linalg.norm(total), 1e-12)).astype(np.float32)

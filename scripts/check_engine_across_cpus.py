@@ -11,7 +11,6 @@ Usage: python scripts/check_engine_across_cpus.py [--cpu EPYC-Rome] [--posts 3]
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -52,7 +51,7 @@ def main() -> int:
         embed_to(native, args.posts)
         subprocess.run([qemu, "-cpu", args.cpu, sys.executable, __file__, "--posts",
                         str(args.posts), "--embed-to", str(emulated)], check=True,
-                       env=os.environ, stderr=subprocess.DEVNULL)
+                       stderr=subprocess.DEVNULL)
         a, b = np.load(native), np.load(emulated)
     from nlp.api import get_enricher
 

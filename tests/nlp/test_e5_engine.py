@@ -73,8 +73,7 @@ def test_a_last_bit_change_moves_the_vector_by_about_as_much(engines) -> None:
     moved its vector by about 1e-3 (nlp/e5_graph.py)."""
     ours, _ = engines
     text = "Morgen 20:00 iedereen naar het Stadhuisplein, neem vuurwerk mee"
-    ids = [ours.weights.bos, *ours.tokenizer.pieces(PREFIX + text), ours.weights.eos]
-    x = (ours.weights.words(ids) + ours.positions[:len(ids)] + ours.token_type).astype(np.float32)
+    x = ours.encoder_input(ours.tokenizer.pieces(PREFIX + text))
     nudged = np.nextafter(x, np.float32(np.inf))
     (a,), (b,) = (ours.session.run(None, {"x": v}) for v in (x, nudged))
     assert 0 < np.abs(a - b).max() < 1e-4 * np.abs(a).max()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -19,12 +21,29 @@ from signals.private_files import ensure_private_file
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+WAL_SWITCH_ATTEMPTS = 50
+
+
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    # Two connections switching a fresh file to WAL at once: the loser holds a shared lock
+    # while asking for an exclusive one, and SQLite answers "database is locked" at once
+    # instead of waiting (waiting could deadlock), so busy_timeout does not help here.
+    for attempt in range(WAL_SWITCH_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == WAL_SWITCH_ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+
+
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    # WAL lets the web app read while the pipeline writes; foreign keys are off by default.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # WAL lets the web app read while the pipeline writes; foreign keys are off by default.
+    _switch_to_wal(cursor)
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -130,10 +130,12 @@ def _collapse(chars: list[Piece], vocab: Vocabulary) -> list[Piece] | None:
     return out_pieces
 
 
-def _segment(word: str, vocab: Vocabulary) -> list[str] | None:
-    """The fewest known words that make up `word`, if one of them is a target or hostile word.
+def _segment(word: str, vocab: Vocabulary, short_end: bool = False) -> list[str] | None:
+    """The fewest known words that make up `word`, if one of them is a target or hostile word
+    or they start with a threat's subject and violence word ("ik vermoord je").
 
-    Two-letter pieces ("de") may not end the word: "poolen" is not "pool en"."""
+    Two-letter pieces ("de") may not end the word: "poolen" is not "pool en"; `short_end` allows
+    them, for a threat's run-together ("ik steek je")."""
     n = len(word)
     if n < 6 or n > 60 or not word.isalpha():
         return None
@@ -147,7 +149,7 @@ def _segment(word: str, vocab: Vocabulary) -> list[str] | None:
             piece = word[j:i]
             if prev is None or piece not in vocab.known:
                 continue
-            if len(piece) == 2 and i == n:
+            if len(piece) == 2 and i == n and not short_end:
                 continue
             cand = (prev[0] + 1, prev[1] - len(piece) ** 2, [*prev[2], piece])
             cur = best[i]
@@ -157,7 +159,7 @@ def _segment(word: str, vocab: Vocabulary) -> list[str] | None:
     if found is None or found[0] < 2 or found[0] > 4:
         return None
     pieces = found[2]
-    if not any(vocab.is_key(p) and len(p) >= 4 for p in pieces):
+    if not (any(vocab.is_key(p) and len(p) >= 4 for p in pieces) or vocab.is_threat_head(pieces)):
         return None
     return pieces
 
@@ -187,6 +189,10 @@ def _split(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece] | None,
         return None, None
     if word not in vocab.known:
         pieces = _segment(word, vocab)
+        if pieces is None and vocab.threat_head(word.encode()):
+            pieces = _segment(word, vocab, short_end=True)
+            if pieces is not None and not vocab.is_threat_head(pieces):
+                pieces = None
         # "Polenweg" is a street; "Polenmoetenweg" (three words) is not.
         if pieces is not None and not (
             len(pieces) == 2 and vocab.is_key(pieces[0]) and pieces[1] in STREET_SUFFIXES

@@ -55,11 +55,26 @@ PROFANITY_WORDS: frozenset[str] = _words("""
     kut tering tyfus tiefus klote kolere pleuris kanker kk
 """)
 
-# Ordinary words that happen to be a target plus a known word; never split or expose them.
+# Who a threat comes from or is aimed at, run together with the violence word after it
+# ("ikvermoordje", "wefikkendat azc af", "ikschietjedood"): a word that starts with one of these
+# and then a violence word is split too. Only at the start: at the end "je" is the diminutive
+# ("steekje", "kopje", "mesje").
+THREAT_SUBJECTS: frozenset[str] = _words("ik we wij jij je ze zij hij die")
+
+# Ordinary words that happen to be a target plus a known word; never split or expose them. The
+# second block is every such split among wordfreq's 200,000 most frequent Dutch words (checked
+# 2026-12-06: "overtuig" is no "over tuig", "brandweermannen" no "brand we er mannen").
 PROTECTED_WORDS: frozenset[str] = _words("""
     homogeen homogene homogeniteit christendom jodendom polenta boerenland doodgewoon doodsbang
     doodmoe doodop doodziek doodstil doodleuk doodeng transport transparant transactie transfer
     transitie romantiek romantisch poolster turkije mannequin
+    overtuig voortuig uitdoven brandweermannen brandweervrouw brandweervrouwen weermannen
+    weervrouw vuilnismannen voormannen voorvrouw kopmannen kopvrouw bijvrouw bijvrouwen wasvrouw
+    wasvrouwen schoppenvrouw wildemannen wildebeesten tegenpool tegenpolen vrouwlijk
+    voorchristelijke bijgelovigen boerenwetering boerenmeisjes boerenvrouw boerenvrouwen
+    varkensboeren keelkanker bloedkanker rattenplaag sprinkhanenplaag granaatvuur moordaanslag
+    moordvrouw wapentuig bloedhonden hondenkop hondenkoppen varkenskop varkenskoppen varkensbloed
+    apenpak wijbrand
 """)
 
 # "Polenweg", "Turkenstraat": a target followed by a street word is a name, not "Polen weg!".
@@ -79,6 +94,8 @@ class Vocabulary:
     hostile: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
     protected: frozenset[str] = PROTECTED_WORDS
+    # Violence words that may follow a THREAT_SUBJECTS word in a run-together.
+    violence: frozenset[str] = frozenset()
     known: frozenset[str] = field(init=False)
     # First and last four letters of the target and hostile words: the fast path's test for a
     # word that might be one of them run together with another word.
@@ -93,13 +110,17 @@ class Vocabulary:
     # these and a hostile word is exposed even when the stem alone is no word.
     target_stems: frozenset[str] = field(init=False)
     max_len: int = field(init=False)
+    # Subject + violence word as UTF-8 bytes ("ikvermoord"), the fast path's test for a threat
+    # run together; `threat_head2_b` their first two bytes, which filter the words first.
+    threat_heads_b: frozenset[bytes] = field(init=False)
+    threat_head2_b: frozenset[bytes] = field(init=False)
 
     def __post_init__(self) -> None:
         norm = {name: frozenset(w.lower() for w in getattr(self, name) if w.strip())
-                for name in ("targets", "hostile", "words", "protected")}
+                for name in ("targets", "hostile", "words", "protected", "violence")}
         for name, value in norm.items():
             object.__setattr__(self, name, value)
-        known = norm["targets"] | norm["hostile"] | norm["words"]
+        known = norm["targets"] | norm["hostile"] | norm["words"] | norm["violence"]
         # Only alphabetic keys of >= 4 letters can start a split: "de" inside every word
         # would send every post down the slow path.
         keys = [w for w in norm["targets"] | norm["hostile"] if len(w) >= 4 and w.isalpha()]
@@ -114,15 +135,20 @@ class Vocabulary:
         object.__setattr__(self, "target_stems", frozenset(
             t[:k] for t in norm["targets"] if t.isalpha() for k in range(4, len(t) + 1)))
         object.__setattr__(self, "max_len", max((len(w) for w in known), default=0))
+        heads = frozenset((s + v).encode() for s in THREAT_SUBJECTS for v in norm["violence"]
+                          if v.isalpha() and len(v) >= 3)
+        object.__setattr__(self, "threat_heads_b", heads)
+        object.__setattr__(self, "threat_head2_b", frozenset(h[:2] for h in heads))
 
     @classmethod
     def build(cls, targets: Iterable[str] = (), hostile: Iterable[str] = (),
               words: Iterable[str] = (), protected: Iterable[str] = PROTECTED_WORDS,
-              function_words: bool = True) -> Vocabulary:
+              function_words: bool = True, violence: Iterable[str] = ()) -> Vocabulary:
         """A vocabulary from explicit lists (tests, or callers with their own word lists)."""
         base = FUNCTION_WORDS if function_words else frozenset()
         return cls(targets=frozenset(targets), hostile=frozenset(hostile),
-                   words=base | frozenset(words), protected=frozenset(protected))
+                   words=base | frozenset(words), protected=frozenset(protected),
+                   violence=frozenset(violence))
 
     def is_key(self, word: str) -> bool:
         return word in self.targets or word in self.hostile
@@ -133,12 +159,27 @@ class Vocabulary:
         return any(word[-k:] in self.hostile or word[:k] in self.hostile
                    for k in range(4, len(word) - 3))
 
+    def is_threat_head(self, pieces: list[str]) -> bool:
+        """Do a run-together's pieces start with a subject and a violence word ("ik vermoord")?"""
+        return (len(pieces) >= 2 and pieces[0] in THREAT_SUBJECTS
+                and pieces[1] in self.violence and len(pieces[1]) >= 3)
+
+    def threat_head(self, word: bytes) -> bool:
+        """Does this (lower-case, UTF-8) word start with a subject run together with a violence
+        word? The fast path's test, so bytes and set lookups only."""
+        if word[:2] not in self.threat_head2_b:
+            return False
+        return any(word[:k] in self.threat_heads_b for k in range(5, min(len(word), 16) + 1))
+
     def may_hold_key(self, word: str) -> bool:
         """Could this (lower-case) word be a key run together with another word? A key must
-        start or end it, leaving >= 2 letters (the first four letters filter cheaply)."""
+        start or end it, leaving >= 2 letters (the first four letters filter cheaply), or it
+        starts with a threat's subject and violence word."""
         n = len(word)
         if n < 6:
             return False
+        if self.threat_head(word.encode()):
+            return True
         if word[:4] in self.prefix4 and any(
                 word[:k] in self.targets or word[:k] in self.hostile for k in range(4, n - 1)):
             return True
@@ -155,4 +196,4 @@ def default_vocabulary() -> Vocabulary:
         log.warning("deobfuscate: lexicon unavailable (%s); using the built-in words", exc)
         lexicon = frozenset()
     return Vocabulary.build(targets=GROUP_TERMS, hostile=SEED_HOSTILE | lexicon,
-                            words=VIOLENCE_WORDS | PROFANITY_WORDS)
+                            words=PROFANITY_WORDS, violence=VIOLENCE_WORDS)

@@ -32,7 +32,9 @@ from nlp.placeholders import (
 # 12: "groep" is no identity-group cue (chat groups, "een groep jongeren"); 11 was model 17's.
 # 13: a hostile word under a negation ("zijn geen ongedierte") is a negation cue (nlp.cues).
 # 14: naming verbal abuse ("uitschelden", "beledigen") is a counter cue.
-FEATURE_REVISION = 14
+# 15: a threat's subject run together with its violence word is split ("ikvermoordje"), and
+#     ordinary compounds are no longer split ("overtuig", "brandweermannen"; nlp.deobfuscate_words).
+FEATURE_REVISION = 15
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))

@@ -95,6 +95,23 @@ FIGURATIVE_THREATS = (
     "ik maak die wiskundetoets af", "die DJ blaast het dak eraf",
 )
 
+# Written 2026-12-06 (ninth session), without sight of the suite: calls not to use violence that
+# name the violence (No) and threats that hold a negation (Yes), crossed with the threat targets.
+OFFICIALS = ("die wethouder", "de burgemeester", "die agent", "die boa", "hem", "haar")
+WARNINGS_AGAINST_VIOLENCE = (  # No
+    "ga {t} niet slaan, daar los je niks mee op", "niemand gaat {t} iets aandoen, blijf rustig",
+    "sla {t} niet, bel gewoon de politie", "doe {t} geen pijn, het is het niet waard",
+    "raak {t} niet aan, we demonstreren vreedzaam", "wie {t} slaat is geen haar beter",
+    "geweld tegen {t} lost niks op", "schiet {t} niet neer in je hoofd, praat erover",
+    "we gaan {t} niet opwachten, laat het aan de politie",
+    "niet steken, niet slaan, ook niet als {t} je uitdaagt",
+)
+THREATS_WITH_NEGATION = (  # Yes
+    "als {t} niet oprot steek ik hem neer", "ik laat {t} niet lopen, ik sla zijn kop in",
+    "niemand houdt me tegen, ik knal {t} neer", "ik aarzel niet, {t} gaat eraan",
+    "ik stop niet tot {t} dood is", "{t} komt hier niet levend weg",
+)
+
 THREATS = (
     "ik steek je neer", "ik schiet die agent dood", "we maken die wethouder af", "ik sla je kop in",
     "die burgemeester moet hangen", "ik vermoord je", "we fikken dat azc af",
@@ -144,6 +161,11 @@ def families() -> list[Family]:
                tuple(frame.format(t=t) for frame in THREAT_FRAMES.values() for t in TARGETS),
                tuple(THREAT_FRAMES), len(TARGETS)),
         Family("figurative threats", "threat", False, FIGURATIVE_THREATS, FIGURATIVE_THREATS, 1),
+        *(Family(name, "threat", want, tuple(f.format(t=t) for f in frames for t in OFFICIALS),
+                 frames, len(OFFICIALS))
+          for name, frames, want in (
+              ("warnings against violence", WARNINGS_AGAINST_VIOLENCE, False),
+              ("threats with a negation", THREATS_WITH_NEGATION, True))),
         *(Family(name, "polarising", want, tuple(f.format(g=g) for f in frames for g in GROUPS),
                  frames, len(GROUPS)) for name, frames, want in crossed),
         *(Family(f"threats, {name}", "threat", True, tuple(spell(t) for t in THREATS), THREATS, 1)

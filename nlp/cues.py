@@ -239,6 +239,22 @@ def is_negated(words_before: Sequence[str]) -> bool:
     return words_before[i] == "geen" and i > 0 and words_before[i - 1] in _COPULAS
 
 
+# Violence said under a negation ("we gaan hem niet opwachten", "schiet hem niet neer", "geen
+# stenen") is a call not to use it, which is no threat (docs/annotation.md, threat): its cue counts
+# as a warning. The nearest word decides, as for hostility, so "als je niet oprot, steek ik je
+# neer" stays a threat.
+VIOLENCE_KINDS = frozenset({"threat", "lex_violence"})
+
+
+def is_violence_negated(words_before: Sequence[str], words_inside: Sequence[str]) -> bool:
+    """Whether a violence cue (its words `words_inside`, lower case) follows a negation, is
+    "geen" + the violence ("geen stenen"), or holds the negation in its gap ("schiet hem niet
+    neer")."""
+    if is_negated(words_before) or (words_before and words_before[-1] == "geen"):
+        return True
+    return any(w in _NEGATORS for w in words_inside[1:-1])
+
+
 # A head count wanted at a gathering ("wil minimaal 50 man zien"): terse calls are often only a
 # time, a place and this.
 CUES["headcount"] = [

@@ -34,7 +34,8 @@ from nlp.placeholders import (
 # 14: naming verbal abuse ("uitschelden", "beledigen") is a counter cue.
 # 15: a threat's subject run together with its violence word is split ("ikvermoordje"), and
 #     ordinary compounds are no longer split ("overtuig", "brandweermannen"; nlp.deobfuscate_words).
-FEATURE_REVISION = 15
+# 16: violence under a negation ("niet neerschieten", "geen stenen") is a warning cue.
+FEATURE_REVISION = 16
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))

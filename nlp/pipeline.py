@@ -18,7 +18,14 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from nlp.cues import CUE_KINDS, CUES, HOSTILE_PREDICATE_KINDS, is_negated
+from nlp.cues import (
+    CUE_KINDS,
+    CUES,
+    HOSTILE_PREDICATE_KINDS,
+    VIOLENCE_KINDS,
+    is_negated,
+    is_violence_negated,
+)
 from nlp.deobfuscate import Deobfuscated
 from nlp.gazetteer import by_canonical, fuzzy_candidate, fuzzy_lookup, load_places
 from nlp.timeexpr import TimeExpr, first_time
@@ -220,15 +227,21 @@ def _cue_spans(doc: Doc) -> list[tuple[str, Span]]:
 
 
 def _unless_negated(kind: str, span: Span) -> str:
-    """A hostile word said under a negation counts as a negation (nlp.cues.is_negated), unless
-    its sentence is a question: a negated question is rhetorical ("zijn ze niet gewoon tuig?")."""
-    if kind not in HOSTILE_PREDICATE_KINDS:
-        return kind
+    """A hostile word said under a negation counts as a negation (nlp.cues.is_negated), violence
+    under a negation as a warning (nlp.cues.is_violence_negated), unless the sentence is a
+    question: a negated question is rhetorical ("zijn ze niet gewoon tuig?")."""
     doc = span.doc
-    if not is_negated([t.lower_ for t in doc[max(0, span.start - _NEGATION_REACH):span.start]]):
+    before = [t.lower_ for t in doc[max(0, span.start - _NEGATION_REACH):span.start]]
+    if kind in HOSTILE_PREDICATE_KINDS:
+        negated, becomes = is_negated(before), "negation"
+    elif kind in VIOLENCE_KINDS:
+        negated, becomes = is_violence_negated(before, [t.lower_ for t in span]), "warning"
+    else:
+        return kind
+    if not negated:
         return kind
     end = _SENTENCE_END.search(doc.text, span.end_char)
-    return kind if end is not None and end.group() == "?" else "negation"
+    return kind if end is not None and end.group() == "?" else becomes
 
 
 def in_almere_of(doc: Doc, places: list[Place], cue_counts: Counter) -> bool | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.cues import HOSTILE_PREDICATE_KINDS
+from nlp.cues import HOSTILE_PREDICATE_KINDS, VIOLENCE_KINDS
 from nlp.features import EXTRA_FEATURES, extra_vector, mark_negation_scope
 from nlp.pipeline import Analysis, analyse
 
@@ -82,3 +82,27 @@ def test_naming_abuse_as_an_act_is_a_counter_cue(text: str) -> None:
     analysis = analyse([text])[0]
     assert analysis.cue_counts["counter"] >= 1
     assert _combined(analysis)["x:hostile_group_voiced"] == 0.0
+
+
+# Violence said under a negation is a call not to use it (docs/annotation.md, threat): its cue
+# counts as a warning (nlp.cues.is_violence_negated).
+@pytest.mark.parametrize("text", [
+    "we gaan die wethouder niet opwachten, laat het aan de politie",
+    "schiet hem niet neer, praat erover",  # the negator inside the cue's gap
+    "neem geen stenen mee",  # "geen" right before the violence
+    "niet schieten!",
+])
+def test_violence_under_a_negation_is_a_warning_cue(text: str) -> None:
+    counts = analyse([text])[0].cue_counts
+    assert not VIOLENCE_KINDS & set(counts), counts
+    assert counts["warning"] >= 1
+
+
+@pytest.mark.parametrize("text", [
+    "als je niet oprot steek ik je neer",  # the negation belongs to another clause
+    "waarom schieten we ze niet gewoon neer?",  # a rhetorical question
+    "we gaan niet praten, we gaan slopen",
+    "ik steek je neer",
+])
+def test_a_threat_with_a_negation_elsewhere_stays_a_threat(text: str) -> None:
+    assert analyse([text])[0].cue_counts["threat"] >= 1

@@ -181,7 +181,8 @@ def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
     # then the exact test on those few words.
     p4, s4, keys = vocab.prefix4_b, vocab.suffix4_b, vocab.keys_b
     for w in words:
-        if len(w) >= 6 and w not in vocab.known_b and vocab.threat_head(w):
+        if len(w) >= 6 and w not in vocab.known_b and (
+                vocab.threat_head(w) or (len(w) >= 8 and vocab.key_inside(w))):
             found.keys.add(w.decode(errors="ignore"))
     for w in [w for w in words if len(w) >= 6 and (w[:4] in p4 or w[-4:] in s4)]:
         if w in vocab.known_b and not vocab.hostile_affix(w.decode(errors="ignore")):

@@ -193,9 +193,11 @@ def _split(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece] | None,
             pieces = _segment(word, vocab, short_end=True)
             if pieces is not None and not vocab.is_threat_head(pieces):
                 pieces = None
-        # "Polenweg" is a street; "Polenmoetenweg" (three words) is not.
+        # "Polenweg" is a street and "jodenhaat" a noun (counter-speech names it); "Polenmoetenweg"
+        # (three words) is neither.
         if pieces is not None and not (
-            len(pieces) == 2 and vocab.is_key(pieces[0]) and pieces[1] in STREET_SUFFIXES
+            len(pieces) == 2 and vocab.is_key(pieces[0])
+            and (pieces[1] in STREET_SUFFIXES or pieces[1] == "haat")
         ):
             out: list[Piece] = []
             pos = 0

@@ -28,6 +28,7 @@ FUNCTION_WORDS: frozenset[str] = _words("""
     dan zo ze zij we wij ik jij je jullie hij hun hen ons onze moeten moet mogen mag kunnen kan
     willen wil zullen zal gaan gaat worden wordt zijn is was waren horen hoort dood kapot rot
     vuile vieze smerige stomme domme echt gewoon heel veel meer soort volk
+    haat haten hekel walg stinken stinkt deugen deugt ziek zieke gestoord dom lui luie vies
 """)
 
 # A small floor of hostile words, so the rules work while the curated lexicon
@@ -171,14 +172,22 @@ class Vocabulary:
             return False
         return any(word[:k] in self.threat_heads_b for k in range(5, min(len(word), 16) + 1))
 
+    def key_inside(self, word: bytes) -> bool:
+        """Does a key stand inside this (lower-case, UTF-8) word with >= 2 letters on each side
+        ("allemoslimsweg")? The fast path's test: a key's first four bytes, then the key."""
+        n = len(word)
+        return any(word[i:i + 4] in self.prefix4_b
+                   and any(word[i:i + k] in self.keys_b for k in range(4, n - i - 1))
+                   for i in range(2, n - 5))
+
     def may_hold_key(self, word: str) -> bool:
         """Could this (lower-case) word be a key run together with another word? A key must
-        start or end it, leaving >= 2 letters (the first four letters filter cheaply), or it
-        starts with a threat's subject and violence word."""
+        start or end it, leaving >= 2 letters (the first four letters filter cheaply), stand
+        inside it, or it starts with a threat's subject and violence word."""
         n = len(word)
         if n < 6:
             return False
-        if self.threat_head(word.encode()):
+        if self.threat_head(word.encode()) or self.key_inside(word.encode()):
             return True
         if word[:4] in self.prefix4 and any(
                 word[:k] in self.targets or word[:k] in self.hostile for k in range(4, n - 1)):

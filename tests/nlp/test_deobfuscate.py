@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlp.deobfuscate import KINDS, Deobfuscated, clean_for_features, deobfuscate
-from nlp.deobfuscate_words import SEED_HOSTILE, Vocabulary
+from nlp.deobfuscate_words import SEED_HOSTILE, Vocabulary, default_vocabulary
 
 # Fixed here, not taken from nlp.group_terms.GROUP_TERMS, which is edited independently.
 TARGETS = (
@@ -299,3 +299,21 @@ def test_idempotent(text: str) -> None:
 def test_changes_exactly_when_text_changes(text: str) -> None:
     d = deobfuscate(text, VOCAB)
     assert (d.text == text) == (not d.changes)
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("allemoslimsweg", "alle moslims weg"),  # the group word inside, not at an edge
+    ("ikhaatmoslims", "ik haat moslims"),  # a word of hatred run together with the group
+    ("jodendeugenniet", "joden deugen niet"),
+    ("homoszijnziek", "homos zijn ziek"),
+])
+def test_a_group_word_run_together_with_contempt_is_split(written: str, read: str) -> None:
+    d = deobfuscate(written, default_vocabulary())
+    assert d.text == read
+    assert {kind for *_, kind in d.changes} == {"split"}
+
+
+@pytest.mark.parametrize("word", ["jodenhaat", "vrouwenhaat", "polenhaat", "moslimhaat"])
+def test_a_group_and_haat_is_one_noun(word: str) -> None:
+    # Counter-speech names the hatred ("jodenhaat neemt toe"); split, it would read as hatred.
+    assert deobfuscate(f"de {word} neemt toe", default_vocabulary()).text == f"de {word} neemt toe"

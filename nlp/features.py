@@ -35,9 +35,10 @@ from nlp.placeholders import (
 # 15: a threat's subject run together with its violence word is split ("ikvermoordje"), and
 #     ordinary compounds are no longer split ("overtuig", "brandweermannen"; nlp.deobfuscate_words).
 # 16: violence under a negation ("niet neerschieten", "geen stenen") is a warning cue.
-# 17: a group word run together inside a word ("allemoslimsweg") or with a word of hatred or
+# 17 was model 39's (no bare group count; not shipped).
+# 18: a group word run together inside a word ("allemoslimsweg") or with a word of hatred or
 #     contempt ("ikhaatmoslims", "homoszijnziek") is split.
-FEATURE_REVISION = 17
+FEATURE_REVISION = 18
 
 _GROUP_RE = re.compile(
     r"(?<![\w'])(?:" + "|".join(re.escape(t) for t in sorted(GROUP_TERMS, key=len, reverse=True))

@@ -35,7 +35,13 @@ from nlp.cross_validation import (
     out_of_fold_scores,
 )
 from nlp.cues import CUES
-from nlp.deobfuscate_words import PROFANITY_WORDS, VIOLENCE_WORDS
+from nlp.deobfuscate_words import (
+    FUNCTION_WORDS,
+    PROFANITY_WORDS,
+    PROTECTED_WORDS,
+    THREAT_SUBJECTS,
+    VIOLENCE_WORDS,
+)
 from nlp.embedding import EMBEDDER_ID
 from nlp.evaluation import evaluate
 from nlp.features import EXTRA_FEATURES, FEATURE_REVISION
@@ -259,7 +265,8 @@ def _version(posts: list[Post], c_grid: tuple[float, ...],
               N_FOLDS, EMB_WEIGHT, GATE_RECALL, tuple(GATE_GRID), FALSE_ALARM_CAP,
               PLATEAU, EMBEDDER_ID, CASCADE, AUGMENTED_WEIGHT, REAL_REGISTER_WEIGHT,
               str(new_vectorizers()), lexicon_version(), sorted(VIOLENCE_WORDS),
-              sorted(PROFANITY_WORDS))
+              sorted(PROFANITY_WORDS), sorted(FUNCTION_WORDS), sorted(PROTECTED_WORDS),
+              sorted(THREAT_SUBJECTS))
     digest.update(repr(recipe).encode())
     for p in sorted(posts, key=lambda p: p.id):
         digest.update(f"{p.id}\t{p.text}\t{sorted(p.labels.items())}\n".encode())

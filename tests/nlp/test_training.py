@@ -103,3 +103,15 @@ def test_retrain_with_corrections_compares_on_frozen_test(
     assert (model / MODEL_FILE).read_bytes() == before  # nothing promoted without asking
     challenger = json.loads((tmp_path / "challenger" / METRICS_FILE).read_text())
     assert text_key(test_post.text) not in challenger["train_text_hashes"]
+
+
+@pytest.mark.parametrize("words", ["FUNCTION_WORDS", "PROTECTED_WORDS", "THREAT_SUBJECTS"])
+def test_the_version_changes_with_the_normalisers_word_lists(
+        monkeypatch: pytest.MonkeyPatch, nlp_corpus: Path, words: str) -> None:
+    """Two models that read text differently must not share a version (models 39 and 41 did)."""
+    import nlp.training
+
+    posts = load_corpus(nlp_corpus)
+    before = nlp.training._version(posts, (8.0,), None)
+    monkeypatch.setattr(nlp.training, words, getattr(nlp.training, words) | {"nieuwwoord"})
+    assert nlp.training._version(posts, (8.0,), None) != before

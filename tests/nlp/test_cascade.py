@@ -124,4 +124,3 @@ def test_the_embedding_reads_the_de_obfuscated_text(
     _, scored = clf.predict(clf.matrix(texts, analyses), texts, analyses)
     assert sorted(scored.tolist()) == [0, 1]
     assert read == ["ik ga die polen allemaal afmaken", texts[1]]
-

@@ -302,15 +302,38 @@ def test_changes_exactly_when_text_changes(text: str) -> None:
 
 
 @pytest.mark.parametrize(("written", "read"), [
-    ("allemoslimsweg", "alle moslims weg"),  # the group word inside, not at an edge
-    ("ikhaatmoslims", "ik haat moslims"),  # a word of hatred run together with the group
+    # A threat's subject run together with its violence word.
+    ("ikvermoordje", "ik vermoord je"),
+    ("iksteekje neer", "ik steek je neer"),
+    ("wefikkendat azc af", "we fikken dat azc af"),
+    ("ikschietjedood", "ik schiet je dood"),
+    ("Hijschiet die wethouder neer", "Hij schiet die wethouder neer"),
+    # A group word inside a run-together, or with a word of hatred or contempt.
+    ("allemoslimsweg", "alle moslims weg"),
+    ("ikhaatmoslims", "ik haat moslims"),
     ("jodendeugenniet", "joden deugen niet"),
     ("homoszijnziek", "homos zijn ziek"),
 ])
-def test_a_group_word_run_together_with_contempt_is_split(written: str, read: str) -> None:
+def test_a_run_together_is_split_and_maps_back(written: str, read: str) -> None:
     d = deobfuscate(written, default_vocabulary())
     assert d.text == read
     assert {kind for *_, kind in d.changes} == {"split"}
+    # The inserted spaces come from no character; every letter from its own.
+    inserted = _inserted(written, read)
+    for i, ch in enumerate(d.text):
+        start, end = d.to_original(i, i + 1)
+        assert written[start:end] == ("" if i in inserted else ch)
+
+
+def _inserted(written: str, read: str) -> set[int]:
+    """Where `read` has a space that `written` has not."""
+    out, j = set(), 0
+    for i, ch in enumerate(read):
+        if j < len(written) and written[j] == ch:
+            j += 1
+        else:
+            out.add(i)
+    return out
 
 
 @pytest.mark.parametrize("word", ["jodenhaat", "vrouwenhaat", "polenhaat", "moslimhaat"])

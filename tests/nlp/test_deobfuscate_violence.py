@@ -68,24 +68,6 @@ def test_a_curse_without_a_group_stays_as_written(word: str) -> None:
     assert deobfuscate(word, default_vocabulary()).text == word
 
 
-@pytest.mark.parametrize(("written", "read"), [
-    ("ikvermoordje", "ik vermoord je"),
-    ("iksteekje neer", "ik steek je neer"),
-    ("wefikkendat azc af", "we fikken dat azc af"),
-    ("ikschietjedood", "ik schiet je dood"),
-    ("Hijschiet die wethouder neer", "Hij schiet die wethouder neer"),
-])
-def test_a_threat_run_together_from_its_subject_is_split(written: str, read: str) -> None:
-    d = deobfuscate(written, default_vocabulary())
-    assert d.text == read
-    assert {kind for *_, kind in d.changes} == {"split"}
-    # The inserted spaces come from no character; every letter from its own.
-    inserted = _inserted(written, read)
-    for i, ch in enumerate(d.text):
-        start, end = d.to_original(i, i + 1)
-        assert written[start:end] == ("" if i in inserted else ch)
-
-
 @pytest.mark.parametrize("text", [
     "een steekje laten vallen", "kopje koffie?", "een mesje voor de appel", "Wijbrand is jarig",
     "ik overtuig je wel", "de brandweermannen waren er snel", "het vuur uitdoven",
@@ -96,13 +78,3 @@ def test_ordinary_words_that_hold_a_subject_or_violence_word_stay(text: str) -> 
     assert d.text == text
     assert d.compounds == []
 
-
-def _inserted(written: str, read: str) -> set[int]:
-    """Where `read` has a space that `written` has not."""
-    out, j = set(), 0
-    for i, ch in enumerate(read):
-        if j < len(written) and written[j] == ch:
-            j += 1
-        else:
-            out.add(i)
-    return out

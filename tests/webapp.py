@@ -257,6 +257,23 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+def shoot(target: Any, *, path: str, attempts: int = 3, **options: Any) -> None:
+    """Save a screenshot of a page or locator for a human to look at. Headless Chromium on a
+    loaded 2-core machine sometimes answers "Unable to capture screenshot" when no frame is
+    ready yet (a fresh clone's suite hit it once); the picture is an artefact, not the
+    assertion, so such a miss is tried again after a frame has had time to paint."""
+    from playwright.sync_api import Error
+
+    for attempt in range(attempts):
+        try:
+            target.screenshot(path=path, **options)
+            return
+        except Error as exc:
+            if "Unable to capture screenshot" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
+
+
 def page_with_errors(
     browser: Any, *, console: bool = False, **options: Any
 ) -> tuple[Any, list[str]]:

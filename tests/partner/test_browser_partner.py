@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.webapp import shoot
+
 from .conftest import browser_log_in, online_call
 
 pytestmark = pytest.mark.browser
@@ -52,7 +54,7 @@ def test_partner_reports_on_a_phone_and_the_analyst_sees_it_clustered(
         assert page.get_by_text("Meld plaatsen en gebeurtenissen, geen personen").is_visible()
         _fits(page)
         assert _axe(page) == []
-        page.screenshot(path=str(screenshot_dir / "partner_form_390.png"), full_page=True)
+        shoot(page, path=str(screenshot_dir / "partner_form_390.png"), full_page=True)
 
         page.get_by_label("Wat heeft u gezien of gehoord?").fill(
             "Op school wordt gepraat over rellen bij het stadhuis. Bel Jan op 06-12345678.")
@@ -65,7 +67,7 @@ def test_partner_reports_on_a_phone_and_the_analyst_sees_it_clustered(
         assert page.locator("mark.pii").count() >= 1
         _fits(page)
         assert _axe(page) == []
-        page.screenshot(path=str(screenshot_dir / "partner_hits_390.png"), full_page=True)
+        shoot(page, path=str(screenshot_dir / "partner_hits_390.png"), full_page=True)
 
         page.get_by_label("Wat heeft u gezien of gehoord?").fill(
             "Op school wordt gepraat over rellen bij het stadhuis.")
@@ -74,7 +76,7 @@ def test_partner_reports_on_a_phone_and_the_analyst_sees_it_clustered(
         assert page.get_by_text("U bedoelt: zaterdag").is_visible()
         _fits(page)
         assert _axe(page) == []
-        page.screenshot(path=str(screenshot_dir / "partner_confirm_390.png"), full_page=True)
+        shoot(page, path=str(screenshot_dir / "partner_confirm_390.png"), full_page=True)
 
         page.get_by_role("button", name="Ja, verstuur melding").click()
         assert page.get_by_role("heading", name="Bedankt, uw melding is verstuurd").is_visible()
@@ -82,7 +84,7 @@ def test_partner_reports_on_a_phone_and_the_analyst_sees_it_clustered(
         assert number.startswith("M-")
         _fits(page)
         assert _axe(page) == []
-        page.screenshot(path=str(screenshot_dir / "partner_done_390.png"), full_page=True)
+        shoot(page, path=str(screenshot_dir / "partner_done_390.png"), full_page=True)
         page.goto(f"{live_server}/mijn-meldingen")
         assert page.get_by_text(number).is_visible()
     finally:
@@ -95,9 +97,8 @@ def test_partner_reports_on_a_phone_and_the_analyst_sees_it_clustered(
         assert analyst.get_by_role("heading", name="Meldingen van partners (1)").is_visible()
         assert analyst.get_by_text("Bevestigd door melding partner").first.is_visible()
         assert analyst.get_by_text("Jongerenwerk Almere").count() == 0
-        analyst.locator("#meldingen").screenshot(
-            path=str(screenshot_dir / "partner_on_signal_page.png"))
-        analyst.screenshot(path=str(screenshot_dir / "partner_signal_page_full.png"),
-                           full_page=True)
+        meldingen = analyst.locator("#meldingen")
+        shoot(meldingen, path=str(screenshot_dir / "partner_on_signal_page.png"))
+        shoot(analyst, path=str(screenshot_dir / "partner_signal_page_full.png"), full_page=True)
     finally:
         analyst.close()

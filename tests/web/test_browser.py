@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.webapp import shoot
+
 from .conftest import browser_log_in, colleague_decides, make_signal, page_with_errors
 
 pytestmark = pytest.mark.browser
@@ -25,7 +27,7 @@ def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, screen
     browser_log_in(page, live_server, "analyst")
     page.wait_for_url(f"{live_server}/signalen")
     shots = screenshot_dir
-    page.screenshot(path=str(shots / "queue.png"), full_page=True)
+    shoot(page, path=str(shots / "queue.png"), full_page=True)
 
     # The first row of the queue is the most severe signal.
     first_link = page.locator("table.queue tbody tr").first.locator("a")
@@ -34,7 +36,7 @@ def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, screen
     page.wait_for_url(f"{live_server}/signalen/{top}")
     page.wait_for_selector("#kaart[data-ready='1']")
     assert page.locator("#kaart path.leaflet-interactive").count() >= 7
-    page.screenshot(path=str(shots / "signal.png"), full_page=True)
+    shoot(page, path=str(shots / "signal.png"), full_page=True)
     assert page.locator("mark.ev-place").count() >= 1
 
     page.check("input[name=to_status][value=escalated]")
@@ -58,5 +60,5 @@ def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, screen
     assert any("analyst" in t and "opgeschaald" in t for t in texts), texts
     assert not any("escalated" in t for t in texts), texts
     assert page.locator(".verify-ok").count() == 1  # the chain check ran with the query
-    page.screenshot(path=str(shots / "audit.png"), full_page=True)
+    shoot(page, path=str(shots / "audit.png"), full_page=True)
     assert errors == []

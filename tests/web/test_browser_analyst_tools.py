@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from signals.db.models import Signal, SignalNote, SignalPost
 from signals.db.session import session_scope
+from tests.webapp import shoot
 
 from .conftest import browser_log_in, make_signal, page_with_errors
 
@@ -45,7 +46,7 @@ def test_note_on_a_signal(env, live_server, browser, screenshot_dir) -> None:
     page.wait_for_selector("text=Notitie opgeslagen.")
     note = page.locator("#notities .note").first.inner_text()
     assert "Wijkagent gebeld" in note and "analyst ·" in note
-    page.screenshot(path=str(screenshot_dir / "analyst_tools_signal.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "analyst_tools_signal.png"), full_page=True)
     with session_scope(env.engine) as session:
         assert len(session.scalars(select(SignalNote)).all()) == 1
     assert errors == []
@@ -89,7 +90,7 @@ def test_bulk_dismiss_with_one_stale(env, live_server, browser, screenshot_dir) 
     done = page.locator("#melding").inner_text()
     assert f"#{a}" in done and f"#{b}" in done and f"#{c}" not in done
     assert f"Signaal #{c} niet verwerkt" in page.locator("#melding-fout").inner_text()
-    page.screenshot(path=str(screenshot_dir / "analyst_tools_queue_bulk.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "analyst_tools_queue_bulk.png"), full_page=True)
     with session_scope(env.engine) as session:
         assert [session.get(Signal, i).status for i in (a, b, c)] == [
             "dismissed", "dismissed", "monitoring"
@@ -123,7 +124,7 @@ def test_sort_and_upcoming(env, live_server, browser, screenshot_dir) -> None:
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**upcoming=1**")
     assert titles() == ["Straks", "Later"]
-    page.screenshot(path=str(screenshot_dir / "analyst_tools_queue.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "analyst_tools_queue.png"), full_page=True)
 
 
 def test_csv_download(env, live_server, browser) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from signals.db.models import RegisterEntry, Signal
 from signals.db.session import session_scope
+from tests.webapp import shoot
 
 from .conftest import browser_log_in, make_signal, page_with_errors
 from .test_label_corrections import _flagged_call
@@ -31,7 +32,7 @@ def test_klopt_niet_in_the_browser(env, live_server, browser, screenshot_dir):
     assert page.locator("h1").inner_text().startswith("Oproep tot samenkomst")
     row = page.locator(f"#bericht-{pid} table.labels tr", has_text="oproep tot samenkomst")
     assert "94%" in row.inner_text()
-    page.screenshot(path=str(screenshot_dir / "correction_before.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "correction_before.png"), full_page=True)
     row.locator("button", has_text="klopt niet").click()
     page.wait_for_selector("text=Labelcorrectie opgeslagen")
     with session_scope(env.engine) as session:
@@ -48,12 +49,12 @@ def test_klopt_niet_in_the_browser(env, live_server, browser, screenshot_dir):
     assert page.locator("#geen-label").is_visible()
     history = page.locator("table.corrections").inner_text()
     assert "gemarkeerd 94%" in history and "analyst" in history
-    page.screenshot(path=str(screenshot_dir / "correction_after.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "correction_after.png"), full_page=True)
     # Counted in the model's feedback figures, as a false alarm on this label.
     page.goto(f"{live_server}/uitleg/model")
     row = page.locator('#terugkoppeling tr[data-label="call_to_gathering"]')
     assert row.locator(".fb-false-alarms").inner_text() == "1"
-    page.locator("#terugkoppeling").screenshot(path=str(screenshot_dir / "feedback_counts.png"))
+    shoot(page.locator("#terugkoppeling"), path=str(screenshot_dir / "feedback_counts.png"))
     assert errors == []
 
 
@@ -70,7 +71,7 @@ def test_post_number_to_the_reveal_form(env, live_server, browser, screenshot_di
     assert page.input_value("input[name=post_id]") == number
     assert page.locator("#postnummer-uitleg").is_visible()
     page.locator("#onthullen").scroll_into_view_if_needed()
-    page.screenshot(path=str(screenshot_dir / "reveal_form_prefilled.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "reveal_form_prefilled.png"), full_page=True)
     assert errors == []
 
 
@@ -100,7 +101,7 @@ def test_register_read_only_for_an_analyst(env, live_server, browser, screenshot
     assert page.locator("main form").count() == 0
     assert "Alleen-lezen" in page.locator("main").inner_text()
     assert page.locator("main table", has_text="WOM-2026-0420").is_visible()
-    page.screenshot(path=str(screenshot_dir / "register_analyst.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "register_analyst.png"), full_page=True)
     assert errors == []
 
 
@@ -115,9 +116,9 @@ def test_explanations_are_pages(env, live_server, browser, screenshot_dir):
     assert page.locator("#onderdelen tbody tr").count() == 6
     page.click("summary")
     assert page.locator(".doc h2", has_text="Formula").is_visible()
-    page.screenshot(path=str(screenshot_dir / "uitleg_ernst.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "uitleg_ernst.png"), full_page=True)
     page.click("text=Uitleg over het model")
     page.wait_for_url(f"{live_server}/uitleg/model")
     assert page.locator("#terugkoppeling tbody tr").count() == 4
-    page.screenshot(path=str(screenshot_dir / "uitleg_model.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "uitleg_model.png"), full_page=True)
     assert errors == []

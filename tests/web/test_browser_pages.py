@@ -14,6 +14,7 @@ import pytest
 
 from signals.config import REPO_ROOT, get_settings
 from signals.web.app import create_app
+from tests.webapp import shoot
 
 from .conftest import browser_log_in, make_signal
 from .test_issue13_pages import _activate_two_protocol_versions
@@ -60,7 +61,7 @@ def test_audit_page_in_dutch_with_clear_counts(browser, live_server, env, screen
         scope = page.locator(".verify-scope").inner_text()
         total = int(re.match(r"(\d+) gebeurtenissen in het auditlog", count).group(1))
         assert f"alle {total} regels van het auditlog gecontroleerd" in scope
-        page.screenshot(path=str(screenshot_dir / "audit-page.png"), full_page=True)
+        shoot(page, path=str(screenshot_dir / "audit-page.png"), full_page=True)
         # The filter offers Dutch names and narrows the list with an explained count.
         options = page.locator("select[name=action] option").all_inner_texts()
         assert "signaal bekijken" in options and "signal.view" not in options
@@ -69,7 +70,7 @@ def test_audit_page_in_dutch_with_clear_counts(browser, live_server, env, screen
         page.wait_for_url(re.compile(r".*action=signal\.view.*"))
         count = page.locator("p.audit-count").inner_text()
         assert re.match(r"1 van de \d+ gebeurtenissen past bij de filters", count), count
-        page.screenshot(path=str(screenshot_dir / "audit-page-filtered.png"), full_page=True)
+        shoot(page, path=str(screenshot_dir / "audit-page-filtered.png"), full_page=True)
     finally:
         page.close()
 
@@ -88,7 +89,7 @@ def test_privacy_page_of_the_demo(browser, live_server, env, screenshot_dir):
         assert re.search(r"\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|"
                          r"september|oktober|november|december) \d{4}", models)
         assert not re.search(r"\d{4}-\d{2}-\d{2}T", page.content())
-        page.screenshot(path=str(screenshot_dir / "privacy-page.png"), full_page=True)
+        shoot(page, path=str(screenshot_dir / "privacy-page.png"), full_page=True)
     finally:
         page.close()
 
@@ -112,7 +113,7 @@ def test_supervisor_makes_and_downloads_the_weekly_briefing(
         page.click("text=Maak de briefing")
         page.wait_for_url(f"{live_server}/briefing?week={week}")
         assert "is gemaakt" in page.locator("p.flash").inner_text()
-        page.screenshot(path=str(screenshot_dir / "briefing-page.png"), full_page=True)
+        shoot(page, path=str(screenshot_dir / "briefing-page.png"), full_page=True)
         with page.expect_download() as info:
             page.click("text=Download de PDF")
         download = info.value
@@ -160,6 +161,6 @@ def test_the_demos_second_supervisor_approves_four_eyes(browser, live_server, en
         page.goto(f"{live_server}/interventies")
         history = _approve_first(page, live_server, sid, "Akkoord, tweede supervisor")
         assert "goedgekeurd door supervisor2" in history
-        page.screenshot(path=str(screenshot_dir / "demo-four-eyes.png"), full_page=True)
+        shoot(page, path=str(screenshot_dir / "demo-four-eyes.png"), full_page=True)
     finally:
         page.close()

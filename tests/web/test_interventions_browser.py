@@ -16,6 +16,7 @@ from signals.db.session import session_scope
 from signals.protocol import Choice, activate
 from signals.services import Actor
 from signals.services import protocol as services
+from tests.webapp import shoot
 
 from .conftest import browser_log_in, colleague_decides, make_signal, page_with_errors
 
@@ -87,7 +88,7 @@ def test_interventions_ranked_with_conditions_and_a_form_that_keeps_its_ticks(
     assert "onder de protocoldrempel 0,80" in nood.locator("td.reason").inner_text()
     assert nood.locator("input[name=cond_noodbevel]").count() == 2
     assert "vier ogen" in nood.inner_text()
-    page.screenshot(path=str(screenshot_dir / "interventions.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "interventions.png"), full_page=True)
 
     # 3. Refused (a condition not ticked): ticks and text come back.
     page.check("#iv-noodbevel")
@@ -103,7 +104,7 @@ def test_interventions_ranked_with_conditions_and_a_form_that_keeps_its_ticks(
     assert page.input_value("textarea[name=note_noodbevel]").startswith("Ernstige vrees")
     assert page.is_checked("input[name=cond_noodbevel][value='0']")
     assert not page.is_checked("input[name=cond_noodbevel][value='1']")
-    page.screenshot(path=str(screenshot_dir / "interventions-refused.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "interventions-refused.png"), full_page=True)
 
     # 2. Completed and recorded: the chosen ones are shown as chosen, without a checkbox.
     page.check("input[name=cond_noodbevel][value='1']")
@@ -131,7 +132,7 @@ def test_escalate_a_new_signal_in_one_action(env, live_server, browser, screensh
     page.click("#besluit button[type=submit]")
     page.wait_for_selector("text=Besluit vastgelegd")
     page.locator("#historie").scroll_into_view_if_needed()
-    page.screenshot(path=str(screenshot_dir / "signal-escalated-from-new.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "signal-escalated-from-new.png"), full_page=True)
     rows = page.locator("table.history tbody tr")
     steps = [rows.nth(i).inner_text() for i in range(rows.count())]
     assert any("nieuw" in s and "in behandeling" in s for s in steps), steps
@@ -160,7 +161,7 @@ def test_the_approval_page_shows_the_signal_and_the_history_reads_dutch(
     assert "0,55" in text
     assert "Noodbevel" in text and "noodbevel" not in text.replace("Noodbevel", "")
     assert "Ernstige wanordelijkheden of ernstige vrees" in text  # the confirmed condition
-    page.screenshot(path=str(screenshot_dir / "approvals.png"), full_page=True)
+    shoot(page, path=str(screenshot_dir / "approvals.png"), full_page=True)
     history = _approve_first(page, live_server, sid, "Akkoord, kort en evenredig")
     assert "Interventie Noodbevel (goedgekeurd door supervisor)" in history
     for raw in ("approved", "pending", "noodbevel ("):

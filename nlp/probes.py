@@ -112,6 +112,16 @@ THREATS_WITH_NEGATION = (  # Yes
     "ik stop niet tot {t} dood is", "{t} komt hier niet levend weg",
 )
 
+# Written 2026-12-06 (tenth session), without sight of the suite: threats against a group in
+# forms other than "ik <verb> {g}": questions, a separable verb with "te", euphemisms and wishes.
+THREATS_AGAINST_GROUPS = (  # Yes
+    "wanneer gaan we die {g} eindelijk afslachten?", "wie helpt me die {g} neer te steken?",
+    "wat mij betreft gaan de {g} de oven in", "een goede {g} is een dode {g}",
+    "{g} horen aan de galg", "tijd om de {g} uit te roeien",
+    "het wordt tijd dat iemand die {g} afmaakt", "zet die {g} tegen de muur",
+    "alle {g} moeten vergast worden", "dood aan alle {g}",
+)
+
 THREATS = (
     "ik steek je neer", "ik schiet die agent dood", "we maken die wethouder af", "ik sla je kop in",
     "die burgemeester moet hangen", "ik vermoord je", "we fikken dat azc af",
@@ -168,6 +178,9 @@ def families() -> list[Family]:
               ("threats with a negation", THREATS_WITH_NEGATION, True))),
         *(Family(name, "polarising", want, tuple(f.format(g=g) for f in frames for g in GROUPS),
                  frames, len(GROUPS)) for name, frames, want in crossed),
+        Family("threats against groups, other forms", "threat", True,
+               tuple(f.format(g=g) for f in THREATS_AGAINST_GROUPS for g in GROUPS),
+               THREATS_AGAINST_GROUPS, len(GROUPS)),
         *(Family(f"threats, {name}", "threat", True, tuple(spell(t) for t in THREATS), THREATS, 1)
           for name, spell in SPELLINGS.items()),
     ]

@@ -93,8 +93,8 @@ def test_the_recorded_probe_figures_are_the_shipped_models(enricher) -> None:
 # A known miss, as in tests/nlp/test_functional.py: strict, so a model that meets the bar must
 # say so. test_documented_figures_are_the_committed_models holds the count itself.
 @pytest.mark.xfail(strict=True, reason="2 of 173 flagged: a news report on a firebomb thrown at "
-                   "an alderman's house (anti_government 0.543, threshold 0.52; threat 0.452, "
-                   "threshold 0.44) and a complaint "
+                   "an alderman's house (anti_government 0.532, threshold 0.51; threat 0.454, "
+                   "threshold 0.45) and a complaint "
                    "that the municipality milks its residents (nlp/MODEL_CARD.md)")
 def test_real_register_held_out_is_rarely_flagged(report: EvalReport) -> None:
     """Municipal policy, press releases, local news, neighbourhood apps, event announcements: the

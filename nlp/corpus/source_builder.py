@@ -76,7 +76,8 @@ PARTS: dict[str, tuple[list[Path], str, bool]] = {
     # h16-h20 (written 2026-12-05/06) are not built in: the two models trained with h16-h18 did
     # not pass their shipping rule, and cross-validation (tools/cv_compare_parts.py) shows more
     # false alarms with them, h19-h20 included (nlp/MODEL_CARD.md, "Results"). h21 (2026-12-06:
-    # "vermoorden" as threat and as figure of speech; calls not to use violence) is.
+    # "vermoorden" as threat and as figure of speech; calls not to use violence) is. h22-h24
+    # are not: each raised a probe past its tolerance (model card, models 42, 45 and 48).
     "part_h.jsonl": ([HERE / "part_h_src" / f"h{i}.txt" for i in PART_H_FILES], "h", True),
 }
 

@@ -28,6 +28,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 from machine import cpu_info  # noqa: E402
+from stage1_oof import stage1_out_of_fold  # noqa: E402
 
 TARGETS = (0.99, 0.995, 0.998)
 STAGE1_C = 128.0  # the shipped stage-1 C
@@ -63,24 +64,13 @@ def main() -> None:
 
     from sklearn.linear_model import LogisticRegression
 
-    from nlp.corpus import assign_splits, by_split, load_corpus
-    from nlp.cross_validation import corpus_inputs, out_of_fold_scores
-    from nlp.model import platt
     from nlp.model_files import DEFAULT_MODEL_DIR, read_metrics
     from nlp.pipeline import analyse
-    from nlp.training import _platt_fit
-    from nlp.types import LABELS
 
-    posts = load_corpus()
-    split = by_split(posts, assign_splits(posts))
-    annotated = split["train"] + split["dev"]
-    inputs = corpus_inputs(annotated, embedded=False)
-    scores = out_of_fold_scores(inputs, (STAGE1_C,), (1,))[1][STAGE1_C]
-    p1 = np.vstack([platt(scores[label], *_platt_fit(scores[label], inputs.gold[i]))
-                    for i, label in enumerate(LABELS)])
+    oof = stage1_out_of_fold((STAGE1_C,))
+    annotated, inputs, real, p1 = oof.annotated, oof.inputs, oof.real, oof.p1[STAGE1_C]
     gate = read_metrics(DEFAULT_MODEL_DIR)["gate"]
     positive = inputs.gold.any(axis=0)
-    real = np.array([not p.augmented for p in annotated])
     everyday = np.array([p.source == "part_g" for p in annotated]) & ~positive
     passed = p1.max(axis=0) >= gate
     shown = passed & real

@@ -21,6 +21,7 @@ import json
 
 import numpy as np
 from machine import cpu_info
+from stage1_oof import stage1_out_of_fold
 
 
 def per_label_gates(p1: np.ndarray, gold: np.ndarray, recall: float,
@@ -54,21 +55,14 @@ def main() -> None:
     ap.add_argument("--recall", type=float, default=0.99)
     args = ap.parse_args()
 
-    from nlp.corpus import assign_splits, by_split, load_corpus
-    from nlp.cross_validation import corpus_inputs, out_of_fold_scores
-    from nlp.model import platt
-    from nlp.training import GATE_GRID, _platt_fit, choose_gate
+    from nlp.training import GATE_GRID, choose_gate
     from nlp.types import LABELS
 
-    posts = load_corpus()
-    split = by_split(posts, assign_splits(posts))
-    annotated = split["train"] + split["dev"]
-    inputs = corpus_inputs(annotated, embedded=False)
-    oof = out_of_fold_scores(inputs, tuple(args.c), (1,))
-    real = np.array([not p.augmented for p in annotated])
-    gold = inputs.gold[:, real]
+    oof = stage1_out_of_fold(tuple(args.c))
+    real = oof.real
+    gold = oof.inputs.gold[:, real]
     positive = gold.any(axis=0)
-    everyday = np.array([p.source == "part_g" for p in annotated])[real] & ~positive
+    everyday = np.array([p.source == "part_g" for p in oof.annotated])[real] & ~positive
 
     def passed_shares(passed: np.ndarray) -> list[float]:
         """Recall over positive posts, and the share of negatives and of everyday posts passed."""
@@ -76,8 +70,7 @@ def main() -> None:
 
     rows = {}
     for c in args.c:
-        p1 = np.vstack([platt(s, *_platt_fit(s, y)) for s, y in
-                        ((oof[1][c][label][real], gold[i]) for i, label in enumerate(LABELS))])
+        p1 = oof.p1[c][:, real]
         gate = choose_gate(p1, gold, args.recall)
         gates = per_label_gates(p1, gold, args.recall, GATE_GRID)
         rows[f"C={c:g}"] = {

@@ -77,4 +77,3 @@ def test_ordinary_words_that_hold_a_subject_or_violence_word_stay(text: str) -> 
     d = deobfuscate(text, default_vocabulary())
     assert d.text == text
     assert d.compounds == []
-

@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
 	$(BIN)/uv pip install -q --compile-bytecode -p $(BIN)/python -c constraints.txt -e '.[test,airflow]'
-	$(BIN)/python -c "from nlp.e5_engine import E5Engine; E5Engine()"  # builds the cached encoder graph
+	$(BIN)/python -c "from nlp.e5_engine import E5Engine; E5Engine(); E5Engine(student=True)"  # builds the cached encoder graphs
 	touch $(STAMP)
 
 lock:

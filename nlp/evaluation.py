@@ -88,8 +88,10 @@ class EvalReport:
     frozen: dict = field(default_factory=dict)
     # Held-out real-register sentences (part_f): share flagged on any label, overall and per kind.
     real_register: dict = field(default_factory=dict)
-    # Share of the test split's positive posts that the embedding stage scored.
+    # Share of the test split's positive posts that an embedding scored (the gate's recall), and
+    # that e5 scored (the gate's and the screen's).
     gate_recall: float = 0.0
+    e5_recall: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -115,8 +117,8 @@ class EvalReport:
             lines += ["", f"frozen test split (n={self.frozen['n']}): {f1s}, false alarms "
                       f"{self.frozen['false_alarms']['_all']['rate']:.3f}"]
         if self.gate_recall:
-            lines.append(f"gate recall (positives scored by the embedding stage): "
-                         f"{self.gate_recall:.3f}")
+            lines.append(f"gate recall (positives scored by an embedding): "
+                         f"{self.gate_recall:.3f}; by e5: {self.e5_recall:.3f}")
         if self.real_register:
             rr = self.real_register
             kinds = " ".join(f"{k}={v['flagged']}/{v['n']}" for k, v in rr["by_kind"].items())
@@ -125,16 +127,19 @@ class EvalReport:
         return "\n".join(lines)
 
 
-def gate_recall(enricher: Enricher, texts: list[str]) -> float:
-    """Share of `texts` (posts that carry a label) that reach the embedding stage: a positive the
-    gate keeps out is scored by stage 1 alone."""
+def gate_recall(enricher: Enricher, texts: list[str]) -> tuple[float, float]:
+    """Shares of `texts` (posts that carry a label) that reach an embedding (the gate: a positive
+    it keeps out is scored by stage 1 alone) and that reach e5 (the gate and the screen)."""
     if not texts:
-        return 0.0
+        return 0.0, 0.0
     clf = enricher.clf
     analyses = analyse(texts)
-    # The gate only: counting candidates needs no embedding.
-    candidates = clf.candidates(clf.stage1(clf.matrix(texts, analyses)))
-    return round(len(candidates) / len(texts), 4)
+    x = clf.matrix(texts, analyses)
+    p1 = clf.stage1(x)
+    candidates = clf.candidates(p1)
+    # The screen's embedding only: counting what reaches e5 needs no e5.
+    to_e5 = clf.screen(x, analyses, candidates, p1)
+    return round(len(candidates) / len(texts), 4), round(len(to_e5) / len(texts), 4)
 
 
 FROZEN_PARTS = ("seed", "part_a", "part_b", "part_c", "part_d", "part_e")
@@ -190,10 +195,12 @@ def evaluate_posts(enricher: Enricher, posts: list[Post]) -> EvalReport:
                                          [pred[i] for i in frozen_idx]),
                   "false_alarms": false_alarms([posts[i] for i in frozen_idx],
                                                [pred[i] for i in frozen_idx])}
+    reach = gate_recall(enricher, [p.text for p in posts if any(p.labels.values())])
     return EvalReport(
         frozen=frozen,
         real_register=real_register_flags(posts, pred),
-        gate_recall=gate_recall(enricher, [p.text for p in posts if any(p.labels.values())]),
+        gate_recall=reach[0],
+        e5_recall=reach[1],
         model_version=enricher.version,
         n_test=len(posts),
         labels=label_scores(gold, pred),

@@ -1,11 +1,13 @@
-"""The label classifier, a two-stage cascade.
+"""The label classifier, a cascade.
 
 Stage 1 (every post): word and character n-grams of the de-obfuscated text plus cue and lexicon
-features, one logistic regression per label. Stage 2 (candidates only, see
-`Classifier.candidates`): the same features plus a sentence embedding (nlp.embedding), again one
-logistic regression per label. Both stages'
-scores are calibrated with Platt scaling fitted on out-of-fold scores; a decision threshold per
-label applies to the final probability. Stored with skops (no pickle).
+features, one logistic regression per label. The screen (candidates only, see
+`Classifier.candidates`): the same features plus the sentence embedding of an encoder distilled
+from e5 (nlp/e5_student.py), half e5's cost. Stage 2 (candidates the screen passes): the same
+features plus e5's own sentence embedding (nlp.embedding). Each is one logistic regression per
+label, its scores calibrated with Platt scaling fitted on out-of-fold scores; a decision
+threshold per label applies to the final probability. A model without a screen sends every
+candidate to stage 2. Stored with skops (no pickle).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.lang.nl.stop_words import STOP_WORDS
 
-from nlp.embedding import EMBEDDER_ID, embed
+from nlp.embedding import EMBEDDER_ID, SCREEN_EMBEDDER_ID, embed
 from nlp.features import EXTRA_FEATURES, FEATURE_REVISION, extra_vector, normalise
 from nlp.model_files import DEFAULT_MODEL_DIR, METRICS_FILE, MODEL_FILE
 from nlp.pipeline import Analysis
@@ -54,6 +56,11 @@ class Classifier:
     gate: float = 1.0
     emb_weight: float = 0.0
     embedder: str = EMBEDDER_ID
+    screen_models: dict[str, LogisticRegression] = field(default_factory=dict)
+    screen_calibration: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # A candidate whose top screen probability is below this never reaches e5.
+    screen_gate: float = 0.0
+    screen_embedder: str = SCREEN_EMBEDDER_ID
     extra_names: tuple[str, ...] = EXTRA_FEATURES
     # The normalisation the vectorisers were fitted on (nlp.features.FEATURE_REVISION): the same
     # words mean other features under another one ("geen tuig" is "geen n_tuig" since 10).
@@ -63,7 +70,8 @@ class Classifier:
     # -- features -------------------------------------------------------------------------------
     def matrix(self, texts: Sequence[str], analyses: Sequence[Analysis]) -> sp.csr_matrix:
         if (tuple(self.extra_names) != EXTRA_FEATURES or self.embedder != EMBEDDER_ID
-                or self.feature_revision != FEATURE_REVISION):
+                or self.feature_revision != FEATURE_REVISION
+                or (self.screen_models and self.screen_embedder != SCREEN_EMBEDDER_ID)):
             raise ValueError(
                 f"model {self.version} was trained with other cue features, another "
                 "normalisation or another embedder; retrain it (`signals train`)"
@@ -73,9 +81,11 @@ class Classifier:
             (0, len(self.extra_names)))
         return stage1_features(self.word, self.char, norm, extra)
 
-    def dense_matrix(self, x: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
-        """Stage-2 input: the stage-1 features and the sentence embeddings of `texts`."""
-        return dense_features(x, embed(texts), self.emb_weight)
+    def dense_matrix(self, x: sp.csr_matrix, texts: Sequence[str],
+                     student: bool = False) -> sp.csr_matrix:
+        """Stage-2 input (the screen's with `student`): the stage-1 features and the sentence
+        embeddings of `texts`."""
+        return dense_features(x, embed(texts, student=student), self.emb_weight)
 
     @property
     def feature_names(self) -> np.ndarray:
@@ -90,8 +100,7 @@ class Classifier:
 
     # -- inference ------------------------------------------------------------------------------
     def stage1(self, x: sp.csr_matrix) -> dict[str, np.ndarray]:
-        return {label: platt(self.models[label].decision_function(x), *self.calibration[label])
-                for label in LABELS}
+        return _scores(self.models, self.calibration, x)
 
     def candidates(self, p1: dict[str, np.ndarray]) -> np.ndarray:
         """Rows that get the costly second stage: those whose top stage-1 probability reaches
@@ -100,22 +109,32 @@ class Classifier:
             return np.zeros(0, dtype=int)
         return np.flatnonzero(top_probability(p1) >= self.gate)
 
+    def screen(self, x: sp.csr_matrix, analyses: Sequence[Analysis], cand: np.ndarray,
+               probs: dict[str, np.ndarray]) -> np.ndarray:
+        """The candidates the screen passes on to e5. The screen's probabilities replace the
+        stage-1 ones in `probs` for every candidate: those it keeps back end there."""
+        if not self.screen_models or not cand.size:
+            return cand
+        embedded = [analyses[i].semantic_text for i in cand]
+        p3 = _scores(self.screen_models, self.screen_calibration,
+                     self.dense_matrix(x[cand], embedded, student=True))
+        for label in LABELS:
+            probs[label][cand] = p3[label]
+        return cand[top_probability(p3) >= self.screen_gate]
+
     def predict(
         self, x: sp.csr_matrix, texts: Sequence[str], analyses: Sequence[Analysis]
     ) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Final probabilities per label, and the rows that stage 2 scored."""
         probs = self.stage1(x)
-        cand = self.candidates(probs)
+        cand = self.screen(x, analyses, self.candidates(probs), probs)
         if cand.size:
             embedded = [analyses[i].semantic_text for i in cand]
-            p2 = self._stage2(self.dense_matrix(x[cand], embedded))
+            p2 = _scores(self.dense_models, self.dense_calibration,
+                         self.dense_matrix(x[cand], embedded))
             for label in LABELS:
                 probs[label][cand] = p2[label]
         return probs, cand
-
-    def _stage2(self, x2: sp.csr_matrix) -> dict[str, np.ndarray]:
-        return {label: platt(self.dense_models[label].decision_function(x2),
-                             *self.dense_calibration[label]) for label in LABELS}
 
     def predict_proba(
         self, x: sp.csr_matrix, texts: Sequence[str], analyses: Sequence[Analysis]
@@ -172,6 +191,10 @@ class Classifier:
             "gate": self.gate,
             "emb_weight": self.emb_weight,
             "embedder": self.embedder,
+            "screen_models": self.screen_models,
+            "screen_calibration": {k: list(v) for k, v in self.screen_calibration.items()},
+            "screen_gate": self.screen_gate,
+            "screen_embedder": self.screen_embedder,
             "thresholds": self.thresholds,
             "version": self.version,
             "extra_names": list(self.extra_names),
@@ -209,6 +232,11 @@ class Classifier:
             gate=float(obj["gate"]),
             emb_weight=float(obj["emb_weight"]),
             embedder=str(obj["embedder"]),
+            # Models before 2026-12-07 have no screen: every candidate goes to e5.
+            screen_models=obj.get("screen_models", {}),
+            screen_calibration=_pairs(obj.get("screen_calibration", {})),
+            screen_gate=float(obj.get("screen_gate", 0.0)),
+            screen_embedder=str(obj.get("screen_embedder", SCREEN_EMBEDDER_ID)),
             thresholds={k: float(v) for k, v in obj["thresholds"].items()},
             version=str(obj["version"]),
             extra_names=tuple(obj["extra_names"]),
@@ -237,6 +265,12 @@ def _with_vocabulary(vectorizer: TfidfVectorizer, terms: str) -> TfidfVectorizer
 
 def _pairs(d: dict) -> dict[str, tuple[float, float]]:
     return {k: (float(v[0]), float(v[1])) for k, v in d.items()}
+
+
+def _scores(models: dict[str, LogisticRegression], calibration: dict[str, tuple[float, float]],
+            x: sp.csr_matrix) -> dict[str, np.ndarray]:
+    return {label: platt(models[label].decision_function(x), *calibration[label])
+            for label in LABELS}
 
 
 def top_probability(p1: dict[str, np.ndarray]) -> np.ndarray:

@@ -13,7 +13,10 @@ Two steps, so that held-out data is read as rarely as possible:
    - the demo's bus-window threat;
    - the functional suite.
    The candidate must leave fewer functional bars unmet than the shipped model. With as many
-   unmet, a smaller summed shortfall decides.
+   unmet, a smaller summed shortfall decides. A change made for speed (`for_speed`: the same
+   model served faster, nlp/MODEL_CARD.md, models 50-54) may tie instead, if no label's test F1
+   falls by more than SPEED_F1_DROP and the real register flags no more sentences; that it is
+   faster is measured with `benchmarks/bench_classify.py` on the same host and hour.
 
 tests/nlp/test_quality.py holds the shipped model to the same bars.
 """
@@ -49,6 +52,8 @@ GATE_RECALL_MIN = 0.98
 CV_F1_TOLERANCE = 0.01
 CV_FALSE_ALARM_TOLERANCE = 0.002
 PROBE_TOLERANCE = 0.01
+# A change made for speed may lose no more test F1 than a retrain on the same data does.
+SPEED_F1_DROP = 0.01
 
 
 def precondition_failures(candidate: Mapping, shipped: Mapping,
@@ -85,10 +90,22 @@ def shortfall(functional: Mapping) -> float:
 
 
 def held_out_failures(report: Mapping, functional: Mapping, shipped_functional: Mapping,
-                      bus_window_is_threat: bool) -> list[str]:
+                      bus_window_is_threat: bool,
+                      shipped_report: Mapping | None = None) -> list[str]:
     """Reasons not to ship, from the candidate's test report (`EvalReport.to_dict()`) and its
-    and the shipped model's functional results; empty when it may replace the shipped model."""
+    and the shipped model's functional results; empty when it may replace the shipped model.
+    With `shipped_report` (the shipped model's test report), the candidate is a change made for
+    speed."""
     failures = []
+    for_speed = shipped_report is not None
+    if for_speed:
+        for label in LABELS:
+            new, old = (r["labels"][label]["f1"] for r in (report, shipped_report))
+            if new < old - SPEED_F1_DROP:
+                failures.append(f"test F1 {label} {new:.3f} < {old:.3f} - {SPEED_F1_DROP}")
+        new, old = (r["real_register"]["flagged"] for r in (report, shipped_report))
+        if new > old:
+            failures.append(f"real register: {new} sentences flagged against {old}")
     for label, old in FROZEN_F1.items():
         new = report["frozen"]["labels"][label]["f1"]
         if new < old - FROZEN_F1_DROP:
@@ -108,7 +125,8 @@ def held_out_failures(report: Mapping, functional: Mapping, shipped_functional: 
         failures.append("the demo's bus-window post is not a threat only")
     new_unmet, old_unmet = functional["n_below_bar"], shipped_functional["n_below_bar"]
     new_short, old_short = shortfall(functional), shortfall(shipped_functional)
-    if new_unmet > old_unmet or (new_unmet == old_unmet and new_short >= old_short):
+    worse = new_short > old_short if for_speed else new_short >= old_short
+    if new_unmet > old_unmet or (new_unmet == old_unmet and worse):
         failures.append(f"functional suite: {new_unmet} bars unmet (shortfall {new_short}) "
                         f"against {old_unmet} ({old_short})")
     return failures
@@ -152,7 +170,8 @@ def check_preconditions(candidate_dir: Path, shipped_dir: Path = DEFAULT_MODEL_D
                                                      recorded_probes(shipped_dir)))
 
 
-def check_held_out(check: Check, candidate_dir: Path, bus_window_text: str) -> Check:
+def check_held_out(check: Check, candidate_dir: Path, bus_window_text: str,
+                   for_speed: bool = False, shipped_dir: Path = DEFAULT_MODEL_DIR) -> Check:
     """Score a candidate that met its preconditions on held-out data: the test split, the
     functional suite (against the shipped model's committed results) and the demo's bus-window
     post. Every call is a look at the test split; the model card counts them."""
@@ -163,5 +182,7 @@ def check_held_out(check: Check, candidate_dir: Path, bus_window_text: str) -> C
     shipped_functional = json.loads(RESULTS_PATH.read_text(encoding="utf-8"))
     labels = get_enricher(Path(candidate_dir)).enrich([bus_window_text])[0].labels
     threat_only = labels["threat"].flag and not labels["call_to_gathering"].flag
-    check.held_out = held_out_failures(report, functional, shipped_functional, threat_only)
+    shipped_report = read_metrics(shipped_dir)["test"] if for_speed else None
+    check.held_out = held_out_failures(report, functional, shipped_functional, threat_only,
+                                       shipped_report)
     return check

@@ -30,6 +30,7 @@ from nlp.cross_validation import (
     EMB_WEIGHT,
     N_FOLDS,
     REAL_REGISTER_WEIGHT,
+    SCREEN_STAGE,
     corpus_inputs,
     fit_vectorizers,
     out_of_fold_scores,
@@ -42,7 +43,7 @@ from nlp.deobfuscate_words import (
     THREAT_SUBJECTS,
     VIOLENCE_WORDS,
 )
-from nlp.embedding import EMBEDDER_ID
+from nlp.embedding import EMBEDDER_ID, SCREEN_EMBEDDER_ID
 from nlp.evaluation import evaluate
 from nlp.features import EXTRA_FEATURES, FEATURE_REVISION
 from nlp.group_terms import GROUP_TERMS
@@ -76,6 +77,14 @@ CASCADE = True
 # the test split (nlp-20261205-6e0c4b3e), hence the margin.
 GATE_RECALL = 0.99
 GATE_GRID = np.round(np.arange(0.01, 0.31, 0.01), 2)
+# Whether the cascade has a screen between the gate and e5: the distilled encoder's embedding,
+# half e5's cost, decides which candidates are worth e5 (nlp.model). The screen's gate is the
+# highest value on GATE_GRID that passes SCREEN_RECALL of the out-of-fold candidates that stage 2
+# flags: it is there to save time, not to change decisions. (Model 53 also counted the positives
+# stage 2 misses, whose few low screen scores held the gate at 0.03, where it spared e5 a tenth
+# of the everyday candidates.)
+SCREEN = True
+SCREEN_RECALL = 0.999
 # Most hard-negative false alarms (posts given a label they do not have) the thresholds may cause
 # out of fold: the bar is 7.6% on the frozen split, where three models of 2026-12-05 had 1.5-2
 # points more than out of fold (0.056/0.060/0.064 against 0.073/0.076/0.083).
@@ -156,6 +165,14 @@ def choose_gate(p1: np.ndarray, gold: np.ndarray, target: float = GATE_RECALL) -
     return float(max(ok)) if ok else float(GATE_GRID[0])
 
 
+def choose_screen_gate(top3: np.ndarray, needed: np.ndarray,
+                       target: float = SCREEN_RECALL) -> float:
+    """The highest gate on GATE_GRID that passes `target` of the `needed` posts' top screen
+    probabilities `top3`."""
+    ok = [g for g in GATE_GRID if (top3[needed] >= g).mean() >= target]
+    return float(max(ok)) if ok else float(GATE_GRID[0])
+
+
 def _f1s(gold: np.ndarray, flags: np.ndarray) -> list[float]:
     """gold, flags: (labels, posts). F1 per label (0 where undefined), in numpy: the threshold
     search calls this thousands of times, and sklearn's f1_score costs most of a training."""
@@ -168,7 +185,7 @@ def _f1s(gold: np.ndarray, flags: np.ndarray) -> list[float]:
 
 def fit(
     posts: list[Post], version: str, *, c_grid: tuple[float, ...] = C_GRID,
-    cascade: bool = CASCADE, augmented_weight: float = AUGMENTED_WEIGHT,
+    cascade: bool = CASCADE, screen: bool = SCREEN, augmented_weight: float = AUGMENTED_WEIGHT,
     fixed_c: dict[str, dict[str, float]] | None = None,
 ) -> tuple[Classifier, dict]:
     """Grouped k-fold cross-validation over `posts` (train + dev) chooses each label's C for both
@@ -179,8 +196,11 @@ def fit(
     changes one thing is then compared with the shipped model on that change alone.
 
     Augmented posts (template expansions) are trained on in every fold but take no part in
-    choosing C, calibration or thresholds: those must reflect posts as people write them."""
-    inputs = corpus_inputs(posts, embedded=cascade, augmented_weight=augmented_weight)
+    choosing C, calibration or thresholds: those must reflect posts as people write them.
+    A `fixed_c` without the screen's C gives the screen stage 2's."""
+    screen = screen and cascade
+    inputs = corpus_inputs(posts, embedded=cascade, screened=screen,
+                           augmented_weight=augmented_weight)
     norm, extra, emb, weight, gold_all = (inputs.norm, inputs.extra, inputs.emb, inputs.weight,
                                           inputs.gold)
     real = np.array([not p.augmented for p in posts])
@@ -189,8 +209,10 @@ def fit(
     for label, y in zip(LABELS, gold, strict=True):
         if y.sum() < N_FOLDS or y.sum() > len(y) - N_FOLDS:
             raise ValueError(f"too few examples for {label}: {int(y.sum())} positives")
-    stages = (1, 2) if cascade else (1,)
+    stages = (1, 2, SCREEN_STAGE) if screen else (1, 2) if cascade else (1,)
     if fixed_c is not None:
+        fixed_c = {**fixed_c, f"stage{SCREEN_STAGE}": fixed_c.get(f"stage{SCREEN_STAGE}",
+                                                                    fixed_c.get("stage2", {}))}
         c_grid = tuple(sorted({fixed_c[f"stage{s}"][label] for s in stages for label in LABELS}))
     oof = out_of_fold_scores(inputs, c_grid, stages)
 
@@ -226,21 +248,46 @@ def fit(
             "false_alarms": round(false_alarm_rate(flags, gold, hard), 4),
             "candidates": round(float(candidate.mean()), 4),
             "positives_recall": round(gate_positive_recall(probs[1], gold, g or 1.01), 4)}
+    screen_gate = 0.0
+    if screen:
+        top3 = probs[SCREEN_STAGE].max(axis=0)
+        needed = candidate & (final >= thresholds[:, None]).any(axis=0)
+        screen_gate = choose_screen_gate(top3, needed)
+        passed = candidate & (top3 >= screen_gate)
+        final = np.where(passed[None, :], probs[2],
+                         np.where(candidate[None, :], probs[SCREEN_STAGE], probs[1]))
+        thresholds = choose_thresholds(final, gold, hard)
+        flags = final >= thresholds[:, None]
+        by_gate[f"{gate:.2f}+screen {screen_gate:.2f}"] = {
+            "mean_f1": round(float(np.mean(_f1s(gold, flags))), 4),
+            "f1": [round(f, 4) for f in _f1s(gold, flags)],
+            "false_alarms": round(false_alarm_rate(flags, gold, hard), 4),
+            "candidates": round(float(candidate.mean()), 4),
+            "to_e5": round(float(passed.mean()), 4),
+            "needed_passed": round(float(passed[needed].mean()), 4),
+            "positives_recall": round(float(passed[gold.any(axis=0)].mean()), 4)}
     cv = {label: {"f1": round(f, 4), "threshold": float(t)}
           for label, f, t in zip(LABELS, _f1s(gold, flags), thresholds, strict=True)}
     cv["_false_alarms"] = {"rate": round(false_alarm_rate(flags, gold, hard), 4),
                            "n": int(hard.sum())}
     cv["_candidates"] = {"share": round(float(candidate.mean()), 4)}
+    if screen:
+        cv["_candidates"]["to_e5"] = round(float(passed.mean()), 4)
+        # What another screen gate would keep of stage 2's flags: the choice, for the record.
+        cv["_screen_keeps"] = {f"{g:.2f}": round(float((top3[needed] >= g).mean()), 4)
+                               for g in GATE_GRID}
     cv["_gates"] = by_gate
 
     word, char = fit_vectorizers(norm)
     x_all = stage1_features(word, char, norm, extra)
-    dense_models = {}
-    if cascade:
-        d_all = dense_features(x_all, emb, EMB_WEIGHT)
-        dense_models = {label: new_label_model(chosen["stage2"][label]).fit(
-                            d_all, gold_all[i], sample_weight=weight)
-                        for i, label in enumerate(LABELS)}
+
+    def dense_fit(stage: int, embeddings: np.ndarray) -> dict[str, LogisticRegression]:
+        d_all = dense_features(x_all, embeddings, EMB_WEIGHT)
+        return {label: new_label_model(chosen[f"stage{stage}"][label]).fit(
+                    d_all, gold_all[i], sample_weight=weight)
+                for i, label in enumerate(LABELS)}
+
+    dense_models = dense_fit(2, emb) if cascade else {}
     clf = Classifier(
         word=word, char=char, version=version,
         gate=gate,
@@ -252,6 +299,9 @@ def fit(
                 for i, label in enumerate(LABELS)},
         dense_models=dense_models,
         calibration=calibration[1], dense_calibration=calibration.get(2, {}),
+        screen_models=dense_fit(SCREEN_STAGE, inputs.screen_emb) if screen else {},
+        screen_calibration=calibration.get(SCREEN_STAGE, {}),
+        screen_gate=screen_gate,
     )
     return clf, {"c": chosen, "cv": cv}
 
@@ -263,7 +313,8 @@ def _version(posts: list[Post], c_grid: tuple[float, ...],
     fixed = sorted((stage, sorted(cs.items())) for stage, cs in (fixed_c or {}).items())
     recipe = (FEATURE_REVISION, EXTRA_FEATURES, sorted(CUES.items()), GROUP_TERMS, c_grid, fixed,
               N_FOLDS, EMB_WEIGHT, GATE_RECALL, tuple(GATE_GRID), FALSE_ALARM_CAP,
-              PLATEAU, EMBEDDER_ID, CASCADE, AUGMENTED_WEIGHT, REAL_REGISTER_WEIGHT,
+              PLATEAU, EMBEDDER_ID, CASCADE, SCREEN, SCREEN_RECALL, SCREEN_EMBEDDER_ID,
+              AUGMENTED_WEIGHT, REAL_REGISTER_WEIGHT,
               str(new_vectorizers()), lexicon_version(), sorted(VIOLENCE_WORDS),
               sorted(PROFANITY_WORDS), sorted(FUNCTION_WORDS), sorted(PROTECTED_WORDS),
               sorted(THREAT_SUBJECTS))
@@ -304,8 +355,10 @@ def train(
         "c": info["c"],
         "thresholds": clf.thresholds,
         "gate": clf.gate,
+        "screen_gate": clf.screen_gate,
         "emb_weight": clf.emb_weight,
         "embedder": clf.embedder,
+        "screen_embedder": clf.screen_embedder if clf.screen_models else None,
         # Out-of-fold figures on train + dev: what the thresholds were chosen on.
         "cv": info["cv"],
         "n_fitted": len(fitted),

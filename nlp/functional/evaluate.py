@@ -59,8 +59,10 @@ class FunctionalReport:
     results: list[FunctionalityResult]
     # Recall of `polarising` over the hateful group cases, per target category.
     by_category: dict[str, float] = field(default_factory=dict)
-    # Share of the positive cases that reach the embedding stage (None for a stub enricher).
+    # Shares of the positive cases that reach an embedding and that reach e5 (None for a stub
+    # enricher).
     gate_recall: float | None = None
+    e5_recall: float | None = None
 
     @property
     def misses(self) -> list[FunctionalityResult]:
@@ -71,7 +73,8 @@ class FunctionalReport:
             f"functional suite: {self.n_cases} cases, {len(self.results)} functionalities, "
             f"model {self.model_version}; {len(self.misses)} below their bar"
             + (f"; gate recall over the positive cases {self.gate_recall:.3f}"
-               if self.gate_recall is not None else ""),
+               f" (reaching e5: {self.e5_recall:.3f})"
+               if self.gate_recall is not None and self.e5_recall is not None else ""),
             "",
             "| functionality | label | kind | n | rate | bar | met? | other labels | not nl/en |",
             "|---|---|---|---:|---:|---|---|---|---:|",
@@ -99,6 +102,7 @@ class FunctionalReport:
                                 for r in self.results},
             "polarising_recall_by_category": self.by_category,
             "gate_recall": self.gate_recall,
+            "e5_recall": self.e5_recall,
         }
 
 
@@ -144,15 +148,14 @@ def _by_category(rows: list[tuple[dict, dict[str, bool], bool]]) -> dict[str, fl
     return {cat: round(sum(v) / len(v), 4) for cat, v in sorted(hits.items())}
 
 
-def _gate_recall(enricher: SupportsEnrich, cases: list[dict]) -> float | None:
+def _gate_recall(enricher: SupportsEnrich, cases: list[dict]) -> tuple[float | None, ...]:
     if getattr(enricher, "clf", None) is None:
-        return None
+        return None, None
     from nlp.api import Enricher
     from nlp.evaluation import gate_recall
 
     assert isinstance(enricher, Enricher)
-    positives = [c["text"] for c in cases if any(c["expected"].values())]
-    return round(gate_recall(enricher, positives), 4)
+    return gate_recall(enricher, [c["text"] for c in cases if any(c["expected"].values())])
 
 
 def evaluate_functional(
@@ -167,13 +170,15 @@ def evaluate_functional(
         grouped[case["functionality"]].append((case, fl, ok))
     order = [fid for fid in BY_ID if fid in grouped]
     all_rows = [row for fid in order for row in grouped[fid]]
+    reach = _gate_recall(enricher, cases)
     return FunctionalReport(
         model_version=enricher.version,
         cases_sha256=cases_sha256(cases_path),
         n_cases=len(cases),
         results=[_score(fid, grouped[fid]) for fid in order],
         by_category=_by_category(all_rows),
-        gate_recall=_gate_recall(enricher, cases),
+        gate_recall=reach[0],
+        e5_recall=reach[1],
     )
 
 

@@ -114,6 +114,11 @@ def ship_check_cmd(
     record: Annotated[bool, typer.Option(
         "--record", help="Only write the model's probe figures next to it (probes.json), as "
         "the shipped model must have them.")] = False,
+    for_speed: Annotated[bool, typer.Option(
+        "--for-speed", help="The candidate is the shipped model served faster: a tie on the "
+        "functional suite is enough, if no label's test F1 falls by more than 0.01 and the "
+        "real register flags no more (measure the speed with benchmarks/bench_classify.py).")
+    ] = False,
 ) -> None:
     """May a retrained model replace the shipped one? The rule of nlp/shipping_rule.py: first
     its cross-validated figures and our probes, then, with --read-held-out, the held-out bars.
@@ -133,7 +138,7 @@ def ship_check_cmd(
     if check.preconditions or not read_held_out:
         typer.echo("held-out data not read")
         raise typer.Exit(1 if check.preconditions else 0)
-    check = check_held_out(check, model_dir, bus_window_text())
+    check = check_held_out(check, model_dir, bus_window_text(), for_speed)
     for reason in check.held_out or []:
         typer.echo(f"  held-out bar failed: {reason}")
     typer.echo("ships" if check.ships else "does not ship")

@@ -1,4 +1,5 @@
-"""The two-stage classifier: sentence embeddings only for candidates, and only of masked text."""
+"""The cascade: sentence embeddings only for candidates, e5 only for those the screen passes, and
+only of masked text."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from nlp.embedding import MAX_CHARS, embed
-from nlp.model import EMBEDDING_TERM, Classifier, top_probability
+from nlp.model import EMBEDDING_TERM, Classifier, platt, top_probability
 from nlp.pipeline import analyse
 from nlp.types import LABELS
 
@@ -113,14 +114,96 @@ def test_the_gate_is_the_highest_that_keeps_the_recall_target() -> None:
 def test_the_embedding_reads_the_de_obfuscated_text(
     clf: Classifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The embedding reads the de-obfuscated text, like every other feature (e5 never saw
+    """Both encoders read the de-obfuscated text, like every other feature (e5 never saw
     "p0len", and group masking cannot find it)."""
     import nlp.model
 
-    read: list[str] = []
-    monkeypatch.setattr(nlp.model, "embed", lambda texts: read.extend(texts) or embed(texts))
+    read: list[tuple[bool, str]] = []
+    monkeypatch.setattr(nlp.model, "embed", lambda texts, student=False: read.extend(
+        (student, t) for t in texts) or embed(texts, student=student))
     texts = ["ik ga die p0len allemaal afm@ken", "Zaterdag 14u iedereen naar het Stadhuisplein"]
     analyses = analyse(texts)
     _, scored = clf.predict(clf.matrix(texts, analyses), texts, analyses)
     assert sorted(scored.tolist()) == [0, 1]
-    assert read == ["ik ga die polen allemaal afmaken", texts[1]]
+    assert clf.screen_models
+    assert read == [(student, t) for student in (True, False)
+                    for t in ("ik ga die polen allemaal afmaken", texts[1])]
+
+
+@pytest.fixture(scope="module")
+def screened(clf: Classifier) -> Classifier:
+    """The committed model with a screen whose mechanics, not its weights, are under test: stage
+    2's label models reading the student's vectors."""
+    return dataclasses.replace(clf, screen_models=clf.dense_models,
+                               screen_calibration=clf.dense_calibration, screen_gate=0.5)
+
+
+def _embedded_by(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    import nlp.model
+
+    calls: list[bool] = []
+
+    def recording(texts, student=False):
+        calls.append(student)
+        return embed(texts, student=student)
+
+    monkeypatch.setattr(nlp.model, "embed", recording)
+    return calls
+
+
+def test_candidates_the_screen_keeps_back_never_reach_e5(
+    screened: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = CHATTER + CALLS
+    analyses = analyse(texts)
+    x = screened.matrix(texts, analyses)
+    p1 = screened.stage1(x)
+    calls = _embedded_by(monkeypatch)
+    closed = dataclasses.replace(screened, screen_gate=1.01)
+    probs, to_e5 = closed.predict(x, texts, analyses)
+    assert to_e5.size == 0 and calls == [True]
+    screen = closed.dense_matrix(x[[3, 4]], [a.semantic_text for a in analyses[3:]], student=True)
+    for label in LABELS:
+        np.testing.assert_array_equal(probs[label][:3], p1[label][:3])
+        np.testing.assert_allclose(probs[label][3:], platt(
+            closed.screen_models[label].decision_function(screen),
+            *closed.screen_calibration[label]))
+
+
+def test_candidates_the_screen_passes_are_scored_by_e5(
+    clf: Classifier, screened: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = CHATTER + CALLS
+    analyses = analyse(texts)
+    x = clf.matrix(texts, analyses)
+    unscreened, _ = clf.predict(x, texts, analyses)
+    calls = _embedded_by(monkeypatch)
+    probs, to_e5 = dataclasses.replace(screened, screen_gate=0.0).predict(x, texts, analyses)
+    assert to_e5.tolist() == [3, 4] and calls == [True, False]
+    for label in LABELS:
+        np.testing.assert_array_equal(probs[label], unscreened[label])
+
+
+def test_the_screen_is_saved_and_one_on_another_student_is_refused(
+    screened: Classifier, tmp_path
+) -> None:
+    screened.save(tmp_path)
+    loaded = Classifier.load(tmp_path)
+    assert loaded.screen_gate == screened.screen_gate
+    assert loaded.screen_models.keys() == set(LABELS)
+    assert loaded.screen_calibration == screened.screen_calibration
+    other = dataclasses.replace(loaded, screen_embedder="onnxruntime/another-student")
+    with pytest.raises(ValueError, match="embedder.*retrain"):
+        other.matrix(["x"], analyse(["x"]))
+
+
+def test_the_screen_gate_is_the_highest_that_passes_the_target() -> None:
+    from nlp.training import choose_screen_gate
+
+    top3 = np.array([0.90, 0.40, 0.12, 0.05, 0.02, 0.30, 0.01])
+    needed = np.array([True, True, True, True, True, False, False])
+    # The posts not needed (a candidate without a label that stage 2 would not flag) never
+    # hold the gate down.
+    assert choose_screen_gate(top3, needed, target=1.0) == pytest.approx(0.02)
+    assert choose_screen_gate(top3, needed, target=0.8) == pytest.approx(0.05)
+    assert choose_screen_gate(top3, needed, target=0.6) == pytest.approx(0.12)

@@ -1,6 +1,5 @@
-"""The distilled encoder (nlp/e5_student.py), which a model reads when nlp.embedding.USE_STUDENT
-is set: the file is the one pinned, its graph is e5's with fewer layers, and its vectors stay
-near the teacher's."""
+"""The distilled encoder (nlp/e5_student.py), which the classifier's screen reads: the file is the
+one pinned, its graph is e5's with fewer layers, and its vectors stay near the teacher's."""
 
 from __future__ import annotations
 

@@ -90,15 +90,11 @@ def test_the_recorded_probe_figures_are_the_shipped_models(enricher) -> None:
         assert recorded[name] == pytest.approx(mean, abs=1e-3), name
 
 
-# A known miss, as in tests/nlp/test_functional.py: strict, so a model that meets the bar must
-# say so. test_documented_figures_are_the_committed_models holds the count itself.
-@pytest.mark.xfail(strict=True, reason="2 of 173 flagged: a news report on a firebomb thrown at "
-                   "an alderman's house (anti_government 0.532, threshold 0.51; threat 0.454, "
-                   "threshold 0.45) and a complaint "
-                   "that the municipality milks its residents (nlp/MODEL_CARD.md)")
 def test_real_register_held_out_is_rarely_flagged(report: EvalReport) -> None:
     """Municipal policy, press releases, local news, neighbourhood apps, event announcements: the
-    registers the system reads most must not flood the queue (issue 12: at most 1%)."""
+    registers the system reads most must not flood the queue (issue 12: at most 1%). Model 54
+    flags 1 of 173, a news report on a firebomb thrown at an alderman's house (nlp/MODEL_CARD.md);
+    test_documented_figures_are_the_committed_models holds the count itself."""
     assert report.real_register["n"] >= 80
     assert report.real_register["flagged_share"] <= REAL_REGISTER_MAX_SHARE
 

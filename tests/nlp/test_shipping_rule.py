@@ -86,6 +86,24 @@ def test_fewer_unmet_bars_or_a_smaller_shortfall_ships() -> None:
     assert len(same) == 1 and "functional suite" in same[0]
 
 
+def test_a_change_made_for_speed_may_tie_but_not_lose() -> None:
+    shipped = {**copy.deepcopy(REPORT),
+               "labels": {label: {"f1": 0.85} for label in FROZEN_F1}}
+    assert held_out_failures(REPORT | {"labels": shipped["labels"]}, SHIPPED_SUITE,
+                             SHIPPED_SUITE, True, shipped) == []
+    worse = _functional({"pol_slur": (True, 0.75, 0.85), "pol_negation": (False, 0.33, 0.10),
+                         "thr_plain": (True, 0.95, 0.80)})
+    lower = {label: {"f1": 0.85 - (0.011 if label == "threat" else 0.0)} for label in FROZEN_F1}
+    more = copy.deepcopy(REPORT)
+    more["real_register"].update(flagged=2, flagged_share=0.0116)
+    for report, suite, reason in (
+            (REPORT | {"labels": shipped["labels"]}, worse, "functional suite"),
+            (REPORT | {"labels": lower}, SHIPPED_SUITE, "test F1 threat"),
+            (more | {"labels": shipped["labels"]}, SHIPPED_SUITE, "2 sentences flagged")):
+        failures = held_out_failures(report, suite, SHIPPED_SUITE, True, shipped)
+        assert any(reason in f for f in failures), (reason, failures)
+
+
 @pytest.mark.parametrize(("change", "reason"), [
     (lambda r: r["frozen"]["labels"]["threat"].update(f1=FROZEN_F1["threat"] - 0.021), "threat"),
     (lambda r: r["frozen"]["false_alarms"]["_all"].update(rate=0.077), "frozen false alarms"),

@@ -55,7 +55,7 @@ def main() -> None:
     ap.add_argument("--recall", type=float, default=0.99)
     args = ap.parse_args()
 
-    from nlp.training import GATE_GRID, choose_gate
+    from nlp.operating_points import GATE_GRID, choose_gate
     from nlp.types import LABELS
 
     oof = stage1_out_of_fold(tuple(args.c))

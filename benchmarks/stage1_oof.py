@@ -21,7 +21,7 @@ def stage1_out_of_fold(c_grid: tuple[float, ...]) -> Stage1OutOfFold:
     from nlp.corpus import assign_splits, by_split, load_corpus
     from nlp.cross_validation import corpus_inputs, out_of_fold_scores
     from nlp.model import platt
-    from nlp.training import _platt_fit
+    from nlp.operating_points import platt_fit
     from nlp.types import LABELS
 
     posts = load_corpus()
@@ -30,7 +30,7 @@ def stage1_out_of_fold(c_grid: tuple[float, ...]) -> Stage1OutOfFold:
     inputs = corpus_inputs(annotated, embedded=False)
     scores = out_of_fold_scores(inputs, c_grid, (1,))[1]
     real = np.array([not p.augmented for p in annotated])
-    p1 = {c: np.vstack([platt(scores[c][label], *_platt_fit(scores[c][label][real],
+    p1 = {c: np.vstack([platt(scores[c][label], *platt_fit(scores[c][label][real],
                                                             inputs.gold[i][real]))
                         for i, label in enumerate(LABELS)]) for c in c_grid}
     return Stage1OutOfFold(annotated, inputs, real, p1)

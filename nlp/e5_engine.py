@@ -62,11 +62,16 @@ def encoder_bytes(weights: E5Weights | StudentWeights, rebuild: bool = False) ->
 
 class E5Engine:
     """e5's own twelve layers, or with `student` the shallower encoder distilled from them
-    (nlp/e5_student.py) on the same embeddings."""
+    (nlp/e5_student.py) on the same embeddings. An engine `shared` lends its weights file and
+    tokenizer, which both read: loading them is most of an engine's start (0.4 s)."""
 
-    def __init__(self, threads: int = 1, student: bool = False) -> None:
-        self.weights = load_weights()
-        self.tokenizer = PieceTokenizer(self.weights)
+    def __init__(self, threads: int = 1, student: bool = False,
+                 shared: E5Engine | None = None) -> None:
+        if shared is not None:
+            self.weights, self.tokenizer = shared.weights, shared.tokenizer
+        else:
+            self.weights = load_weights()
+            self.tokenizer = PieceTokenizer(self.weights)
         w = self.weights
         self.positions = w.floats("emb.pos", w.max_positions)
         self.token_type = w.floats("emb.type", 2)[0]

@@ -58,7 +58,8 @@ def _loaded(student: bool) -> E5Engine:
     if student not in _engines:
         from nlp.e5_engine import E5Engine
 
-        _engines[student] = E5Engine(threads=_threads, student=student)
+        _engines[student] = E5Engine(threads=_threads, student=student,
+                                     shared=next(iter(_engines.values()), None))
     return _engines[student]
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_recall_curve
 
 from nlp.api import reset_cache
 from nlp.corpus import (
@@ -63,35 +62,31 @@ from nlp.model_files import (
     PROBES_FILE,
     read_metrics,
 )
+from nlp.operating_points import (
+    FALSE_ALARM_CAP,
+    GATE_GRID,
+    GATE_RECALL,
+    PLATEAU,
+    SCREEN_RECALL,
+    best_f1,
+    choose_gate,
+    choose_screen_gate,
+    choose_thresholds,
+    f1s,
+    false_alarm_rate,
+    gate_positive_recall,
+    platt_fit,
+)
 from nlp.types import LABELS
 
 C_GRID = (8.0, 32.0, 128.0)
-THRESHOLD_GRID = np.round(np.arange(0.15, 0.91, 0.01), 2)
 # Whether the shipped model has the embedding stage 2. Grouped cross-validation over train + dev
 # (2026-12-05): stage 1 alone mean F1 0.839, with stage 2 0.870; metrics.json "cv._gates"
 # records stage 1 alone ("stage1") next to the gates.
 CASCADE = True
-# The gate to stage 2: the highest value on GATE_GRID whose out-of-fold recall over the positive
-# posts reaches GATE_RECALL (issue 12: >= 0.98 on test and the functional suite, which only
-# measure it); every post let through costs 9-15 ms. 0.985 gave 0.989 out of fold but 0.976 on
-# the test split (nlp-20261205-6e0c4b3e), hence the margin.
-GATE_RECALL = 0.99
-GATE_GRID = np.round(np.arange(0.01, 0.31, 0.01), 2)
 # Whether the cascade has a screen between the gate and e5: the distilled encoder's embedding,
-# half e5's cost, decides which candidates are worth e5 (nlp.model). The screen's gate is the
-# highest value on GATE_GRID that passes SCREEN_RECALL of the out-of-fold candidates that stage 2
-# flags: it is there to save time, not to change decisions. (Model 53 also counted the positives
-# stage 2 misses, whose few low screen scores held the gate at 0.03, where it spared e5 a tenth
-# of the everyday candidates.)
+# half e5's cost, decides which candidates are worth e5 (nlp.model; its gate: nlp.operating_points).
 SCREEN = True
-SCREEN_RECALL = 0.999
-# Most hard-negative false alarms (posts given a label they do not have) the thresholds may cause
-# out of fold: the bar is 7.6% on the frozen split, where three models of 2026-12-05 had 1.5-2
-# points more than out of fold (0.056/0.060/0.064 against 0.073/0.076/0.083).
-FALSE_ALARM_CAP = 0.06
-# Thresholds whose objective is within this margin of the best count as equally good; the middle
-# of that plateau is taken, because the edge of a plateau is mostly noise.
-PLATEAU = 0.005
 
 
 @dataclass(slots=True)
@@ -111,76 +106,13 @@ class TrainReport:
         return asdict(self)
 
 
-def _best_f1(y: np.ndarray, scores: np.ndarray) -> float:
-    prec, rec, _ = precision_recall_curve(y, scores)
-    return float(np.max(2 * prec * rec / np.maximum(prec + rec, 1e-12)))
-
-
-def _platt_fit(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    lr = LogisticRegression(C=1e4, max_iter=1000).fit(scores.reshape(-1, 1), y)
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
-
-
-def false_alarm_rate(flags: np.ndarray, gold: np.ndarray, hard: np.ndarray) -> float:
-    """flags, gold: (labels, posts). Share of hard negatives given a label they do not have."""
-    wrong = (flags & (gold == 0)).any(axis=0)
-    return float((wrong & hard).sum() / max(int(hard.sum()), 1))
-
-
-def choose_thresholds(
-    probs: np.ndarray, gold: np.ndarray, hard: np.ndarray, cap: float = FALSE_ALARM_CAP
-) -> np.ndarray:
-    """One threshold per label maximising mean F1 while the joint hard-negative false-alarm rate
-    stays within `cap` (coordinate ascent from the strictest thresholds)."""
-    t = np.full(len(probs), THRESHOLD_GRID[-1])
-
-    def objective(tt: np.ndarray) -> tuple[bool, float]:
-        flags = probs >= tt[:, None]
-        return false_alarm_rate(flags, gold, hard) <= cap, float(np.mean(_f1s(gold, flags)))
-
-    for _ in range(3):
-        for i in range(len(t)):
-            scores = []
-            for g in THRESHOLD_GRID:
-                tt = t.copy()
-                tt[i] = g
-                scores.append(objective(tt))
-            best = max(scores)
-            plateau = [j for j, sc in enumerate(scores)
-                       if sc[0] == best[0] and sc[1] >= best[1] - PLATEAU]
-            t[i] = THRESHOLD_GRID[plateau[len(plateau) // 2]]
-    return t
-
-
-def gate_positive_recall(p1: np.ndarray, gold: np.ndarray, gate: float) -> float:
-    """p1, gold: (labels, posts). Share of posts with any label whose top stage-1 probability
-    reaches `gate`."""
-    positive = gold.any(axis=0)
-    return float((p1.max(axis=0)[positive] >= gate).mean())
-
-
-def choose_gate(p1: np.ndarray, gold: np.ndarray, target: float = GATE_RECALL) -> float:
-    """The highest gate on GATE_GRID whose out-of-fold recall over positives reaches `target`."""
-    ok = [g for g in GATE_GRID if gate_positive_recall(p1, gold, g) >= target]
-    return float(max(ok)) if ok else float(GATE_GRID[0])
-
-
-def choose_screen_gate(top3: np.ndarray, needed: np.ndarray,
-                       target: float = SCREEN_RECALL) -> float:
-    """The highest gate on GATE_GRID that passes `target` of the `needed` posts' top screen
-    probabilities `top3`."""
-    ok = [g for g in GATE_GRID if (top3[needed] >= g).mean() >= target]
-    return float(max(ok)) if ok else float(GATE_GRID[0])
-
-
-def _f1s(gold: np.ndarray, flags: np.ndarray) -> list[float]:
-    """gold, flags: (labels, posts). F1 per label (0 where undefined), in numpy: the threshold
-    search calls this thousands of times, and sklearn's f1_score costs most of a training."""
-    g, f = gold.astype(bool), flags.astype(bool)
-    tp = (g & f).sum(axis=1)
-    wrong = (g ^ f).sum(axis=1)
-    denom = 2 * tp + wrong
-    return [float(2 * t / d) if d else 0.0 for t, d in zip(tp, denom, strict=True)]
+def _outcome(flags: np.ndarray, gold: np.ndarray, hard: np.ndarray,
+             candidate: np.ndarray) -> dict:
+    """A cascade's out-of-fold figures, as metrics.json's `cv._gates` records them."""
+    return {"mean_f1": round(float(np.mean(f1s(gold, flags))), 4),
+            "f1": [round(f, 4) for f in f1s(gold, flags)],
+            "false_alarms": round(false_alarm_rate(flags, gold, hard), 4),
+            "candidates": round(float(candidate.mean()), 4)}
 
 
 def fit(
@@ -223,10 +155,10 @@ def fit(
         rows = []
         for i, label in enumerate(LABELS):
             best_c = (fixed_c[f"stage{stage}"][label] if fixed_c is not None else
-                      max(c_grid, key=lambda c: _best_f1(gold[i], oof[stage][c][label][real])))
+                      max(c_grid, key=lambda c: best_f1(gold[i], oof[stage][c][label][real])))
             chosen[f"stage{stage}"][label] = best_c
             scores = oof[stage][best_c][label][real]
-            calibration[stage][label] = _platt_fit(scores, gold[i])
+            calibration[stage][label] = platt_fit(scores, gold[i])
             rows.append(platt(scores, *calibration[stage][label]))
         probs[stage] = np.vstack(rows)
     gate = choose_gate(probs[1], gold) if cascade else 1.0
@@ -243,10 +175,7 @@ def fit(
         thresholds = choose_thresholds(final, gold, hard)
         flags = final >= thresholds[:, None]
         by_gate["stage1" if g is None else f"{g:.2f}"] = {
-            "mean_f1": round(float(np.mean(_f1s(gold, flags))), 4),
-            "f1": [round(f, 4) for f in _f1s(gold, flags)],
-            "false_alarms": round(false_alarm_rate(flags, gold, hard), 4),
-            "candidates": round(float(candidate.mean()), 4),
+            **_outcome(flags, gold, hard, candidate),
             "positives_recall": round(gate_positive_recall(probs[1], gold, g or 1.01), 4)}
     screen_gate = 0.0
     if screen:
@@ -259,15 +188,12 @@ def fit(
         thresholds = choose_thresholds(final, gold, hard)
         flags = final >= thresholds[:, None]
         by_gate[f"{gate:.2f}+screen {screen_gate:.2f}"] = {
-            "mean_f1": round(float(np.mean(_f1s(gold, flags))), 4),
-            "f1": [round(f, 4) for f in _f1s(gold, flags)],
-            "false_alarms": round(false_alarm_rate(flags, gold, hard), 4),
-            "candidates": round(float(candidate.mean()), 4),
+            **_outcome(flags, gold, hard, candidate),
             "to_e5": round(float(passed.mean()), 4),
             "needed_passed": round(float(passed[needed].mean()), 4),
             "positives_recall": round(float(passed[gold.any(axis=0)].mean()), 4)}
     cv = {label: {"f1": round(f, 4), "threshold": float(t)}
-          for label, f, t in zip(LABELS, _f1s(gold, flags), thresholds, strict=True)}
+          for label, f, t in zip(LABELS, f1s(gold, flags), thresholds, strict=True)}
     cv["_false_alarms"] = {"rate": round(false_alarm_rate(flags, gold, hard), 4),
                            "n": int(hard.sum())}
     cv["_candidates"] = {"share": round(float(candidate.mean()), 4)}

@@ -97,7 +97,7 @@ def test_a_model_built_on_another_embedder_is_refused(clf: Classifier, embedder:
 
 
 def test_the_gate_is_the_highest_that_keeps_the_recall_target() -> None:
-    from nlp.training import choose_gate, gate_positive_recall
+    from nlp.operating_points import choose_gate, gate_positive_recall
 
     # Two labels, ten posts; posts 0-7 are positive (label 0 or 1), 8-9 have no label.
     p1 = np.array([[0.90, 0.80, 0.30, 0.20, 0.12, 0.05, 0.02, 0.01, 0.50, 0.01],
@@ -198,7 +198,7 @@ def test_the_screen_is_saved_and_one_on_another_student_is_refused(
 
 
 def test_the_screen_gate_is_the_highest_that_passes_the_target() -> None:
-    from nlp.training import choose_screen_gate
+    from nlp.operating_points import choose_screen_gate
 
     top3 = np.array([0.90, 0.40, 0.12, 0.05, 0.02, 0.30, 0.01])
     needed = np.array([True, True, True, True, True, False, False])

@@ -1,7 +1,9 @@
 """The stage-2 gate's trade-off, measured on the committed model: for each gate, the share of
 positive posts that reach the sentence embedding (test split, the team's functional suite) and
-the share of everyday posts that pay for it (the stream of bench_classify). Stage-1
-probabilities only: nothing is embedded, so this runs in seconds.
+the share of everyday posts that pay for it (the stream of bench_classify), and at the shipped
+gate the shares that the screen passes on to e5 (nlp.model). Only the gates' rows are stage-1
+probabilities alone; the screen's row embeds the candidates with the distilled student (about a
+minute).
 
 It reports; it chooses nothing. The gate is chosen in training by cross-validation on train +
 dev (nlp/training.py), never on the test split or the functional suite.
@@ -22,11 +24,17 @@ from everyday import unique_chatter
 from machine import cpu_info
 
 
-def top_stage1(clf, texts: list[str]) -> np.ndarray:
+def routes(clf, texts: list[str]) -> tuple[np.ndarray, float]:
+    """Each text's top stage-1 probability, and the share of texts the screen passes to e5."""
     from nlp.model import top_probability
     from nlp.pipeline import analyse
 
-    return top_probability(clf.stage1(clf.matrix(texts, analyse(texts))))
+    analyses = analyse(texts)
+    x = clf.matrix(texts, analyses)
+    p1 = clf.stage1(x)
+    top = top_probability(p1)
+    to_e5 = clf.screen(x, analyses, clf.candidates(p1), p1)
+    return top, round(len(to_e5) / len(texts), 4)
 
 
 def main() -> None:
@@ -50,13 +58,17 @@ def main() -> None:
                                         if any(c["expected"].values())],
         "everyday posts": [unique_chatter(random.Random(i), i) for i in range(3000)],
     }
-    tops = {name: top_stage1(clf, texts) for name, texts in sets.items()}
+    routed = {name: routes(clf, texts) for name, texts in sets.items()}
     gates = sorted({*args.gates, clf.gate}, reverse=True)
-    rows = {f"{g:.2f}": {name: round(float((top >= g).mean()), 4) for name, top in tops.items()}
+    rows = {f"{g:.2f}": {name: round(float((top >= g).mean()), 4)
+                         for name, (top, _) in routed.items()}
             for g in gates}
     print(json.dumps({**cpu_info(), "model": clf.version, "shipped_gate": clf.gate,
+                      "screen_gate": clf.screen_gate if clf.screen_models else None,
                       "sizes": {k: len(v) for k, v in sets.items()},
-                      "share_at_or_above_gate": rows}, indent=2, ensure_ascii=False))
+                      "share_at_or_above_gate": rows,
+                      "share_reaching_e5": {name: e5 for name, (_, e5) in routed.items()}},
+                     indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

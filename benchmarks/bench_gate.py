@@ -19,22 +19,8 @@ import json
 import random
 from pathlib import Path
 
-import numpy as np
 from everyday import unique_chatter
 from machine import cpu_info
-
-
-def routes(clf, texts: list[str]) -> tuple[np.ndarray, float]:
-    """Each text's top stage-1 probability, and the share of texts the screen passes to e5."""
-    from nlp.model import top_probability
-    from nlp.pipeline import analyse
-
-    analyses = analyse(texts)
-    x = clf.matrix(texts, analyses)
-    p1 = clf.stage1(x)
-    top = top_probability(p1)
-    to_e5 = clf.screen(x, analyses, clf.candidates(p1), p1)
-    return top, round(len(to_e5) / len(texts), 4)
 
 
 def main() -> None:
@@ -58,16 +44,19 @@ def main() -> None:
                                         if any(c["expected"].values())],
         "everyday posts": [unique_chatter(random.Random(i), i) for i in range(3000)],
     }
+    from nlp.evaluation import routes
+
     routed = {name: routes(clf, texts) for name, texts in sets.items()}
     gates = sorted({*args.gates, clf.gate}, reverse=True)
-    rows = {f"{g:.2f}": {name: round(float((top >= g).mean()), 4)
-                         for name, (top, _) in routed.items()}
+    rows = {f"{g:.2f}": {name: round(float((r.top1 >= g).mean()), 4)
+                         for name, r in routed.items()}
             for g in gates}
     print(json.dumps({**cpu_info(), "model": clf.version, "shipped_gate": clf.gate,
                       "screen_gate": clf.screen_gate if clf.screen_models else None,
                       "sizes": {k: len(v) for k, v in sets.items()},
                       "share_at_or_above_gate": rows,
-                      "share_reaching_e5": {name: e5 for name, (_, e5) in routed.items()}},
+                      "share_reaching_e5": {name: round(len(r.to_e5) / len(sets[name]), 4)
+                                            for name, r in routed.items()}},
                      indent=2, ensure_ascii=False))
 
 

@@ -7,9 +7,11 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from nlp.api import Enricher
 from nlp.corpus import DEFAULT_CORPUS_DIR, Post, assign_splits, by_split, load_corpus
-from nlp.model import Classifier
+from nlp.model import Classifier, top_probability
 from nlp.model_files import DEFAULT_MODEL_DIR
 from nlp.pipeline import analyse
 from nlp.types import LABELS
@@ -127,19 +129,33 @@ class EvalReport:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Routes:
+    """Where the cascade sends each text: its top stage-1 probability (what the gate compares),
+    the rows that get an embedding, and the rows the screen passes on to e5."""
+
+    top1: np.ndarray
+    candidates: np.ndarray
+    to_e5: np.ndarray
+
+
+def routes(clf: Classifier, texts: list[str]) -> Routes:
+    """The cascade's routes for `texts`, with the screen's embedding only: no e5."""
+    analyses = analyse(texts)
+    x = clf.matrix(texts, analyses)
+    p1 = clf.stage1(x)
+    top1 = top_probability(p1)  # before the screen writes its probabilities into p1
+    candidates = clf.candidates(p1)
+    return Routes(top1, candidates, clf.screen(x, analyses, candidates, p1))
+
+
 def gate_recall(enricher: Enricher, texts: list[str]) -> tuple[float, float]:
     """Shares of `texts` (posts that carry a label) that reach an embedding (the gate: a positive
     it keeps out is scored by stage 1 alone) and that reach e5 (the gate and the screen)."""
     if not texts:
         return 0.0, 0.0
-    clf = enricher.clf
-    analyses = analyse(texts)
-    x = clf.matrix(texts, analyses)
-    p1 = clf.stage1(x)
-    candidates = clf.candidates(p1)
-    # The screen's embedding only: counting what reaches e5 needs no e5.
-    to_e5 = clf.screen(x, analyses, candidates, p1)
-    return round(len(candidates) / len(texts), 4), round(len(to_e5) / len(texts), 4)
+    r = routes(enricher.clf, texts)
+    return round(len(r.candidates) / len(texts), 4), round(len(r.to_e5) / len(texts), 4)
 
 
 FROZEN_PARTS = ("seed", "part_a", "part_b", "part_c", "part_d", "part_e")

@@ -115,11 +115,7 @@ class Classifier:
         stage-1 ones in `probs` for every candidate: those it keeps back end there."""
         if not self.screen_models or not cand.size:
             return cand
-        embedded = [analyses[i].semantic_text for i in cand]
-        p3 = _scores(self.screen_models, self.screen_calibration,
-                     self.dense_matrix(x[cand], embedded, student=True))
-        for label in LABELS:
-            probs[label][cand] = p3[label]
+        p3 = self._rescore(x, analyses, cand, probs, student=True)
         return cand[top_probability(p3) >= self.screen_gate]
 
     def predict(
@@ -129,12 +125,21 @@ class Classifier:
         probs = self.stage1(x)
         cand = self.screen(x, analyses, self.candidates(probs), probs)
         if cand.size:
-            embedded = [analyses[i].semantic_text for i in cand]
-            p2 = _scores(self.dense_models, self.dense_calibration,
-                         self.dense_matrix(x[cand], embedded))
-            for label in LABELS:
-                probs[label][cand] = p2[label]
+            self._rescore(x, analyses, cand, probs, student=False)
         return probs, cand
+
+    def _rescore(self, x: sp.csr_matrix, analyses: Sequence[Analysis], rows: np.ndarray,
+                 probs: dict[str, np.ndarray], student: bool) -> dict[str, np.ndarray]:
+        """Score `rows` with the screen's models (`student`) or stage 2's, write the
+        probabilities into `probs` and return them."""
+        models, calibration = ((self.screen_models, self.screen_calibration) if student
+                               else (self.dense_models, self.dense_calibration))
+        embedded = [analyses[i].semantic_text for i in rows]
+        scored = _scores(models, calibration,
+                         self.dense_matrix(x[rows], embedded, student=student))
+        for label in LABELS:
+            probs[label][rows] = scored[label]
+        return scored
 
     def predict_proba(
         self, x: sp.csr_matrix, texts: Sequence[str], analyses: Sequence[Analysis]

@@ -3,6 +3,8 @@ with a rationale, and see the decision in the history and on the audit page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.webapp import shoot
@@ -54,6 +56,8 @@ def test_escalate_top_signal_in_a_real_browser(env, live_server, browser, screen
     page.select_option("select[name=action]", "signal.decide")
     page.fill("input[name=signal_id]", str(top))
     page.click("form.filters button[type=submit]")
+    # The unfiltered page has rows too: read the filtered one, not the page the click left.
+    page.wait_for_url(re.compile(rf"/audit\?.*\bsignal_id={top}\b"))
     rows = page.locator("table.audit tbody tr")
     texts = [rows.nth(i).inner_text() for i in range(rows.count())]
     # The decision's details in Dutch (issue 13): "naar: opgeschaald", never the status code.

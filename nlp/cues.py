@@ -226,17 +226,26 @@ _INTENSIFIERS = frozenset({"helemaal", "echt", "zeker", "absoluut", "totaal", "b
                            "allemaal"})
 
 
+def _before_intensifiers(words: Sequence[str], i: int) -> int:
+    """The index of the nearest word at or before `i` that is no intensifier (-1 if none)."""
+    while i >= 0 and words[i] in _INTENSIFIERS:
+        i -= 1
+    return i
+
+
 def is_negated(words_before: Sequence[str]) -> bool:
     """Whether a hostile word whose preceding words (lower case, nearest last) are
-    `words_before` follows a negation. The caller keeps a question hostile."""
-    i = len(words_before) - 1
-    while i >= 0 and words_before[i] in _INTENSIFIERS:
-        i -= 1
+    `words_before` follows a negation. The caller keeps a question hostile. Intensifiers may
+    stand on either side of "geen": "zijn echt geen", "is helemaal geen"."""
+    i = _before_intensifiers(words_before, len(words_before) - 1)
     if i < 0:
         return False
     if words_before[i] in _NEGATORS:
         return True
-    return words_before[i] == "geen" and i > 0 and words_before[i - 1] in _COPULAS
+    if words_before[i] != "geen":
+        return False
+    copula = _before_intensifiers(words_before, i - 1)
+    return copula >= 0 and words_before[copula] in _COPULAS
 
 
 # Violence said under a negation ("we gaan hem niet opwachten", "schiet hem niet neer", "geen

@@ -51,6 +51,9 @@ def _combined(analysis: Analysis) -> dict[str, float]:
     "ik vind joden helemaal niet minderwaardig",
     "Polen zijn echt niet allemaal tuig",
     "homo's zijn nooit achterlijk geweest",
+    # An intensifier between the copula and "geen" (until 2026-12-07 read as hostility).
+    "Surinamers zijn helemaal geen tuig, dat weet iedereen hier",
+    "statushouders zijn absoluut geen parasieten",
 ])
 def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     analysis = analyse([text])[0]
@@ -67,6 +70,8 @@ def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     ("zijn die moslims niet gewoon tuig?", "polarising"),  # a rhetorical question
     ("waarom we die asielzoekers niet terugsturen?", "polarising"),
     ("het zijn geen mensen maar beesten", "polarising"),  # the negation is of another word
+    ("het zijn echt geen mensen meer, gewoon beesten", "polarising"),
+    ("we willen echt geen ongedierte in onze wijk", "lex_dehumanising"),  # no copula
     ("geen kankermarokkanen in mijn straat", "lex_slur"),  # a slur is never negated
 ])
 def test_hostility_stays_hostile(text: str, kind: str) -> None:

@@ -173,9 +173,17 @@ CUES: dict[str, list[Spec]] = {
         _w("aangifte"), _w("generalis*"), _w("over", "één|een", "kam"),
         _w("wie", "zegt|roept|beweert|schrijft", "dat"), _w("kappen|stoppen|stop|kap", "met"),
         _w("houd|hou", "op", "met"), _w("solidair*"),
-        # Naming the abuse as an act ("als je … uitscheldt", "worden uitgescholden"): the one who
-        # abuses writes the words, not the verb.
-        _w("uitscheld*"), _w("uitgescholden"), _w("beledig*"),
+        # Naming the abuse as an act ("als je … uitscheldt", "worden uitgescholden", "wie … wegzet
+        # als tuig", "afgeschilderd als"): the one who abuses writes the words, not the verb that
+        # labels them. Every corpus post with one of these verbs is labelled No (61, 2026-12-07).
+        _w("uitscheld*"), _w("uitgescholden"), _w("beledig*"), _w("wegzet*"), _w("weggezet"),
+        _w("afschilder*"), _w("afgeschilderd"), _w("bestempel*"),
+        _w("uitmaakt|uitmaken|uitgemaakt", "voor"),
+        # The same verbs split, as Dutch main clauses split them ("zet … weg als", "maakte … uit
+        # voor", "schilderen … af als").
+        _w("zet|zette|zetten", "…", "weg", "als"),
+        _w("maakt|maakte|maken|maakten", "…", "uit", "voor"),
+        _w("schildert|schilderde|schilderen|schilderden", "…", "af", "als"),
     ],
     "online": [
         _w("petitie"), _w("teken", "de|deze"), _w("mail", "de|je|naar"), _w("stuur", "…",

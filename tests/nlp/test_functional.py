@@ -151,7 +151,6 @@ def test_evaluation_machinery(cases: list[dict], tmp_path: Path) -> None:
 # The figures are in nlp/MODEL_CARD.md ("Op tekst die wij niet schreven").
 KNOWN_MISSES = {
     "pol_slur": "slurs outside the lexicon: recall 0.82",
-    "pol_counter_speech": "counter-speech that repeats the hostile words: 14% flagged",
     "pol_negation": "negated hostility: 17% flagged",
     "pol_neutral_mention": "neutral mentions of groups: 10.4% flagged",
     "thr_obfuscated": "obfuscated threats: recall 0.71",

@@ -82,6 +82,11 @@ def test_hostility_stays_hostile(text: str, kind: str) -> None:
     "als je Marokkanen uitscheldt ben je niet welkom in deze groep",
     "raadsleden worden uitgescholden voor 'landverrader'",
     "homo's beledigen is gewoon laf",
+    # Verbs that label (2026-12-07), whole and split as Dutch main clauses split them.
+    "wie Surinamers uitmaakt voor luiaards weet niet waar hij het over heeft",
+    "in dat filmpje worden Syriërs weggezet als profiteurs",
+    "ze schilderen statushouders af als criminelen, terwijl ze gewoon werken",
+    "die columnist zet Polen steeds weg als dronkenlappen",
 ])
 def test_naming_abuse_as_an_act_is_a_counter_cue(text: str) -> None:
     analysis = analyse([text])[0]

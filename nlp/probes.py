@@ -1,8 +1,9 @@
 """The team's own probes (never the functional suite; never training data or a threshold): 20
 threat verbs x 8 targets and figurative uses of the same verbs, negated hostility, counter-speech
-and neutral mentions of a group that must stay No, hostility that contains a negation and must
-stay Yes, and threats in six spellings. They decided what models 12-14 changed, and whether a
-retrained model's held-out figures are read at all (nlp/shipping_rule.py, nlp/MODEL_CARD.md).
+and neutral mentions of a group or of one member that must stay No, hostility that contains a
+negation and must stay Yes, and threats in six spellings. They decided what models 12-14
+changed, and whether a retrained model's held-out figures are read at all (nlp/shipping_rule.py,
+nlp/MODEL_CARD.md).
 
 A family's frames are crossed with eight groups or targets. The model is blind to which group, so
 a frame's eight sentences flip together and counts move in steps of eight; each family's mean
@@ -129,6 +130,23 @@ THREATS = (
 )
 
 
+# Written 2026-12-07 (thirteenth session): one member of a group named in passing, a group word in
+# the singular after "een" or "als". Stage 1 weighs "een <group word>" 2.1 towards polarising
+# (nlp/MODEL_CARD.md, "Op tekst die wij niet schreven"): the corpus names one member of a group
+# mostly to attack them. The frames are ours, not the suite's.
+MEMBERS = ("moslim", "Pool", "homo", "asielzoeker", "Marokkaan", "jood", "vrouw", "Turk")
+ONE_MEMBER = (  # No
+    "onze huisarts is een {m}, en een hele goede ook",
+    "mijn zus is getrouwd met een {m} uit Almere Buiten",
+    "de trainer van mijn zoon is een {m} en de kinderen zijn gek op die trainer",
+    "ik ben een {m} en woon al twintig jaar met plezier in Haven",
+    "bij de buurtbarbecue zat ik naast een {m}, leuk gesprek gehad",
+    "de winnaar van de pubquiz was een {m} uit de Kruidenwijk",
+    "als {m} voel ik me hier gewoon thuis",
+    "er kwam vorige maand een {m} bij ons werken, past goed in het team",
+)
+
+
 def _longest(text: str, change: Callable[[str], str]) -> str:
     words = text.split()
     i = max(range(len(words)), key=lambda k: len(words[k]))
@@ -178,6 +196,9 @@ def families() -> list[Family]:
               ("threats with a negation", THREATS_WITH_NEGATION, True))),
         *(Family(name, "polarising", want, tuple(f.format(g=g) for f in frames for g in GROUPS),
                  frames, len(GROUPS)) for name, frames, want in crossed),
+        Family("one member named", "polarising", False,
+               tuple(f.format(m=m) for f in ONE_MEMBER for m in MEMBERS), ONE_MEMBER,
+               len(MEMBERS)),
         Family("threats against groups, other forms", "threat", True,
                tuple(f.format(g=g) for f in THREATS_AGAINST_GROUPS for g in GROUPS),
                THREATS_AGAINST_GROUPS, len(GROUPS)),

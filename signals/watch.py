@@ -115,6 +115,14 @@ class Watcher:
             log.info("watch: stopping after the sources in flight")
         self.stop_event.set()
 
+    def on_signal(self, *_: object) -> None:
+        """The SIGTERM/SIGINT handler. A handler runs in the main thread between two of its
+        steps, perhaps inside `stop_event.wait()` while that holds the event's lock, which is
+        not reentrant: `set()` there would wait for itself for ever (a fresh-clone test once saw
+        the watcher hang after SIGTERM). A thread of its own sets the event once the main
+        thread lets go of the lock."""
+        threading.Thread(target=self.request_stop, name="watch-stop", daemon=True).start()
+
     def load_model(self) -> float | None:
         """Load the classifier once, so that the first post is not kept waiting for it."""
         engine = get_engine(self.settings.database_url)

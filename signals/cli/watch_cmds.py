@@ -34,8 +34,8 @@ def register(app: typer.Typer) -> None:
         # `kill -USR1 <pid>` prints every thread's stack: what is the watcher waiting for?
         faulthandler.register(signal.SIGUSR1, all_threads=True)
         watcher = Watcher(tick_s=tick)
-        signal.signal(signal.SIGTERM, watcher.request_stop)
-        signal.signal(signal.SIGINT, watcher.request_stop)
+        signal.signal(signal.SIGTERM, watcher.on_signal)
+        signal.signal(signal.SIGINT, watcher.on_signal)
         summary = watcher.run(max_seconds=max_seconds or None)
         typer.echo(
             f"watch stopped after {summary.seconds:.0f} s: {summary.polls} polls, "

@@ -226,6 +226,29 @@ def test_sigterm_finishes_the_source_in_flight_and_exits_cleanly(
     assert lease_holder(get_engine(get_settings().database_url), "traag") is None
 
 
+def _handler_inside_wait(watcher: Watcher, handler: object) -> threading.Thread:
+    """Run `handler` as a signal handler runs when it interrupts the main thread inside
+    `stop_event.wait()` at the moment that holds the event's lock (not reentrant)."""
+    def interrupted() -> None:
+        with watcher.stop_event._cond:  # what Event.wait() holds around its wait
+            handler()  # type: ignore[operator]
+
+    thread = threading.Thread(target=interrupted, daemon=True)
+    thread.start()
+    thread.join(timeout=5)
+    return thread
+
+
+def test_the_signal_handler_cannot_deadlock_on_the_stop_event(env: Path) -> None:
+    watcher = Watcher(tick_s=0.1)
+    # What the CLI registered until 2026-12-07: set() waits for the lock its own thread holds.
+    assert _handler_inside_wait(watcher, watcher.request_stop).is_alive()
+
+    watcher = Watcher(tick_s=0.1)
+    assert not _handler_inside_wait(watcher, watcher.on_signal).is_alive()
+    assert watcher.stop_event.wait(timeout=5)  # set once the lock was let go
+
+
 @pytest.mark.slow
 def test_watch_loads_the_model_once_and_tags_each_post_once(
     signals_env: Path, monkeypatch: pytest.MonkeyPatch, nlp_model: Path,

@@ -71,25 +71,33 @@ def choose_thresholds(
     return t
 
 
+def share_passing(top: np.ndarray, needed: np.ndarray, gate: float) -> float:
+    """Share of the `needed` posts whose top probability (`top`, one per post) reaches `gate`."""
+    return float((top[needed] >= gate).mean())
+
+
+def highest_gate(top: np.ndarray, needed: np.ndarray, target: float) -> float:
+    """The highest gate on GATE_GRID that passes `target` of the `needed` posts."""
+    ok = [g for g in GATE_GRID if share_passing(top, needed, g) >= target]
+    return float(max(ok)) if ok else float(GATE_GRID[0])
+
+
 def gate_positive_recall(p1: np.ndarray, gold: np.ndarray, gate: float) -> float:
     """p1, gold: (labels, posts). Share of posts with any label whose top stage-1 probability
     reaches `gate`."""
-    positive = gold.any(axis=0)
-    return float((p1.max(axis=0)[positive] >= gate).mean())
+    return share_passing(p1.max(axis=0), gold.any(axis=0), gate)
 
 
 def choose_gate(p1: np.ndarray, gold: np.ndarray, target: float = GATE_RECALL) -> float:
     """The highest gate on GATE_GRID whose out-of-fold recall over positives reaches `target`."""
-    ok = [g for g in GATE_GRID if gate_positive_recall(p1, gold, g) >= target]
-    return float(max(ok)) if ok else float(GATE_GRID[0])
+    return highest_gate(p1.max(axis=0), gold.any(axis=0), target)
 
 
 def choose_screen_gate(top3: np.ndarray, needed: np.ndarray,
                        target: float = SCREEN_RECALL) -> float:
     """The highest gate on GATE_GRID that passes `target` of the `needed` posts' top screen
     probabilities `top3`."""
-    ok = [g for g in GATE_GRID if (top3[needed] >= g).mean() >= target]
-    return float(max(ok)) if ok else float(GATE_GRID[0])
+    return highest_gate(top3, needed, target)
 
 
 def f1s(gold: np.ndarray, flags: np.ndarray) -> list[float]:
@@ -100,5 +108,3 @@ def f1s(gold: np.ndarray, flags: np.ndarray) -> list[float]:
     wrong = (g ^ f).sum(axis=1)
     denom = 2 * tp + wrong
     return [float(2 * t / d) if d else 0.0 for t, d in zip(tp, denom, strict=True)]
-
-

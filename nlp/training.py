@@ -76,6 +76,7 @@ from nlp.operating_points import (
     false_alarm_rate,
     gate_positive_recall,
     platt_fit,
+    share_passing,
 )
 from nlp.types import LABELS
 
@@ -200,7 +201,7 @@ def fit(
     if screen:
         cv["_candidates"]["to_e5"] = round(float(passed.mean()), 4)
         # What another screen gate would keep of stage 2's flags: the choice, for the record.
-        cv["_screen_keeps"] = {f"{g:.2f}": round(float((top3[needed] >= g).mean()), 4)
+        cv["_screen_keeps"] = {f"{g:.2f}": round(share_passing(top3, needed, g), 4)
                                for g in GATE_GRID}
     cv["_gates"] = by_gate
 

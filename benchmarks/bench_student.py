@@ -41,16 +41,13 @@ def main() -> None:
     vectors = {}
     engines = [("e5", E5Engine()), ("student", E5Engine(student=True))]
     if args.int8:
-        import onnxruntime as ort
-
         from nlp.e5_graph import ACCURACY_INT8, encoder_graph
 
         int8 = E5Engine(student=True)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = options.inter_op_num_threads = 1
-        int8.session = ort.InferenceSession(
-            encoder_graph(int8.encoder, ACCURACY_INT8).SerializeToString(), options,
-            providers=["CPUExecutionProvider"])
+        # The engine's own session, with the int8 graph and the engine's options (one thread).
+        int8.session = E5Engine._session(
+            encoder_graph(int8.encoder, ACCURACY_INT8).SerializeToString(),
+            int8.session.get_session_options())
         engines.append(("student_int8", int8))
     for name, engine in engines:
         engine.query(texts[:5])  # first calls allocate

@@ -8,7 +8,8 @@ from.
 
 Four rules, applied in one left-to-right pass:
 - "spaced": runs of >= 3 single letters separated by one kind of separator ("k.a.n.k.e.r");
-- "leet": digits and symbols standing for letters inside a word ("P0len", "@sielzoekers");
+- "leet": digits and symbols standing for letters inside a word ("P0len", "@sielzoekers"), and
+  vowels masked with "*" ("k*nker", only where that gives a known word);
 - "repeat": runs of >= 3 equal letters ("walgelijjjk");
 - "split": a target or hostile word run together with a known word ("kankerturken").
 
@@ -35,10 +36,12 @@ from nlp.deobfuscate_rules import (
     LEET,
     LEET_CLASS,
     LETTER,
+    MASK,
     REPEAT_RE,
     Piece,
     join_ok,
     process_word,
+    unmask,
 )
 from nlp.deobfuscate_words import Vocabulary, default_vocabulary
 
@@ -110,6 +113,8 @@ _SPACED_RE = re.compile(
     "|".join(rf"(?<![\w@$€|']){_UNIT}(?:{sep}{_UNIT}){{2,}}(?![\w@$€|'])"
              for sep in (r"[ \t]{1,4}", r"\.", "-", "_", r"\*"))
 )
+# Letters with stars strictly inside ("k*nker", "m*sl*ms"); "*echt*" and "5*" are no words.
+_MASKED_RE = re.compile(rf"(?<![\w*@$€|]){LETTER}+(?:\*+{LETTER}+)+(?![\w*@$€|])")
 # The fast path's regexes: plain character sets and one back-reference, no look-arounds.
 _LEET_ANY_RE = re.compile(LEET_CLASS)
 _REPEAT_ANY_RE = re.compile(r"(.)\1\1", re.DOTALL)
@@ -149,10 +154,11 @@ class _Triggers:
     leet: bool = False
     repeat: bool = False
     spaced: bool = False
+    masked: bool = False
     keys: set[str] = field(default_factory=set)
 
     def any(self) -> bool:
-        return self.leet or self.repeat or self.spaced or bool(self.keys)
+        return self.leet or self.repeat or self.spaced or self.masked or bool(self.keys)
 
 
 def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
@@ -167,6 +173,7 @@ def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
                 found.leet = True
                 break
     found.repeat = _REPEAT_ANY_RE.search(text) is not None
+    found.masked = MASK in text and _MASKED_RE.search(text) is not None
     low = text.lower()
     if not low.isascii():
         for ch in _NON_ASCII_PUNCT:
@@ -255,6 +262,18 @@ def _slow(text: str, vocab: Vocabulary, found: _Triggers) -> Deobfuscated:
                 out += process_word(w, vocab, raw_changes, compounds)
             raw_changes.append((m.start(), m.end(), "".join(c for c, _, _ in out), "spaced"))
             edits.append((m.start(), m.end(), out))
+            taken.append(m.span())
+
+    if found.masked:
+        for m in _MASKED_RE.finditer(text):
+            if in_protected(*m.span()) or any(ts < m.end() and m.start() < te for ts, te in taken):
+                continue
+            chars = [(text[i], i, i + 1) for i in range(*m.span())]
+            unmasked = unmask(chars, vocab)
+            if unmasked is None:
+                continue
+            raw_changes += [(s, e, c, "leet") for c, s, e in unmasked if text[s:e] == MASK]
+            edits.append((*m.span(), process_word(unmasked, vocab, raw_changes, compounds)))
             taken.append(m.span())
 
     # Tokens that a rule might apply to.

@@ -72,6 +72,29 @@ def _leet_variants(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece], 
     return (default, False) if safe else None
 
 
+# A masked letter: "*" between letters ("k*nker", "m*sl*ms"). Each star stands for one vowel;
+# the rewrite needs a known word, because stars also mark emphasis and footnotes.
+MASK = "*"
+_MASK_VOWELS = "aeiou"
+_MAX_MASKS = 3
+
+
+def unmask(chars: list[Piece], vocab: Vocabulary) -> list[Piece] | None:
+    """The word with each star read as the vowel that makes it a known word, or None."""
+    idx = [i for i, (c, _, _) in enumerate(chars) if c == MASK]
+    if not idx or len(idx) > _MAX_MASKS:
+        return None
+    upper = all(c.isupper() for c, _, _ in chars if c.isalpha())
+    for combo in product(_MASK_VOWELS, repeat=len(idx)):
+        out = list(chars)
+        for i, vowel in zip(idx, combo, strict=True):
+            _, s, e = chars[i]
+            out[i] = (vowel.upper() if upper else vowel, s, e)
+        if _is_known_form("".join(c for c, _, _ in out).lower(), vocab):
+            return out
+    return None
+
+
 def _is_word(word: str, vocab: Vocabulary) -> bool:
     """A known word, or known words run together around a key ("moslimsmoeten")."""
     return word in vocab.known or (vocab.may_hold_key(word) and _segment(word, vocab) is not None)

@@ -5,6 +5,7 @@ side of a run-together), ordinary words, and words that are never split.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,6 +27,7 @@ FUNCTION_WORDS: frozenset[str] = _words("""
     de het een die dat deze dit daar hier er aan in op uit van voor naar met bij om door over
     tegen zonder weg terug eruit allemaal alle allen ook nog niet geen nooit wel maar en of als
     dan zo ze zij we wij ik jij je jullie hij hun hen ons onze moeten moet mogen mag kunnen kan
+    ga kom komen jou hem haar af
     willen wil zullen zal gaan gaat worden wordt zijn is was waren horen hoort dood kapot rot
     vuile vieze smerige stomme domme echt gewoon heel veel meer soort volk
     haat haten hekel walg stinken stinkt deugen deugt ziek zieke gestoord dom lui luie vies
@@ -61,6 +63,11 @@ PROFANITY_WORDS: frozenset[str] = _words("""
 # and then a violence word is split too. Only at the start: at the end "je" is the diminutive
 # ("steekje", "kopje", "mesje").
 THREAT_SUBJECTS: frozenset[str] = _words("ik we wij jij je ze zij hij die")
+# Up to two of these may stand between the subject and the violence word ("ikgajeslaan",
+# "wegaanjepakken", "ikkomjehalen" has no violence word and stays): auxiliaries and objects.
+THREAT_LINKS: frozenset[str] = _words("""
+    ga gaan gaat kom komen zal zullen wil willen moet moeten je jou jullie hem haar die dat ze
+""")
 
 # Ordinary words that happen to be a target plus a known word; never split or expose them. The
 # second block is every such split among wordfreq's 200,000 most frequent Dutch words (checked
@@ -111,9 +118,10 @@ class Vocabulary:
     # these and a hostile word is exposed even when the stem alone is no word.
     target_stems: frozenset[str] = field(init=False)
     max_len: int = field(init=False)
-    # Subject + violence word as UTF-8 bytes ("ikvermoord"), the fast path's test for a threat
-    # run together; `threat_head2_b` their first two bytes, which filter the words first.
-    threat_heads_b: frozenset[bytes] = field(init=False)
+    # Subject, up to two THREAT_LINKS and a violence word at the start of a UTF-8 word
+    # ("ikvermoord", "ikgajeslaan"): the fast path's test for a threat run together;
+    # `threat_head2_b` the subjects' first two bytes, which filter the words first.
+    threat_head_re: re.Pattern[bytes] = field(init=False)
     threat_head2_b: frozenset[bytes] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -136,10 +144,13 @@ class Vocabulary:
         object.__setattr__(self, "target_stems", frozenset(
             t[:k] for t in norm["targets"] if t.isalpha() for k in range(4, len(t) + 1)))
         object.__setattr__(self, "max_len", max((len(w) for w in known), default=0))
-        heads = frozenset((s + v).encode() for s in THREAT_SUBJECTS for v in norm["violence"]
-                          if v.isalpha() and len(v) >= 3)
-        object.__setattr__(self, "threat_heads_b", heads)
-        object.__setattr__(self, "threat_head2_b", frozenset(h[:2] for h in heads))
+        violence = sorted((v for v in norm["violence"] if v.isalpha() and len(v) >= 3), key=len,
+                          reverse=True)
+        object.__setattr__(self, "threat_head_re", re.compile(
+            f"(?:{_alternatives(THREAT_SUBJECTS)})(?:{_alternatives(THREAT_LINKS)}){{0,2}}"
+            f"(?:{_alternatives(violence)})".encode()) if violence else re.compile(b"(?!)"))
+        object.__setattr__(self, "threat_head2_b", frozenset(
+            w[:2].encode() for w in THREAT_SUBJECTS) if violence else frozenset())
 
     @classmethod
     def build(cls, targets: Iterable[str] = (), hostile: Iterable[str] = (),
@@ -161,16 +172,22 @@ class Vocabulary:
                    for k in range(4, len(word) - 3))
 
     def is_threat_head(self, pieces: list[str]) -> bool:
-        """Do a run-together's pieces start with a subject and a violence word ("ik vermoord")?"""
-        return (len(pieces) >= 2 and pieces[0] in THREAT_SUBJECTS
-                and pieces[1] in self.violence and len(pieces[1]) >= 3)
+        """Do a run-together's pieces start with a subject, at most two links and a violence
+        word ("ik vermoord", "ik ga je slaan")?"""
+        if len(pieces) < 2 or pieces[0] not in THREAT_SUBJECTS:
+            return False
+        for piece in pieces[1:4]:
+            if piece in self.violence and len(piece) >= 3:
+                return True
+            if piece not in THREAT_LINKS:
+                return False
+        return False
 
     def threat_head(self, word: bytes) -> bool:
         """Does this (lower-case, UTF-8) word start with a subject run together with a violence
-        word? The fast path's test, so bytes and set lookups only."""
-        if word[:2] not in self.threat_head2_b:
-            return False
-        return any(word[:k] in self.threat_heads_b for k in range(5, min(len(word), 16) + 1))
+        word, perhaps after a link or two? The fast path's test: two bytes, then one anchored
+        regex."""
+        return word[:2] in self.threat_head2_b and self.threat_head_re.match(word) is not None
 
     def key_inside(self, word: bytes) -> bool:
         """Does a key stand inside this (lower-case, UTF-8) word with >= 2 letters on each side
@@ -194,6 +211,10 @@ class Vocabulary:
             return True
         return word[-4:] in self.suffix4 and any(
             word[-k:] in self.targets or word[-k:] in self.hostile for k in range(4, n - 1))
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @cache

@@ -23,7 +23,12 @@ _DUTCH_MARKERS = frozenset(
         "is", "bij", "op", "morgen", "vanavond", "zaterdag", "zondag", "iedereen", "allemaal",
         "wat", "die", "dat", "deze", "gaan", "kom", "ook", "nog", "maar", "wel", "geen", "hier",
         "daar", "gemeente", "politie", "wollah", "broer", "mattie", "fakka", "osso", "doekoe",
-        "waggie"
+        "waggie",
+        # Dutch curses and insults: a short hostile post ("vuile gutmensch", "kanker homos",
+        # the normaliser's reading of "Kankerhomos") is often nothing else, and langid calls it
+        # German or Norwegian, so it would never be scored.
+        "vuile", "vieze", "smerige", "kut", "kanker", "tering", "tyfus", "kolere", "klote",
+        "godverdomme",
     ]
 )
 _WORD = re.compile(r"[a-zà-ÿ']+")

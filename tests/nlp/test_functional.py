@@ -150,7 +150,7 @@ def test_evaluation_machinery(cases: list[dict], tmp_path: Path) -> None:
 # failure: the test turns red as soon as a model meets the bar, so this list cannot go stale.
 # The figures are in nlp/MODEL_CARD.md ("Op tekst die wij niet schreven").
 KNOWN_MISSES = {
-    "pol_slur": "slurs outside the lexicon: recall 0.82",
+    "pol_slur": "slurs outside the lexicon: recall 0.83",
     "pol_negation": "negated hostility: 17% flagged",
     "pol_neutral_mention": "neutral mentions of groups: 10.4% flagged",
     "thr_obfuscated": "obfuscated threats: recall 0.71",

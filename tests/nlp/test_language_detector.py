@@ -59,6 +59,22 @@ def test_dutch_cues_and_close_relatives_read_as_dutch() -> None:
     assert detect("Cumartesi saat 14'te herkes meydana, bıktığımızı gösterelim!") == "tr"
 
 
+def test_a_short_dutch_insult_is_dutch() -> None:
+    # langid called these German and Norwegian, so they were never scored: a post that is
+    # nothing but a Dutch curse and its target.
+    assert detect("vuile gutmensch") == "nl"
+    assert detect("Kanker homos") == "nl"
+    assert detect("Ich hasse Montage, alles ist kaputt") == "de"
+
+
+def test_a_run_together_slur_is_scored_as_dutch() -> None:
+    from nlp.api import enrich
+
+    (result,) = enrich(["Kankerhomos"])
+    assert result.language == "nl"
+    assert result.labels["polarising"].flag
+
+
 def test_supported_languages_come_from_the_vocabulary() -> None:
     assert all(is_supported(lang) for lang in LANGUAGES)
     assert not is_supported("tr") and not is_supported("und")

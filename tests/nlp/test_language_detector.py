@@ -65,6 +65,10 @@ def test_a_short_dutch_insult_is_dutch() -> None:
     assert detect("vuile gutmensch") == "nl"
     assert detect("Kanker homos") == "nl"
     assert detect("Ich hasse Montage, alles ist kaputt") == "de"
+    # A curse made of any word ("teringtransen") is Dutch; German "Kutter" and "Kloten" are not.
+    assert detect("Teringtransen") == "nl"
+    assert detect("Kutter im Hafen") == "de"
+    assert detect("Kloten Flughafen") == "de"
 
 
 def test_a_run_together_slur_is_scored_as_dutch() -> None:

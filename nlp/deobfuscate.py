@@ -115,6 +115,8 @@ _SPACED_RE = re.compile(
 )
 # Letters with stars strictly inside ("k*nker", "m*sl*ms"); "*echt*" and "5*" are no words.
 _MASKED_RE = re.compile(rf"(?<![\w*@$€|]){LETTER}+(?:\*+{LETTER}+)+(?![\w*@$€|])")
+# Leet characters that start the slow path only between two letters.
+_INNER_ONLY = frozenset("!89")
 # The fast path's regexes: plain character sets and one back-reference, no look-arounds.
 _LEET_ANY_RE = re.compile(LEET_CLASS)
 _REPEAT_ANY_RE = re.compile(r"(.)\1\1", re.DOTALL)
@@ -169,7 +171,10 @@ def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
     if _LEET_ANY_RE.search(text) is not None:
         for m in _LEET_ANY_RE.finditer(text):
             i = m.start()
-            if (i > 0 and text[i - 1].isalpha()) or (i + 1 < len(text) and text[i + 1].isalpha()):
+            before = i > 0 and text[i - 1].isalpha()
+            after = i + 1 < len(text) and text[i + 1].isalpha()
+            # "!", 8 and 9 only between letters ("f!k"): "Top!" and "8uur" are no disguise.
+            if (before and after) or ((before or after) and text[i] not in _INNER_ONLY):
                 found.leet = True
                 break
     found.repeat = _REPEAT_ANY_RE.search(text) is not None

@@ -13,14 +13,15 @@ from nlp.deobfuscate_words import STREET_SUFFIXES, Vocabulary
 
 LEET: dict[str, str] = {
     "0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t",
-    "@": "a", "$": "s", "€": "e", "|": "il",
+    "@": "a", "$": "s", "€": "e", "|": "il", "8": "b", "9": "g", "!": "i",
 }
-# Symbols are only rewritten when that gives a known word: "a|b", "€5", "foo$bar" are common.
-_SYMBOLS_NEED_KNOWN = frozenset("|$€")
+# Only rewritten when that gives a known word: "a|b", "€5", "foo$bar", "ja!nee", "a8" and "h9"
+# are common.
+NEED_KNOWN = frozenset("|$€!89")
 LEET_CLASS = "[" + re.escape("".join(LEET)) + "]"
 LETTER = r"[^\W\d_]"
 # Digits that never stand for a letter here: a token with one ("d66", "b2b") is a code.
-_NON_LEET_DIGITS = frozenset("2689")
+_NON_LEET_DIGITS = frozenset("26")
 _ROMAN_RE = re.compile(r"[IVXLCDM]+")
 REPEAT_RE = re.compile(rf"({LETTER})\1{{2,}}")
 
@@ -65,7 +66,7 @@ def _leet_variants(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece], 
     safe = (
         len(letters) >= 3
         and any(chars[i][0].islower() for i in letters)
-        and all(first < i < last and chars[i][0] not in _SYMBOLS_NEED_KNOWN for i in idx)
+        and all(first < i < last and chars[i][0] not in NEED_KNOWN for i in idx)
         # Nothing but letters and leet characters in between ("h0m0's" needs a known word).
         and all(chars[i][0].isalpha() or chars[i][0] in LEET for i in range(first, last + 1))
     )

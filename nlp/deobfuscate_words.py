@@ -49,7 +49,7 @@ VIOLENCE_WORDS: frozenset[str] = _words("""
     geschoten knal knallen kogel kogels kop koppen nek keel bloed dood moord moorden vermoord
     vermoorden brand branden fik fikken vuur bom bommen pistool wapen wapens granaat slopen sloop
     trap trappen schop schoppen wurg wurgen hak hakken snij snijden kapot neer graf lijk
-    afmaken maak pak pakken hang hangen gas
+    afmaken maak pak pakken hang hangen gas vergast klap klappen mep meppen
 """)
 
 # Curse words that posts run together with a group ("teringpolen", "kutvrouwen", "tyfusjoden").

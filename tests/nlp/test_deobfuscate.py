@@ -100,6 +100,19 @@ def test_one_kind(kind: str, text: str, expected: str) -> None:
         assert kinds == {kind}
 
 
+# "!", 8 and 9 stand for i, b and g only where that gives a known word (here violence words).
+@pytest.mark.parametrize(("written", "read"), [
+    ("die moskee moet in de f!k", "die moskee moet in de fik"),
+    ("leg een 80m bij het gemeentehuis", "leg een bom bij het gemeentehuis"),
+    ("ik ga hem wur9en", "ik ga hem wurgen"),
+    ("ze moeten allemaal v3r94$7 worden", "ze moeten allemaal vergast worden"),
+])
+def test_exclamation_mark_eight_and_nine_need_a_known_word(written: str, read: str) -> None:
+    d = deobfuscate(written, default_vocabulary())
+    assert d.text == read
+    assert {c[4] for c in d.changes} == {"leet"}
+
+
 @pytest.mark.parametrize("word", [
     "polenta", "christendom", "jodendom", "turkije", "homogeen", "Polenplein", "Polenweg",
     "poolen", "transport", "vliegtuig", "boerenland", "vlooienmarkt",
@@ -182,6 +195,7 @@ NORMAL = [
     # Stars for emphasis, ratings and footnotes, and a masked word that is no known word.
     "Dit is *echt* de laatste keer, 5* hotel, zie voetnoot*.",
     "Wat een k*tbus vandaag, en de 3**-ster camping was vol.",
+    "Top!Echt waar, vanaf 8uur open, A8-formaat, ik werd 9e, ja!nee.",
 ]
 
 
@@ -270,7 +284,7 @@ def test_component_keeps_the_doc_text() -> None:
 
 # --- properties on arbitrary text ---------------------------------------------------------------
 
-PRONE = st.text(alphabet="ab1@3$ .-_\n0iklmostuejdnP|4'*", max_size=60)
+PRONE = st.text(alphabet="ab1@3$ .-_\n0iklmostuejdnP|4'*!89", max_size=60)
 WORDY = st.lists(
     st.sampled_from(["P0len", "a s i e l", "tuiiig", "moslimsmoeten", "k.a.n.k", "de", "weg",
                      "14:00", "@gem", "aandejoden", "x", "1", " ", "-", ".", "jjj", "h0m0's",

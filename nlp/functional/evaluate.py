@@ -7,7 +7,7 @@ The suite is never used to train or to choose thresholds: this only measures.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,6 +21,12 @@ from nlp.model_files import DEFAULT_MODEL_DIR
 from nlp.types import Enrichment
 
 _BATCH = 256
+# Where a positive case that is not flagged was lost: set aside by the language check, kept from
+# any embedding by the gate, stopped by the screen, or scored by e5 and still below the threshold.
+STAGES = ("language", "gate", "screen", "e5")
+# A case, its flags, whether its language is supported, and its route (reached an embedding,
+# reached e5; None for a negative case or a stub enricher).
+Row = tuple[dict, dict[str, bool], bool, tuple[bool, bool] | None]
 
 
 class SupportsEnrich(Protocol):
@@ -45,6 +51,9 @@ class FunctionalityResult:
     also: dict[str, dict[str, float | bool]] = field(default_factory=dict)
     # Share of cases the language check did not take as Dutch or English (never flagged).
     unsupported: float = 0.0
+    # A positive functionality's misses by where the cascade lost them (STAGES); empty for a
+    # negative functionality or a stub enricher.
+    lost: dict[str, int] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -76,19 +85,23 @@ class FunctionalReport:
                f" (reaching e5: {self.e5_recall:.3f})"
                if self.gate_recall is not None and self.e5_recall is not None else ""),
             "",
-            "| functionality | label | kind | n | rate | bar | met? | other labels | not nl/en |",
-            "|---|---|---|---:|---:|---|---|---|---:|",
+            "| functionality | label | kind | n | rate | bar | met? | other labels | not nl/en "
+            "| misses lost at |",
+            "|---|---|---|---:|---:|---|---|---|---:|---|",
         ]
         for r in self.results:
             op = "≥" if r.positive else "≤"
             other = ", ".join(f"{k} {'yes' if v['expected'] else 'no'} {v['agree']:.2f}"
                               for k, v in r.also.items())
+            lost = ", ".join(f"{stage} {n}" for stage, n in r.lost.items() if n)
             lines.append(f"| {r.id} | {r.label} | {r.kind} | {r.n} | {r.rate:.2f} "
                          f"| {op} {r.bar:.2f} | {'yes' if r.met else '**no**'} | {other} "
-                         f"| {r.unsupported:.2f} |")
+                         f"| {r.unsupported:.2f} | {lost} |")
         lines += ["", "rate: recall of the label (positive) or share flagged with it (negative);"
                   " other labels: share of cases where that flag agrees;"
-                  " not nl/en: share the language check set aside (never flagged)."]
+                  " not nl/en: share the language check set aside (never flagged);"
+                  " misses lost at: a positive functionality's missed cases by where the cascade"
+                  " lost them (language check, gate, screen, or e5 below the threshold)."]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:
@@ -126,36 +139,65 @@ def _flags(enricher: SupportsEnrich, texts: list[str]) -> tuple[list[dict[str, b
     return flags, supported
 
 
-def _score(fid: str, rows: list[tuple[dict, dict[str, bool], bool]]) -> FunctionalityResult:
+def _lost_at(supported: bool, route: tuple[bool, bool]) -> str:
+    if not supported:
+        return "language"
+    reached_embedding, reached_e5 = route
+    return "e5" if reached_e5 else "screen" if reached_embedding else "gate"
+
+
+def _score(fid: str, rows: list[Row]) -> FunctionalityResult:
     f = BY_ID[fid]
     n = len(rows)
-    rate = sum(flags[f.label] for _, flags, _ in rows) / n
+    rate = sum(flags[f.label] for _, flags, _, _ in rows) / n
     also: dict[str, dict[str, float | bool]] = {}
     for label, want in f.also.items():
-        agree = sum(flags[label] == want for _, flags, _ in rows) / n
+        agree = sum(flags[label] == want for _, flags, _, _ in rows) / n
         also[label] = {"expected": want, "agree": round(agree, 4)}
+    lost: dict[str, int] = {}
+    if f.positive and all(route is not None for *_, route in rows):
+        counts = Counter(_lost_at(ok, route) for _, flags, ok, route in rows
+                         if not flags[f.label] and route is not None)
+        lost = {stage: counts[stage] for stage in STAGES}
     return FunctionalityResult(
         id=fid, label=f.label, positive=f.positive, n=n, rate=round(rate, 4),
         bar=bar_for(f.label, f.positive), met=meets_bar(rate, f.label, f.positive),
-        also=also, unsupported=round(sum(not ok for *_, ok in rows) / n, 4))
+        also=also, unsupported=round(sum(not ok for _, _, ok, _ in rows) / n, 4), lost=lost)
 
 
-def _by_category(rows: list[tuple[dict, dict[str, bool], bool]]) -> dict[str, float]:
+def _by_category(rows: list[Row]) -> dict[str, float]:
     hits: dict[str, list[bool]] = defaultdict(list)
-    for case, flags, _ in rows:
+    for case, flags, _, _ in rows:
         if case["target"] and case["expected"].get("polarising"):
             hits[BY_KEY[case["target"]].category].append(flags["polarising"])
     return {cat: round(sum(v) / len(v), 4) for cat, v in sorted(hits.items())}
 
 
-def _gate_recall(enricher: SupportsEnrich, cases: list[dict]) -> tuple[float | None, ...]:
-    if getattr(enricher, "clf", None) is None:
-        return None, None
+def _routes(enricher: SupportsEnrich, cases: list[dict]) -> list[tuple[bool, bool] | None]:
+    """Each positive case's route through the cascade (reached an embedding, reached e5); None
+    for the negative cases and for every case of a stub enricher."""
+    positive = [i for i, c in enumerate(cases) if any(c["expected"].values())]
+    out: list[tuple[bool, bool] | None] = [None] * len(cases)
+    if getattr(enricher, "clf", None) is None or not positive:
+        return out
     from nlp.api import Enricher
-    from nlp.evaluation import gate_recall
+    from nlp.evaluation import routes
 
     assert isinstance(enricher, Enricher)
-    return gate_recall(enricher, [c["text"] for c in cases if any(c["expected"].values())])
+    r = routes(enricher.clf, [cases[i]["text"] for i in positive])
+    candidates, to_e5 = set(r.candidates.tolist()), set(r.to_e5.tolist())
+    for k, i in enumerate(positive):
+        out[i] = (k in candidates, k in to_e5)
+    return out
+
+
+def _reach(routes: list[tuple[bool, bool] | None]) -> tuple[float | None, float | None]:
+    """Shares of the positive cases that reach an embedding and that reach e5."""
+    known = [r for r in routes if r is not None]
+    if not known:
+        return None, None
+    return (round(sum(a for a, _ in known) / len(known), 4),
+            round(sum(b for _, b in known) / len(known), 4))
 
 
 def evaluate_functional(
@@ -165,12 +207,13 @@ def evaluate_functional(
     enricher = _enricher(enricher_or_model_dir)
     cases = load_cases(cases_path)
     flags, supported = _flags(enricher, [c["text"] for c in cases])
-    grouped: dict[str, list[tuple[dict, dict[str, bool], bool]]] = defaultdict(list)
-    for case, fl, ok in zip(cases, flags, supported, strict=True):
-        grouped[case["functionality"]].append((case, fl, ok))
+    routes = _routes(enricher, cases)
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for case, fl, ok, route in zip(cases, flags, supported, routes, strict=True):
+        grouped[case["functionality"]].append((case, fl, ok, route))
     order = [fid for fid in BY_ID if fid in grouped]
     all_rows = [row for fid in order for row in grouped[fid]]
-    reach = _gate_recall(enricher, cases)
+    reach = _reach(routes)
     return FunctionalReport(
         model_version=enricher.version,
         cases_sha256=cases_sha256(cases_path),

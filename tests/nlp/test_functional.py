@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from nlp.functional.build import build, render
-from nlp.functional.evaluate import evaluate_functional, write_results
+from nlp.functional.evaluate import STAGES, _lost_at, evaluate_functional, write_results
 from nlp.functional.files import CASES_PATH, RESULTS_PATH, cases_sha256, load_cases
 from nlp.functional.spec import LABELS, OBFUSCATIONS, meets_bar
 from nlp.functional.targets import BY_KEY, CATEGORIES, TARGETS
@@ -144,6 +144,25 @@ def test_evaluation_machinery(cases: list[dict], tmp_path: Path) -> None:
     written = json.loads(write_results(report, tmp_path / "results.json").read_text())
     assert written["cases_sha256"] == cases_sha256(path)
     assert set(written["functionalities"]) == set(BY_ID)
+
+
+def test_every_miss_of_a_positive_functionality_is_placed_in_the_cascade(results: dict) -> None:
+    for fid, row in results["functionalities"].items():
+        if not row["positive"]:
+            assert row["lost"] == {}, fid
+            continue
+        assert list(row["lost"]) == list(STAGES), fid
+        misses = round(row["n"] * (1 - row["rate"]))
+        assert sum(row["lost"].values()) == misses, fid
+        # A case the language check set aside is never flagged, so it is a miss lost there.
+        assert row["lost"]["language"] == round(row["n"] * row["unsupported"]), fid
+
+
+def test_where_a_miss_was_lost() -> None:
+    assert _lost_at(False, (True, True)) == "language"
+    assert _lost_at(True, (False, False)) == "gate"
+    assert _lost_at(True, (True, False)) == "screen"
+    assert _lost_at(True, (True, True)) == "e5"
 
 
 # Functionalities the committed model (nlp-20261207-24a838b0) misses, each a strict expected

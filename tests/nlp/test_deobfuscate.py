@@ -324,6 +324,24 @@ def test_changes_exactly_when_text_changes(text: str) -> None:
     assert (d.text == text) == (not d.changes)
 
 
+# The shipped vocabulary, whose violence words drive the threat and known-word rules.
+THREATY = st.one_of(st.lists(st.sampled_from([
+    "ik", "ga", "je", "slaan", "ikgajeslaan", "wegaanhempakken", "f!k", "80m", "wur9en", "k*nker",
+    "st**k", "*echt*", "5*", "Top!", "8uur", "A8", "9e", "!", "*", "ikmaakjeaf", "v3rm00rd", "de",
+]), max_size=10).map(" ".join), st.text(alphabet="ik gajeslwur9f!80m*P0|$4'", max_size=50))
+
+
+@settings(max_examples=300, deadline=None)
+@given(THREATY)
+def test_the_shipped_vocabulary_keeps_offsets_and_is_idempotent(text: str) -> None:
+    vocab = default_vocabulary()
+    d = deobfuscate(text, vocab)
+    assert_offsets_valid(d)
+    assert (d.text == text) == (not d.changes)
+    assert all(text[start:end] == original for start, end, original, *_ in d.changes)
+    assert deobfuscate(d.text, vocab).text == d.text
+
+
 @pytest.mark.parametrize(("written", "read"), [
     # A threat's subject run together with its violence word.
     ("ikvermoordje", "ik vermoord je"),

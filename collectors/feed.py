@@ -228,10 +228,15 @@ def parse_json_feed(body: bytes, fetched: FetchResult) -> list[FeedItem]:
     for item in items:
         if not isinstance(item, dict):
             continue
-        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
-        author = authors[0].get("name") if authors and isinstance(authors[0], dict) else None
+        # A field of the wrong type is malformed, not fatal: the item keeps what else it has.
+        authors = item.get("authors")
+        if not isinstance(authors, list):
+            authors = [item["author"]] if item.get("author") else []
+        name = authors[0].get("name") if authors and isinstance(authors[0], dict) else None
+        author = name if isinstance(name, str) else None
         html = item.get("content_html")
-        text = html_to_text(html) if html else str(item.get("content_text") or "")
+        text = (html_to_text(html) if isinstance(html, str) and html
+                else str(item.get("content_text") or ""))
         result.append(
             FeedItem(
                 guid=str(item["id"]).strip() if item.get("id") is not None else None,

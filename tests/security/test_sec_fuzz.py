@@ -133,6 +133,9 @@ def test_feed_parser_survives_hostile_rss_fields(t, d, link, guid, author, date,
         max_leaves=30,
     )
 )
+@example(doc={"id": "1", "content_html": True})  # once found here: html_to_text(True)
+@example(doc={"id": "1", "title": "x", "authors": 5})
+@example(doc={"id": "1", "title": "x", "authors": [{"name": 7}]})
 def test_json_feed_parser_survives_arbitrary_json(doc):
     import json
 

@@ -100,19 +100,6 @@ def test_one_kind(kind: str, text: str, expected: str) -> None:
         assert kinds == {kind}
 
 
-# "!", 8 and 9 stand for i, b and g only where that gives a known word (here violence words).
-@pytest.mark.parametrize(("written", "read"), [
-    ("die moskee moet in de f!k", "die moskee moet in de fik"),
-    ("leg een 80m bij het gemeentehuis", "leg een bom bij het gemeentehuis"),
-    ("ik ga hem wur9en", "ik ga hem wurgen"),
-    ("ze moeten allemaal v3r94$7 worden", "ze moeten allemaal vergast worden"),
-])
-def test_exclamation_mark_eight_and_nine_need_a_known_word(written: str, read: str) -> None:
-    d = deobfuscate(written, default_vocabulary())
-    assert d.text == read
-    assert {c[4] for c in d.changes} == {"leet"}
-
-
 @pytest.mark.parametrize("word", [
     "polenta", "christendom", "jodendom", "turkije", "homogeen", "Polenplein", "Polenweg",
     "poolen", "transport", "vliegtuig", "boerenland", "vlooienmarkt",

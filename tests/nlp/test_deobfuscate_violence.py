@@ -18,6 +18,11 @@ from nlp.deobfuscate_words import VIOLENCE_WORDS, default_vocabulary
     ("kogel door je k0p", "kogel door je kop"),      # two letters around the digit
     ("we f1kken je huis", "we fikken je huis"),
     ("ik sch1et je neer", "ik schiet je neer"),
+    # "!", 8 and 9 for i, b and g: like a symbol, only where that gives a known word.
+    ("die moskee moet in de f!k", "die moskee moet in de fik"),
+    ("leg een 80m bij het gemeentehuis", "leg een bom bij het gemeentehuis"),
+    ("ik ga hem wur9en", "ik ga hem wurgen"),
+    ("ze moeten allemaal v3r94$7 worden", "ze moeten allemaal vergast worden"),
 ])
 def test_short_violence_words_are_read(written: str, read: str) -> None:
     d = deobfuscate(written, default_vocabulary())

@@ -138,6 +138,14 @@ class Routes:
     candidates: np.ndarray
     to_e5: np.ndarray
 
+    def reach(self) -> tuple[float, float]:
+        """Shares of the texts that reach an embedding (the gate) and that reach e5 (the gate and
+        the screen)."""
+        n = len(self.top1)
+        if not n:
+            return 0.0, 0.0
+        return round(len(self.candidates) / n, 4), round(len(self.to_e5) / n, 4)
+
 
 def routes(clf: Classifier, texts: list[str]) -> Routes:
     """The cascade's routes for `texts`, with the screen's embedding only: no e5."""
@@ -152,10 +160,7 @@ def routes(clf: Classifier, texts: list[str]) -> Routes:
 def gate_recall(enricher: Enricher, texts: list[str]) -> tuple[float, float]:
     """Shares of `texts` (posts that carry a label) that reach an embedding (the gate: a positive
     it keeps out is scored by stage 1 alone) and that reach e5 (the gate and the screen)."""
-    if not texts:
-        return 0.0, 0.0
-    r = routes(enricher.clf, texts)
-    return round(len(r.candidates) / len(texts), 4), round(len(r.to_e5) / len(texts), 4)
+    return routes(enricher.clf, texts).reach() if texts else (0.0, 0.0)
 
 
 FROZEN_PARTS = ("seed", "part_a", "part_b", "part_c", "part_d", "part_e")

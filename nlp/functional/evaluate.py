@@ -173,13 +173,15 @@ def _by_category(rows: list[Row]) -> dict[str, float]:
     return {cat: round(sum(v) / len(v), 4) for cat, v in sorted(hits.items())}
 
 
-def _routes(enricher: SupportsEnrich, cases: list[dict]) -> list[tuple[bool, bool] | None]:
-    """Each positive case's route through the cascade (reached an embedding, reached e5); None
-    for the negative cases and for every case of a stub enricher."""
+def _routes(enricher: SupportsEnrich, cases: list[dict]
+            ) -> tuple[list[tuple[bool, bool] | None], tuple[float | None, float | None]]:
+    """Each positive case's route through the cascade (reached an embedding, reached e5; None
+    for the negative cases and for every case of a stub enricher), and the shares of the
+    positive cases that reach an embedding and e5."""
     positive = [i for i, c in enumerate(cases) if any(c["expected"].values())]
     out: list[tuple[bool, bool] | None] = [None] * len(cases)
     if getattr(enricher, "clf", None) is None or not positive:
-        return out
+        return out, (None, None)
     from nlp.api import Enricher
     from nlp.evaluation import routes
 
@@ -188,16 +190,7 @@ def _routes(enricher: SupportsEnrich, cases: list[dict]) -> list[tuple[bool, boo
     candidates, to_e5 = set(r.candidates.tolist()), set(r.to_e5.tolist())
     for k, i in enumerate(positive):
         out[i] = (k in candidates, k in to_e5)
-    return out
-
-
-def _reach(routes: list[tuple[bool, bool] | None]) -> tuple[float | None, float | None]:
-    """Shares of the positive cases that reach an embedding and that reach e5."""
-    known = [r for r in routes if r is not None]
-    if not known:
-        return None, None
-    return (round(sum(a for a, _ in known) / len(known), 4),
-            round(sum(b for _, b in known) / len(known), 4))
+    return out, r.reach()
 
 
 def evaluate_functional(
@@ -207,13 +200,12 @@ def evaluate_functional(
     enricher = _enricher(enricher_or_model_dir)
     cases = load_cases(cases_path)
     flags, supported = _flags(enricher, [c["text"] for c in cases])
-    routes = _routes(enricher, cases)
+    routes, reach = _routes(enricher, cases)
     grouped: dict[str, list[Row]] = defaultdict(list)
     for case, fl, ok, route in zip(cases, flags, supported, routes, strict=True):
         grouped[case["functionality"]].append((case, fl, ok, route))
     order = [fid for fid in BY_ID if fid in grouped]
     all_rows = [row for fid in order for row in grouped[fid]]
-    reach = _reach(routes)
     return FunctionalReport(
         model_version=enricher.version,
         cases_sha256=cases_sha256(cases_path),

@@ -243,16 +243,18 @@ def _slow(text: str, vocab: Vocabulary, found: _Triggers) -> Deobfuscated:
     raw_changes: list[tuple[int, int, str, str]] = []
     compounds: list[tuple[int, int, tuple[str, ...]]] = []
 
-    def in_protected(s: int, e: int) -> bool:
-        return any(ps < e and s < pe for ps, pe in protected)
-
     # Edits: (start, end, pieces) on the original, non-overlapping; spaced runs first, because
     # they decide which characters form words.
     edits: list[tuple[int, int, list[Piece]]] = []
     taken: list[tuple[int, int]] = []
+
+    def blocked(s: int, e: int) -> bool:
+        """Inside a protected span, or overlapping an edit already made."""
+        return any(ps < e and s < pe for ps, pe in (*protected, *taken))
+
     if found.spaced:
         for m in _SPACED_RE.finditer(text):
-            if in_protected(*m.span()):
+            if blocked(*m.span()):
                 continue
             words = _spaced_words(text, m)
             sep = next(ch for ch in m.group(0) if not (ch.isalpha() or ch in LEET))
@@ -271,7 +273,7 @@ def _slow(text: str, vocab: Vocabulary, found: _Triggers) -> Deobfuscated:
 
     if found.masked:
         for m in _MASKED_RE.finditer(text):
-            if in_protected(*m.span()) or any(ts < m.end() and m.start() < te for ts, te in taken):
+            if blocked(*m.span()):
                 continue
             chars = [(text[i], i, i + 1) for i in range(*m.span())]
             unmasked = unmask(chars, vocab)
@@ -300,7 +302,7 @@ def _slow(text: str, vocab: Vocabulary, found: _Triggers) -> Deobfuscated:
         if span is not None:
             spans.add(span)
     for s, e in sorted(spans):
-        if in_protected(s, e) or any(ts < e and s < te for ts, te in taken):
+        if blocked(s, e):
             continue
         chars = [(text[i], i, i + 1) for i in range(s, e)]
         new = process_word(chars, vocab, raw_changes, compounds)

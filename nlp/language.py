@@ -34,8 +34,10 @@ _DUTCH_MARKERS = frozenset(
 # Dutch makes a curse of any word with these in front ("teringtransen", "kankerweer"): a word
 # that starts with one and goes on for three letters or more is a marker too. Not "kut", which
 # starts German words ("Kutter", "Kutsche").
-_CURSE_PREFIXES = ("kanker", "tering", "tyfus", "klote", "kolere", "pleuris")
-_WORD = re.compile(r"[a-zà-ÿ']+")
+_WORD_CHARS = "a-zà-ÿ'"
+_WORD = re.compile(f"[{_WORD_CHARS}]+")
+_CURSE_WORD = re.compile(f"(?<![{_WORD_CHARS}])(?:kanker|tering|tyfus|klote|kolere|pleuris)"
+                         f"[{_WORD_CHARS}]{{3,}}")
 _LANGS = ["nl", "en", "de", "fr", "es", "it", "pt", "tr", "ar", "pl", "ro", "af", "fy", "ru",
           "uk", "bg", "so", "id", "sv", "da", "no", "fa", "hr", "sr", "hu", "cs", "el", "zh", "ja"]
 
@@ -64,8 +66,8 @@ def detect(text: str, expected: str | None = None) -> str:
         return expected or "und"
     # Distinct markers: one word that is also German or English ("die", "is") said twice
     # does not make a text Dutch.
-    dutch = len(_DUTCH_MARKERS.intersection(words)) + any(
-        w.startswith(p) and len(w) >= len(p) + 3 for w in words for p in _CURSE_PREFIXES)
+    dutch = len(_DUTCH_MARKERS.intersection(words)) + (_CURSE_WORD.search(sample.lower())
+                                                        is not None)
     if dutch >= 2 or (dutch and len(words) <= 4):
         return "nl"
     if len(sample) < _MIN_CHARS and expected:

@@ -122,6 +122,21 @@ THREATS_AGAINST_GROUPS = (  # Yes
     "het wordt tijd dat iemand die {g} afmaakt", "zet die {g} tegen de muur",
     "alle {g} moeten vergast worden", "dood aan alle {g}",
 )
+# Written 2026-12-07 (fifteenth session), before model 57: the bare verb, a Dutch imperative or
+# wish with no subject ("alle … vergassen"), and the same violence reported, quoted or rejected.
+THREATS_BARE_VERB = (  # Yes
+    "alle {g} vergassen", "die {g} gewoon doodschieten", "{g} ophangen, stuk voor stuk",
+    "lynchen die {g}", "{g} neersteken en klaar", "gewoon allemaal afmaken, die {g}",
+    "{g} in elkaar slaan, allemaal", "kogel door de kop voor die {g}",
+)
+VIOLENCE_AGAINST_GROUPS_REPORTED = (  # No
+    "iemand schreef dat je {g} moet vergassen, ik heb het gemeld",
+    "man opgepakt die opriep om {g} dood te schieten",
+    "'{g} ophangen' riep hij, walgelijk gewoon",
+    "niemand wil {g} neersteken, doe normaal",
+    "wie roept dat je {g} moet lynchen hoort in de cel",
+    "de rechter veroordeelde hem voor een post over het afmaken van {g}",
+)
 
 THREATS = (
     "ik steek je neer", "ik schiet die agent dood", "we maken die wethouder af", "ik sla je kop in",
@@ -202,6 +217,12 @@ def families() -> list[Family]:
         Family("threats against groups, other forms", "threat", True,
                tuple(f.format(g=g) for f in THREATS_AGAINST_GROUPS for g in GROUPS),
                THREATS_AGAINST_GROUPS, len(GROUPS)),
+        *(Family(name, "threat", want, tuple(f.format(g=g) for f in frames for g in GROUPS),
+                 frames, len(GROUPS))
+          for name, frames, want in (
+              ("threats against groups, a bare verb", THREATS_BARE_VERB, True),
+              ("violence against groups, reported or rejected",
+               VIOLENCE_AGAINST_GROUPS_REPORTED, False))),
         *(Family(f"threats, {name}", "threat", True, tuple(spell(t) for t in THREATS), THREATS, 1)
           for name, spell in SPELLINGS.items()),
     ]

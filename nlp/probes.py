@@ -1,7 +1,8 @@
 """The team's own probes (never the functional suite; never training data or a threshold): 20
 threat verbs x 8 targets and figurative uses of the same verbs, negated hostility, counter-speech
 and neutral mentions of a group or of one member that must stay No, hostility that contains a
-negation and must stay Yes, and threats in six spellings. They decided what models 12-14
+negation and must stay Yes, threats in six spellings, threats against groups in other forms, and
+fireworks chatter that must not read as a threat. They decided what models 12-14
 changed, and whether a retrained model's held-out figures are read at all (nlp/shipping_rule.py,
 nlp/MODEL_CARD.md).
 
@@ -137,6 +138,19 @@ VIOLENCE_AGAINST_GROUPS_REPORTED = (  # No
     "wie roept dat je {g} moet lynchen hoort in de cel",
     "de rechter veroordeelde hem voor een post over het afmaken van {g}",
 )
+# Written 2026-12-07 (fifteenth session): what a city reads in the last week of December.
+FIREWORKS_CHATTER = (  # No
+    "vuurwerk afschieten bij de haven vanavond",
+    "wie gaat er oudjaar vuurwerk afsteken bij het Weerwater?",
+    "mijn hond is doodsbang van al dat vuurwerk",
+    "Er wordt al de hele week vuurwerk afgestoken in Haven, irritant",
+    "wie heeft er nog vuurwerk? zaterdag knallen bij de skatebaan",
+    "we schieten om 12 uur de vuurpijlen af in de tuin",
+    "rotjes gekocht in België, 40 euro lichter",
+    "morgen vroeg de vuurwerkresten opruimen voor de deur",
+    "buurjongens gooien al de hele middag met cobra's, kan dat niet wat later",
+    "carbidschieten met de melkbussen bij opa op het erf, jaarlijkse traditie",
+)
 
 THREATS = (
     "ik steek je neer", "ik schiet die agent dood", "we maken die wethouder af", "ik sla je kop in",
@@ -204,6 +218,7 @@ def families() -> list[Family]:
                tuple(frame.format(t=t) for frame in THREAT_FRAMES.values() for t in TARGETS),
                tuple(THREAT_FRAMES), len(TARGETS)),
         Family("figurative threats", "threat", False, FIGURATIVE_THREATS, FIGURATIVE_THREATS, 1),
+        Family("fireworks chatter", "threat", False, FIREWORKS_CHATTER, FIREWORKS_CHATTER, 1),
         *(Family(name, "threat", want, tuple(f.format(t=t) for f in frames for t in OFFICIALS),
                  frames, len(OFFICIALS))
           for name, frames, want in (

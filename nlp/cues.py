@@ -256,6 +256,56 @@ def is_negated(words_before: Sequence[str]) -> bool:
     return copula >= 0 and words_before[copula] in _COPULAS
 
 
+# A hostile word in a "dat" clause that the sentence denies is no hostility either: the clause
+# hangs on a negated verb ("ik zeg echt niet dat alle … tuig zijn", "ik denk niet dat …", "het is
+# niet zo dat …"), or the clause is the subject of a denial after it ("dat … lui zouden zijn is
+# complete onzin", "… klopt niet"). The reading stops at a clause boundary, so "ik zeg niet dat
+# ze tuig zijn, maar …" still reads what follows "maar" as said.
+CLAUSE_BOUNDARIES = frozenset({",", ";", ":", ".", "!", "?", "maar", "want", "en"})
+_BEFORE_DAT = frozenset({"zo", "waar", "eens"})  # "niet zo dat", "niet waar dat"
+_DENIALS = frozenset({"onzin", "gelul", "kletskoek", "nonsens", "lariekoek", "bullshit", "fabel",
+                      "mythe", "leugen", "flauwekul"})
+_DENIAL_FILLERS = _INTENSIFIERS | {"is", "zijn", "complete", "totale", "grote", "grootste",
+                                   "gewoon", "een", "de", "pure", "je", "reinste", "natuurlijk"}
+
+
+def _clause_before(words_before: Sequence[str]) -> list[str]:
+    """The words of the hostile word's own clause before it (lower case, nearest last)."""
+    start = max((i + 1 for i, w in enumerate(words_before) if w in CLAUSE_BOUNDARIES), default=0)
+    return list(words_before[start:])
+
+
+def is_denied_clause(words_before: Sequence[str], words_after: Sequence[str]) -> bool:
+    """Whether a hostile word stands in a "dat" clause that its sentence denies: after "niet
+    dat" / "nooit dat" (with "zo", "waar" or intensifiers between), or in a clause that opens
+    with "dat" and is called nonsense or untrue right after it."""
+    clause = _clause_before(words_before)
+    for i, word in enumerate(clause):
+        if word != "dat":
+            continue
+        j = i - 1
+        while j >= 0 and (clause[j] in _INTENSIFIERS or clause[j] in _BEFORE_DAT):
+            j -= 1
+        if j >= 0 and clause[j] in _NEGATORS:
+            return True
+    if not clause or clause[0] != "dat":
+        return False
+    after: list[str] = []
+    for word in words_after:
+        if word in CLAUSE_BOUNDARIES - {"en"}:
+            break
+        after.append(word)
+    for k, word in enumerate(after):
+        if word in _DENIALS and all(w in _DENIAL_FILLERS for w in after[max(0, k - 3):k]):
+            return True
+        rest = [w for w in after[k + 1:k + 4] if w not in _DENIAL_FILLERS]
+        if word == "klopt" and rest[:1] and rest[0] in {"niet", "niks", "geen"}:
+            return True
+        if word == "niet" and rest[:1] == ["waar"]:
+            return True
+    return False
+
+
 # Violence said under a negation ("we gaan hem niet opwachten", "schiet hem niet neer", "geen
 # stenen") is a call not to use it, which is no threat (docs/annotation.md, threat): its cue counts
 # as a warning. The nearest word decides, as for hostility, so "als je niet oprot, steek ik je

@@ -23,6 +23,7 @@ from nlp.cues import (
     CUES,
     HOSTILE_PREDICATE_KINDS,
     VIOLENCE_KINDS,
+    is_denied_clause,
     is_negated,
     is_violence_negated,
 )
@@ -36,6 +37,8 @@ PLACE_LABEL = "PLACE"
 _ORIGIN_WORDS = frozenset({"uit", "vanuit", "van"})
 # Words before a hostile cue that nlp.cues.is_negated reads: a copula, "geen" and intensifiers.
 _NEGATION_REACH = 6
+# How far a "dat" clause's denial is read on either side of the hostile word (nlp.cues).
+_CLAUSE_REACH = 12
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
@@ -233,7 +236,9 @@ def _unless_negated(kind: str, span: Span) -> str:
     doc = span.doc
     before = [t.lower_ for t in doc[max(0, span.start - _NEGATION_REACH):span.start]]
     if kind in HOSTILE_PREDICATE_KINDS:
-        negated, becomes = is_negated(before), "negation"
+        negated, becomes = is_negated(before) or is_denied_clause(
+            [t.lower_ for t in doc[max(0, span.start - _CLAUSE_REACH):span.start]],
+            [t.lower_ for t in doc[span.end:span.end + _CLAUSE_REACH]]), "negation"
     elif kind in VIOLENCE_KINDS:
         negated, becomes = is_violence_negated(before, [t.lower_ for t in span]), "warning"
     else:

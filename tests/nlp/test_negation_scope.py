@@ -54,6 +54,12 @@ def _combined(analysis: Analysis) -> dict[str, float]:
     # An intensifier between the copula and "geen" (until 2026-12-07 read as hostility).
     "Surinamers zijn helemaal geen tuig, dat weet iedereen hier",
     "statushouders zijn absoluut geen parasieten",
+    # In a "dat" clause the sentence denies (2026-12-07): on a negated verb, or called untrue.
+    "ik zeg echt niet dat alle moslims tuig zijn",
+    "ik denk niet dat Polen minderwaardig zijn",
+    "het is niet zo dat joden tuig zijn",
+    "dat Marokkanen tuig zijn klopt gewoon niet",
+    "dat Turken minderwaardig zijn is je reinste onzin",
 ])
 def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     analysis = analyse([text])[0]
@@ -73,6 +79,11 @@ def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     ("het zijn echt geen mensen meer, gewoon beesten", "polarising"),
     ("we willen echt geen ongedierte in onze wijk", "lex_dehumanising"),  # no copula
     ("geen kankermarokkanen in mijn straat", "lex_slur"),  # a slur is never negated
+    # The denial of a "dat" clause ends at the clause: what follows "maar" is said.
+    ("ik zeg niet dat ze tuig zijn, maar het zijn wel profiteurs", "polarising"),
+    ("dat ze tuig zijn weet iedereen", "polarising"),  # the clause is not denied
+    ("zeg niet dat ze tuig zijn?", "polarising"),  # a rhetorical question
+    ("ik zeg niet dat je gek bent en die moslims zijn tuig", "polarising"),
 ])
 def test_hostility_stays_hostile(text: str, kind: str) -> None:
     assert analyse([text])[0].cue_counts[kind] >= 1

@@ -64,7 +64,10 @@ CUES: dict[str, list[Spec]] = {
     "threat": [
         _w("in", "de", "fik"), _w("fik*"), _w("brand", "stichten"), _w("steken|stichten", "…",
                                                                       "fik|brand"),
-        _w("stenen|steen|molotov*|vuurwerk|cobra*|zwaar|bommen|bom|kogel*|wapens|messen|mes"),
+        _w("stenen|steen|molotov*|cobra*|zwaar|bommen|bom|kogel*|wapens|messen|mes"),
+        # Fireworks are a weapon only when aimed ("vuurwerk naar de ME", "vuurwerk mee voor de
+        # blauwe"); setting them off is what the whole city does on New Year's Eve.
+        _w("vuurwerk", "op|naar|tegen|door|richting"),
         _w("moet|moeten", "hangen"), _w("ophangen"), _w("afmaken"), _w("kapotmaken"),
         _w("slopen"), _w("sloop*"), _w("aanvallen"), _w("klappen", "geven|uitdelen"),
         _w("kapot", "maken|slaan"), _w("neerschieten"), _w("schieten"), _w("doodmaken"),

@@ -127,3 +127,17 @@ def test_violence_under_a_negation_is_a_warning_cue(text: str) -> None:
 ])
 def test_a_threat_with_a_negation_elsewhere_stays_a_threat(text: str) -> None:
     assert analyse([text])[0].cue_counts["threat"] >= 1
+
+
+# Fireworks are set off by the whole city on New Year's Eve: "vuurwerk" is a threat cue only when
+# aimed at someone or something (2026-12-07).
+@pytest.mark.parametrize(("text", "aimed"), [
+    ("vuurwerk afschieten bij de haven vanavond", False),
+    ("mijn hond is doodsbang van al dat vuurwerk", False),
+    ("gooi vuurwerk naar de ME", True),
+    ("vuurwerk door de brievenbus van die wethouder", True),
+    ("vuurwerk richting de politie, allemaal", True),
+    ("vuurwerk afsteken op het strand", False),  # "op" must follow "vuurwerk" itself
+])
+def test_fireworks_are_a_threat_cue_only_when_aimed(text: str, aimed: bool) -> None:
+    assert ("threat" in analyse([text])[0].cue_counts) is aimed

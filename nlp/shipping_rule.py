@@ -18,7 +18,9 @@ Two steps, so that held-out data is read as rarely as possible:
    falls by more than SPEED_F1_DROP and the real register flags no more sentences; that it is
    faster is measured with `benchmarks/bench_classify.py` on the same host and hour.
 
-tests/nlp/test_quality.py holds the shipped model to the same bars.
+tests/nlp/test_quality.py holds the shipped model to the same bars. The weekly retrain on the
+analysts' corrections (`nlp.training.retrain_with_corrections`) must pass step 1 too, and may not
+lose F1 on any label of the frozen test split (`weekly_promotion_failures`).
 """
 
 from __future__ import annotations
@@ -81,6 +83,22 @@ def precondition_failures(candidate: Mapping, shipped: Mapping,
                             f"against {shipped_probes[family.name]:.3f}, {moved:.3f} the wrong "
                             f"way (tolerance {PROBE_TOLERANCE})")
     return failures
+
+
+def weekly_promotion_failures(champion_f1: Mapping[str, float],
+                              challenger_f1: Mapping[str, float], challenger: Mapping,
+                              champion: Mapping, challenger_probes: Mapping[str, float],
+                              champion_probes: Mapping[str, float]) -> list[str]:
+    """Reasons not to promote the weekly retrain on the analysts' corrections: a lower F1 on any
+    label of the frozen test split, or any precondition a candidate of the team's must pass. A
+    retrain relearns every weight, so it can bring back what a served rule mended (model 60
+    read fireworks as threats again, nlp/MODEL_CARD.md); the probes catch that before an
+    analyst does."""
+    failures = [f"frozen test F1 {label} {challenger_f1[label]:.4f} < "
+                f"{champion_f1[label]:.4f}"
+                for label in LABELS if challenger_f1[label] < champion_f1[label] - 1e-9]
+    return failures + precondition_failures(challenger, champion, challenger_probes,
+                                            champion_probes)
 
 
 def shortfall(functional: Mapping) -> float:
@@ -147,6 +165,15 @@ def record_probes(model_dir: Path) -> Path:
 def recorded_probes(model_dir: Path) -> dict[str, float]:
     path = Path(model_dir) / PROBES_FILE
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def probes_of(model_dir: Path) -> dict[str, float]:
+    """The recorded probe means, or scored now for a model directory without them (one seeded
+    before the probes were recorded with the model)."""
+    recorded = recorded_probes(model_dir)
+    if all(f.name in recorded for f in families()):
+        return recorded
+    return model_probes(model_dir)
 
 
 @dataclass(slots=True)

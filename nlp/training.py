@@ -78,6 +78,7 @@ from nlp.operating_points import (
     platt_fit,
     share_passing,
 )
+from nlp.shipping_rule import model_probes, probes_of, weekly_promotion_failures
 from nlp.types import LABELS
 
 C_GRID = (8.0, 32.0, 128.0)
@@ -354,6 +355,8 @@ class RetrainResult:
     promoted: bool
     challenger_dir: str
     n_corrections_used: int
+    # Why the challenger was not promoted (nlp.shipping_rule.weekly_promotion_failures).
+    reasons: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -387,21 +390,30 @@ def retrain_with_corrections(
     promote_if_better: bool = False,
     c_grid: tuple[float, ...] = C_GRID,
 ) -> RetrainResult:
-    """Train a challenger on the corpus plus corrections and compare it with the current model on
-    the frozen test split. Promotion requires the challenger to be no worse on any label's F1."""
+    """Train a challenger on the corpus plus corrections and compare it with the current model.
+    Promotion requires the challenger to be no worse on any label's F1 on the frozen test split
+    and to pass the shipping rule's preconditions: cross-validated F1 and false alarms, and every
+    probe family (nlp.shipping_rule.weekly_promotion_failures)."""
+
     corpus_dir, model_dir = Path(corpus_dir), Path(model_dir)
     champion = evaluate(model_dir, corpus_dir)
     extra = corrections_to_posts(corrections)
     target = Path(challenger_dir) if challenger_dir else Path(tempfile.mkdtemp(prefix="nlp-chal-"))
     report = train(corpus_dir, target, extra_train=extra, record_splits=False, c_grid=c_grid)
     challenger = evaluate(target, corpus_dir)
-    promote = all(
-        challenger.labels[label]["f1"] >= champion.labels[label]["f1"] - 1e-9 for label in LABELS
-    )
+    challenger_probes = model_probes(target)
+    reasons = weekly_promotion_failures(
+        {label: champion.labels[label]["f1"] for label in LABELS},
+        {label: challenger.labels[label]["f1"] for label in LABELS},
+        read_metrics(target), read_metrics(model_dir), challenger_probes, probes_of(model_dir))
+    promote = not reasons
     promoted = False
     if promote and promote_if_better:
         for name in (MODEL_FILE, METRICS_FILE):
             shutil.copy2(target / name, model_dir / name)
+        # The next retrain is held to the promoted model's probes.
+        (model_dir / PROBES_FILE).write_text(json.dumps(challenger_probes, indent=2) + "\n",
+                                             encoding="utf-8")
         reset_cache()
         promoted = True
     return RetrainResult(
@@ -413,4 +425,5 @@ def retrain_with_corrections(
         promoted=promoted,
         challenger_dir=str(target),
         n_corrections_used=report.n_extra,
+        reasons=reasons,
     )

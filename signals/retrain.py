@@ -96,6 +96,8 @@ def retrain_and_promote(*, c_grid: tuple[float, ...] | None = None) -> dict:
                 # The analysts' judgements per label against the model's flags.
                 "feedback": feedback,
                 "promoted": result.promoted,
+                # Why a challenger was kept out: F1 lost, or a precondition of the shipping rule.
+                "reasons": result.reasons,
             },
         )
     return result.to_dict()

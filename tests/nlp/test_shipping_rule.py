@@ -22,6 +22,7 @@ from nlp.shipping_rule import (
     record_probes,
     recorded_probes,
     shortfall,
+    weekly_promotion_failures,
 )
 from nlp.training import promote_model
 from nlp.vocabulary import LABELS
@@ -55,6 +56,22 @@ def test_a_probe_family_drifting_the_wrong_way_stops_the_reading(name: str) -> N
 
 def test_without_recorded_probes_nothing_is_read() -> None:
     assert len(precondition_failures(SHIPPED, SHIPPED, PROBES, {})) == len(families())
+
+
+F1 = {label: 0.85 for label in LABELS}
+
+
+def test_the_weekly_retrain_is_held_to_the_frozen_f1_and_the_preconditions() -> None:
+    assert weekly_promotion_failures(F1, F1, SHIPPED, SHIPPED, PROBES, PROBES) == []
+    lower = {**F1, "threat": 0.84}
+    assert [f.split()[:4] for f in weekly_promotion_failures(F1, lower, SHIPPED, SHIPPED, PROBES,
+                                                             PROBES)] == [
+        ["frozen", "test", "F1", "threat"]]
+    # As good on the test split, but a mended weakness is back (model 60 and fireworks).
+    name = "fireworks chatter"
+    back = {**PROBES, name: PROBES[name] + PROBE_TOLERANCE + 0.005}
+    failures = weekly_promotion_failures(F1, F1, SHIPPED, SHIPPED, back, PROBES)
+    assert len(failures) == 1 and name in failures[0]
 
 
 def _functional(rates: dict[str, tuple[bool, float, float]]) -> dict:

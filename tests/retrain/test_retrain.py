@@ -133,17 +133,19 @@ def test_retrain_compares_on_the_test_split_and_audits(
         result["challenger"][k]["f1"] >= result["champion"][k]["f1"] - 1e-9
         for k in result["champion"]
     )
-    assert result["promote"] == not_worse == result["promoted"]
+    assert result["promote"] == (not result["reasons"]) == result["promoted"]
+    assert not_worse or any(r.startswith("frozen test F1") for r in result["reasons"])
     in_use = json.loads((settings.model_dir / METRICS_FILE).read_text(encoding="utf-8"))
-    expected = result["challenger_version"] if not_worse else champion["version"]
+    expected = result["challenger_version"] if result["promoted"] else champion["version"]
     assert in_use["version"] == expected != ""
     assert result["challenger_version"] != champion["version"]
     with session_scope(engine) as session:
         event = session.scalars(
             select(AuditEvent).where(AuditEvent.action.in_(["model.promote", "model.keep"]))
         ).one()
-        assert event.action == ("model.promote" if not_worse else "model.keep")
+        assert event.action == ("model.promote" if result["promoted"] else "model.keep")
         assert event.target_id == expected
+        assert event.details["reasons"] == result["reasons"]
         assert event.details["champion_scores"] == result["champion"]
         assert event.details["challenger_scores"] == result["challenger"]
         assert event.details["corrections"] == 1

@@ -256,6 +256,7 @@ KEY_NL: Final = MappingProxyType(
         "rightly_unflagged": "terecht niet gemarkeerd",
         "unknown": "bericht niet meer bewaard",
         "promoted": "in gebruik genomen",
+        "reasons": "redenen om het nieuwe model niet in gebruik te nemen",
         "severity": "ernst",
         "escalation": "opschaling",
         "delivered": "verstuurd via",

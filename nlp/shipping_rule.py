@@ -58,47 +58,75 @@ PROBE_TOLERANCE = 0.01
 SPEED_F1_DROP = 0.01
 
 
-def precondition_failures(candidate: Mapping, shipped: Mapping,
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reason a candidate may not go on: the check, what it checked (a label, or a probe
+    family's name), and the candidate's and the shipped model's figures."""
+
+    check: str  # frozen_f1 | cv_f1 | cv_false_alarms | probe | probe_unrecorded
+    subject: str
+    candidate: float | None = None
+    shipped: float | None = None
+
+    def __str__(self) -> str:
+        new, old = self.candidate, self.shipped
+        if self.check == "frozen_f1":
+            return f"frozen test F1 {self.subject} {new:.4f} < {old:.4f}"
+        if self.check == "cv_f1":
+            return f"cross-validated F1 {self.subject} {new:.4f} < {old:.4f} - {CV_F1_TOLERANCE}"
+        if self.check == "cv_false_alarms":
+            return (f"cross-validated false alarms {new:.4f} > {old:.4f} + "
+                    f"{CV_FALSE_ALARM_TOLERANCE}")
+        if self.check == "probe_unrecorded":
+            return f"probe {self.subject!r}: nothing recorded for the shipped model"
+        return (f"probe {self.subject!r}: mean p {new:.3f} against {old:.3f}, "
+                f"{abs(new - old):.3f} the wrong way (tolerance {PROBE_TOLERANCE})")
+
+
+def precondition_findings(candidate: Mapping, shipped: Mapping,
                           candidate_probes: Mapping[str, float],
-                          shipped_probes: Mapping[str, float]) -> list[str]:
+                          shipped_probes: Mapping[str, float]) -> list[Finding]:
     """Reasons not to read held-out data for a candidate, from the two models' metrics.json
     ("cv") and probe means; empty when it may be read."""
-    failures = []
+    findings = []
     for label in LABELS:
         new, old = candidate["cv"][label]["f1"], shipped["cv"][label]["f1"]
         if new < old - CV_F1_TOLERANCE:
-            failures.append(f"cross-validated F1 {label} {new:.4f} < {old:.4f} - "
-                            f"{CV_F1_TOLERANCE}")
+            findings.append(Finding("cv_f1", label, new, old))
     new, old = (m["cv"]["_false_alarms"]["rate"] for m in (candidate, shipped))
     if new > old + CV_FALSE_ALARM_TOLERANCE:
-        failures.append(f"cross-validated false alarms {new:.4f} > {old:.4f} + "
-                        f"{CV_FALSE_ALARM_TOLERANCE}")
+        findings.append(Finding("cv_false_alarms", "_false_alarms", new, old))
     for family in families():
         if family.name not in shipped_probes:
-            failures.append(f"probe {family.name!r}: nothing recorded for the shipped model")
+            findings.append(Finding("probe_unrecorded", family.name))
             continue
-        moved = drift(family, candidate_probes[family.name], shipped_probes[family.name])
-        if moved > PROBE_TOLERANCE:
-            failures.append(f"probe {family.name!r}: mean p {candidate_probes[family.name]:.3f} "
-                            f"against {shipped_probes[family.name]:.3f}, {moved:.3f} the wrong "
-                            f"way (tolerance {PROBE_TOLERANCE})")
-    return failures
+        new, old = candidate_probes[family.name], shipped_probes[family.name]
+        if drift(family, new, old) > PROBE_TOLERANCE:
+            findings.append(Finding("probe", family.name, new, old))
+    return findings
+
+
+def precondition_failures(candidate: Mapping, shipped: Mapping,
+                          candidate_probes: Mapping[str, float],
+                          shipped_probes: Mapping[str, float]) -> list[str]:
+    """`precondition_findings` as the command line prints them."""
+    return [str(f) for f in precondition_findings(candidate, shipped, candidate_probes,
+                                                  shipped_probes)]
 
 
 def weekly_promotion_failures(champion_f1: Mapping[str, float],
                               challenger_f1: Mapping[str, float], challenger: Mapping,
                               champion: Mapping, challenger_probes: Mapping[str, float],
-                              champion_probes: Mapping[str, float]) -> list[str]:
+                              champion_probes: Mapping[str, float]) -> list[Finding]:
     """Reasons not to promote the weekly retrain on the analysts' corrections: a lower F1 on any
     label of the frozen test split, or any precondition a candidate of the team's must pass. A
     retrain relearns every weight, so it can bring back what a served rule mended (model 60
     read fireworks as threats again, nlp/MODEL_CARD.md); the probes catch that before an
     analyst does."""
-    failures = [f"frozen test F1 {label} {challenger_f1[label]:.4f} < "
-                f"{champion_f1[label]:.4f}"
-                for label in LABELS if challenger_f1[label] < champion_f1[label] - 1e-9]
-    return failures + precondition_failures(challenger, champion, challenger_probes,
-                                            champion_probes)
+    lost = [Finding("frozen_f1", label, challenger_f1[label], champion_f1[label])
+            for label in LABELS if challenger_f1[label] < champion_f1[label] - 1e-9]
+    return lost + precondition_findings(challenger, champion, challenger_probes,
+                                        champion_probes)
 
 
 def shortfall(functional: Mapping) -> float:

@@ -355,8 +355,9 @@ class RetrainResult:
     promoted: bool
     challenger_dir: str
     n_corrections_used: int
-    # Why the challenger was not promoted (nlp.shipping_rule.weekly_promotion_failures).
-    reasons: list[str] = field(default_factory=list)
+    # Why the challenger was not promoted (nlp.shipping_rule.weekly_promotion_failures, each a
+    # Finding as a dict: check, subject, candidate, shipped).
+    reasons: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -402,11 +403,11 @@ def retrain_with_corrections(
     report = train(corpus_dir, target, extra_train=extra, record_splits=False, c_grid=c_grid)
     challenger = evaluate(target, corpus_dir)
     challenger_probes = model_probes(target)
-    reasons = weekly_promotion_failures(
+    findings = weekly_promotion_failures(
         {label: champion.labels[label]["f1"] for label in LABELS},
         {label: challenger.labels[label]["f1"] for label in LABELS},
         read_metrics(target), read_metrics(model_dir), challenger_probes, probes_of(model_dir))
-    promote = not reasons
+    promote = not findings
     promoted = False
     if promote and promote_if_better:
         for name in (MODEL_FILE, METRICS_FILE):
@@ -425,5 +426,5 @@ def retrain_with_corrections(
         promoted=promoted,
         challenger_dir=str(target),
         n_corrections_used=report.n_extra,
-        reasons=reasons,
+        reasons=[asdict(f) for f in findings],
     )

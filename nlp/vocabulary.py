@@ -47,6 +47,35 @@ LABEL_TITLE: Final = MappingProxyType({
     ANTI_GOVERNMENT: "Anti-overheid-uiting", POLARISING: "Polariserende uiting",
 })
 
+# The team's probe families (nlp/probes.py) by their Dutch names, for the weekly retrain's audit
+# record (a test checks that every family has one).
+PROBE_FAMILY_NL: Final = MappingProxyType(
+    {
+        "threat verbs": "dreigende werkwoorden",
+        "figurative threats": "dreigende woorden als beeldspraak",
+        "fireworks chatter": "alledaagse berichten over vuurwerk",
+        "warnings against violence": "waarschuwingen tegen geweld",
+        "threats with a negation": "dreigingen met een ontkenning erin",
+        "negated hostility": "ontkende vijandigheid",
+        "counter-speech": "tegenspraak",
+        "negated hostility, other forms": "ontkende vijandigheid, andere vormen",
+        "counter-speech, other forms": "tegenspraak, andere vormen",
+        "neutral mentions": "neutrale vermeldingen van een groep",
+        "hostility with a negation": "vijandigheid met een ontkenning erin",
+        "one member named": "één lid van een groep genoemd",
+        "threats against groups, other forms": "dreigingen tegen groepen, andere vormen",
+        "threats against groups, a bare verb": "dreigingen tegen groepen, alleen een werkwoord",
+        "violence against groups, reported or rejected":
+            "geweld tegen groepen, gemeld of afgewezen",
+        "threats, plain": "dreigingen, gewoon gespeld",
+        "threats, digits and symbols": "dreigingen, cijfers en tekens voor letters",
+        "threats, spaced": "dreigingen, letters los",
+        "threats, stretched": "dreigingen, uitgerekte letters",
+        "threats, run together": "dreigingen, woorden aan elkaar",
+        "threats, dotted": "dreigingen, punten tussen de letters",
+    }
+)
+
 # --- signal statuses -------------------------------------------------------------------------
 
 NEW: Final = "new"

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, Final
 
-from nlp.vocabulary import LABEL_NL, NOTIFICATION_NL, ROLE_NL, STATUS_NL, TZ
+from nlp.vocabulary import LABEL_NL, NOTIFICATION_NL, PROBE_FAMILY_NL, ROLE_NL, STATUS_NL, TZ
 from signals.triage import DISMISS_REASONS
 
 # Infinitive phrases ("signaal bekijken"), so that a refusal reads as well as the act itself:
@@ -257,6 +257,10 @@ KEY_NL: Final = MappingProxyType(
         "unknown": "bericht niet meer bewaard",
         "promoted": "in gebruik genomen",
         "reasons": "redenen om het nieuwe model niet in gebruik te nemen",
+        "check": "controle",
+        "subject": "waarop",
+        "candidate": "nieuw model",
+        "shipped": "huidig model",
         "severity": "ernst",
         "escalation": "opschaling",
         "delivered": "verstuurd via",
@@ -285,6 +289,13 @@ VALUE_NL: Final = MappingProxyType(
         "desc": "aflopend",
         "asc": "oplopend",
         "webhook": "webhook",
+        # The weekly retrain's reasons (nlp.shipping_rule.Finding).
+        "frozen_f1": "F1 op de bevroren testset lager",
+        "cv_f1": "kruisgevalideerde F1 lager dan toegestaan",
+        "cv_false_alarms": "kruisgevalideerd vals alarm hoger dan toegestaan",
+        "probe": "controlezinnen de verkeerde kant op",
+        "probe_unrecorded": "controlezinnen niet vastgelegd voor het huidige model",
+        "_false_alarms": "alle labels",
     }
 )
 # Fields that hold names people chose (accounts, sources): shown as they are, never translated.
@@ -352,7 +363,7 @@ def _scalar(key: str, value: Any) -> str:
         return action_name(text)
     if key == "reason_code":
         return DISMISS_REASONS.get(text, text)
-    for names in (STATUS_NL, ROLE_NL, LABEL_NL, NOTIFICATION_NL, VALUE_NL):
+    for names in (STATUS_NL, ROLE_NL, LABEL_NL, NOTIFICATION_NL, PROBE_FAMILY_NL, VALUE_NL):
         if text in names:
             return names[text]
     return _time(text) or text

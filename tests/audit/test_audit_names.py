@@ -203,3 +203,22 @@ def test_details_roles_labels_times_hashes_lists() -> None:
     assert page == [("pagina", "/signalen/12")]
     assert role_name("auditor") == "auditor" and role_name("supervisor") == "supervisor"
     assert target_name("register_entry", "4") == "registerregel 4"
+
+
+def test_the_weekly_retrains_reasons_read_as_dutch() -> None:
+    reasons = [{"check": "frozen_f1", "subject": "threat", "candidate": 0.84, "shipped": 0.85},
+               {"check": "probe", "subject": "fireworks chatter", "candidate": 0.2031,
+                "shipped": 0.0746}]
+    (line,) = describe({"reasons": reasons})
+    assert line == (
+        "redenen om het nieuwe model niet in gebruik te nemen",
+        "controle: F1 op de bevroren testset lager; waarop: dreiging; nieuw model: 0,84; "
+        "huidig model: 0,85, controle: controlezinnen de verkeerde kant op; waarop: alledaagse "
+        "berichten over vuurwerk; nieuw model: 0,2031; huidig model: 0,0746")
+
+
+def test_every_probe_family_has_a_dutch_name() -> None:
+    from nlp.probes import families
+    from nlp.vocabulary import PROBE_FAMILY_NL
+
+    assert [f.name for f in families() if f.name not in PROBE_FAMILY_NL] == []

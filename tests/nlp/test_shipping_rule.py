@@ -15,6 +15,7 @@ from nlp.shipping_rule import (
     CV_F1_TOLERANCE,
     FROZEN_F1,
     PROBE_TOLERANCE,
+    Finding,
     check_held_out,
     check_preconditions,
     held_out_failures,
@@ -64,14 +65,14 @@ F1 = {label: 0.85 for label in LABELS}
 def test_the_weekly_retrain_is_held_to_the_frozen_f1_and_the_preconditions() -> None:
     assert weekly_promotion_failures(F1, F1, SHIPPED, SHIPPED, PROBES, PROBES) == []
     lower = {**F1, "threat": 0.84}
-    assert [f.split()[:4] for f in weekly_promotion_failures(F1, lower, SHIPPED, SHIPPED, PROBES,
-                                                             PROBES)] == [
-        ["frozen", "test", "F1", "threat"]]
+    assert weekly_promotion_failures(F1, lower, SHIPPED, SHIPPED, PROBES, PROBES) == [
+        Finding("frozen_f1", "threat", 0.84, 0.85)]
     # As good on the test split, but a mended weakness is back (model 60 and fireworks).
     name = "fireworks chatter"
     back = {**PROBES, name: PROBES[name] + PROBE_TOLERANCE + 0.005}
-    failures = weekly_promotion_failures(F1, F1, SHIPPED, SHIPPED, back, PROBES)
-    assert len(failures) == 1 and name in failures[0]
+    (finding,) = weekly_promotion_failures(F1, F1, SHIPPED, SHIPPED, back, PROBES)
+    assert (finding.check, finding.subject) == ("probe", name)
+    assert str(finding).startswith(f"probe {name!r}: mean p 0.215 against 0.200")
 
 
 def _functional(rates: dict[str, tuple[bool, float, float]]) -> dict:

@@ -134,7 +134,7 @@ def test_retrain_compares_on_the_test_split_and_audits(
         for k in result["champion"]
     )
     assert result["promote"] == (not result["reasons"]) == result["promoted"]
-    assert not_worse or any(r.startswith("frozen test F1") for r in result["reasons"])
+    assert not_worse or any(r["check"] == "frozen_f1" for r in result["reasons"])
     in_use = json.loads((settings.model_dir / METRICS_FILE).read_text(encoding="utf-8"))
     expected = result["challenger_version"] if result["promoted"] else champion["version"]
     assert in_use["version"] == expected != ""

@@ -65,8 +65,8 @@ CUES: dict[str, list[Spec]] = {
         _w("in", "de", "fik"), _w("fik*"), _w("brand", "stichten"), _w("steken|stichten", "…",
                                                                       "fik|brand"),
         _w("stenen|steen|molotov*|cobra*|zwaar|bommen|bom|kogel*|wapens|messen|mes"),
-        # Fireworks are a weapon only when aimed ("vuurwerk naar de ME", "vuurwerk mee voor de
-        # blauwe"); setting them off is what the whole city does on New Year's Eve.
+        # Fireworks are a weapon only when aimed ("vuurwerk naar de ME", "vuurwerk door de
+        # brievenbus"); setting them off is what the whole city does on New Year's Eve.
         _w("vuurwerk", "op|naar|tegen|door|richting"),
         _w("moet|moeten", "hangen"), _w("ophangen"), _w("afmaken"), _w("kapotmaken"),
         _w("slopen"), _w("sloop*"), _w("aanvallen"), _w("klappen", "geven|uitdelen"),
@@ -264,7 +264,7 @@ def is_negated(words_before: Sequence[str]) -> bool:
 # niet zo dat …"), or the clause is the subject of a denial after it ("dat … lui zouden zijn is
 # complete onzin", "… klopt niet"). The reading stops at a clause boundary, so "ik zeg niet dat
 # ze tuig zijn, maar …" still reads what follows "maar" as said.
-CLAUSE_BOUNDARIES = frozenset({",", ";", ":", ".", "!", "?", "maar", "want", "en"})
+_CLAUSE_BOUNDARIES = frozenset({",", ";", ":", ".", "!", "?", "maar", "want", "en"})
 _BEFORE_DAT = frozenset({"zo", "waar", "eens"})  # "niet zo dat", "niet waar dat"
 _DENIALS = frozenset({"onzin", "gelul", "kletskoek", "nonsens", "lariekoek", "bullshit", "fabel",
                       "mythe", "leugen", "flauwekul"})
@@ -274,7 +274,7 @@ _DENIAL_FILLERS = _INTENSIFIERS | {"is", "zijn", "complete", "totale", "grote", 
 
 def _clause_before(words_before: Sequence[str]) -> list[str]:
     """The words of the hostile word's own clause before it (lower case, nearest last)."""
-    start = max((i + 1 for i, w in enumerate(words_before) if w in CLAUSE_BOUNDARIES), default=0)
+    start = max((i + 1 for i, w in enumerate(words_before) if w in _CLAUSE_BOUNDARIES), default=0)
     return list(words_before[start:])
 
 
@@ -295,7 +295,7 @@ def is_denied_clause(words_before: Sequence[str], words_after: Sequence[str]) ->
         return False
     after: list[str] = []
     for word in words_after:
-        if word in CLAUSE_BOUNDARIES - {"en"}:
+        if word in _CLAUSE_BOUNDARIES - {"en"}:
             break
         after.append(word)
     for k, word in enumerate(after):

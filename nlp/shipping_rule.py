@@ -183,10 +183,12 @@ def model_probes(model_dir: Path) -> dict[str, float]:
     return probe_means(score_probes(get_enricher(Path(model_dir))))
 
 
-def record_probes(model_dir: Path) -> Path:
-    """Write the model's probe means next to it (done for the shipped model on promotion)."""
+def record_probes(model_dir: Path, probes: Mapping[str, float] | None = None) -> Path:
+    """Write the model's probe means next to it (done for the shipped model on promotion);
+    `probes` when they were scored already."""
     path = Path(model_dir) / PROBES_FILE
-    path.write_text(json.dumps(model_probes(model_dir), indent=2) + "\n", encoding="utf-8")
+    means = dict(probes) if probes is not None else model_probes(model_dir)
+    path.write_text(json.dumps(means, indent=2) + "\n", encoding="utf-8")
     return path
 
 

@@ -78,7 +78,12 @@ from nlp.operating_points import (
     platt_fit,
     share_passing,
 )
-from nlp.shipping_rule import model_probes, probes_of, weekly_promotion_failures
+from nlp.shipping_rule import (
+    model_probes,
+    probes_of,
+    record_probes,
+    weekly_promotion_failures,
+)
 from nlp.types import LABELS
 
 C_GRID = (8.0, 32.0, 128.0)
@@ -395,7 +400,6 @@ def retrain_with_corrections(
     Promotion requires the challenger to be no worse on any label's F1 on the frozen test split
     and to pass the shipping rule's preconditions: cross-validated F1 and false alarms, and every
     probe family (nlp.shipping_rule.weekly_promotion_failures)."""
-
     corpus_dir, model_dir = Path(corpus_dir), Path(model_dir)
     champion = evaluate(model_dir, corpus_dir)
     extra = corrections_to_posts(corrections)
@@ -413,8 +417,7 @@ def retrain_with_corrections(
         for name in (MODEL_FILE, METRICS_FILE):
             shutil.copy2(target / name, model_dir / name)
         # The next retrain is held to the promoted model's probes.
-        (model_dir / PROBES_FILE).write_text(json.dumps(challenger_probes, indent=2) + "\n",
-                                             encoding="utf-8")
+        record_probes(model_dir, challenger_probes)
         reset_cache()
         promoted = True
     return RetrainResult(

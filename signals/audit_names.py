@@ -382,7 +382,9 @@ def format_value(key: str, value: Any) -> str:
             return "geen"
         shown = [format_value(key, v) for v in value[:MAX_LIST]]
         more = f" … ({len(value)} in totaal)" if len(value) > MAX_LIST else ""
-        return ", ".join(shown) + more
+        # Records of several fields are told apart by a bar; their fields already use ";" and ",".
+        joiner = " | " if any(isinstance(v, Mapping) for v in value) else ", "
+        return joiner.join(shown) + more
     return _scalar(key, value)
 
 

@@ -213,7 +213,7 @@ def test_the_weekly_retrains_reasons_read_as_dutch() -> None:
     assert line == (
         "redenen om het nieuwe model niet in gebruik te nemen",
         "controle: F1 op de bevroren testset lager; waarop: dreiging; nieuw model: 0,84; "
-        "huidig model: 0,85, controle: controlezinnen de verkeerde kant op; waarop: alledaagse "
+        "huidig model: 0,85 | controle: controlezinnen de verkeerde kant op; waarop: alledaagse "
         "berichten over vuurwerk; nieuw model: 0,2031; huidig model: 0,0746")
 
 

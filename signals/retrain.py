@@ -16,7 +16,7 @@ from signals.audit import record
 from signals.config import Settings, get_settings
 from signals.db.models import Enrichment, LabelCorrection
 from signals.db.session import get_engine, session_scope
-from signals.services.feedback import feedback_summary
+from signals.services.feedback import MODEL_KEEP, MODEL_PROMOTE, feedback_summary
 
 
 def corrections_as_examples(session: Session) -> list[dict]:
@@ -83,7 +83,7 @@ def retrain_and_promote(*, c_grid: tuple[float, ...] | None = None) -> dict:
         record(
             session,
             actor="system:retrain",
-            action="model.promote" if result.promoted else "model.keep",
+            action=MODEL_PROMOTE if result.promoted else MODEL_KEEP,
             target_type="model",
             target_id=result.challenger_version if result.promoted else result.champion_version,
             purpose="wekelijkse hertraining",

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from nlp.vocabulary import LABEL_NL, LABELS
 from signals import severity
-from signals.services.feedback import LabelFeedback, label_feedback
+from signals.services.feedback import LabelFeedback, RetrainOutcome, label_feedback, last_retrain
 
 ROOT = Path(__file__).resolve().parents[2]
 SEVERITY_DOC = ROOT / "docs" / "severity.md"
@@ -251,6 +251,7 @@ class ModelPage:
     facts: ModelFacts
     feedback: list[LabelFeedback]
     card: Document
+    last_retrain: RetrainOutcome | None
 
 
 def model_page(session: Session, model_dir: Path | None = None) -> ModelPage:
@@ -258,4 +259,5 @@ def model_page(session: Session, model_dir: Path | None = None) -> ModelPage:
         facts=model_facts(model_dir),
         feedback=label_feedback(session),
         card=document(MODEL_CARD),
+        last_retrain=last_retrain(session),
     )

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nlp.vocabulary import LABEL_NL, LABELS
-from signals.db.models import Enrichment, LabelCorrection
+from signals.audit_names import format_value
+from signals.db.models import AuditEvent, Enrichment, LabelCorrection
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,3 +97,28 @@ def label_feedback(session: Session, *, since: datetime | None = None) -> list[L
 def feedback_summary(session: Session) -> dict[str, dict[str, int]]:
     """The figures as plain data, for the audit record of a retraining."""
     return {row.label: row.as_dict() for row in label_feedback(session)}
+
+
+# The weekly retrain's outcome, as signals.retrain records it in the audit log.
+MODEL_PROMOTE, MODEL_KEEP = "model.promote", "model.keep"
+
+
+@dataclass(frozen=True, slots=True)
+class RetrainOutcome:
+    at: datetime
+    promoted: bool
+    # Why the challenger was kept out, each in Dutch (nlp.shipping_rule.Finding as recorded).
+    reasons: list[str]
+
+
+def last_retrain(session: Session) -> RetrainOutcome | None:
+    """The latest weekly retrain's outcome, so that the model page says whether the analysts'
+    corrections are in the model in use, and if not, why."""
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action.in_((MODEL_PROMOTE, MODEL_KEEP)))
+        .order_by(AuditEvent.id.desc()).limit(1)).first()
+    if event is None:
+        return None
+    reasons = (event.details or {}).get("reasons") or []
+    return RetrainOutcome(at=event.ts, promoted=event.action == MODEL_PROMOTE,
+                          reasons=[format_value("reasons", r) for r in reasons])

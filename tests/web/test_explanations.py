@@ -106,3 +106,29 @@ def test_markdown_is_rendered_safely(source, absent, present):
     if absent:
         assert absent not in html
     assert present in html
+
+
+def test_the_model_page_says_what_the_last_retrain_did(client, env):
+    """Whether the analysts' corrections are in the model in use, and if not, why, in Dutch."""
+    from signals.audit import record
+    from signals.db.session import session_scope
+
+    login(client, "analyst")
+    assert "Er is nog geen wekelijkse hertraining geweest." in client.get("/uitleg/model").text
+    with session_scope(env.engine) as session:
+        record(session, actor="system:retrain", action="model.keep", target_type="model",
+               target_id="m1", purpose="wekelijkse hertraining",
+               details={"promoted": False, "reasons": [
+                   {"check": "probe", "subject": "fireworks chatter", "candidate": 0.2031,
+                    "shipped": 0.0746}]})
+    page = client.get("/uitleg/model").text
+    assert "het huidige model is gehouden." in page
+    assert ("controle: controlezinnen de verkeerde kant op; waarop: alledaagse berichten over "
+            "vuurwerk; nieuw model: 0,2031; huidig model: 0,0746") in page
+    with session_scope(env.engine) as session:
+        record(session, actor="system:retrain", action="model.promote", target_type="model",
+               target_id="m2", purpose="wekelijkse hertraining",
+               details={"promoted": True, "reasons": []})
+    page = client.get("/uitleg/model").text
+    assert "het nieuwe model is in gebruik genomen." in page
+    assert "controlezinnen de verkeerde kant op" not in page

@@ -278,10 +278,24 @@ def _clause_before(words_before: Sequence[str]) -> list[str]:
     return list(words_before[start:])
 
 
+# "niet …, maar wel …" takes back only part of the denial: "ik zeg niet dat alle … criminelen
+# zijn, maar de meesten wel" says most are.
+_HEDGES = frozenset({"wel", "meeste", "meesten", "veel", "vaak", "meestal", "hoop"})
+
+
+def _hedged(words_after: Sequence[str]) -> bool:
+    """Whether "maar" after the clause brings back part of what was denied."""
+    if "maar" not in words_after:
+        return False
+    rest = words_after[words_after.index("maar") + 1:]
+    return any(w in _HEDGES for w in rest[:5])
+
+
 def is_denied_clause(words_before: Sequence[str], words_after: Sequence[str]) -> bool:
     """Whether a hostile word stands in a "dat" clause that its sentence denies: after "niet
-    dat" / "nooit dat" (with "zo", "waar" or intensifiers between), or in a clause that opens
-    with "dat" and is called nonsense or untrue right after it."""
+    dat" / "nooit dat" (with "zo", "waar" or intensifiers between) and not taken back in part
+    ("…, maar de meesten wel"), or in a clause that opens with "dat" and is called nonsense or
+    untrue right after it."""
     clause = _clause_before(words_before)
     for i, word in enumerate(clause):
         if word != "dat":
@@ -290,7 +304,7 @@ def is_denied_clause(words_before: Sequence[str], words_after: Sequence[str]) ->
         while j >= 0 and (clause[j] in _INTENSIFIERS or clause[j] in _BEFORE_DAT):
             j -= 1
         if j >= 0 and clause[j] in _NEGATORS:
-            return True
+            return not _hedged(words_after)
     if not clause or clause[0] != "dat":
         return False
     after: list[str] = []

@@ -84,6 +84,8 @@ def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     ("dat ze tuig zijn weet iedereen", "polarising"),  # the clause is not denied
     ("zeg niet dat ze tuig zijn?", "polarising"),  # a rhetorical question
     ("ik zeg niet dat je gek bent en die moslims zijn tuig", "polarising"),
+    # "niet …, maar wel …" takes back only part of the denial: a hedge, still hostility.
+    ("ik zeg niet dat alle moslims tuig zijn, maar veel wel hoor", "polarising"),
 ])
 def test_hostility_stays_hostile(text: str, kind: str) -> None:
     assert analyse([text])[0].cue_counts[kind] >= 1

@@ -78,6 +78,7 @@ from nlp.operating_points import (
     platt_fit,
     share_passing,
 )
+from nlp.provenance import code_provenance
 from nlp.shipping_rule import (
     model_probes,
     probes_of,
@@ -108,6 +109,8 @@ class TrainReport:
     cv: dict[str, dict]
     test: dict = field(default_factory=dict)
     n_extra: int = 0
+    # The checkout that trained it (nlp.provenance.code_provenance).
+    code: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -298,6 +301,7 @@ def train(
         # Hashes of every text the shipped model was fitted on (train + dev), so tests can prove
         # that nothing from the test split leaked into training.
         "train_text_hashes": sorted({text_key(p.text) for p in fitted}),
+        "code": code_provenance(),
     }
     path = clf.save(model_dir, metrics)
     report = evaluate(model_dir, corpus_dir)
@@ -309,6 +313,7 @@ def train(
         version=version, model_path=str(path), n_train=len(train_posts),
         n_dev=len(parts["dev"]), n_test=len(parts["test"]), c=info["c"],
         thresholds=clf.thresholds, cv=info["cv"], test=report.to_dict(), n_extra=len(extra),
+        code=metrics["code"],
     )
 
 

@@ -44,6 +44,7 @@ def train_cmd(
     cross-validation there) into a scratch folder; with --compare, compare it with the committed
     model on the test split; promote it only with --promote."""
     from nlp.embedding import use_threads
+    from nlp.provenance import describe as describe_code
     from nlp.training import SCRATCH_MODEL_DIR, compare_with_committed, promote_model, train
 
     use_threads(threads)
@@ -53,6 +54,7 @@ def train_cmd(
     fixed_c = read_metrics(DEFAULT_MODEL_DIR)["c"] if keep_c else None
     report = train(corpus, target, record_splits=False, fixed_c=fixed_c)
     typer.echo(f"model {report.version} written to {report.model_path}")
+    typer.echo(f"trained by the code in {describe_code(report.code)}")
     typer.echo(f"train {report.n_train} / dev {report.n_dev} / test {report.n_test} posts")
     for label, cv in report.cv.items():
         if not label.startswith("_"):

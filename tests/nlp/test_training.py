@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from nlp.corpus import assign_splits, by_split, load_corpus, text_key
 from nlp.model import METRICS_FILE, MODEL_FILE, Classifier
 from nlp.model_files import PROBES_FILE
 from nlp.pipeline import analyse
+from nlp.provenance import ROOT
 from nlp.shipping_rule import model_probes
 from nlp.training import corrections_to_posts, fit, retrain_with_corrections
 from nlp.types import LABELS
@@ -40,6 +42,10 @@ def test_train_writes_model_metrics_and_splits(small: tuple[Path, Path]) -> None
     assert splits == assign_splits(posts)
     test_hashes = {text_key(p.text) for p in by_split(posts, splits)["test"]}
     assert not test_hashes & set(metrics["train_text_hashes"])
+    # The checkout that trained it, as git names it (the suite runs in one).
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    assert metrics["code"]["path"] == str(ROOT) and metrics["code"]["commit"] == head
 
 
 @pytest.mark.slow
@@ -136,3 +142,13 @@ def test_a_promoted_retrain_records_its_probes_for_the_next(
     assert result.promoted
     recorded = json.loads((champion / PROBES_FILE).read_text(encoding="utf-8"))
     assert recorded == model_probes(champion)
+
+
+def test_provenance_outside_a_checkout_says_so(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    import nlp.provenance
+
+    monkeypatch.setattr(nlp.provenance, "ROOT", tmp_path)  # no .git here
+    code = nlp.provenance.code_provenance()
+    assert code == {"path": str(tmp_path), "commit": None, "dirty": None}
+    assert nlp.provenance.describe(code) == f"{tmp_path} @ no git checkout"

@@ -109,9 +109,12 @@ _TOKEN_RE = re.compile(rf"(?:{LETTER}|\d|{LEET_CLASS})+(?:'{LETTER}+)*")
 _UNIT = rf"(?:{LETTER}|{LEET_CLASS})"
 # One regex per separator, so "a.b-c" (mixed) is no run; spaces may vary in width because a
 # wider gap separates words ("m o s l i m s   w e g").
+# A run separated by anything but stars may not touch a star either: "A B  K*M" is a spaced run
+# and a masked word, and the masked word is read as a whole (a run ending in its "K" hid it).
 _SPACED_RE = re.compile(
-    "|".join(rf"(?<![\w@$€|']){_UNIT}(?:{sep}{_UNIT}){{2,}}(?![\w@$€|'])"
-             for sep in (r"[ \t]{1,4}", r"\.", "-", "_", r"\*"))
+    "|".join(rf"(?<![\w@$€|'{star}]){_UNIT}(?:{sep}{_UNIT}){{2,}}(?![\w@$€|'{star}])"
+             for sep, star in ((r"[ \t]{1,4}", r"*"), (r"\.", r"*"), ("-", r"*"), ("_", r"*"),
+                               (r"\*", "")))
 )
 # Letters with stars strictly inside ("k*nker", "m*sl*ms"); "*echt*" and "5*" are no words.
 _MASKED_RE = re.compile(rf"(?<![\w*@$€|]){LETTER}+(?:\*+{LETTER}+)+(?![\w*@$€|])")

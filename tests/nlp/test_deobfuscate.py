@@ -7,7 +7,7 @@ these tests must not change meaning when it does."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nlp.deobfuscate import KINDS, Deobfuscated, clean_for_features, deobfuscate
@@ -299,6 +299,9 @@ def test_offsets_stay_inside_the_text(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(ANY)
+# A spaced run that ended in a masked word's first letter hid the masked word until a second pass
+# (found by this test on 2026-12-07).
+@example("A A A B  K*M")
 def test_idempotent(text: str) -> None:
     once = clean(text)
     assert clean(once) == once

@@ -19,22 +19,14 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
-import time  # noqa: E402
 
-from bench_classify import build_stream  # noqa: E402
+from bench_classify import build_stream, classify_round  # noqa: E402
+from bench_student import int8_session  # noqa: E402
 from machine import cpu_info  # noqa: E402
 
 
-def _run(stream: str) -> tuple[float, dict[str, dict]]:
-    from nlp import classify_jsonl
-    from nlp.embedding import clear_cache
-
-    clear_cache()
-    out = io.StringIO()
-    start = time.perf_counter()
-    stats = classify_jsonl(io.StringIO(stream), out)
-    rate = stats["written"] / (time.perf_counter() - start)
-    rows = (json.loads(line) for line in out.getvalue().splitlines())
+def _labels(stream: str) -> tuple[float, dict[str, dict]]:
+    rate, rows = classify_round(stream)
     return rate, {r["id"]: r["labels"] for r in rows if "labels" in r}
 
 
@@ -44,9 +36,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
 
-    from nlp import model_version
-    from nlp.e5_engine import E5Engine
-    from nlp.e5_graph import ACCURACY_INT8, encoder_graph
+    from nlp import classify_jsonl, model_version
     from nlp.embedding import embed
 
     model_version()
@@ -56,19 +46,18 @@ def main() -> None:
     from nlp.embedding import _engines
 
     # Each engine's float32 session (served) and an int8 one with the same options.
-    sessions = {student: (engine.session, E5Engine._session(
-        encoder_graph(engine.encoder, ACCURACY_INT8).SerializeToString(),
-        engine.session.get_session_options())) for student, engine in _engines.items()}
+    sessions = {student: (engine.session, int8_session(engine))
+                for student, engine in _engines.items()}
     variants = {"float32": (False, False), "int8 screen": (True, False),
                 "int8 screen and e5": (True, True)}
-    _run(stream[:20000])  # warm the pipeline's caches
+    classify_jsonl(io.StringIO(stream[:20000]), io.StringIO())  # warm the pipeline's caches
     rates: dict[str, list[float]] = {name: [] for name in variants}
     labels: dict[str, dict[str, dict]] = {}
     for _ in range(args.rounds):
         for name, (screen_int8, e5_int8) in variants.items():
             for student, int8 in ((True, screen_int8), (False, e5_int8)):
                 _engines[student].session = sessions[student][int8]
-            rate, labels[name] = _run(stream)
+            rate, labels[name] = _labels(stream)
             rates[name].append(rate)
     for student, (float32, _int8) in sessions.items():
         _engines[student].session = float32

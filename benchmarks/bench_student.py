@@ -19,9 +19,25 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
 import time  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 import numpy as np  # noqa: E402
 from machine import cpu_info  # noqa: E402
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
+
+    from nlp.e5_engine import E5Engine
+
+
+def int8_session(engine: E5Engine) -> InferenceSession:
+    """The engine's encoder with its activations rounded to int8 (not served), with the engine's
+    own session options (one thread)."""
+    from nlp.e5_engine import E5Engine
+    from nlp.e5_graph import ACCURACY_INT8, encoder_graph
+
+    return E5Engine._session(encoder_graph(engine.encoder, ACCURACY_INT8).SerializeToString(),
+                             engine.session.get_session_options())
 
 
 def main() -> None:
@@ -41,13 +57,8 @@ def main() -> None:
     vectors = {}
     engines = [("e5", E5Engine()), ("student", E5Engine(student=True))]
     if args.int8:
-        from nlp.e5_graph import ACCURACY_INT8, encoder_graph
-
         int8 = E5Engine(student=True)
-        # The engine's own session, with the int8 graph and the engine's options (one thread).
-        int8.session = E5Engine._session(
-            encoder_graph(int8.encoder, ACCURACY_INT8).SerializeToString(),
-            int8.session.get_session_options())
+        int8.session = int8_session(int8)
         engines.append(("student_int8", int8))
     for name, engine in engines:
         engine.query(texts[:5])  # first calls allocate

@@ -113,8 +113,8 @@ _UNIT = rf"(?:{LETTER}|{LEET_CLASS})"
 # and a masked word, and the masked word is read as a whole (a run ending in its "K" hid it).
 _SPACED_RE = re.compile(
     "|".join(rf"(?<![\w@$€|'{star}]){_UNIT}(?:{sep}{_UNIT}){{2,}}(?![\w@$€|'{star}])"
-             for sep, star in ((r"[ \t]{1,4}", r"*"), (r"\.", r"*"), ("-", r"*"), ("_", r"*"),
-                               (r"\*", "")))
+             for sep in (r"[ \t]{1,4}", r"\.", "-", "_", r"\*")
+             for star in ("" if sep == r"\*" else "*",))
 )
 # Letters with stars strictly inside ("k*nker", "m*sl*ms"); "*echt*" and "5*" are no words.
 _MASKED_RE = re.compile(rf"(?<![\w*@$€|]){LETTER}+(?:\*+{LETTER}+)+(?![\w*@$€|])")

@@ -234,11 +234,11 @@ def _unless_negated(kind: str, span: Span) -> str:
     under a negation as a warning (nlp.cues.is_violence_negated), unless the sentence is a
     question: a negated question is rhetorical ("zijn ze niet gewoon tuig?")."""
     doc = span.doc
-    before = [t.lower_ for t in doc[max(0, span.start - _NEGATION_REACH):span.start]]
+    clause_before = [t.lower_ for t in doc[max(0, span.start - _CLAUSE_REACH):span.start]]
+    before = clause_before[-_NEGATION_REACH:]
     if kind in HOSTILE_PREDICATE_KINDS:
         negated, becomes = is_negated(before) or is_denied_clause(
-            [t.lower_ for t in doc[max(0, span.start - _CLAUSE_REACH):span.start]],
-            [t.lower_ for t in doc[span.end:span.end + _CLAUSE_REACH]]), "negation"
+            clause_before, [t.lower_ for t in doc[span.end:span.end + _CLAUSE_REACH]]), "negation"
     elif kind in VIOLENCE_KINDS:
         negated, becomes = is_violence_negated(before, [t.lower_ for t in span]), "warning"
     else:

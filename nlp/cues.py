@@ -222,6 +222,8 @@ CUES["negation"] = [
     _w("niet", "dat"), _w("klopt", "…", "niet|niks|geen"), _w("niet", "allemaal|alle"),
     _w("fabel|mythe|vooroordeel|vooroordelen"), _w("niks|niets", "mis", "met"),
     _w("niet", "het", "probleem"),
+    # "ik heb geen hekel aan …" denies the lexicon's "ik heb een hekel aan".
+    _w("geen|niet", "hekel"), _w("geen|niet", "een", "hekel"),
 ]
 
 # A hostile word said under a negation ("zijn geen ongedierte", "helemaal niet minderwaardig") is
@@ -321,6 +323,62 @@ def is_denied_clause(words_before: Sequence[str], words_after: Sequence[str]) ->
         if word == "niet" and rest[:1] == ["waar"]:
             return True
     return False
+
+
+# Dutch main clauses put "niet" after the object: "ik haat {groep} niet", "ik haat ze echt
+# niet". A verb of hatred with "niet" or "nooit" after its object denies the hatred. The object is
+# at most three words and no clause of its own ("ik haat moslims die niet willen werken" hates),
+# and "niet alleen" / "niet normaal" intensify rather than deny ("ik haat ze niet normaal").
+_HATE_VERBS = frozenset({"haat", "haten", "veracht", "verachten", "verafschuw", "verafschuwen"})
+_OBJECT_ENDS = _CLAUSE_BOUNDARIES | {"die", "dat", "wie", "welke", "omdat", "als", "of", "zodat"}
+_NOT_DENIALS = frozenset({"alleen", "normaal", "zomaar", "zo", "minder", "genoeg"})
+
+
+def is_negated_after_verb(words_inside: Sequence[str], words_after: Sequence[str]) -> bool:
+    """Whether a cue that ends in a verb of hatred (its words `words_inside`, lower case) is
+    denied by a negation after its object (`words_after`, lower case, nearest first)."""
+    if not words_inside or words_inside[-1] not in _HATE_VERBS:
+        return False
+    for k, word in enumerate(words_after[:5]):
+        if word in _NEGATORS:
+            rest = [w for w in words_after[k + 1:] if w not in _INTENSIFIERS]
+            return k >= 1 and not (rest and rest[0] in _NOT_DENIALS)
+        if word in _INTENSIFIERS:
+            continue
+        if word in _OBJECT_ENDS and not (k == 0 and word in {"die", "dat"}) or k >= 3:
+            return False
+    return False
+
+
+# A hostile claim put as a question and answered with a denial ("{groep} zijn niet te
+# vertrouwen? onzin", "moeten ze het land uit? nee, natuurlijk niet") is denied, not asked.
+_ANSWERS_NO = _DENIALS | {"nee", "welnee", "neen", "neuh"}
+_INTERJECTIONS = frozenset({"ach", "joh", "hoor", "man", "echt", "natuurlijk", "tuurlijk"})
+
+
+def is_answered_no(words_after_question: Sequence[str]) -> bool:
+    """Whether the words after a question mark (lower case, nearest first) deny it."""
+    rest = [w for w in words_after_question[:4] if w not in _INTERJECTIONS and w != ","]
+    return bool(rest) and rest[0] in _ANSWERS_NO
+
+
+# Contempt aimed at racists or at hatred itself ("ik walg van racisten", "ik haat al die haat")
+# rejects hostility: counter-speech (docs/annotation.md, polarising).
+_HATRED_WORDS = frozenset({"racisme", "discriminatie", "haat", "haters", "haatzaaiers",
+                           "xenofobie", "vreemdelingenhaat", "antisemitisme", "homohaat"})
+_CONTEMPT_VERBS = _HATE_VERBS | {"walg", "walgen", "kots", "kotsen", "spuug", "spuugt", "spugen",
+                                 "hekel"}
+_DETERMINERS = frozenset({"al", "alle", "die", "de", "het", "dat", "deze", "zulke", "zo'n"})
+
+
+def is_aimed_at_hatred(words_inside: Sequence[str], words_after: Sequence[str]) -> bool:
+    """Whether a verb of contempt (its cue's words `words_inside`, lower case) has racists or
+    hatred as its object (`words_after`, lower case, nearest first). A predicate is no object:
+    "{groep} zijn allemaal racisten" is hostility."""
+    if not _CONTEMPT_VERBS.intersection(words_inside):
+        return False
+    rest = [w for w in words_after[:4] if w not in _DETERMINERS]
+    return bool(rest) and (rest[0] in _HATRED_WORDS or rest[0].startswith("racist"))
 
 
 # Violence said under a negation ("we gaan hem niet opwachten", "schiet hem niet neer", "geen

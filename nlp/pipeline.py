@@ -23,8 +23,11 @@ from nlp.cues import (
     CUES,
     HOSTILE_PREDICATE_KINDS,
     VIOLENCE_KINDS,
+    is_aimed_at_hatred,
+    is_answered_no,
     is_denied_clause,
     is_negated,
+    is_negated_after_verb,
     is_violence_negated,
 )
 from nlp.deobfuscate import Deobfuscated
@@ -232,21 +235,33 @@ def _cue_spans(doc: Doc) -> list[tuple[str, Span]]:
 def _unless_negated(kind: str, span: Span) -> str:
     """A hostile word said under a negation counts as a negation (nlp.cues.is_negated), violence
     under a negation as a warning (nlp.cues.is_violence_negated), unless the sentence is a
-    question: a negated question is rhetorical ("zijn ze niet gewoon tuig?")."""
+    question: a negated question is rhetorical ("zijn ze niet gewoon tuig?"). A hostile question
+    answered with a denial is a negation (nlp.cues.is_answered_no), and contempt for racists or
+    hatred counter-speech (nlp.cues.is_aimed_at_hatred)."""
     doc = span.doc
     clause_before = [t.lower_ for t in doc[max(0, span.start - _CLAUSE_REACH):span.start]]
     before = clause_before[-_NEGATION_REACH:]
+    after = [t.lower_ for t in doc[span.end:span.end + _CLAUSE_REACH]]
     if kind in HOSTILE_PREDICATE_KINDS:
-        negated, becomes = is_negated(before) or is_denied_clause(
-            clause_before, [t.lower_ for t in doc[span.end:span.end + _CLAUSE_REACH]]), "negation"
+        words = [t.lower_ for t in span]
+        if is_aimed_at_hatred(words, after):
+            return "counter"
+        negated = (is_negated(before) or is_denied_clause(clause_before, after)
+                   or is_negated_after_verb(words, after))
+        becomes = "negation"
     elif kind in VIOLENCE_KINDS:
         negated, becomes = is_violence_negated(before, [t.lower_ for t in span]), "warning"
     else:
         return kind
-    if not negated:
-        return kind
     end = _SENTENCE_END.search(doc.text, span.end_char)
-    return kind if end is not None and end.group() == "?" else becomes
+    if end is None or end.group() != "?":
+        return becomes if negated else kind
+    if kind in HOSTILE_PREDICATE_KINDS:
+        answer = [t.lower_ for t in doc[span.end:span.end + _CLAUSE_REACH + 4]
+                  if t.idx > end.start()]
+        if is_answered_no(answer):
+            return "negation"
+    return kind
 
 
 def in_almere_of(doc: Doc, places: list[Place], cue_counts: Counter) -> bool | None:

@@ -152,6 +152,45 @@ FIREWORKS_CHATTER = (  # No
     "carbidschieten met de melkbussen bij opa op het erf, jaarlijkse traditie",
 )
 
+# Written 2026-12-07 (sixteenth session), before any rule below was written: denials in forms the
+# families above lack (the negation after the object, "geen hekel", a question answered "onzin",
+# contempt aimed at racists), neutral mentions in other settings, and hostility whose negation
+# must not read as a denial.
+NEGATED_THIRD = (  # No
+    "ik haat {g} niet", "ik heb geen hekel aan {g}", "{g} zijn niet vies of dom",
+    "ik walg niet van {g}, ik walg van racisten", "{g} zijn niet het probleem",
+    "je kunt niet zeggen dat {g} minder waard zijn", "{g} zijn geen beesten, het zijn mensen",
+    "ik zou nooit zeggen dat {g} ziek in hun hoofd zijn", "{g} deugen net zo goed als iedereen",
+    "er is niks mis met {g}", "{g} verdienen geen haat", "{g} zijn niet slechter dan wij",
+    "niemand hoeft {g} te haten", "ik vind {g} niet eng", "{g} zijn niet te vertrouwen? onzin",
+    "{g} moeten niet weg, ze horen hier gewoon", "ik heb nooit iets tegen {g} gehad",
+    "het is niet waar dat {g} stinken", "{g} zijn geen parasieten", "{g} zijn absoluut geen gevaar",
+    "ik denk niet dat {g} achterlijk zijn", "{g} uitschelden doe ik niet",
+    "{g} zijn niet minder dan jij", "waarom zou je {g} haten? slaat nergens op",
+    "mijn {g} vrienden zijn geen tuig, gewoon hardwerkende mensen",
+)
+NEUTRAL_SECOND = (  # No
+    "{g} uit de buurt organiseren een barbecue", "ik ging vandaag met twee {g} lunchen",
+    "in de klas van mijn zoon zitten ook {g}", "{g} hebben hun eigen feestdagen",
+    "de burgemeester sprak met vertegenwoordigers van {g}",
+    "er was een lezing over de geschiedenis van {g}",
+    "{g} in Almere kunnen terecht bij het wijkteam", "veel {g} sporten bij onze club",
+    "een onderzoek naar de woonsituatie van {g}", "{g} en andere Almeerders kwamen samen",
+    "bij ons op school zijn {g} welkom", "de stichting helpt {g} met taallessen", "{g}",
+    "over {g} gesproken, hoe ging het gesprek?", "{g} stemmen ook bij de verkiezingen",
+    "ik zag een reportage over jonge {g}", "twee {g} openden een bakkerij in Buiten",
+    "{g} zijn net als iedereen op zoek naar een huis", "het aantal {g} in Nederland groeit",
+    "{g} vertellen hun verhaal in de bibliotheek", "wat eten {g} met kerst?",
+    "onze nieuwe buren zijn {g} uit Utrecht", "{g} doen ook mee aan de avondvierdaagse",
+    "ken jij {g} die willen meedoen aan het koor?", "de politie sprak met {g} over veiligheid",
+)
+HOSTILE_WITH_A_LATE_NEGATION = (  # Yes
+    "ik haat {g} niet normaal", "ik haat {g} die niet willen werken",
+    "ik haat {g} niet alleen, ik walg van ze", "zijn {g} tuig? ja natuurlijk",
+    "{g} zijn allemaal racisten, niet te vertrouwen",
+    "ik haat al die {g} niet eens zo erg als de rest",
+)
+
 THREATS = (
     "ik steek je neer", "ik schiet die agent dood", "we maken die wethouder af", "ik sla je kop in",
     "die burgemeester moet hangen", "ik vermoord je", "we fikken dat azc af",
@@ -212,7 +251,10 @@ def families() -> list[Family]:
                ("negated hostility, other forms", NEGATED_OTHER, False),
                ("counter-speech, other forms", COUNTER_OTHER, False),
                ("neutral mentions", NEUTRAL, False),
-               ("hostility with a negation", HOSTILE_WITH_NEGATION, True)]
+               ("hostility with a negation", HOSTILE_WITH_NEGATION, True),
+               ("negated hostility, third forms", NEGATED_THIRD, False),
+               ("neutral mentions, second set", NEUTRAL_SECOND, False),
+               ("hostility with a late negation", HOSTILE_WITH_A_LATE_NEGATION, True)]
     return [
         Family("threat verbs", "threat", True,
                tuple(frame.format(t=t) for frame in THREAT_FRAMES.values() for t in TARGETS),

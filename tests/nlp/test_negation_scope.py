@@ -60,6 +60,14 @@ def _combined(analysis: Analysis) -> dict[str, float]:
     "het is niet zo dat joden tuig zijn",
     "dat Marokkanen tuig zijn klopt gewoon niet",
     "dat Turken minderwaardig zijn is je reinste onzin",
+    # The negation after the object, as Dutch main clauses put it (2026-12-07, sixteenth session).
+    "ik haat moslims niet",
+    "ik haat die Polen echt niet hoor",
+    "ik verafschuw joden nooit",
+    "ik heb geen hekel aan Turken",
+    # A hostile question answered with a denial.
+    "Marokkanen zijn niet te vertrouwen? onzin",
+    "zijn asielzoekers tuig? nee joh",
 ])
 def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     analysis = analyse([text])[0]
@@ -86,6 +94,16 @@ def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     ("ik zeg niet dat je gek bent en die moslims zijn tuig", "polarising"),
     # "niet …, maar wel …" takes back only part of the denial: a hedge, still hostility.
     ("ik zeg niet dat alle moslims tuig zijn, maar veel wel hoor", "polarising"),
+    # A negation after the object that is not the verb's (2026-12-07, sixteenth session): a
+    # relative clause, an intensifier, a clause of its own, a hostile answer.
+    ("ik haat moslims die niet willen werken", "lex_contempt"),
+    ("ik haat moslims niet normaal", "lex_contempt"),
+    ("ik haat joden niet alleen, ik walg van ze", "lex_contempt"),
+    ("ik haat Polen, niet normaal", "lex_contempt"),
+    ("ik haat al die Turken niet eens zo erg als de rest", "lex_contempt"),
+    ("zijn moslims tuig? ja natuurlijk", "polarising"),
+    # Racists as a predicate, not as contempt's object: the group is called racist.
+    ("die witte Nederlanders zijn allemaal racisten", "polarising"),
 ])
 def test_hostility_stays_hostile(text: str, kind: str) -> None:
     assert analyse([text])[0].cue_counts[kind] >= 1
@@ -100,6 +118,10 @@ def test_hostility_stays_hostile(text: str, kind: str) -> None:
     "in dat filmpje worden Syriërs weggezet als profiteurs",
     "ze schilderen statushouders af als criminelen, terwijl ze gewoon werken",
     "die columnist zet Polen steeds weg als dronkenlappen",
+    # Contempt whose object is racists or hatred rejects hostility (2026-12-07, sixteenth session).
+    "ik walg niet van moslims, ik walg van racisten",
+    "ik haat al die haat tegen homo's",
+    "ik kots op racisme",
 ])
 def test_naming_abuse_as_an_act_is_a_counter_cue(text: str) -> None:
     analysis = analyse([text])[0]

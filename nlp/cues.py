@@ -17,6 +17,10 @@ def _w(*words: str) -> Spec:
     return tuple(words)
 
 
+_FIREWORKS = ("vuurwerk|knalvuurwerk|vuurpijl|vuurpijlen|rotje|rotjes|nitraat|nitraten|mortier|"
+              "mortieren|cobra|cobra's|cobras|strijker|strijkers|lawinepijl|lawinepijlen")
+_AUTHORITIES = "politie|me|agenten|blauwe|boa's|boas|handhaving|handhavers|brandweer|busjes"
+
 CUES: dict[str, list[Spec]] = {
     # Calls and invitations to be physically present.
     "mobilise": [
@@ -67,7 +71,13 @@ CUES: dict[str, list[Spec]] = {
         _w("stenen|steen|molotov*|cobra*|zwaar|bommen|bom|kogel*|wapens|messen|mes"),
         # Fireworks are a weapon only when aimed ("vuurwerk naar de ME", "vuurwerk door de
         # brievenbus"); setting them off is what the whole city does on New Year's Eve.
-        _w("vuurwerk", "op|naar|tegen|door|richting"),
+        # Every kind of firework, not only the word "vuurwerk" (2026-12-07, sixteenth session),
+        # aimed the same way, put through a letterbox, or meant "for" the police.
+        _w(_FIREWORKS, "op|naar|tegen|door|richting"),
+        _w(_FIREWORKS, "recht|precies|direct|zo", "op|naar|tegen|door|in"),
+        _w(_FIREWORKS, "…", "brievenbus|brievenbussen"),
+        _w(_FIREWORKS, "…", "voor", "de|die|jullie|hun", _AUTHORITIES),
+        _w("bekogelen|bekogelt|bekogelde|bekogelden|bekogeld"),
         _w("moet|moeten", "hangen"), _w("ophangen"), _w("afmaken"), _w("kapotmaken"),
         _w("slopen"), _w("sloop*"), _w("aanvallen"), _w("klappen", "geven|uitdelen"),
         _w("kapot", "maken|slaan"), _w("neerschieten"), _w("schieten"), _w("doodmaken"),

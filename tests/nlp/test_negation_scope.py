@@ -162,6 +162,18 @@ def test_a_threat_with_a_negation_elsewhere_stays_a_threat(text: str) -> None:
     ("vuurwerk door de brievenbus van die wethouder", True),
     ("vuurwerk richting de politie, allemaal", True),
     ("vuurwerk afsteken op het strand", False),  # "op" must follow "vuurwerk" itself
+    # Every kind of firework, aimed (2026-12-07, sixteenth session).
+    ("vuurpijlen recht op die busjes richten", True),
+    ("een nitraat in de brievenbus van die zeur", True),
+    ("knalvuurwerk mee voor de politie", True),
+    ("we steken om 12 uur rotjes af in de tuin", False),
+    ("vuurpijlen gekocht voor oudjaar", False),
+    ("rotjes voor de kinderen, sterretjes voor oma", False),
 ])
 def test_fireworks_are_a_threat_cue_only_when_aimed(text: str, aimed: bool) -> None:
     assert ("threat" in analyse([text])[0].cue_counts) is aimed
+
+
+@pytest.mark.parametrize("text", ["ze bekogelen de agenten", "de ME werd bekogeld"])
+def test_pelting_is_a_threat_cue(text: str) -> None:
+    assert analyse([text])[0].cue_counts["threat"] >= 1

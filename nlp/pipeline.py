@@ -156,7 +156,7 @@ class CueMatcher:
                 if len(spec) == 1 and any(o.endswith("*") for o in opts[0]):
                     prefixes += [o[:-1] for o in opts[0] if o.endswith("*")]
                     phrase_docs += [nlp.make_doc(o) for o in opts[0] if not o.endswith("*")]
-                elif any(w == "…" or "*" in w for w in spec):
+                elif any(w.startswith("…") or "*" in w for w in spec):
                     token_patterns.append([_token_spec(w) for w in spec])
                 else:
                     phrase_docs += [nlp.make_doc(" ".join(c)) for c in product(*opts)]
@@ -180,8 +180,8 @@ class CueMatcher:
 
 
 def _token_spec(word: str) -> dict:
-    if word == "…":
-        return {"OP": "{,5}"}
+    if word.startswith("…"):
+        return {"OP": "{,%s}" % (word[1:] or 5)}
     opts = word.split("|")
     if any(o.endswith("*") for o in opts):
         alts = (re.escape(o[:-1]) + ".*" if o.endswith("*") else re.escape(o) for o in opts)

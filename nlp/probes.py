@@ -191,6 +191,52 @@ HOSTILE_WITH_A_LATE_NEGATION = (  # Yes
     "ik haat al die {g} niet eens zo erg als de rest",
 )
 
+# Written 2026-12-07 (sixteenth session), after the first rule for every kind of firework and
+# before the rule that asks for a target: forty more everyday sentences of New Year's Eve, many
+# with a firework and "op", "naar" or "richting" a place.
+FIREWORKS_CHATTER_SECOND = (  # No
+    "we steken vuurwerk af richting het water",
+    "we steken vuurwerk op het strand af",
+    "vuurwerk richting het water afsteken is het veiligst",
+    "om 12 uur vuurwerk op het grasveld achter de flat",
+    "mijn zoon wil per se vuurpijlen naar boven schieten vanaf het balkon",
+    "de vuurpijlen gingen recht omhoog, prachtig gezicht",
+    "rotjes op straat gooien mag pas na zes uur",
+    "zet de fonteinen op een stevige ondergrond en ga op afstand staan",
+    "vuurwerk op de stoep laten liggen is asociaal, ruim je troep op",
+    "wie heeft er een aansteker? de lont van de cobra wil niet",
+    "we gaan om 12 uur knallen op het pleintje bij de school",
+    "de hele straat stond om middernacht buiten, heel gezellig",
+    "vuurwerk naar de milieustraat brengen als het niet is afgegaan",
+    "nitraten zijn verboden, koop gewoon siervuurwerk",
+    "de hond zat onder de bank van al die rotjes",
+    "vanaf ons balkon zagen we het vuurwerk boven het Weerwater",
+    "mortieren zijn echt te zwaar voor in een kleine tuin",
+    "de gemeente zet dit jaar een vuurwerkvrije zone in het centrum",
+    "vuurwerk door de lucht, champagne in de hand, gelukkig nieuwjaar",
+    "ik heb mijn vuurwerk op tijd besteld bij de winkel in Buiten",
+    "rotjes richting de sloot gooien, lekker knallen op het ijs",
+    "we schieten de pijlen af vanaf de dijk",
+    "buurjongens gooiden rotjes tegen de schutting, wat een herrie",
+    "carbidschieten doen we altijd bij de boerderij van mijn oom",
+    "de brandweer waarschuwt: steek vuurwerk nooit binnen af",
+    "hoeveel vuurwerk mag je eigenlijk in huis hebben?",
+    "vorig jaar lag er zoveel vuurwerk op straat, dit jaar beter opruimen",
+    "kinderen mogen alleen sterretjes en knalerwten",
+    "we hebben vuurwerk voor 200 euro gekocht, te gek",
+    "zijn er dit jaar nog vuurpijlen te koop in Almere?",
+    "vuurwerk op oudjaarsdag pas vanaf 18:00 afsteken, let op",
+    "een vuurpijl kwam op ons dak terecht, gelukkig niks kapot",
+    "wie komt er vuurwerk kijken op het Stadhuisplein?",
+    "ik vind dat zware vuurwerk echt eng voor de dieren",
+    "ruim je vuurwerkafval op, de buurt is van ons allemaal",
+    "vuurwerk op een vlakke ondergrond zetten en dan pas aansteken",
+    "de cobra's knalden de hele nacht in onze straat",
+    "we steken de pijlen af in een fles op het gras",
+    "mijn vader schiet elk jaar de laatste pijl af om kwart over 12",
+    "oud en nieuw vieren we met vuurwerk en oliebollen in de tuin",
+)
+
 THREATS = (
     "ik steek je neer", "ik schiet die agent dood", "we maken die wethouder af", "ik sla je kop in",
     "die burgemeester moet hangen", "ik vermoord je", "we fikken dat azc af",
@@ -261,6 +307,8 @@ def families() -> list[Family]:
                tuple(THREAT_FRAMES), len(TARGETS)),
         Family("figurative threats", "threat", False, FIGURATIVE_THREATS, FIGURATIVE_THREATS, 1),
         Family("fireworks chatter", "threat", False, FIREWORKS_CHATTER, FIREWORKS_CHATTER, 1),
+        Family("fireworks chatter, second set", "threat", False, FIREWORKS_CHATTER_SECOND,
+               FIREWORKS_CHATTER_SECOND, 1),
         *(Family(name, "threat", want, tuple(f.format(t=t) for f in frames for t in OFFICIALS),
                  frames, len(OFFICIALS))
           for name, frames, want in (

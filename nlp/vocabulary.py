@@ -54,6 +54,7 @@ PROBE_FAMILY_NL: Final = MappingProxyType(
         "threat verbs": "dreigende werkwoorden",
         "figurative threats": "dreigende woorden als beeldspraak",
         "fireworks chatter": "alledaagse berichten over vuurwerk",
+        "fireworks chatter, second set": "alledaagse berichten over vuurwerk, tweede reeks",
         "warnings against violence": "waarschuwingen tegen geweld",
         "threats with a negation": "dreigingen met een ontkenning erin",
         "negated hostility": "ontkende vijandigheid",

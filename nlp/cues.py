@@ -114,6 +114,13 @@ CUES: dict[str, list[Spec]] = {
         _w("een", "lesje"), _w("gaan|gaat", "het", "voelen"), _w("dood", "man"),
         _w("staat", "op", "onze|de", "lijst"), _w("laatste", "waarschuwing"),
         _w("niet", "overleven"), _w("gewaarschuwd"), _w("beschieten"), _w("in", "de", "hens"),
+        # Killing a group through an image or a separable verb with "te" (2026-12-07, sixteenth
+        # session): the joined verbs above are cues, their split forms were not.
+        _w("aan", "de", "galg"), _w("de", "oven", "in"),
+        _w("goede", "…2", "is", "een", "dode"),
+        _w("uit", "te", "roeien"), _w("neer", "te", "steken|schieten|knallen|slaan"),
+        _w("dood", "te", "schieten|slaan|maken|steken"), _w("af", "te", "slachten"),
+        _w("in", "elkaar", "te", "slaan|trappen|rammen"),
     ],
     "anti_gov": [
         _w("landverrader*"), _w("verrader*"), _w("tribunaal"), _w("tribunalen"),

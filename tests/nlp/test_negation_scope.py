@@ -182,6 +182,19 @@ def test_fireworks_are_a_threat_cue_only_when_aimed(text: str, aimed: bool) -> N
     assert ("threat" in analyse([text])[0].cue_counts) is aimed
 
 
-@pytest.mark.parametrize("text", ["ze bekogelen de agenten", "de ME werd bekogeld"])
-def test_pelting_is_a_threat_cue(text: str) -> None:
+@pytest.mark.parametrize("text", [
+    "ze bekogelen de agenten", "de ME werd bekogeld",
+    # Split verbs of killing and images of it (2026-12-07, sixteenth session).
+    "wie helpt me die asielzoekers neer te steken?", "tijd om ze uit te roeien",
+    "wat mij betreft gaan ze de oven in", "die hele raad aan de galg",
+])
+def test_violence_the_cues_name_is_a_threat_cue(text: str) -> None:
     assert analyse([text])[0].cue_counts["threat"] >= 1
+
+
+@pytest.mark.parametrize("text", [
+    "het werk af te maken voor vrijdag", "de was op te hangen", "om een lamp op te hangen",
+    "ze zijn bezig het land kapot te maken", "we gaan de gaskamer in het museum bekijken",
+])
+def test_split_verbs_everyday_dutch_uses_are_no_threat_cue(text: str) -> None:
+    assert "threat" not in analyse([text])[0].cue_counts

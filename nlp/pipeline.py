@@ -18,9 +18,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from nlp.cues import (
-    CUE_KINDS,
-    CUES,
+from nlp.cue_context import (
     HOSTILE_PREDICATE_KINDS,
     VIOLENCE_KINDS,
     is_aimed_at_hatred,
@@ -30,6 +28,7 @@ from nlp.cues import (
     is_negated_after_verb,
     is_violence_negated,
 )
+from nlp.cues import CUE_KINDS, CUES
 from nlp.deobfuscate import Deobfuscated
 from nlp.gazetteer import by_canonical, fuzzy_candidate, fuzzy_lookup, load_places
 from nlp.timeexpr import TimeExpr, first_time
@@ -38,9 +37,10 @@ from nlp.types import Evidence, Place
 PLACE_LABEL = "PLACE"
 # A place after one of these words is where people come *from*, not where the event is.
 _ORIGIN_WORDS = frozenset({"uit", "vanuit", "van"})
-# Words before a hostile cue that nlp.cues.is_negated reads: a copula, "geen" and intensifiers.
+# Words before a hostile cue that nlp.cue_context.is_negated reads: a copula, "geen" and
+# intensifiers.
 _NEGATION_REACH = 6
-# How far a "dat" clause's denial is read on either side of the hostile word (nlp.cues).
+# How far a "dat" clause's denial is read on either side of the hostile word (nlp.cue_context).
 _CLAUSE_REACH = 12
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
@@ -233,11 +233,11 @@ def _cue_spans(doc: Doc) -> list[tuple[str, Span]]:
 
 
 def _unless_negated(kind: str, span: Span) -> str:
-    """A hostile word said under a negation counts as a negation (nlp.cues.is_negated), violence
-    under a negation as a warning (nlp.cues.is_violence_negated), unless the sentence is a
-    question: a negated question is rhetorical ("zijn ze niet gewoon tuig?"). A hostile question
-    answered with a denial is a negation (nlp.cues.is_answered_no), and contempt for racists or
-    hatred counter-speech (nlp.cues.is_aimed_at_hatred)."""
+    """What a cue's neighbours make of it (nlp.cue_context): a hostile word under a negation
+    counts as a negation, violence under a negation as a warning, unless the sentence is a
+    question, since a negated question is rhetorical ("zijn ze niet gewoon tuig?"). A hostile
+    question answered with a denial is a negation, and contempt for racists or hatred is
+    counter-speech."""
     doc = span.doc
     clause_before = [t.lower_ for t in doc[max(0, span.start - _CLAUSE_REACH):span.start]]
     before = clause_before[-_NEGATION_REACH:]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.cues import HOSTILE_PREDICATE_KINDS, VIOLENCE_KINDS
+from nlp.cue_context import HOSTILE_PREDICATE_KINDS, VIOLENCE_KINDS
 from nlp.features import EXTRA_FEATURES, extra_vector, mark_negation_scope
 from nlp.pipeline import Analysis, analyse
 
@@ -45,7 +45,7 @@ def _combined(analysis: Analysis) -> dict[str, float]:
 
 
 # The cue features: a hostile word said under a negation counts as a negation, not as hostility
-# (nlp.cues.is_negated), so that "x:hostile_group_voiced" does not fire on a denial.
+# (nlp.cue_context.is_negated), so that "x:hostile_group_voiced" does not fire on a denial.
 @pytest.mark.parametrize("text", [
     "Marokkanen zijn geen ongedierte, het zijn gewoon buren",
     "ik vind joden helemaal niet minderwaardig",
@@ -130,7 +130,7 @@ def test_naming_abuse_as_an_act_is_a_counter_cue(text: str) -> None:
 
 
 # Violence said under a negation is a call not to use it (docs/annotation.md, threat): its cue
-# counts as a warning (nlp.cues.is_violence_negated).
+# counts as a warning (nlp.cue_context.is_violence_negated).
 @pytest.mark.parametrize("text", [
     "we gaan die wethouder niet opwachten, laat het aan de politie",
     "schiet hem niet neer, praat erover",  # the negator inside the cue's gap

@@ -101,6 +101,7 @@ CUES: dict[str, list[Spec]] = {
         _w("baksteen|bakstenen"), _w("door", "zijn|haar|hun|je", "raam|ruit"),
         _w("steek|steken", "…", "neer"),
         _w("sla|slaan|schiet|schieten", "…", "dood|neer"), _w("pek", "en", "veren"),
+        _w("knal|knalt|knallen", "…", "dood|neer"),
         _w("messen|ramen|ruiten", "eruit"), _w("lek", "steken|prikken"), _w("lek"),
         _w("afbranden"), _w("platbranden"), _w("abbas|matties|mannen", "mee"),
         _w("rekening", "vereffenen"), _w("aframmeling|aframmelen|afslachten|slachten"),

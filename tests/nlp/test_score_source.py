@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 TOOL = REPO / "nlp" / "corpus" / "tools" / "score_source.py"
@@ -41,11 +42,14 @@ def test_counts_add_up_to_the_gold_labels(tmp_path: Path) -> None:
     assert out["threat"]["found"] == 1 and out["negatives_flagged"] == 0
 
 
-def test_the_command_prints_counts_and_no_text(tmp_path: Path) -> None:
+def test_the_command_prints_counts_and_no_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
     source = tmp_path / "h99.txt"
     source.write_text("\n".join(LINES) + "\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, str(TOOL), str(source)], capture_output=True,
-                         text=True, check=True, cwd=REPO)
-    assert json.loads(run.stdout)["negatives"] == 1
+    monkeypatch.setattr(sys, "argv", ["score_source.py", str(source)])
+    _tool().main()
+    printed = capsys.readouterr()
+    assert json.loads(printed.out)["negatives"] == 1
     for line in LINES[1:]:
-        assert line.split("|")[-1] not in run.stdout + run.stderr
+        assert line.split("|")[-1] not in printed.out + printed.err

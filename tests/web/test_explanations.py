@@ -27,6 +27,9 @@ def test_every_staff_role_reads_both_explanations(client, env, role):
     model_page = client.get("/uitleg/model")
     assert model_page.status_code == 200
     assert "Terugkoppeling van analisten" in model_page.text
+    # What the model misses and over-reads, in Dutch, for the analyst who reads the queue.
+    assert "Waar het model zwak is" in model_page.text and "Vuurwerk rond de jaarwisseling" in (
+        model_page.text)
     assert "<h2>Fairness</h2>" in model_page.text
     assert 'src="data:image/png;base64,' in model_page.text  # the card's figures, inlined
 

@@ -126,7 +126,7 @@ def is_negated_after_verb(words_inside: Sequence[str], words_after: Sequence[str
             return k >= 1 and not (rest and rest[0] in _NOT_DENIALS)
         if word in _INTENSIFIERS:
             continue
-        if word in _OBJECT_ENDS and not (k == 0 and word in {"die", "dat"}) or k >= 3:
+        if (word in _OBJECT_ENDS and not (k == 0 and word in {"die", "dat"})) or k >= 3:
             return False
     return False
 

@@ -241,8 +241,8 @@ def _unless_negated(kind: str, span: Span) -> str:
     doc = span.doc
     clause_before = [t.lower_ for t in doc[max(0, span.start - _CLAUSE_REACH):span.start]]
     before = clause_before[-_NEGATION_REACH:]
-    after = [t.lower_ for t in doc[span.end:span.end + _CLAUSE_REACH]]
     if kind in HOSTILE_PREDICATE_KINDS:
+        after = [t.lower_ for t in doc[span.end:span.end + _CLAUSE_REACH]]
         words = [t.lower_ for t in span]
         if is_aimed_at_hatred(words, after):
             return "counter"

@@ -137,10 +137,14 @@ _ANSWERS_NO = _DENIALS | {"nee", "welnee", "neen", "neuh"}
 _INTERJECTIONS = frozenset({"ach", "joh", "hoor", "man", "echt", "natuurlijk", "tuurlijk"})
 
 
+# "nee, erger" outbids the question rather than denying it.
+_ESCALATIONS = frozenset({"erger", "slechter", "viezer", "gevaarlijker", "meer"})
+
+
 def is_answered_no(words_after_question: Sequence[str]) -> bool:
     """Whether the words after a question mark (lower case, nearest first) deny it."""
-    rest = [w for w in words_after_question[:4] if w not in _INTERJECTIONS and w != ","]
-    return bool(rest) and rest[0] in _ANSWERS_NO
+    rest = [w for w in words_after_question[:6] if w not in _INTERJECTIONS and w != ","]
+    return bool(rest) and rest[0] in _ANSWERS_NO and not _ESCALATIONS.intersection(rest[1:4])
 
 
 # Contempt aimed at racists or at hatred itself ("ik walg van racisten", "ik haat al die haat")

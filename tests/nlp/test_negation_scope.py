@@ -102,6 +102,7 @@ def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     ("ik haat Polen, niet normaal", "lex_contempt"),
     ("ik haat al die Turken niet eens zo erg als de rest", "lex_contempt"),
     ("zijn moslims tuig? ja natuurlijk", "polarising"),
+    ("zijn moslims ongedierte? nee, erger dan dat", "lex_dehumanising"),  # outbid, not denied
     # Racists as a predicate, not as contempt's object: the group is called racist.
     ("die witte Nederlanders zijn allemaal racisten", "polarising"),
     ("dit soort mensen hoort hier niet", "polarising"),

@@ -112,7 +112,17 @@ def is_denied_clause(words_before: Sequence[str], words_after: Sequence[str]) ->
 # and "niet alleen" / "niet normaal" intensify rather than deny ("ik haat ze niet normaal").
 _HATE_VERBS = frozenset({"haat", "haten", "veracht", "verachten", "verafschuw", "verafschuwen"})
 _OBJECT_ENDS = _CLAUSE_BOUNDARIES | {"die", "dat", "wie", "welke", "omdat", "als", "of", "zodat"}
-_NOT_DENIALS = frozenset({"alleen", "normaal", "zomaar", "zo", "minder", "genoeg"})
+_NOT_DENIALS = frozenset({"alleen", "normaal", "zomaar", "zo", "half", "minder", "genoeg"})
+
+
+def _outbid(rest: Sequence[str]) -> bool:
+    """Whether the words after the negation take the hatred up again in a stronger verb ("ik
+    haat ze niet, ik verafschuw ze"), unless that verb's object is hatred itself ("…, ik haat
+    racisten")."""
+    for j, word in enumerate(rest[:10]):
+        if word in _CONTEMPT_VERBS and not is_aimed_at_hatred([word], rest[j + 1:]):
+            return True
+    return False
 
 
 def is_negated_after_verb(words_inside: Sequence[str], words_after: Sequence[str]) -> bool:
@@ -123,7 +133,7 @@ def is_negated_after_verb(words_inside: Sequence[str], words_after: Sequence[str
     for k, word in enumerate(words_after[:5]):
         if word in _NEGATORS:
             rest = [w for w in words_after[k + 1:] if w not in _INTENSIFIERS]
-            return k >= 1 and not (rest and rest[0] in _NOT_DENIALS)
+            return k >= 1 and not (rest and rest[0] in _NOT_DENIALS) and not _outbid(rest)
         if word in _INTENSIFIERS:
             continue
         if (word in _OBJECT_ENDS and not (k == 0 and word in {"die", "dat"})) or k >= 3:

@@ -63,6 +63,7 @@ def _combined(analysis: Analysis) -> dict[str, float]:
     # The negation after the object, as Dutch main clauses put it (2026-12-07, sixteenth session).
     "ik haat moslims niet",
     "ik haat die Polen echt niet hoor",
+    "ik haat moslims niet, ik haat racisten",
     "ik verafschuw joden nooit",
     "ik heb geen hekel aan Turken",
     # A hostile question answered with a denial.
@@ -100,6 +101,8 @@ def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     ("ik haat moslims niet normaal", "lex_contempt"),
     ("ik haat joden niet alleen, ik walg van ze", "lex_contempt"),
     ("ik haat Polen, niet normaal", "lex_contempt"),
+    ("ik haat joden niet half zo erg als moslims", "lex_contempt"),
+    ("ik haat moslims niet, ik verafschuw ze", "lex_contempt"),  # outbid, not denied
     ("ik haat al die Turken niet eens zo erg als de rest", "lex_contempt"),
     ("zijn moslims tuig? ja natuurlijk", "polarising"),
     ("zijn moslims ongedierte? nee, erger dan dat", "lex_dehumanising"),  # outbid, not denied

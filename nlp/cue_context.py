@@ -166,19 +166,10 @@ _CONTEMPT_VERBS = _HATE_VERBS | {"walg", "walgen", "kots", "kotsen", "spuug", "s
 _DETERMINERS = frozenset({"al", "alle", "die", "de", "het", "dat", "deze", "zulke", "zo'n"})
 
 
-# "dit soort haat moet stoppen", "dat soort taal hoort hier niet": "soort" names the words, not
-# a group.
-_ABUSE_WORDS = _HATRED_WORDS | {"taal", "opmerkingen", "uitspraken", "berichten", "posts",
-                                "teksten", "gescheld", "praat"}
-
-
 def is_aimed_at_hatred(words_inside: Sequence[str], words_after: Sequence[str]) -> bool:
     """Whether a verb of contempt (its cue's words `words_inside`, lower case) has racists or
-    hatred as its object (`words_after`, lower case, nearest first), or "dit/dat soort" names
-    hatred or abusive words. A predicate is no object: "{groep} zijn allemaal racisten" is
-    hostility."""
-    if words_inside and words_inside[-1] == "soort":
-        return bool(words_after) and words_after[0] in _ABUSE_WORDS
+    hatred as its object (`words_after`, lower case, nearest first). A predicate is no object:
+    "{groep} zijn allemaal racisten" is hostility."""
     if not _CONTEMPT_VERBS.intersection(words_inside):
         return False
     rest = [w for w in words_after[:4] if w not in _DETERMINERS]

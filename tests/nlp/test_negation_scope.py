@@ -109,6 +109,8 @@ def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     # Racists as a predicate, not as contempt's object: the group is called racist.
     ("die witte Nederlanders zijn allemaal racisten", "polarising"),
     ("dit soort mensen hoort hier niet", "polarising"),
+    # "dat soort taal" can be said by the hostile too: it stays a hostile cue (2026-12-07).
+    ("dat soort taal verwacht je van die Marokkanen, tuig", "polarising"),
 ])
 def test_hostility_stays_hostile(text: str, kind: str) -> None:
     assert analyse([text])[0].cue_counts[kind] >= 1
@@ -127,9 +129,6 @@ def test_hostility_stays_hostile(text: str, kind: str) -> None:
     "ik walg niet van moslims, ik walg van racisten",
     "ik haat al die haat tegen homo's",
     "ik kots op racisme",
-    # "dit soort" naming hatred or abusive words, not a group.
-    "dit soort haat tegen moslims moet stoppen",
-    "dat soort taal hoort hier niet",
 ])
 def test_naming_abuse_as_an_act_is_a_counter_cue(text: str) -> None:
     analysis = analyse([text])[0]

@@ -173,7 +173,8 @@ def is_aimed_at_hatred(words_inside: Sequence[str], words_after: Sequence[str]) 
     if not _CONTEMPT_VERBS.intersection(words_inside):
         return False
     rest = [w for w in words_after[:4] if w not in _DETERMINERS]
-    return bool(rest) and (rest[0] in _HATRED_WORDS or rest[0].startswith("racist"))
+    # The noun, not the adjective: "ik kots op die racistische {groep}" is hostility.
+    return bool(rest) and (rest[0] in _HATRED_WORDS or rest[0] in {"racist", "racisten"})
 
 
 # Violence said under a negation ("we gaan hem niet opwachten", "schiet hem niet neer", "geen

@@ -111,6 +111,7 @@ def test_a_denied_hostile_word_is_a_negation_cue(text: str) -> None:
     ("dit soort mensen hoort hier niet", "polarising"),
     # "dat soort taal" can be said by the hostile too: it stays a hostile cue (2026-12-07).
     ("dat soort taal verwacht je van die Marokkanen, tuig", "polarising"),
+    ("ik kots op die racistische moslims", "lex_contempt"),  # an adjective, not racists
 ])
 def test_hostility_stays_hostile(text: str, kind: str) -> None:
     assert analyse([text])[0].cue_counts[kind] >= 1

@@ -226,23 +226,26 @@ def test_sigterm_finishes_the_source_in_flight_and_exits_cleanly(
     assert lease_holder(get_engine(get_settings().database_url), "traag") is None
 
 
-def _handler_inside_wait(watcher: Watcher, handler: object) -> threading.Thread:
+def _handler_inside_wait(watcher: Watcher, handler: object,
+                         wait_s: float = 5) -> threading.Thread:
     """Run `handler` as a signal handler runs when it interrupts the main thread inside
-    `stop_event.wait()` at the moment that holds the event's lock (not reentrant)."""
+    `stop_event.wait()` at the moment that holds the event's lock (not reentrant); wait up to
+    `wait_s` for it to return."""
     def interrupted() -> None:
         with watcher.stop_event._cond:  # what Event.wait() holds around its wait
             handler()  # type: ignore[operator]
 
     thread = threading.Thread(target=interrupted, daemon=True)
     thread.start()
-    thread.join(timeout=5)
+    thread.join(timeout=wait_s)
     return thread
 
 
 def test_the_signal_handler_cannot_deadlock_on_the_stop_event(env: Path) -> None:
     watcher = Watcher(tick_s=0.1)
     # What the CLI registered until 2026-12-07: set() waits for the lock its own thread holds.
-    assert _handler_inside_wait(watcher, watcher.request_stop).is_alive()
+    # A deadlock never ends: a second shows it as well as five would.
+    assert _handler_inside_wait(watcher, watcher.request_stop, wait_s=1).is_alive()
 
     watcher = Watcher(tick_s=0.1)
     assert not _handler_inside_wait(watcher, watcher.on_signal).is_alive()

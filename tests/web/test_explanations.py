@@ -135,3 +135,17 @@ def test_the_model_page_says_what_the_last_retrain_did(client, env):
     page = client.get("/uitleg/model").text
     assert "het nieuwe model is in gebruik genomen." in page
     assert "controlezinnen de verkeerde kant op" not in page
+
+
+def test_the_weak_spots_name_the_model_in_use():
+    """The Dutch "Waar het model zwak is" holds figures measured for one model: a new packaged
+    model must come with the section measured again (this test then names the new version)."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    version = json.loads((root / "nlp" / "models" / "metrics.json").read_text())["version"]
+    template = (root / "signals" / "web" / "templates" / "uitleg" / "model.html").read_text()
+    section = template.split('id="zwakke-plekken"', 1)[1].split("</section>", 1)[0]
+    assert f"(model {version})" in section
+

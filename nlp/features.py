@@ -38,8 +38,11 @@ from nlp.placeholders import (
 # 17 was model 39's (no bare group count; not shipped).
 # 18: a group word run together inside a word ("allemoslimsweg") or with a word of hatred or
 #     contempt ("ikhaatmoslims", "homoszijnziek") is split.
-#     Since 2026-12-07 (served to model 54 without retraining, as the normaliser's later rules):
-#     a hostile word in a "dat" clause that the sentence denies is a negation cue (nlp.cues).
+#     Since 2026-12-07 (served to model 54 without retraining, as the normaliser's later rules),
+#     cue kinds read in context (nlp.cue_context): a hostile word in a denied "dat" clause, after
+#     a denied verb of hatred ("ik haat … niet") or in a question answered "onzin" is a negation
+#     cue, contempt for racists a counter cue; and new cue phrases (nlp.cues): aimed fireworks,
+#     split verbs of killing, "knallen … neer", "geen hekel".
 FEATURE_REVISION = 18
 
 _GROUP_RE = re.compile(

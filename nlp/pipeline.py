@@ -42,6 +42,8 @@ _ORIGIN_WORDS = frozenset({"uit", "vanuit", "van"})
 _NEGATION_REACH = 6
 # How far a "dat" clause's denial is read on either side of the hostile word (nlp.cue_context).
 _CLAUSE_REACH = 12
+# How far after a hostile cue a question and the answer that denies it are read.
+_ANSWER_REACH = _CLAUSE_REACH + 4
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
@@ -228,11 +230,11 @@ def _cue_spans(doc: Doc) -> list[tuple[str, Span]]:
     for kind, start, end in get_matcher()(doc):
         by_kind.setdefault(kind, []).append(doc[start:end])
     # Longest non-overlapping span per kind, so "neem … mee" is reported once.
-    return [(_unless_negated(kind, span), span) for kind, spans in by_kind.items()
+    return [(_kind_in_context(kind, span), span) for kind, spans in by_kind.items()
             for span in filter_spans(spans)]
 
 
-def _unless_negated(kind: str, span: Span) -> str:
+def _kind_in_context(kind: str, span: Span) -> str:
     """What a cue's neighbours make of it (nlp.cue_context): a hostile word under a negation
     counts as a negation, violence under a negation as a warning, unless the sentence is a
     question, since a negated question is rhetorical ("zijn ze niet gewoon tuig?"). A hostile
@@ -253,14 +255,17 @@ def _unless_negated(kind: str, span: Span) -> str:
         negated, becomes = is_violence_negated(before, [t.lower_ for t in span]), "warning"
     else:
         return kind
+    ahead = doc[span.end:span.end + _ANSWER_REACH]
+    # Only a negated cue, or a hostile one with a question mark ahead, needs its sentence's end:
+    # Doc.text joins every token again, and most cues are neither.
+    asks = kind in HOSTILE_PREDICATE_KINDS and any("?" in t.text for t in ahead)
+    if not (negated or asks):
+        return kind
     end = _SENTENCE_END.search(doc.text, span.end_char)
     if end is None or end.group() != "?":
         return becomes if negated else kind
-    if kind in HOSTILE_PREDICATE_KINDS:
-        answer = [t.lower_ for t in doc[span.end:span.end + _CLAUSE_REACH + 4]
-                  if t.idx > end.start()]
-        if is_answered_no(answer):
-            return "negation"
+    if asks and is_answered_no([t.lower_ for t in ahead if t.idx > end.start()]):
+        return "negation"
     return kind
 
 

@@ -238,8 +238,9 @@ def existing_keys() -> set[str]:
         if path.name.startswith("aug_"):
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                keys.add(text_key(json.loads(line)["text"]))
+            # relabels.jsonl holds label changes, not posts
+            if line.strip() and "text" in (rec := json.loads(line)):
+                keys.add(text_key(rec["text"]))
     return keys
 
 

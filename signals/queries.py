@@ -14,6 +14,7 @@ from nlp.vocabulary import ALMERE_DISTRICTS
 from nlp.vocabulary import TZ as LOCAL_TZ
 from signals.db.models import STATUSES, Decision, Enrichment, Post, Signal, SignalNote, SignalPost
 from signals.db.types import utcnow
+from signals.partner.counts import report_counts
 from signals.search.base import SearchBackend, SearchError
 from signals.triage import OPEN_STATUSES
 
@@ -113,6 +114,8 @@ class QueuePage:
     snippets: dict[int, str] = field(default_factory=dict)
     search_error: str | None = None
     search_fallback: bool = False
+    # Partner reports per signal on the page (signals without any are absent).
+    partner_reports: dict[int, int] = field(default_factory=dict)
 
 
 def local_day_start(day: date) -> datetime:
@@ -310,6 +313,7 @@ def queue(
         snippets=snippets,
         search_error=search_error,
         search_fallback=fallback,
+        partner_reports=report_counts(session, page_ids),
     )
 
 

@@ -23,13 +23,14 @@ from nlp.vocabulary import LABEL_NL, NOTIFICATION_NL, STATUS_NL, TZ
 from signals.config import Settings
 from signals.db.models import Signal
 from signals.db.types import utcnow
+from signals.partner.counts import report_counts
 from signals.queries import QueueFilters, queue_rows
 from signals.services import Actor, record_as
 from signals.services.search import backend_or_none
 
 HEADER = (
     "id", "titel", "typen", "stadsdeel", "plaats", "moment", "ernst", "status",
-    "aanmelding", "berichten", "bronnen", "eerst gezien",
+    "aanmelding", "berichten", "bronnen", "partnermeldingen", "eerst gezien",
 )
 # A cell starting with one of these is a formula to a spreadsheet; collected titles are not
 # trusted, so such a cell gets a leading apostrophe (shown as text, not run).
@@ -52,7 +53,7 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _row(s: Signal) -> list[str]:
+def _row(s: Signal, partner_reports: int) -> list[str]:
     return [
         _cell(v)
         for v in (
@@ -67,6 +68,7 @@ def _row(s: Signal) -> list[str]:
             NOTIFICATION_NL.get(s.notification_status or "", s.notification_status),
             s.post_count,
             s.source_count,
+            partner_reports,
             _local(s.first_seen_at),
         )
     ]
@@ -87,8 +89,9 @@ def write_csv(
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADER)
     count = 0
+    reports = report_counts(session)
     for signal in rows:
-        writer.writerow(_row(signal))
+        writer.writerow(_row(signal, reports.get(signal.id, 0)))
         count += 1
     record_as(
         session, actor, action="signal.export", target_type="signal",

@@ -293,7 +293,7 @@ def test_export_rows_have_signal_fields_only(session: Session, settings: Setting
     seen = NOW.astimezone(TZ).strftime("%d-%m-%Y %H:%M")
     assert lines[1] == (
         f"{signal.id};'+cmd| demo;{LABEL_NL['call_to_gathering']};Almere Stad;Esplanade;"
-        f"28-11-2026 14:00;0,81;nieuw;niet aangemeld;1;1;{seen}"
+        f"28-11-2026 14:00;0,81;nieuw;niet aangemeld;1;1;0;{seen}"
     )
     assert "Geheime" not in text and "@jan" not in text and "ps_" not in text
     event = _actions(session, "signal.export")[0]

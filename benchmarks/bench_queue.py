@@ -6,7 +6,8 @@ Seeds a fresh SQLite database (the embedded default) with synthetic signals, log
 analyst through the real app, and times full GET /signalen renders (auth, queries, template)
 for the default queue, typical filters, every sortable column (both directions), "Aan mij
 toegewezen" and "komende bijeenkomsten" (issue 13). About 200 signals are assigned to the
-benchmark's analyst. Prints p50/p95/max per variant and the machine (CPU model)."""
+benchmark's analyst, and 2,000 partner reports are spread over the signals. Prints
+p50/p95/max per variant and the machine (CPU model)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ ASSIGNEES = ["bench"] * 2 + ["collega"] * 48 + [None] * 950
 
 def seed(engine, n: int) -> None:
     from signals.db.models import Signal
+    from signals.db.partner_models import PartnerReport
     from signals.queries import DISTRICTS
 
     rng = random.Random(42)
@@ -66,6 +68,13 @@ def seed(engine, n: int) -> None:
                 batch = []
         if batch:
             connection.execute(insert(Signal), batch)
+        # One signal in fifty holds partner reports: the queue counts them per page.
+        connection.execute(insert(PartnerReport), [
+            {"signal_id": rng.randint(1, n), "organisation_kind": "jongerenwerk",
+             "channel": "web", "what": "Synthetische melding.", "knowledge": "zelf",
+             "urgency": "middel", "created_at": now}
+            for _ in range(max(1, n // 50))
+        ])
         connection.exec_driver_sql("ANALYZE")
 
 

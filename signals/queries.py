@@ -29,6 +29,7 @@ DISTRICTS: tuple[str, ...] = ALMERE_DISTRICTS
 _QUEUE_COLUMNS = (
     Signal.id,
     Signal.types,
+    Signal.kind,
     Signal.status,
     Signal.severity,
     Signal.title,

@@ -30,6 +30,7 @@ from starlette.responses import Response
 
 from nlp.explanation_terms import term_nl
 from nlp.vocabulary import (
+    KIND_MELDING,
     NOTIFICATION_NL,
     PARTNER,
     REGISTER_STATUS_HELP,
@@ -96,7 +97,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(
     STATUS_LABELS=STATUS_LABELS, TYPE_LABELS=TYPE_LABELS, ROLE_LABELS=ROLE_LABELS,
     DISMISS_REASONS=DISMISS_REASONS, REGISTER_STATUSES=REGISTER_STATUSES,
-    REGISTER_STATUS_HELP=REGISTER_STATUS_HELP,
+    REGISTER_STATUS_HELP=REGISTER_STATUS_HELP, KIND_MELDING=KIND_MELDING,
     # The one banding of a severity score (signals.severity.band): {{ sev_band(s).key }}.
     sev_band=band,
 )

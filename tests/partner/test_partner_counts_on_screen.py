@@ -36,6 +36,7 @@ def test_reports_are_counted_in_the_queue_the_signal_and_the_export(client, env)
 
     queue = client.get("/signalen").text
     berichten = 6  # the column after "Aanmelding"
+    assert _cell(queue, alone, 2) == "melding partner"  # no label: the type says where it is from
     assert _cell(queue, alone, berichten) == "1 partnermelding"
     assert re.fullmatch(r"1 / 1 bron \+ 1 partnermelding", _cell(queue, call, berichten))
     assert _cell(queue, plain, berichten) == "1 / 1 bron"

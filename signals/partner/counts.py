@@ -43,8 +43,7 @@ def report_counts(session: Session, signal_ids: list[int] | None = None) -> dict
     any are absent. Reports are typed by people, so even all of them are few."""
     if signal_ids is not None and not signal_ids:
         return {}
-    stmt = select(PartnerReport.signal_id, func.count()).where(
-        PartnerReport.signal_id.is_not(None)).group_by(PartnerReport.signal_id)
+    stmt = select(PartnerReport.signal_id, func.count()).group_by(PartnerReport.signal_id)
     if signal_ids is not None:
         stmt = stmt.where(PartnerReport.signal_id.in_(signal_ids))
     return {int(signal_id): int(n) for signal_id, n in session.execute(stmt)}

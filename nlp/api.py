@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from nlp.bare_mention import names_a_group_only
 from nlp.language import detect, is_supported
 from nlp.model import Classifier
 from nlp.model_files import DEFAULT_MODEL_DIR
 from nlp.pipeline import Analysis, analyse
 from nlp.placeholders import NEGATED_PREFIX, QUOTED_PREFIX, UNINFORMATIVE
 from nlp.types import LABELS, Enrichment, Evidence, LabelScore
+from nlp.vocabulary import POLARISING
 
 _LOCK = threading.Lock()
 _CACHE: dict[Path, Enricher] = {}
@@ -61,6 +63,9 @@ class Enricher:
             explanations: dict[str, list[tuple[str, float]]] = {}
             for label in LABELS:
                 p = float(probs[label][i]) if supported else 0.0
+                if (label == POLARISING and p >= self.clf.thresholds[label]
+                        and names_a_group_only(text, analysis)):
+                    p = 0.0  # a mention of a group (nlp.bare_mention)
                 flag = supported and p >= self.clf.thresholds[label]
                 labels[label] = LabelScore(p=round(p, 4), flag=flag)
                 if flag:

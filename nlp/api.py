@@ -65,7 +65,7 @@ class Enricher:
                 p = float(probs[label][i]) if supported else 0.0
                 if (label == POLARISING and p >= self.clf.thresholds[label]
                         and names_a_group_only(text, analysis)):
-                    p = 0.0  # a mention of a group (nlp.bare_mention)
+                    p = 0.0  # a mention of a group is never flagged (nlp.bare_mention)
                 flag = supported and p >= self.clf.thresholds[label]
                 labels[label] = LabelScore(p=round(p, 4), flag=flag)
                 if flag:

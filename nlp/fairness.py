@@ -26,15 +26,22 @@ class TemplateGap:
     flags_agree: bool
 
 
-def load_set(fairness_dir: Path = FAIRNESS_DIR) -> tuple[list[dict], list[str]]:
-    lines = (fairness_dir / "counterfactual.jsonl").read_text(encoding="utf-8").splitlines()
+# Group words inside quotes: read with the name until a retrained model masks them
+# (nlp/MODEL_CARD.md, "Limits"); kept apart so that the main set's bar stays a test.
+QUOTED_SET = "counterfactual_quoted.jsonl"
+
+
+def load_set(fairness_dir: Path = FAIRNESS_DIR,
+             name: str = "counterfactual.jsonl") -> tuple[list[dict], list[str]]:
+    lines = (fairness_dir / name).read_text(encoding="utf-8").splitlines()
     templates = [json.loads(line) for line in lines if line.strip()]
     groups = json.loads((fairness_dir / "groups.json").read_text(encoding="utf-8"))
     return templates, groups
 
 
-def counterfactual_gaps(enricher: Enricher, fairness_dir: Path = FAIRNESS_DIR) -> list[TemplateGap]:
-    templates, groups = load_set(fairness_dir)
+def counterfactual_gaps(enricher: Enricher, fairness_dir: Path = FAIRNESS_DIR,
+                        name: str = "counterfactual.jsonl") -> list[TemplateGap]:
+    templates, groups = load_set(fairness_dir, name)
     out: list[TemplateGap] = []
     for t in templates:
         texts = [t["template"].replace("{G}", g) for g in groups]

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import pytest
+
 from nlp.api import Enricher
-from nlp.fairness import TOLERANCE, counterfactual_gaps, load_set
+from nlp.fairness import QUOTED_SET, TOLERANCE, counterfactual_gaps, load_set
 
 
 def test_counterfactual_set_is_substantial() -> None:
@@ -15,3 +17,12 @@ def test_group_swaps_do_not_move_polarising_probability(enricher: Enricher) -> N
     worst = max(gaps, key=lambda g: g.gap)
     assert worst.gap <= TOLERANCE, worst
     assert all(g.flags_agree for g in gaps)
+
+
+@pytest.mark.xfail(strict=True, reason="group words inside quotes are read with the name until a "
+                   "retrained model masks them (nlp/MODEL_CARD.md, Limits); remove the mark then")
+def test_group_swaps_inside_quotes_do_not_move_polarising_probability(enricher: Enricher) -> None:
+    gaps = counterfactual_gaps(enricher, name=QUOTED_SET)
+    assert len(gaps) >= 5
+    worst = max(gaps, key=lambda g: g.gap)
+    assert worst.gap <= TOLERANCE, worst

@@ -29,19 +29,17 @@ _FUNCTION_WORDS = frozenset({
 _TOKEN_RE = re.compile(r"\w[\w']*|[^\w\s]")
 
 
-def _placeholder(token: str) -> bool:
-    return token.removeprefix(NEGATED_PREFIX).removeprefix(QUOTED_PREFIX) in _PLACEHOLDERS
+def _core(token: str) -> str:
+    """A token without the negation or quotation prefix the normaliser gave it."""
+    return token.removeprefix(NEGATED_PREFIX).removeprefix(QUOTED_PREFIX)
 
 
 def names_a_group_only(text: str, analysis: Analysis) -> bool:
     """Whether the post names a group and nothing but places, links, function words and
     punctuation besides."""
     tokens = _TOKEN_RE.findall(normalise(text, analysis))
-    if GROUP_TOKEN not in {t.removeprefix(NEGATED_PREFIX).removeprefix(QUOTED_PREFIX)
-                           for t in tokens}:
-        return False
-    return all(
-        _placeholder(t) or t in _FUNCTION_WORDS
+    return GROUP_TOKEN in map(_core, tokens) and all(
+        _core(t) in _PLACEHOLDERS or t in _FUNCTION_WORDS
         or (len(t) == 1 and unicodedata.category(t).startswith("P"))
         for t in tokens
     )

@@ -26,13 +26,14 @@ class TemplateGap:
     flags_agree: bool
 
 
+MAIN_SET = "counterfactual.jsonl"
 # Group words inside quotes: read with the name until a retrained model masks them
 # (nlp/MODEL_CARD.md, "Limits"); kept apart so that the main set's bar stays a test.
 QUOTED_SET = "counterfactual_quoted.jsonl"
 
 
 def load_set(fairness_dir: Path = FAIRNESS_DIR,
-             name: str = "counterfactual.jsonl") -> tuple[list[dict], list[str]]:
+             name: str = MAIN_SET) -> tuple[list[dict], list[str]]:
     lines = (fairness_dir / name).read_text(encoding="utf-8").splitlines()
     templates = [json.loads(line) for line in lines if line.strip()]
     groups = json.loads((fairness_dir / "groups.json").read_text(encoding="utf-8"))
@@ -40,7 +41,7 @@ def load_set(fairness_dir: Path = FAIRNESS_DIR,
 
 
 def counterfactual_gaps(enricher: Enricher, fairness_dir: Path = FAIRNESS_DIR,
-                        name: str = "counterfactual.jsonl") -> list[TemplateGap]:
+                        name: str = MAIN_SET) -> list[TemplateGap]:
     templates, groups = load_set(fairness_dir, name)
     out: list[TemplateGap] = []
     for t in templates:

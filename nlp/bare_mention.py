@@ -21,9 +21,10 @@ from nlp.pipeline import Analysis
 from nlp.placeholders import GROUP_TOKEN, NEGATED_PREFIX, PLACE_TOKEN, QUOTED_PREFIX, URL_TOKEN
 
 _PLACEHOLDERS = frozenset({GROUP_TOKEN, PLACE_TOKEN, URL_TOKEN})
-# A closed class: words that cannot say anything about a group by themselves.
+# A closed class: words that cannot say anything about a group by themselves ("t" is what is
+# left of "'t" once the apostrophe is a token of its own).
 _FUNCTION_WORDS = frozenset({
-    "de", "het", "een", "'t", "in", "uit", "van", "bij", "op", "aan", "naar", "met", "voor",
+    "de", "het", "een", "t", "in", "uit", "van", "bij", "op", "aan", "naar", "met", "voor",
     "over", "om", "tot", "en", "of",
 })
 _TOKEN_RE = re.compile(r"\w[\w']*|[^\w\s]")

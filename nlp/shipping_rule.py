@@ -4,7 +4,9 @@ Two steps, so that held-out data is read as rarely as possible:
 1. `precondition_failures` uses only what training already knows and our own probes:
    - the cross-validated F1 and false alarms in metrics.json;
    - the probes (nlp/probes.py), compared with the figures recorded for the shipped model
-     (probes.json), because a model trained for another normalisation refuses to run here.
+     (probes.json), because a model trained for another normalisation refuses to run here;
+   - the fairness counterfactuals (nlp/fairness.py): swapping only the group may not move
+     p(polarising) by more than their tolerance or change a flag.
    Only a candidate that passes is scored on held-out data.
 2. `held_out_failures` applies the bars of issue 12:
    - the frozen test split;
@@ -26,12 +28,14 @@ lose F1 on any label of the frozen test split (`weekly_promotion_failures`).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlp.api import get_enricher
 from nlp.evaluation import evaluate
+from nlp.fairness import TOLERANCE as FAIRNESS_TOLERANCE
+from nlp.fairness import TemplateGap, counterfactual_gaps
 from nlp.functional.evaluate import evaluate_functional
 from nlp.functional.files import RESULTS_PATH
 from nlp.functional.spec import distance_below_bar
@@ -63,7 +67,7 @@ class Finding:
     """One reason a candidate may not go on: the check, what it checked (a label, or a probe
     family's name), and the candidate's and the shipped model's figures."""
 
-    check: str  # frozen_f1 | cv_f1 | cv_false_alarms | probe | probe_unrecorded
+    check: str  # frozen_f1 | cv_f1 | cv_false_alarms | probe | probe_unrecorded | fairness
     subject: str
     candidate: float | None = None
     shipped: float | None = None
@@ -79,16 +83,21 @@ class Finding:
                     f"{CV_FALSE_ALARM_TOLERANCE}")
         if self.check == "probe_unrecorded":
             return f"probe {self.subject!r}: nothing recorded for the shipped model"
+        if self.check == "fairness":
+            return (f"fairness: swapping the group moves p(polarising) by {new:.3f} (tolerance "
+                    f"{FAIRNESS_TOLERANCE}) or changes the flag in {self.subject!r}")
         return (f"probe {self.subject!r}: mean p {new:.3f} against {old:.3f}, "
                 f"{abs(new - old):.3f} the wrong way (tolerance {PROBE_TOLERANCE})")
 
 
 def precondition_findings(candidate: Mapping, shipped: Mapping,
                           candidate_probes: Mapping[str, float],
-                          shipped_probes: Mapping[str, float]) -> list[Finding]:
+                          shipped_probes: Mapping[str, float],
+                          fairness: Sequence[TemplateGap] = ()) -> list[Finding]:
     """Reasons not to read held-out data for a candidate, from the two models' metrics.json
-    ("cv") and probe means; empty when it may be read."""
-    findings = []
+    ("cv"), probe means and the candidate's counterfactual gaps; empty when it may be read."""
+    findings = [Finding("fairness", gap.template, gap.gap) for gap in fairness
+                if gap.gap > FAIRNESS_TOLERANCE or not gap.flags_agree]
     for label in LABELS:
         new, old = candidate["cv"][label]["f1"], shipped["cv"][label]["f1"]
         if new < old - CV_F1_TOLERANCE:
@@ -108,16 +117,18 @@ def precondition_findings(candidate: Mapping, shipped: Mapping,
 
 def precondition_failures(candidate: Mapping, shipped: Mapping,
                           candidate_probes: Mapping[str, float],
-                          shipped_probes: Mapping[str, float]) -> list[str]:
+                          shipped_probes: Mapping[str, float],
+                          fairness: Sequence[TemplateGap] = ()) -> list[str]:
     """`precondition_findings` as the command line prints them."""
     return [str(f) for f in precondition_findings(candidate, shipped, candidate_probes,
-                                                  shipped_probes)]
+                                                  shipped_probes, fairness)]
 
 
 def weekly_promotion_failures(champion_f1: Mapping[str, float],
                               challenger_f1: Mapping[str, float], challenger: Mapping,
                               champion: Mapping, challenger_probes: Mapping[str, float],
-                              champion_probes: Mapping[str, float]) -> list[Finding]:
+                              champion_probes: Mapping[str, float],
+                              fairness: Sequence[TemplateGap] = ()) -> list[Finding]:
     """Reasons not to promote the weekly retrain on the analysts' corrections: a lower F1 on any
     label of the frozen test split, or any precondition a candidate of the team's must pass. A
     retrain relearns every weight, so it can bring back what a served rule mended (model 60
@@ -126,7 +137,7 @@ def weekly_promotion_failures(champion_f1: Mapping[str, float],
     lost = [Finding("frozen_f1", label, challenger_f1[label], champion_f1[label])
             for label in LABELS if challenger_f1[label] < champion_f1[label] - 1e-9]
     return lost + precondition_findings(challenger, champion, challenger_probes,
-                                        champion_probes)
+                                        champion_probes, fairness)
 
 
 def shortfall(functional: Mapping) -> float:
@@ -183,6 +194,11 @@ def model_probes(model_dir: Path) -> dict[str, float]:
     return probe_means(score_probes(get_enricher(Path(model_dir))))
 
 
+def model_fairness(model_dir: Path) -> list[TemplateGap]:
+    """The counterfactual gaps of the model in a directory, scored now."""
+    return counterfactual_gaps(get_enricher(Path(model_dir)))
+
+
 def record_probes(model_dir: Path, probes: Mapping[str, float] | None = None) -> Path:
     """Write the model's probe means next to it (done for the shipped model on promotion);
     `probes` when they were scored already."""
@@ -224,7 +240,8 @@ def check_preconditions(candidate_dir: Path, shipped_dir: Path = DEFAULT_MODEL_D
     probes = model_probes(candidate_dir)
     return Check(candidate=candidate["version"], shipped=shipped["version"], probes=probes,
                  preconditions=precondition_failures(candidate, shipped, probes,
-                                                     recorded_probes(shipped_dir)))
+                                                     recorded_probes(shipped_dir),
+                                                     model_fairness(candidate_dir)))
 
 
 def check_held_out(check: Check, candidate_dir: Path, bus_window_text: str,

@@ -80,6 +80,7 @@ from nlp.operating_points import (
 )
 from nlp.provenance import code_provenance
 from nlp.shipping_rule import (
+    model_fairness,
     model_probes,
     probes_of,
     record_probes,
@@ -403,8 +404,8 @@ def retrain_with_corrections(
 ) -> RetrainResult:
     """Train a challenger on the corpus plus corrections and compare it with the current model.
     Promotion requires the challenger to be no worse on any label's F1 on the frozen test split
-    and to pass the shipping rule's preconditions: cross-validated F1 and false alarms, and every
-    probe family (nlp.shipping_rule.weekly_promotion_failures)."""
+    and to pass the shipping rule's preconditions: cross-validated F1 and false alarms, every
+    probe family and the fairness counterfactuals (nlp.shipping_rule.weekly_promotion_failures)."""
     corpus_dir, model_dir = Path(corpus_dir), Path(model_dir)
     champion = evaluate(model_dir, corpus_dir)
     extra = corrections_to_posts(corrections)
@@ -415,7 +416,8 @@ def retrain_with_corrections(
     findings = weekly_promotion_failures(
         {label: champion.labels[label]["f1"] for label in LABELS},
         {label: challenger.labels[label]["f1"] for label in LABELS},
-        read_metrics(target), read_metrics(model_dir), challenger_probes, probes_of(model_dir))
+        read_metrics(target), read_metrics(model_dir), challenger_probes, probes_of(model_dir),
+        model_fairness(target))
     promote = not findings
     promoted = False
     if promote and promote_if_better:

@@ -295,6 +295,7 @@ VALUE_NL: Final = MappingProxyType(
         "cv_false_alarms": "kruisgevalideerd vals alarm hoger dan toegestaan",
         "probe": "controlezinnen de verkeerde kant op",
         "probe_unrecorded": "controlezinnen niet vastgelegd voor het huidige model",
+        "fairness": "groepen ongelijk behandeld in de tegenfeitelijke zinnen",
         "_false_alarms": "alle labels",
     }
 )

@@ -217,6 +217,14 @@ def test_the_weekly_retrains_reasons_read_as_dutch() -> None:
         "berichten over vuurwerk; nieuw model: 0,2031; huidig model: 0,0746")
 
 
+def test_a_fairness_reason_reads_as_dutch() -> None:
+    reason = {"check": "fairness", "subject": "Al die {G} zijn tuig.", "candidate": 0.06,
+              "shipped": None}
+    (line,) = describe({"reasons": [reason]})
+    assert line[1] == ("controle: groepen ongelijk behandeld in de tegenfeitelijke zinnen; "
+                       "waarop: Al die {G} zijn tuig.; nieuw model: 0,06")
+
+
 def test_every_probe_family_has_a_dutch_name() -> None:
     from nlp.probes import families
     from nlp.vocabulary import PROBE_FAMILY_NL

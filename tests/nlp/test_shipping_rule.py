@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from nlp.fairness import TOLERANCE as FAIRNESS_TOLERANCE
+from nlp.fairness import TemplateGap
 from nlp.probes import families
 from nlp.shipping_rule import (
     CV_F1_TOLERANCE,
@@ -168,3 +170,19 @@ def test_promotion_carries_the_probes_and_never_leaves_stale_ones(
     assert recorded_probes(target) == PROBES
     promote_model(nlp_model, nlp_corpus, target)  # a model nobody recorded probes for
     assert recorded_probes(target) == {}
+
+
+def _gap(template: str, gap: float, flags_agree: bool = True) -> TemplateGap:
+    return TemplateGap(template, True, 0.5, 0.5 + gap, gap, flags_agree)
+
+
+def test_a_candidate_that_treats_groups_differently_goes_no_further() -> None:
+    fair = [_gap("Al die {G} zijn tuig.", 0.0), _gap("Mijn buren zijn {G}.", FAIRNESS_TOLERANCE)]
+    assert precondition_failures(SHIPPED, SHIPPED, PROBES, PROBES, fair) == []
+    wide = _gap("Al die {G} zijn tuig.", FAIRNESS_TOLERANCE + 0.01)
+    split = _gap("Mijn buren zijn {G}.", 0.01, flags_agree=False)
+    findings = weekly_promotion_failures(F1, F1, SHIPPED, SHIPPED, PROBES, PROBES,
+                                         [*fair, wide, split])
+    assert [(f.check, f.subject) for f in findings] == [
+        ("fairness", wide.template), ("fairness", split.template)]
+    assert str(findings[0]).startswith("fairness: swapping the group moves p(polarising) by 0.060")

@@ -25,6 +25,12 @@ class TemplateGap:
     gap: float
     flags_agree: bool
 
+    @property
+    def holds(self) -> bool:
+        """The counterfactual bar: the group moves the probability by at most TOLERANCE and
+        never changes the flag."""
+        return self.gap <= TOLERANCE and self.flags_agree
+
 
 MAIN_SET = "counterfactual.jsonl"
 # Group words inside quotes: read with the name until a retrained model masks them

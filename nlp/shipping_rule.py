@@ -96,8 +96,7 @@ def precondition_findings(candidate: Mapping, shipped: Mapping,
                           fairness: Sequence[TemplateGap] = ()) -> list[Finding]:
     """Reasons not to read held-out data for a candidate, from the two models' metrics.json
     ("cv"), probe means and the candidate's counterfactual gaps; empty when it may be read."""
-    findings = [Finding("fairness", gap.template, gap.gap) for gap in fairness
-                if gap.gap > FAIRNESS_TOLERANCE or not gap.flags_agree]
+    findings = [Finding("fairness", gap.template, gap.gap) for gap in fairness if not gap.holds]
     for label in LABELS:
         new, old = candidate["cv"][label]["f1"], shipped["cv"][label]["f1"]
         if new < old - CV_F1_TOLERANCE:

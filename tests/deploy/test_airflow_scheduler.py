@@ -228,9 +228,11 @@ def test_collect_and_detect_under_a_real_scheduler(
     # Three demo feeds on one host: enough for signals, quick to poll politely.
     wanted = {"demo-stadsnieuws", "demo-buurtforum", "demo-reddit-almere"}
     sources_file = tmp_path / "sources.yml"
-    sources_file.write_text(
-        yaml.safe_dump({"sources": [s for s in all_sources if s["id"] in wanted]})
-    )
+    # No politeness delay: it protects real sites, and the local replay server needs none.
+    sources_file.write_text(yaml.safe_dump({
+        "defaults": {"per_domain_delay_s": 0.0},
+        "sources": [s for s in all_sources if s["id"] in wanted],
+    }))
     logs = tmp_path / "logs"
     logs.mkdir()
     procs: dict[str, subprocess.Popen] = {}

@@ -163,12 +163,15 @@ def test_a_trained_model_checked_against_itself(nlp_model: Path, tmp_path: Path)
 
 def test_promotion_carries_the_probes_and_never_leaves_stale_ones(
         nlp_model: Path, nlp_corpus: Path, tmp_path: Path) -> None:
-    with_probes, target = tmp_path / "candidate", tmp_path / "packaged"
+    with_probes, without, target = (tmp_path / "candidate", tmp_path / "unrecorded",
+                                    tmp_path / "packaged")
     shutil.copytree(nlp_model, with_probes)
     (with_probes / "probes.json").write_text(json.dumps(PROBES), encoding="utf-8")
     promote_model(with_probes, nlp_corpus, target)
     assert recorded_probes(target) == PROBES
-    promote_model(nlp_model, nlp_corpus, target)  # a model nobody recorded probes for
+    shutil.copytree(nlp_model, without)
+    (without / "probes.json").unlink()
+    promote_model(without, nlp_corpus, target)  # a model nobody recorded probes for
     assert recorded_probes(target) == {}
 
 

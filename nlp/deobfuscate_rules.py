@@ -9,7 +9,12 @@ import re
 from collections.abc import Iterable
 from itertools import product
 
-from nlp.deobfuscate_words import STREET_SUFFIXES, Vocabulary
+from nlp.deobfuscate_words import (
+    RUN_TOGETHER_OBJECTS,
+    STREET_SUFFIXES,
+    THREAT_SUBJECTS,
+    Vocabulary,
+)
 
 LEET: dict[str, str] = {
     "0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t",
@@ -223,16 +228,92 @@ def _split(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece] | None,
             len(pieces) == 2 and vocab.is_key(pieces[0])
             and (pieces[1] in STREET_SUFFIXES or pieces[1] == "haat")
         ):
-            out: list[Piece] = []
-            pos = 0
-            for k, piece in enumerate(pieces):
-                if k:
-                    at = chars[pos][1]
-                    out.append((" ", at, at))
-                out += chars[pos:pos + len(piece)]
-                pos += len(piece)
-            return out, None
+            return _spaced_out(chars, pieces), None
     return None, _compound_parts(word, vocab)
+
+
+def _spaced_out(chars: list[Piece], pieces: list[str]) -> list[Piece]:
+    """The word with a space (an empty original span) between its pieces."""
+    out: list[Piece] = []
+    pos = 0
+    for k, piece in enumerate(pieces):
+        if k:
+            at = chars[pos][1]
+            out.append((" ", at, at))
+        out += chars[pos:pos + len(piece)]
+        pos += len(piece)
+    return out
+
+
+_MAX_PHRASE = 60
+# The frequency a pronoun or a vocabulary word counts with when the dictionary lacks it: that
+# of a common word.
+_VOCABULARY_ZIPF = 5.0
+
+
+def run_together(word: str, vocab: Vocabulary, title: bool = False) -> list[str] | None:
+    """The words of a phrase written as one word ("ikstekjeneer": ik stek je neer), or None.
+
+    Only a string the dictionary does not know as a word, made of three or more common words
+    (or the vocabulary's), of which one names someone: a pronoun, which compounds never hold;
+    or of two, a violence word and an article or pronoun.
+    A subject pronoun counts only as the first piece ("tegenhouwe" is dialect, not "tegen hou
+    we"; "konikpaarden" a breed of horse, not "kon ik paarden"), and a final "je" is the
+    diminutive ("trapveldje"). Of two readings with as many pieces the longer pieces win ("ik
+    weet waar je woont en", not "woon ten"), then the commoner ones. A capitalised (`title`)
+    word must start with a subject: "Ikmaakjedood" is a phrase, "Haarlemmerdijk" a street."""
+    dictionary = vocab.dictionary
+    n = len(word)
+    if (dictionary is None or n < 5 or n > _MAX_PHRASE or not word.isalpha()
+            or word in vocab.known or word in dictionary.known or word in vocab.protected):
+        return None
+    pronouns = THREAT_SUBJECTS | RUN_TOGETHER_OBJECTS
+
+    def weight(piece: str) -> float | None:
+        """The piece's frequency, None for no piece; the vocabulary's words count as common."""
+        if piece in dictionary.pieces:
+            return dictionary.pieces[piece]
+        if piece in pronouns or (len(piece) >= 2 and piece in vocab.known):
+            return _VOCABULARY_ZIPF
+        return None
+
+    # best[i]: (pieces, -summed squared lengths, -summed frequency, pieces) for word[:i]:
+    # fewer pieces win, then longer ones ("woont en", not "woon ten"), then commoner ones.
+    best: list[tuple[int, int, float, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0, 0, 0.0, [])
+    for i in range(2, n + 1):
+        for j in range(max(0, i - 30), i - 1):
+            prev = best[j]
+            if prev is None or (w := weight(word[j:i])) is None:
+                continue
+            cand = (prev[0] + 1, prev[1] - (i - j) ** 2, prev[2] - w, [*prev[3], word[j:i]])
+            cur = best[i]
+            if cur is None or cand[:3] < cur[:3]:
+                best[i] = cand
+    found = best[n]
+    if found is None or found[0] < 2:
+        return None
+    pieces = found[3]
+    if pieces[-1] == "je" or (title and pieces[0] not in THREAT_SUBJECTS):
+        return None
+    if len(pieces) == 2:
+        return pieces if _violence_and_article(pieces, vocab) else None
+    if not (pieces[0] in THREAT_SUBJECTS or any(p in RUN_TOGETHER_OBJECTS for p in pieces)):
+        return None
+    return pieces
+
+
+_ARTICLES = frozenset(("de", "het", "een"))
+
+
+def _violence_and_article(pieces: list[str], vocab: Vocabulary) -> bool:
+    """Two pieces: a violence or hostile word and an article or pronoun ("eenmes", "defik",
+    "steekdie"). With any other word a violence word makes ordinary compounds
+    ("containerbrand", "sloopkraan"); articles and pronouns make none."""
+    closed = _ARTICLES | THREAT_SUBJECTS | RUN_TOGETHER_OBJECTS
+    first, second = pieces
+    return any(len(v) >= 3 and (v in vocab.violence or v in vocab.hostile) and other in closed
+               for v, other in ((first, second), (second, first)))
 
 
 def join_ok(word: str, sep: str, vocab: Vocabulary) -> bool:
@@ -264,12 +345,17 @@ def process_word(chars: list[Piece], vocab: Vocabulary,
             # A kept letter whose span is wider than one character stands for a collapsed run.
             changes += [(s, e, c, "repeat") for c, s, e in collapsed if e - s > 1]
             chars = collapsed
-    if vocab.may_hold_key("".join(c for c, _, _ in chars).lower()):
+    word = "".join(c for c, _, _ in chars).lower()
+    split: list[Piece] | None = None
+    if vocab.may_hold_key(word):
         split, parts = _split(chars, vocab)
-        if split is not None:
-            # Inserted spaces are the pieces with an empty original span.
-            changes += [(s, s, " ", "split") for c, s, e in split if s == e]
-            chars = split
-        elif parts is not None:
+        if parts is not None:
             compounds.append((chars[0][1], chars[-1][2], parts))
+    title = chars[0][0].isupper() and not all(c.isupper() for c, _, _ in chars if c.isalpha())
+    if split is None and (phrase := run_together(word, vocab, title)) is not None:
+        split = _spaced_out(chars, phrase)
+    if split is not None:
+        # Inserted spaces are the pieces with an empty original span.
+        changes += [(s, s, " ", "split") for c, s, e in split if s == e]
+        chars = split
     return chars

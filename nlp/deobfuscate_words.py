@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+from nlp.deobfuscate_dictionary import Dictionary, default_dictionary
 from nlp.group_terms import GROUP_TERMS
 from nlp.lexicon import LexiconError, terms
 
@@ -69,6 +70,12 @@ THREAT_LINKS: frozenset[str] = _words("""
     ga gaan gaat kom komen zal zullen wil willen moet moeten je jou jullie hem haar die dat ze
 """)
 
+# Whom a phrase run together names, anywhere in it ("ikstekjeneer", "ophangendiewethouder"): the
+# rule that splits whole phrases (nlp.deobfuscate_rules.run_together) needs one of these, or a
+# THREAT_SUBJECTS word as its first piece. Compounds never hold a pronoun; words that do
+# ("hemdje", "dieren") are known words and never split.
+RUN_TOGETHER_OBJECTS: frozenset[str] = _words("je jou jullie hem haar ze die dat")
+
 # Ordinary words that happen to be a target plus a known word; never split or expose them. The
 # second block is every such split among wordfreq's 200,000 most frequent Dutch words (checked
 # 2026-12-06: "overtuig" is no "over tuig", "brandweermannen" no "brand we er mannen").
@@ -96,7 +103,8 @@ STREET_SUFFIXES: tuple[str, ...] = (
 class Vocabulary:
     """The words the rules trust. `targets` are identity-group terms, `hostile` violence and
     contempt words; both may be one side of a split. `words` are other known words. A word in
-    `protected` is never split."""
+    `protected` is never split. `dictionary` knows every other frequent word: a rarer string
+    may be a whole phrase run together."""
 
     targets: frozenset[str] = frozenset()
     hostile: frozenset[str] = frozenset()
@@ -104,6 +112,8 @@ class Vocabulary:
     protected: frozenset[str] = PROTECTED_WORDS
     # Violence words that may follow a THREAT_SUBJECTS word in a run-together.
     violence: frozenset[str] = frozenset()
+    # Every other Dutch word, for phrases run together; None: that rule is off.
+    dictionary: Dictionary | None = None
     known: frozenset[str] = field(init=False)
     # First and last four letters of the target and hostile words: the fast path's test for a
     # word that might be one of them run together with another word.
@@ -155,12 +165,13 @@ class Vocabulary:
     @classmethod
     def build(cls, targets: Iterable[str] = (), hostile: Iterable[str] = (),
               words: Iterable[str] = (), protected: Iterable[str] = PROTECTED_WORDS,
-              function_words: bool = True, violence: Iterable[str] = ()) -> Vocabulary:
+              function_words: bool = True, violence: Iterable[str] = (),
+              dictionary: Dictionary | None = None) -> Vocabulary:
         """A vocabulary from explicit lists (tests, or callers with their own word lists)."""
         base = FUNCTION_WORDS if function_words else frozenset()
         return cls(targets=frozenset(targets), hostile=frozenset(hostile),
                    words=base | frozenset(words), protected=frozenset(protected),
-                   violence=frozenset(violence))
+                   violence=frozenset(violence), dictionary=dictionary)
 
     def is_key(self, word: str) -> bool:
         return word in self.targets or word in self.hostile
@@ -226,4 +237,5 @@ def default_vocabulary() -> Vocabulary:
         log.warning("deobfuscate: lexicon unavailable (%s); using the built-in words", exc)
         lexicon = frozenset()
     return Vocabulary.build(targets=GROUP_TERMS, hostile=SEED_HOSTILE | lexicon,
-                            words=PROFANITY_WORDS, violence=VIOLENCE_WORDS)
+                            words=PROFANITY_WORDS, violence=VIOLENCE_WORDS,
+                            dictionary=default_dictionary())

@@ -35,10 +35,12 @@ from nlp.cross_validation import (
     out_of_fold_scores,
 )
 from nlp.cues import CUES
+from nlp.deobfuscate_dictionary import dictionary_id
 from nlp.deobfuscate_words import (
     FUNCTION_WORDS,
     PROFANITY_WORDS,
     PROTECTED_WORDS,
+    RUN_TOGETHER_OBJECTS,
     THREAT_SUBJECTS,
     VIOLENCE_WORDS,
 )
@@ -254,7 +256,7 @@ def _version(posts: list[Post], c_grid: tuple[float, ...],
               AUGMENTED_WEIGHT, REAL_REGISTER_WEIGHT,
               str(new_vectorizers()), lexicon_version(), sorted(VIOLENCE_WORDS),
               sorted(PROFANITY_WORDS), sorted(FUNCTION_WORDS), sorted(PROTECTED_WORDS),
-              sorted(THREAT_SUBJECTS))
+              sorted(THREAT_SUBJECTS), sorted(RUN_TOGETHER_OBJECTS), dictionary_id())
     digest.update(repr(recipe).encode())
     for p in sorted(posts, key=lambda p: p.id):
         digest.update(f"{p.id}\t{p.text}\t{sorted(p.labels.items())}\n".encode())

@@ -1,0 +1,148 @@
+"""De-obfuscation of whole phrases run together ("ikstekjeneer"), and words closed by "!".
+
+The rule's own tests build the dictionary from explicit frequencies, so that they keep their
+meaning when wordfreq's data changes; the last ones read the shipped dictionary and model."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nlp.deobfuscate
+from nlp.api import Enricher, get_enricher
+from nlp.deobfuscate import deobfuscate
+from nlp.deobfuscate_dictionary import dictionary_from
+from nlp.deobfuscate_rules import run_together
+from nlp.deobfuscate_words import SEED_HOSTILE, Vocabulary, default_vocabulary
+from tests.nlp.test_deobfuscate import assert_offsets_valid
+
+# Frequencies as shares of all words (Zipf 3 is 1e-6): pieces at Zipf 4-6, "rijd" and "mes"
+# common enough as three- and four-letter pieces, "ets" too rare.
+COMMON = 1e-4
+PIECES = ("stek", "steek", "neer", "blaas", "slachten", "allemaal", "rechter", "krijgt", "mes",
+          "gaat", "dood", "morgen", "ophangen", "wethouder", "maak", "woont", "waar", "weet",
+          "kom", "veld", "trap", "fiets", "kinder", "klimaat", "drammers", "dijk",
+          "lemmer", "hou", "tegen", "kon", "paarden", "dreigt", "container", "kraan")
+# "trapveldje" and "kinderfietsje" are unknown here: the diminutive rule must keep them.
+WORDS = {**dict.fromkeys(PIECES, COMMON), "gemeentehuis": COMMON, "ets": 1e-8}
+DICTIONARY = dictionary_from(WORDS, "test")
+VOCAB = Vocabulary.build(targets={"asielzoekers", "moslims"}, hostile=SEED_HOSTILE,
+                         violence={"mes", "fik", "steek", "brand", "sloop"},
+                         dictionary=DICTIONARY)
+
+
+def clean(text: str, vocab: Vocabulary = VOCAB) -> str:
+    return deobfuscate(text, vocab).text
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("ikstekjeneer", "ik stek je neer"),
+    ("weslachtenze allemaal af", "we slachten ze allemaal af"),
+    ("ikblaasdat gemeentehuis op", "ik blaas dat gemeentehuis op"),
+    ("dierechterkrijgt een mes", "die rechter krijgt een mes"),
+    ("ophangendiewethouder, dat verdient hij", "ophangen die wethouder, dat verdient hij"),
+    ('hij stuurde "jegaatdoodmorgen"', 'hij stuurde "je gaat dood morgen"'),
+    # Two pieces: a violence word and an article or pronoun.
+    ("ik kom met eenmes", "ik kom met een mes"),
+    ("die moskee moet in defik", "die moskee moet in de fik"),
+    ("ik steekdie scooters in brand", "ik steek die scooters in brand"),
+    # At the start of a sentence, in capitals, and closed by exclamation marks.
+    ("Ikmaakjedood!", "Ik maak je dood!"),
+    ("IKSTEKJENEER!!", "IK STEK JE NEER!!"),
+])
+def test_a_phrase_run_together_is_read_as_its_words(written: str, read: str) -> None:
+    d = deobfuscate(written, VOCAB)
+    assert d.text == read
+    assert {c[4] for c in d.changes} == {"split"}
+    assert_offsets_valid(d)
+    # Only spaces were inserted, each an empty span of the original.
+    assert d.text.replace(" ", "") == written.replace(" ", "")
+    last = read.split()[-1].strip('!"')
+    start = d.text.rindex(last)
+    ostart, oend = d.to_original(start, start + len(last))
+    assert written[ostart:oend] == last
+
+
+@pytest.mark.parametrize("text", [
+    "het gemeentehuis is dicht",  # a word the dictionary knows
+    "bij het trapveldje",  # a diminutive: the final "je" is no pronoun
+    "een kinderfietsje te koop",
+    "de Haarlemmerdijk is afgesloten",  # capitalised and not starting with a subject: a name
+    "tegenhouwe aan de grens",  # a subject pronoun counts only as the first piece
+    "je ziet de konpaarden",  # no pronoun among the pieces
+    "klimaatdrammers",  # a compound without a pronoun
+    "dreigtweets",  # "dreigt we ets": "ets" is no common word
+    "ikstek",  # two pieces without a violence word
+    "een containerbrand en een sloopkraan",  # a violence word with another word: a compound
+    "#ikmaakjedood en https://example.org/ikstekjeneer",  # hashtags and links stay
+])
+def test_ordinary_words_and_names_are_not_split(text: str) -> None:
+    assert clean(text) == text
+
+
+def test_a_capitalised_word_must_start_with_a_subject() -> None:
+    assert run_together("haarlemmerdijk", VOCAB) == ["haar", "lemmer", "dijk"]
+    assert run_together("haarlemmerdijk", VOCAB, title=True) is None
+    assert run_together("ikstekjeneer", VOCAB, title=True) == ["ik", "stek", "je", "neer"]
+
+
+def test_without_a_dictionary_the_rule_is_off() -> None:
+    assert clean("ikstekjeneer", dataclasses.replace(VOCAB, dictionary=None)) == "ikstekjeneer"
+    assert run_together("ikstekjeneer", VOCAB) == ["ik", "stek", "je", "neer"]
+
+
+def test_of_two_readings_the_longer_pieces_win() -> None:
+    assert run_together("ikweetwaarjewoont", VOCAB) == ["ik", "weet", "waar", "je", "woont"]
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("P0len!", "Polen!"), ("k4nk3r!!", "kanker!!"), ("f!k!", "fik!"), ("Top!", "Top!"),
+])
+def test_closing_exclamation_marks_are_punctuation(written: str, read: str) -> None:
+    vocab = Vocabulary.build(targets={"polen"}, hostile={"kanker", "fik"})
+    assert clean(written, vocab) == read
+
+
+PHRASES = st.lists(st.sampled_from(
+    ["ik", "je", "we", "ze", "die", "stek", "neer", "mes", "dood", "trapveldje", "!", "Ik", "IK",
+     "gemeentehuis", "x", "7", "'s"]), min_size=1, max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PHRASES, max_size=4).map(" ".join))
+def test_offsets_stay_valid_and_reading_twice_changes_nothing(text: str) -> None:
+    d = deobfuscate(text, VOCAB)
+    assert_offsets_valid(d)
+    assert (d.text == text) == (not d.changes)
+    assert all(text[start:end] == original for start, end, original, *_ in d.changes)
+    assert clean(d.text) == d.text
+
+
+def test_the_shipped_dictionary_is_wordfreqs_dutch() -> None:
+    dictionary = default_vocabulary().dictionary
+    assert dictionary is not None and dictionary.source.startswith("wordfreq")
+    assert {"gemeentehuis", "fietsje", "wijkagent", "vermoorden"} <= dictionary.known
+    assert deobfuscate("ikblaasjehuisop").text == "ik blaas je huis op"
+
+
+# Threats written as one word, which the served model missed before the rule read them.
+RUN_TOGETHER_THREATS = ["ikstekjeneer morgen", "ikschietjullieallemaalneer", "wijmakenjullieaf",
+                        "ikblaasjehuisop", "jijgaateraan"]
+
+
+@pytest.fixture(scope="module")
+def enricher() -> Enricher:
+    return get_enricher()
+
+
+def test_the_model_reads_a_threat_run_together_as_a_threat(
+        enricher: Enricher, monkeypatch: pytest.MonkeyPatch) -> None:
+    flagged = [r.labels["threat"].flag for r in enricher.enrich(RUN_TOGETHER_THREATS)]
+    assert all(flagged)
+    without = dataclasses.replace(default_vocabulary(), dictionary=None)
+    monkeypatch.setattr(nlp.deobfuscate, "default_vocabulary", lambda: without)
+    flagged = [r.labels["threat"].flag for r in enricher.enrich(RUN_TOGETHER_THREATS)]
+    assert not any(flagged)

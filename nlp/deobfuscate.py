@@ -34,6 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.deobfuscate_rules import (
+    INNER_ONLY,
     LEET,
     LEET_CLASS,
     LETTER,
@@ -119,8 +120,6 @@ _SPACED_RE = re.compile(
 )
 # Letters with stars strictly inside ("k*nker", "m*sl*ms"); "*echt*" and "5*" are no words.
 _MASKED_RE = re.compile(rf"(?<![\w*@$€|]){LETTER}+(?:\*+{LETTER}+)+(?![\w*@$€|])")
-# Leet characters that start the slow path only between two letters.
-_INNER_ONLY = frozenset("!89")
 # The fast path's regexes: plain character sets and one back-reference, no look-arounds.
 _LEET_ANY_RE = re.compile(LEET_CLASS)
 _REPEAT_ANY_RE = re.compile(r"(.)\1\1", re.DOTALL)
@@ -181,7 +180,7 @@ def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
             before = i > 0 and text[i - 1].isalpha()
             after = i + 1 < len(text) and text[i + 1].isalpha()
             # "!", 8 and 9 only between letters ("f!k"): "Top!" and "8uur" are no disguise.
-            if (before and after) or ((before or after) and text[i] not in _INNER_ONLY):
+            if (before and after) or ((before or after) and text[i] not in INNER_ONLY):
                 found.leet = True
                 break
     found.repeat = _REPEAT_ANY_RE.search(text) is not None

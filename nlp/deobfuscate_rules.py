@@ -23,6 +23,8 @@ LEET: dict[str, str] = {
 # Only rewritten when that gives a known word: "a|b", "€5", "foo$bar", "ja!nee", "a8" and "h9"
 # are common.
 NEED_KNOWN = frozenset("|$€!89")
+# Never a letter at the edge of a word: "Top!", "8uur", "9e".
+INNER_ONLY = frozenset("!89")
 LEET_CLASS = "[" + re.escape("".join(LEET)) + "]"
 LETTER = r"[^\W\d_]"
 # Digits that never stand for a letter here: a token with one ("d66", "b2b") is a code.
@@ -53,21 +55,29 @@ def _leet_variants(chars: list[Piece], vocab: Vocabulary) -> tuple[list[Piece], 
         n_variants *= len(o)
     combos: Iterable[tuple[str, ...]] = product(*options) if n_variants <= 16 else [
         tuple(o[0] for o in options)]
-    default: list[Piece] | None = None
+    variants: list[tuple[list[Piece], str]] = []
     for combo in combos:
         out = list(chars)
         for i, rep in zip(idx, combo, strict=True):
             c, s, e = chars[i]
             out[i] = (rep.upper() if upper else rep, s, e)
-        if default is None:
-            default = out
         word = "".join(c for c, _, _ in out).lower()
         if _is_known_form(word, vocab):
             return out, True
-    assert default is not None
+        variants.append((out, word))
+    default = variants[0][0]
+    first, last = letters[0], letters[-1]
+    # Any other Dutch word, where the disguise is plain: three letters or more, a leet character
+    # between two of them, and "!", 8 and 9 only there ("bl0t3", "3lk44r", "ni€t"; "7uur", "8uur",
+    # "A1" and "4u" stay as written).
+    if (vocab.dictionary is not None and len(letters) >= 2 and len(chars) >= 4
+            and any(first < i < last for i in idx)
+            and all(first < i < last for i in idx if chars[i][0] in INNER_ONLY)):
+        for out, word in variants:
+            if word in vocab.dictionary.known:
+                return out, True
     # No known word: only digits and "@" strictly inside a lower-case word are safe to read as
     # letters ("k4nk3r"); "14u", "mp3", "A1", "@gemeente" and "covid19" stay as written.
-    first, last = letters[0], letters[-1]
     safe = (
         len(letters) >= 3
         and any(chars[i][0].islower() for i in letters)

@@ -1,4 +1,5 @@
-"""De-obfuscation of whole phrases run together ("ikstekjeneer"), and words closed by "!".
+"""De-obfuscation read against every Dutch word: whole phrases run together ("ikstekjeneer"),
+digits and symbols that give an ordinary word ("bl0t3"), and words closed by "!".
 
 The rule's own tests build the dictionary from explicit frequencies, so that they keep their
 meaning when wordfreq's data changes; the last ones read the shipped dictionary and model."""
@@ -27,7 +28,8 @@ PIECES = ("stek", "steek", "neer", "blaas", "slachten", "allemaal", "rechter", "
           "kom", "veld", "trap", "fiets", "kinder", "klimaat", "drammers", "dijk",
           "lemmer", "hou", "tegen", "kon", "paarden", "dreigt", "container", "kraan")
 # "trapveldje" and "kinderfietsje" are unknown here: the diminutive rule must keep them.
-WORDS = {**dict.fromkeys(PIECES, COMMON), "gemeentehuis": COMMON, "ets": 1e-8}
+WORDS = {**dict.fromkeys(PIECES, COMMON), "gemeentehuis": COMMON, "ets": 1e-8,
+         **dict.fromkeys(("blote", "agent", "doen", "eens", "buur", "tuur", "al"), COMMON)}
 DICTIONARY = dictionary_from(WORDS, "test")
 VOCAB = Vocabulary.build(targets={"asielzoekers", "moslims"}, hostile=SEED_HOSTILE,
                          violence={"mes", "fik", "steek", "brand", "sloop"},
@@ -104,6 +106,25 @@ def test_of_two_readings_the_longer_pieces_win() -> None:
 def test_closing_exclamation_marks_are_punctuation(written: str, read: str) -> None:
     vocab = Vocabulary.build(targets={"polen"}, hostile={"kanker", "fik"})
     assert clean(written, vocab) == read
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("met mijn bl0t3 handen", "met mijn blote handen"),  # a digit at the end of the word
+    ("die 4g3nt", "die agent"),
+    ("pijn d03n", "pijn doen"),  # two letters, four characters
+])
+def test_digits_may_give_any_dutch_word(written: str, read: str) -> None:
+    assert clean(written) == read
+    assert clean(written, dataclasses.replace(VOCAB, dictionary=None)) == written
+
+
+@pytest.mark.parametrize("text", [
+    "om 8uur of 7uur",  # "buur" and "tuur" are words, but 8 stands for b only between letters
+    "de A1 en 4u",  # too short
+    "ook 33ns",  # no digit between two letters
+])
+def test_times_codes_and_short_words_keep_their_digits(text: str) -> None:
+    assert clean(text) == text
 
 
 PHRASES = st.lists(st.sampled_from(

@@ -84,7 +84,7 @@ class Enricher:
         explanations: dict[str, list[tuple[str, float]]],
     ) -> Enrichment:
         evidence = analysis.evidence()
-        evidence += _term_spans(text, explanations)
+        evidence += _term_spans(analysis, explanations)
         evidence.sort(key=lambda e: (e.start, e.end))
         return Enrichment(
             labels=labels,
@@ -99,10 +99,14 @@ class Enricher:
         )
 
 
-def _term_spans(text: str, explanations: dict[str, list[tuple[str, float]]]) -> list[Evidence]:
-    """Locate the explaining words in the text, so the UI can highlight them."""
+def _term_spans(analysis: Analysis,
+                explanations: dict[str, list[tuple[str, float]]]) -> list[Evidence]:
+    """Locate the explaining words in the text, so the UI can highlight them. The model read the
+    de-obfuscated text, so the words are found there and mapped back to what was written: "neer"
+    in "ikstekjeneer", "kanker" in "k4nk3r"."""
     spans: list[Evidence] = []
-    lower = text.lower()
+    text, clean = analysis.text, analysis.clean
+    lower = (clean.text if clean is not None else text).lower()
     for label, terms in explanations.items():
         for name, _w in terms:
             if not name.startswith("w:"):
@@ -112,8 +116,8 @@ def _term_spans(text: str, explanations: dict[str, list[tuple[str, float]]]) -> 
                 continue
             m = re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", lower)
             if m:
-                spans.append(Evidence(m.start(), m.end(), text[m.start():m.end()],
-                                      f"term:{label}"))
+                start, end = clean.to_original(*m.span()) if clean is not None else m.span()
+                spans.append(Evidence(start, end, text[start:end], f"term:{label}"))
     return spans
 
 

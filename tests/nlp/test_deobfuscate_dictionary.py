@@ -167,3 +167,19 @@ def test_the_model_reads_a_threat_run_together_as_a_threat(
     monkeypatch.setattr(nlp.deobfuscate, "default_vocabulary", lambda: without)
     flagged = [r.labels["threat"].flag for r in enricher.enrich(RUN_TOGETHER_THREATS)]
     assert not any(flagged)
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("ikstekjeneer morgen", "ikstekjeneer"),
+    ("die k4nk3r m0sl1ms moeten weg", "k4nk3r"),
+])
+def test_the_words_that_explain_a_flag_point_at_what_was_written(
+        enricher: Enricher, text: str, written: str) -> None:
+    """The model reads the de-obfuscated text; the analyst sees the words it weighed highlighted
+    where they were written, also inside a disguise."""
+    (result,) = enricher.enrich([text])
+    at = text.index(written)
+    inside = [e for e in result.evidence if e.kind.startswith("term:")
+              and at <= e.start < e.end <= at + len(written)]
+    assert inside, result.evidence
+    assert all(e.text == text[e.start:e.end] for e in result.evidence)

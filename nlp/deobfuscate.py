@@ -107,6 +107,7 @@ class Deobfuscated:
 # Patterns over a whole text
 
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|#\w+", re.IGNORECASE)
+_HASHTAG_RE = re.compile(r"(?<![\w/])#([^\W\d_]+)(?!\w)")
 _TOKEN_RE = re.compile(rf"(?:{LETTER}|\d|{LEET_CLASS})+(?:'{LETTER}+)*")
 _UNIT = rf"(?:{LETTER}|{LEET_CLASS})"
 # One regex per separator, so "a.b-c" (mixed) is no run; spaces may vary in width because a
@@ -269,6 +270,9 @@ def _slow(text: str, vocab: Vocabulary, found: _Triggers) -> Deobfuscated:
         """Inside a protected span, or overlapping an edit already made."""
         return any(ps < e and s < pe for ps, pe in (*protected, *taken))
 
+    if "#" in text:
+        compounds += _hashtag_words(text, vocab)
+
     if found.spaced:
         for m in _SPACED_RE.finditer(text):
             if blocked(*m.span()):
@@ -344,6 +348,19 @@ def _slow(text: str, vocab: Vocabulary, found: _Triggers) -> Deobfuscated:
     changes = _merge_changes(text, raw_changes)
     compounds.sort()
     return Deobfuscated(text, "".join(out_text), starts, ends, changes, compounds)
+
+
+def _hashtag_words(text: str, vocab: Vocabulary) -> list[tuple[int, int, tuple[str, ...]]]:
+    """A hashtag stays as written (it is a name people search for), but the words run together
+    in it count as features, as the parts of a kept compound do: "#wegmetdemoslims" also reads
+    weg, met, de, moslims; "#ikmaakjedood" ik, maak, je, dood."""
+    found = []
+    for m in _HASHTAG_RE.finditer(text):
+        chars = [(text[i], i, i + 1) for i in range(*m.span(1))]
+        words = "".join(c for c, _, _ in process_word(chars, vocab, [], [])).lower().split()
+        if len(words) > 1:
+            found.append((m.start(), m.end(), tuple(words)))
+    return found
 
 
 def _merge_changes(text: str, raw: list[tuple[int, int, str, str]]

@@ -100,6 +100,19 @@ def test_of_two_readings_the_longer_pieces_win() -> None:
     assert run_together("ikweetwaarjewoont", VOCAB) == ["ik", "weet", "waar", "je", "woont"]
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("#ikstekjeneer", "ik stek je neer"),
+    ("morgen #IkStekJeNeer!", "ik stek je neer"),
+    ("#gemeentehuis en #trapveldje", ""),  # a word, and a diminutive
+    ("https://example.org/#ikstekjeneer", ""),  # part of a link
+])
+def test_a_hashtag_stays_as_written_and_its_words_are_read_too(text: str, words: str) -> None:
+    d = deobfuscate(text, VOCAB)
+    assert d.text == text
+    assert_offsets_valid(d)
+    assert d.features_text() == (f"{text} {words}" if words else text)
+
+
 @pytest.mark.parametrize(("written", "read"), [
     ("P0len!", "Polen!"), ("k4nk3r!!", "kanker!!"), ("f!k!", "fik!"), ("Top!", "Top!"),
 ])
@@ -183,3 +196,12 @@ def test_the_words_that_explain_a_flag_point_at_what_was_written(
               and at <= e.start < e.end <= at + len(written)]
     assert inside, result.evidence
     assert all(e.text == text[e.start:e.end] for e in result.evidence)
+
+
+def test_the_model_reads_the_words_of_a_hashtag(
+        enricher: Enricher, monkeypatch: pytest.MonkeyPatch) -> None:
+    (result,) = enricher.enrich(["#ikmaakjedood"])
+    assert result.labels["threat"].flag
+    monkeypatch.setattr(nlp.deobfuscate, "_hashtag_words", lambda text, vocab: [])
+    (result,) = enricher.enrich(["#ikmaakjedood"])
+    assert not result.labels["threat"].flag

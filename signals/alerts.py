@@ -24,7 +24,7 @@ from nlp.vocabulary import district_group
 from signals import audit
 from signals.config import Settings, get_settings
 from signals.db.models import Signal
-from signals.wording import TYPE_TITLES, format_when
+from signals.wording import TYPE_TITLES, format_event_time
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ def _types_nl(signal: Signal) -> str:
 
 def _message(signal: Signal, settings: Settings, escalation: bool) -> dict[str, str]:
     link = f"{settings.base_url.rstrip('/')}/signalen/{signal.id}"
-    when = format_when(signal.event_time) if signal.event_time else "onbekend"
+    when = (format_event_time(signal.event_time, signal.event_time_text) if signal.event_time
+            else "onbekend")
     kind = "Ernst gestegen" if escalation else "Nieuw signaal"
     lines = {
         "type": _types_nl(signal),

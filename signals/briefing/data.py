@@ -43,6 +43,7 @@ from signals.db.models import (
 from signals.privacy.mentions import blank_author_mentions
 from signals.protocol import diff_protocols, protocol_of
 from signals.register.matching import is_active
+from signals.wording import CLOCK, shown_precision
 
 HISTORY_WEEKS = 5  # the briefing week and the four before it
 
@@ -59,6 +60,9 @@ class CalendarItem:
     types: list[str]
     status: str | None
     reference: str | None
+    # How precisely the start was written (signals.wording): a register entry has its clock
+    # time; a signal read from "zaterdag" has none, and its 12:00 is not shown.
+    precision: int = CLOCK
 
     @property
     def day(self) -> str:
@@ -72,6 +76,7 @@ class EscalatedItem:
     place: str | None
     district: str | None
     event_time: datetime | None
+    event_time_text: str | None
     notification: str | None
     decisions: list[dict]
     interventions: list[dict]
@@ -260,6 +265,7 @@ def _calendar(session: Session, coming: Week) -> list[CalendarItem]:
                 types=list(signal.types),
                 status=signal.status,
                 reference=f"signaal {signal.id}",
+                precision=shown_precision(signal.event_time_text),
             )
         )
     for entry in entries:
@@ -322,6 +328,7 @@ def _escalated(session: Session, week: Week) -> list[EscalatedItem]:
                 place=signal.place,
                 district=_district_shown(signal),
                 event_time=signal.event_time,
+                event_time_text=signal.event_time_text,
                 notification=NOTIFICATION_NL.get(
                     signal.notification_status or "", signal.notification_status
                 ),

@@ -24,7 +24,13 @@ from signals.dates_nl import MONTHS_SHORT
 from signals.db.session import get_engine, session_scope
 from signals.private_files import write_private
 from signals.protocol import version_protocol
-from signals.wording import format_when
+from signals.wording import (
+    CLOCK,
+    DATE_ONLY,
+    format_event_time,
+    format_when,
+    hour_as_written,
+)
 
 
 @cache
@@ -78,8 +84,9 @@ def render_html(session: Session, data: BriefingData) -> str:
             intervention_name=intervention_name,
             fmt_date=_fmt_date,
             fmt_dt=_fmt_dt,
-            fmt_day=lambda m: _fmt_dt(m).rsplit(" ", 1)[0],
-            fmt_time=lambda m: f"{local(m):%H:%M}",
+            fmt_event=lambda m, text: format_event_time(m, text) if m else "moment onbekend",
+            fmt_day=lambda m: format_when(m, DATE_ONLY),
+            fmt_time=lambda m, precision=CLOCK: hour_as_written(m, precision) or "tijd onbekend",
             hours=lambda h: "—" if h is None else f"{h:.1f} uur".replace(".", ","),
             share=lambda s: "—" if s is None else f"{100 * s:.0f}%",
             # The last audit checkpoint up to the end of the week: the driehoek keeps a copy

@@ -27,8 +27,8 @@ from signals.detection.matching import (
     place_kind,
     same_clock,
     same_time,
-    time_precision,
 )
+from signals.wording import time_precision
 
 # Text similarity needed to join a call whose place is known on one side only.
 STRICT_SIMILARITY = 0.8

@@ -164,7 +164,7 @@ def _rescore(session: Session, signal: Signal, labels: dict[str, float], now: da
     signal.severity = value
     signal.severity_breakdown = breakdown
     signal.title = signal_title(
-        signal.types or [], signal.place, signal.event_time, signal.kind
+        signal.types or [], signal.place, signal.event_time, signal.kind, signal.event_time_text
     )
 
 

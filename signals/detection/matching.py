@@ -12,6 +12,7 @@ from typing import Any
 
 from nlp.gazetteer import DEFAULT_DISTRICT_KINDS, PlaceEntry, by_canonical, district_named_in
 from nlp.vocabulary import ALMERE_DISTRICTS, TZ
+from signals.wording import time_precision
 
 # Signals quiet for longer than this no longer collect copies; a call that resurfaces later
 # becomes a new signal and is looked at afresh.
@@ -98,22 +99,6 @@ def named_district(usable: list[dict], best: dict) -> str | None:
         if place_kind(place["canonical"]) in ("district", "neighbourhood"):
             return str(place["district"])
     return None
-
-
-_CLOCK = re.compile(r"\d{1,2}\s*[:.hu]\s*\d{0,2}|\d{1,2}\s*uur|\b(?:om|at|vanaf)\s+\d", re.I)
-_DAYPART = re.compile(r"avond|middag|ochtend|morgens|nacht|tonight|evening|afternoon|morning", re.I)
-
-
-def time_precision(event_time_text: str | None) -> int:
-    """2 for a clock time, 1 for a part of the day, 0 for a date only. The NLP layer puts a
-    bare date at noon and a part of the day at a conventional hour, so only clock times may be
-    compared to the hour."""
-    text = event_time_text or ""
-    if _CLOCK.search(text):
-        return 2
-    if _DAYPART.search(text):
-        return 1
-    return 0
 
 
 _DAY = re.compile(

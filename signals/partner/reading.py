@@ -19,17 +19,8 @@ from nlp.timeexpr import TimeExpr, event_time
 from nlp.vocabulary import ALMERE_DISTRICTS, TZ
 from signals.config import get_settings
 from signals.dates_nl import DAYS_NL, MONTHS_NL
+from signals.wording import PARTS_OF_DAY
 
-# The conventional hours the time grammar gives a part of the day ("vrijdagavond" is 20:00).
-_PART_OF_DAY = {
-    8: "'s ochtends",
-    9: "'s ochtends",
-    14: "'s middags",
-    18: "na het werk",
-    19: "na het eten",
-    20: "'s avonds",
-    23: "'s nachts",
-}
 # Places too coarse to meet a gathering on their own (a report "in Almere" names no spot).
 _COARSE = frozenset({"city", "district", "region", "province", "country", "municipality"})
 
@@ -52,8 +43,8 @@ def describe(moment: datetime, has_clock: bool = True) -> str:
         day += f" {local.year}"
     if has_clock:
         return f"{day}, {local:%H:%M}"
-    if local.hour in _PART_OF_DAY:
-        return f"{day}, {_PART_OF_DAY[local.hour]}"
+    if local.hour in PARTS_OF_DAY:
+        return f"{day}, {PARTS_OF_DAY[local.hour]}"
     return f"{day} (geen tijd genoemd)"
 
 

@@ -27,6 +27,7 @@ from signals.partner.counts import report_counts
 from signals.queries import QueueFilters, queue_rows
 from signals.services import Actor, record_as
 from signals.services.search import backend_or_none
+from signals.wording import event_time_in_figures
 
 HEADER = (
     "id", "titel", "typen", "stadsdeel", "plaats", "moment", "ernst", "status",
@@ -48,6 +49,10 @@ def _local(value: datetime | None) -> str:
     return value.astimezone(TZ).strftime("%d-%m-%Y %H:%M") if value else ""
 
 
+def _event_time(value: datetime | None, event_time_text: str | None) -> str:
+    return event_time_in_figures(value, event_time_text) if value is not None else ""
+
+
 def _cell(value: Any) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
@@ -62,7 +67,7 @@ def _row(s: Signal, partner_reports: int) -> list[str]:
             ", ".join(LABEL_NL.get(t, t) for t in (s.types or [])),
             s.district,
             s.place,
-            _local(s.event_time),
+            _event_time(s.event_time, s.event_time_text),
             f"{s.severity:.2f}".replace(".", ","),
             STATUS_NL.get(s.status, s.status),
             NOTIFICATION_NL.get(s.notification_status or "", s.notification_status),

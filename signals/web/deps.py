@@ -53,6 +53,7 @@ from signals.web.security import (
     tokens_match,
 )
 from signals.web.uow import SESSION_STATE
+from signals.wording import event_time_in_figures
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 LOCAL_TZ = TZ
@@ -93,6 +94,10 @@ def fmt_dt(value: datetime | None, with_time: bool = True) -> str:
     return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
 
 
+def fmt_event_time(value: datetime | None, event_time_text: str | None) -> str:
+    return event_time_in_figures(value, event_time_text) if value is not None else "—"
+
+
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(
     STATUS_LABELS=STATUS_LABELS, TYPE_LABELS=TYPE_LABELS, ROLE_LABELS=ROLE_LABELS,
@@ -102,6 +107,7 @@ templates.env.globals.update(
     sev_band=band,
 )
 templates.env.filters["dt"] = fmt_dt
+templates.env.filters["event_time"] = fmt_event_time
 templates.env.filters["date"] = lambda v: fmt_dt(v, with_time=False)
 templates.env.filters["status_nl"] = lambda s: STATUS_LABELS.get(s, s)
 templates.env.filters["type_nl"] = lambda t: TYPE_LABELS.get(t, t)

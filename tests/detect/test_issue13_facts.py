@@ -22,7 +22,8 @@ from signals.db.models import Signal
 from signals.detection.lifecycle import detect
 from signals.enrichment import nlp_text
 from signals.queries import DISTRICTS
-from signals.wording import format_when
+from signals.web.deps import fmt_event_time
+from signals.wording import format_event_time, format_when
 from tests.factories import make_enriched_post
 
 REPO = Path(__file__).resolve().parents[2]
@@ -202,3 +203,27 @@ def test_templates_band_scores_only_through_the_filter() -> None:
             from_filter = re.search(rf"set {name} = [^%]*\|sev_band", text)
             from_bands = re.search(rf"for {name} in bands\b", text)
             assert from_filter or from_bands, (path, name)
+
+
+# --- an hour nobody wrote is not shown -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "figures"),
+    [
+        # A bare date is put at 12:00 and "vanavond" at 20:00 by the time grammar: neither hour
+        # was written, so the title says the day (and the part of the day) only.
+        ("Morgen allemaal naar het Stadhuisplein!", "vr 27 nov", "27-11-2026"),
+        ("Vanavond allemaal naar het Stadhuisplein!", "do 26 nov 's avonds",
+         "26-11-2026 's avonds"),
+        ("Morgen om 15:00 allemaal naar het Stadhuisplein!", "vr 27 nov 15:00",
+         "27-11-2026 15:00"),
+    ],
+)
+def test_the_moment_is_shown_as_precisely_as_it_was_written(
+    session: Session, text: str, shown: str, figures: str
+) -> None:
+    signal = _signal(session, "Oproep", text, NOW)
+    assert signal.title.endswith(shown), signal.title
+    assert format_event_time(signal.event_time, signal.event_time_text) == shown
+    assert fmt_event_time(signal.event_time, signal.event_time_text) == figures

@@ -307,3 +307,16 @@ def test_auditor_cannot_use_the_tools(client, env) -> None:
     token = page_csrf(client, "/wachtwoord")
     answer = client.post(f"/signalen/{sid}/notities", data={"text": "x", "csrf_token": token})
     assert answer.status_code == 403
+
+
+def test_a_moment_read_from_morgen_is_shown_without_an_hour_nobody_wrote(client, env) -> None:
+    sid = make_signal(env.engine)
+    moment = datetime(2026, 12, 8, 11, 0, tzinfo=UTC)  # 12:00 in Almere: the grammar's noon
+    _set(env.engine, sid, event_time=moment, event_time_text="morgen")
+    login(client, "analyst")
+    queue = client.get("/signalen").text
+    page = client.get(f"/signalen/{sid}").text
+    export = client.get("/signalen.csv").content.decode("utf-8-sig")
+    for shown in (queue, page, export):
+        assert "08-12-2026" in shown
+        assert "08-12-2026 12:00" not in shown

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from signals.actor import Actor
 from signals.briefing import Week, write_briefing
 from signals.briefing.data import collect
+from signals.briefing.render import render_html
 from signals.db.models import (
     AuditEvent,
     ChosenIntervention,
@@ -202,3 +203,18 @@ def test_bad_week_is_refused():
         Week.parse("2026-W54")
     assert Week.parse("2026-W48").start == datetime(2026, 11, 22, 23, tzinfo=UTC)
     assert Week.parse("2026-W48").end - Week.parse("2026-W48").start == timedelta(days=7)
+
+
+def test_the_calendar_shows_no_hour_that_was_not_written(db_engine):
+    """A call for "zaterdag" is put at 12:00 by the time grammar; the calendar says the day and
+    "tijd onbekend", and "vanavond" says "'s avonds", not 20:00."""
+    with Session(db_engine) as session:
+        _seed(session)
+        _signal(session, ["call_to_gathering"], _at(27), place="Weerwater",
+                event_time=datetime(2026, 12, 5, 11, tzinfo=UTC), event_time_text="zaterdag")
+        _signal(session, ["call_to_gathering"], _at(27), place="Stationsplein",
+                event_time=datetime(2026, 12, 3, 19, tzinfo=UTC), event_time_text="woensdagavond")
+        html = render_html(session, collect(session, WEEK))
+    assert "<b>tijd onbekend</b> Weerwater" in html
+    assert "<b>&#39;s avonds</b> Stationsplein" in html
+    assert "<b>12:00</b> Weerwater" not in html and "<b>20:00</b> Stationsplein" not in html

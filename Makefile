@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
 	$(BIN)/uv pip install -q --compile-bytecode -p $(BIN)/python -c constraints.txt -e '.[test,airflow]'
 	$(BIN)/python -c "from nlp.e5_engine import E5Engine; E5Engine(); E5Engine(student=True)"  # builds the cached encoder graphs
+	$(BIN)/python -c "from nlp.deobfuscate_dictionary import default_dictionary as d; d()"  # and the Dutch word list
 	touch $(STAMP)
 
 lock:

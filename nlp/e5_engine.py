@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,12 +19,10 @@ from nlp.e5_student import StudentWeights, load_student
 from nlp.e5_tokenizer import PieceTokenizer
 from nlp.e5_weights import SOURCE_DIGEST as weights_source
 from nlp.e5_weights import E5Weights, bundled_model_file, load_weights
+from nlp.user_cache import CACHE_DIR, write_cached
 
 log = logging.getLogger(__name__)
 PREFIX = "query: "
-# Per user, outside the repository and var/: the graph belongs to the installed packages, not to
-# a deployment's data (`make install` builds it).
-CACHE_DIR = Path.home() / ".cache" / "oov-signals"
 
 
 def encoder_bytes(weights: E5Weights | StudentWeights, rebuild: bool = False) -> bytes:
@@ -50,13 +46,7 @@ def encoder_bytes(weights: E5Weights | StudentWeights, rebuild: bool = False) ->
         # worker): its graph is not the one the name stands for, so it is used, not cached.
         log.warning("e5: e5_graph.py changed since it was loaded; the graph is not cached")
         return data
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-            tmp.write(data)
-        os.replace(tmp.name, path)
-    except OSError:
-        pass  # a read-only home: build it again next time rather than fail
+    write_cached(path, data)  # `make install` builds it
     return data
 
 

@@ -187,6 +187,8 @@ LAZY_ALLOWED = {
     ("signals/partner/reading.py", "nlp.pipeline"),  # spaCy, kept out of the web app's start
     ("nlp/embedding.py", "nlp.e5_engine"),  # the sentence embedder: stage two only
     ("nlp/e5_engine.py", "nlp.e5_graph"),  # imports onnx (1 s): only to build the cached graph
+    # regex, ftfy and langcodes (0.1 s): only to build the cached Dutch word list
+    ("nlp/deobfuscate_dictionary.py", "wordfreq"),
     ("nlp/functional/evaluate.py", "nlp.api"),  # the real model, unless a stub is passed
     ("nlp/functional/evaluate.py", "nlp.evaluation"),  # the gate of the real model, idem
     # Reads items.yml and puts the demo's tools on sys.path: for the shipping rule only.

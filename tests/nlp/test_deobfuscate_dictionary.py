@@ -7,15 +7,17 @@ meaning when wordfreq's data changes; the last ones read the shipped dictionary 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nlp.deobfuscate
+import nlp.deobfuscate_dictionary
 from nlp.api import Enricher, get_enricher
 from nlp.deobfuscate import deobfuscate
-from nlp.deobfuscate_dictionary import dictionary_from
+from nlp.deobfuscate_dictionary import default_dictionary, dictionary_from
 from nlp.deobfuscate_rules import run_together
 from nlp.deobfuscate_words import SEED_HOSTILE, Vocabulary, default_vocabulary
 from tests.nlp.test_deobfuscate import assert_offsets_valid
@@ -153,6 +155,22 @@ def test_offsets_stay_valid_and_reading_twice_changes_nothing(text: str) -> None
     assert (d.text == text) == (not d.changes)
     assert all(text[start:end] == original for start, end, original, *_ in d.changes)
     assert clean(d.text) == d.text
+
+
+def test_the_word_list_is_built_once_and_read_back_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nlp.deobfuscate_dictionary, "CACHE_DIR", tmp_path)
+    default_dictionary.cache_clear()
+    try:
+        built = default_dictionary()
+        (cached,) = tmp_path.glob("nl-words-*.marshal")
+        default_dictionary.cache_clear()
+        assert default_dictionary() == built
+        cached.write_bytes(b"half a file")  # unreadable: built again, not an error
+        default_dictionary.cache_clear()
+        assert default_dictionary() == built
+    finally:
+        default_dictionary.cache_clear()
 
 
 def test_the_shipped_dictionary_is_wordfreqs_dutch() -> None:

@@ -67,6 +67,14 @@ def shown_precision(event_time_text: str | None) -> int:
     return CLOCK if event_time_text is None else time_precision(event_time_text)
 
 
+# The precision by name, for the API: a client must not read a convention's hour as written.
+PRECISION_NAMES = {CLOCK: "clock", PART_OF_DAY: "part_of_day", DATE_ONLY: "date"}
+
+
+def precision_name(moment: datetime | None, event_time_text: str | None) -> str | None:
+    return None if moment is None else PRECISION_NAMES[shown_precision(event_time_text)]
+
+
 def format_event_time(moment: datetime, event_time_text: str | None) -> str:
     """A signal's or post's event time, to the precision of the words it was read from."""
     return format_when(moment, shown_precision(event_time_text))

@@ -61,6 +61,17 @@ def error_responses(described: dict[int, str]) -> dict[int | str, dict[str, Any]
     return {status: {"model": ErrorOut, "description": text} for status, text in described.items()}
 
 
+EVENT_TIME_PRECISION = Field(
+    None,
+    description=(
+        "How precisely the words stated event_time: 'clock' (to the minute), 'part_of_day' "
+        "(the hour is a convention, 20:00 for 'avond'), 'date' (12:00 is a convention: no time "
+        "was written)"
+    ),
+)
+EventTimePrecision = Literal["clock", "part_of_day", "date"]
+
+
 class SignalSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -72,6 +83,7 @@ class SignalSummary(BaseModel):
     place: str | None
     district: str | None
     event_time: datetime | None
+    event_time_precision: EventTimePrecision | None = EVENT_TIME_PRECISION
     notification_status: str | None
     post_count: int
     source_count: int
@@ -125,6 +137,7 @@ class PostOut(BaseModel):
     places: list[dict[str, Any]]
     event_time: datetime | None
     event_time_text: str | None
+    event_time_precision: EventTimePrecision | None = EVENT_TIME_PRECISION
 
 
 class RegisterRef(BaseModel):

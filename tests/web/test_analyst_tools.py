@@ -320,3 +320,10 @@ def test_a_moment_read_from_morgen_is_shown_without_an_hour_nobody_wrote(client,
     for shown in (queue, page, export):
         assert "08-12-2026" in shown
         assert "08-12-2026 12:00" not in shown
+    # The API keeps the instant (for sorting) and says the hour is a convention.
+    detail = client.get(f"/api/signals/{sid}").json()
+    listed = client.get("/api/signals").json()["items"]
+    assert detail["event_time_precision"] == "date"
+    assert [i["event_time_precision"] for i in listed if i["id"] == sid] == ["date"]
+    other = make_signal(env.engine, key="b")  # "zaterdag 14:00"
+    assert client.get(f"/api/signals/{other}").json()["event_time_precision"] == "clock"

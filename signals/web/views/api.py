@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
-from signals.db.models import RegisterEntry, User
+from signals.db.models import RegisterEntry, Signal, User
 from signals.health import source_health
 from signals.register.entries import list_entries
 from signals.services import audit_log, users
@@ -58,6 +58,7 @@ from signals.web.schemas import (
     VerifyOut,
     error_responses,
 )
+from signals.wording import precision_name
 
 _ERRORS = error_responses(
     {
@@ -75,6 +76,12 @@ _UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
 
 router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
+
+
+def _summary(s: Signal) -> SignalSummary:
+    summary = SignalSummary.model_validate(s)
+    return summary.model_copy(
+        update={"event_time_precision": precision_name(s.event_time, s.event_time_text)})
 
 @router.get("/me", response_model=MeOut,
             dependencies=[not_audited("the caller's own name, role and CSRF token")])
@@ -107,7 +114,7 @@ def list_signals(
         else None
     )
     return SignalList(
-        items=[SignalSummary.model_validate(s) for s in result.items],
+        items=[_summary(s) for s in result.items],
         total=result.total,
         page=result.page,
         pages=result.pages,
@@ -151,9 +158,11 @@ def get_signal(signal_id: IdPath, user: ContentUser, session: DbSession) -> Sign
                 places=list(e.places or []) if e else [],
                 event_time=e.event_time if e else None,
                 event_time_text=e.event_time_text if e else None,
+                event_time_precision=precision_name(e.event_time, e.event_time_text) if e
+                else None,
             )
         )
-    base = SignalSummary.model_validate(s).model_dump()
+    base = _summary(s).model_dump()
     return SignalDetailOut(
         **base,
         in_almere=s.in_almere,

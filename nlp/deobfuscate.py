@@ -198,18 +198,17 @@ def _triggers(text: str, vocab: Vocabulary) -> _Triggers:
         found.spaced = True
     # Keys run together: a word that starts or ends with the first/last four bytes of a key,
     # then the exact test on those few words.
+    # A whole phrase run together is a word the dictionary does not know; a threat's head or a
+    # key may also be inside a word it knows.
     p4, s4, keys = vocab.prefix4_b, vocab.suffix4_b, vocab.keys_b
-    for w in words:
-        if len(w) >= 6 and w not in vocab.known_b and (
-                vocab.threat_head(w) or (len(w) >= 8 and vocab.key_inside(w))):
-            found.keys.add(w.decode(errors="ignore"))
-    # A whole phrase run together: a long word the dictionary does not know.
     dictionary = vocab.dictionary
-    if dictionary is not None:
-        for w in words:
-            if len(w) >= 5 and w.isalpha() and w not in vocab.known_b and (
-                    word := w.decode()) not in dictionary.known:
-                found.keys.add(word)
+    for w in words:
+        if len(w) < 5 or w in vocab.known_b:
+            continue
+        if dictionary is not None and w.isalpha() and (word := w.decode()) not in dictionary.known:
+            found.keys.add(word)
+        elif len(w) >= 6 and (vocab.threat_head(w) or (len(w) >= 8 and vocab.key_inside(w))):
+            found.keys.add(w.decode(errors="ignore"))
     for w in [w for w in words if len(w) >= 6 and (w[:4] in p4 or w[-4:] in s4)]:
         if w in vocab.known_b and not vocab.hostile_affix(w.decode(errors="ignore")):
             continue  # "turken" is a word, not "turk" + "en"

@@ -256,6 +256,9 @@ def _spaced_out(chars: list[Piece], pieces: list[str]) -> list[Piece]:
 
 
 _MAX_PHRASE = 60
+_PRONOUNS = THREAT_SUBJECTS | RUN_TOGETHER_OBJECTS
+# Words that never make a compound with a violence word: articles and pronouns.
+_CLOSED = _PRONOUNS | {"de", "het", "een"}
 # The frequency a pronoun or a vocabulary word counts with when the dictionary lacks it: that
 # of a common word.
 _VOCABULARY_ZIPF = 5.0
@@ -277,13 +280,12 @@ def run_together(word: str, vocab: Vocabulary, title: bool = False) -> list[str]
     if (dictionary is None or n < 5 or n > _MAX_PHRASE or not word.isalpha()
             or word in vocab.known or word in dictionary.known or word in vocab.protected):
         return None
-    pronouns = THREAT_SUBJECTS | RUN_TOGETHER_OBJECTS
 
     def weight(piece: str) -> float | None:
         """The piece's frequency, None for no piece; the vocabulary's words count as common."""
         if piece in dictionary.pieces:
             return dictionary.pieces[piece]
-        if piece in pronouns or (len(piece) >= 2 and piece in vocab.known):
+        if piece in _PRONOUNS or (len(piece) >= 2 and piece in vocab.known):
             return _VOCABULARY_ZIPF
         return None
 
@@ -313,16 +315,12 @@ def run_together(word: str, vocab: Vocabulary, title: bool = False) -> list[str]
     return pieces
 
 
-_ARTICLES = frozenset(("de", "het", "een"))
-
-
 def _violence_and_article(pieces: list[str], vocab: Vocabulary) -> bool:
     """Two pieces: a violence or hostile word and an article or pronoun ("eenmes", "defik",
     "steekdie"). With any other word a violence word makes ordinary compounds
     ("containerbrand", "sloopkraan"); articles and pronouns make none."""
-    closed = _ARTICLES | THREAT_SUBJECTS | RUN_TOGETHER_OBJECTS
     first, second = pieces
-    return any(len(v) >= 3 and (v in vocab.violence or v in vocab.hostile) and other in closed
+    return any(len(v) >= 3 and (v in vocab.violence or v in vocab.hostile) and other in _CLOSED
                for v, other in ((first, second), (second, first)))
 
 

@@ -19,7 +19,7 @@ from nlp.timeexpr import TimeExpr, event_time
 from nlp.vocabulary import ALMERE_DISTRICTS, TZ
 from signals.config import get_settings
 from signals.dates_nl import DAYS_NL, MONTHS_NL
-from signals.wording import PARTS_OF_DAY
+from signals.wording import CLOCK, PART_OF_DAY, hour_as_written
 
 # Places too coarse to meet a gathering on their own (a report "in Almere" names no spot).
 _COARSE = frozenset({"city", "district", "region", "province", "country", "municipality"})
@@ -41,11 +41,8 @@ def describe(moment: datetime, has_clock: bool = True) -> str:
     day = f"{DAYS_NL[local.weekday()]} {local.day} {MONTHS_NL[local.month - 1]}"
     if local.year != datetime.now(TZ).year:
         day += f" {local.year}"
-    if has_clock:
-        return f"{day}, {local:%H:%M}"
-    if local.hour in PARTS_OF_DAY:
-        return f"{day}, {PARTS_OF_DAY[local.hour]}"
-    return f"{day} (geen tijd genoemd)"
+    hour = hour_as_written(local, CLOCK if has_clock else PART_OF_DAY)
+    return f"{day}, {hour}" if hour else f"{day} (geen tijd genoemd)"
 
 
 def _as_reading(found: TimeExpr) -> WhenReading:

@@ -51,6 +51,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def shared_embedding_store(tmp_path_factory: pytest.TempPathFactory, worker_id: str
+                           ) -> Iterator[None]:
+    """Every process of this run (both workers, pipelines, Airflow tasks) keeps the vectors it
+    computes in one store and reads the others' (nlp.embedding, STORE_VARIABLE): the fixture
+    corpus and the probe sentences are embedded once a run instead of once a process. Each
+    vector is still computed by the engine in this run; nothing is carried between runs."""
+    from nlp.embedding import STORE_VARIABLE
+
+    base = tmp_path_factory.getbasetemp()
+    os.environ[STORE_VARIABLE] = str((base if worker_id == "master" else base.parent)
+                                     / "embeddings")
+    yield
+    os.environ.pop(STORE_VARIABLE, None)
+
+
+@pytest.fixture(autouse=True, scope="session")
 def cheap_password_hashing() -> Iterator[None]:
     """argon2 at its production cost takes about 0.1 s a hash, on purpose, and the suite logs in
     and creates accounts hundreds of times. In-process tests hash with minimal parameters, as

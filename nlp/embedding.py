@@ -53,12 +53,9 @@ _threads = 1
 _lock = threading.Lock()
 _engines: dict[bool, E5Engine] = {}
 _cache: OrderedDict[tuple[bool, str], np.ndarray] = OrderedDict()
-# A store on disk that many processes of one run share, for runs that embed the same texts again
-# and again in separate processes: the test suite trains on the fixture corpus and scores the
-# probe sentences in a dozen processes (2026-12-07: 2,202 of its 5,183 embeddings, 27 of 71 s,
-# were repeats). Off unless this variable names a directory (tests/conftest.py sets it for one
-# run). Never for live posts: a vector of a real post would outlive the post's retention.
-STORE_VARIABLE = "OOV_TEST_EMBEDDING_STORE"
+# A store on disk that many processes of one run share (use_store), for runs that embed the same
+# texts again and again in separate processes. Off unless a process turns it on.
+_store_root: Path | None = None
 
 
 def _loaded(student: bool) -> E5Engine:
@@ -78,6 +75,16 @@ def use_threads(n: int) -> None:
     if _engines and n != _threads:
         raise RuntimeError("the embedding engine is loaded: set its threads before first use")
     _threads = max(1, int(n))
+
+
+def use_store(root: Path | None) -> None:
+    """Keep every vector this process computes under `root` and read the vectors other processes
+    kept there; None turns it off. For the test suite, which trains on the fixture corpus and
+    scores the probe sentences in a dozen processes (2026-12-07: 2,202 of its 5,183 embeddings,
+    27 of 71 s, were texts another process had embedded). Never for live posts: a vector of a
+    real post would outlive the post's retention."""
+    global _store_root
+    _store_root = root
 
 
 def embedded_text(text: str) -> str:
@@ -147,5 +154,4 @@ class _VectorStore:
 
 
 def _store(student: bool) -> _VectorStore | None:
-    root = os.environ.get(STORE_VARIABLE)
-    return _VectorStore(Path(root), embedder_id(student)) if root else None
+    return None if _store_root is None else _VectorStore(_store_root, embedder_id(student))

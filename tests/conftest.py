@@ -22,6 +22,9 @@ PG_ADMIN_URL = os.environ.get(
 NLP_FIXTURE_CORPUS = Path(__file__).resolve().parent / "fixtures" / "nlp_corpus"
 # One C instead of the recipe's grid: the tests exercise training, not model selection.
 FIXTURE_C_GRID = (4.0,)
+# Where a test's subprocess finds the run's store of vectors (shared_embedding_store); only test
+# code reads it: the packages read no environment outside signals.config.
+EMBEDDING_STORE = "OOV_TEST_EMBEDDING_STORE"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,17 +56,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True, scope="session")
 def shared_embedding_store(tmp_path_factory: pytest.TempPathFactory, worker_id: str
                            ) -> Iterator[None]:
-    """Every process of this run (both workers, pipelines, Airflow tasks) keeps the vectors it
-    computes in one store and reads the others' (nlp.embedding, STORE_VARIABLE): the fixture
-    corpus and the probe sentences are embedded once a run instead of once a process. Each
-    vector is still computed by the engine in this run; nothing is carried between runs."""
-    from nlp.embedding import STORE_VARIABLE
+    """Both workers, and the Airflow and pipeline subprocesses that read EMBEDDING_STORE,
+    keep the vectors they compute in one store and read the others' (nlp.embedding.use_store):
+    the fixture corpus and the probe sentences are embedded once a run instead of once a
+    process. Each vector is still computed by the engine in this run; nothing is carried over
+    from one run to the next."""
+    from nlp.embedding import use_store
 
     base = tmp_path_factory.getbasetemp()
-    os.environ[STORE_VARIABLE] = str((base if worker_id == "master" else base.parent)
-                                     / "embeddings")
+    root = (base if worker_id == "master" else base.parent) / "embeddings"
+    os.environ[EMBEDDING_STORE] = str(root)
+    use_store(root)
     yield
-    os.environ.pop(STORE_VARIABLE, None)
+    use_store(None)
+    os.environ.pop(EMBEDDING_STORE, None)
 
 
 @pytest.fixture(autouse=True, scope="session")

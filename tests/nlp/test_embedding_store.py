@@ -1,4 +1,4 @@
-"""The on-disk store of vectors that one run's processes share (nlp.embedding, STORE_VARIABLE)."""
+"""The on-disk store of vectors that one run's processes share (nlp.embedding.use_store)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ TEXT = "Morgen 20:00 iedereen naar het Stadhuisplein"
 
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(embedding.STORE_VARIABLE, str(tmp_path / "store"))
+    # Monkeypatched, so the run's own store (tests/conftest.py) is back afterwards.
+    monkeypatch.setattr(embedding, "_store_root", tmp_path / "store")
     embedding.clear_cache()
     yield tmp_path / "store"
     embedding.clear_cache()
@@ -57,11 +58,14 @@ def test_a_damaged_file_is_computed_again_and_replaced(
     assert not [p for p in _files(store) if p != path]  # no partial file left behind
 
 
-def test_without_the_variable_nothing_is_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_turned_off_nothing_is_written_or_read(
+    store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(embedding.STORE_VARIABLE, raising=False)
-    monkeypatch.chdir(tmp_path)
+    embedding.embed([TEXT])
+    embedding.use_store(None)
     embedding.clear_cache()
     embedding.embed(["Een tekst die geen opslag heeft"])
-    assert _files(tmp_path) == []
+    assert len(_files(store)) == 1
+    _no_engine(monkeypatch)
+    with pytest.raises(AssertionError, match="the engine was asked"):
+        embedding.embed([TEXT])

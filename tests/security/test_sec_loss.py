@@ -21,9 +21,12 @@ from collectors.replay import serve_directory
 from signals.config import REPO_ROOT
 
 DEMO = REPO_ROOT / "config" / "demo"
-# The politeness delay is for real sites; the local replay server does not need it.
+# The politeness delay is for real sites; the local replay server does not need it. The vectors
+# come from the test run's store (tests/conftest.py, shared_embedding_store).
 RUN = (
-    "import dataclasses\n"
+    "import dataclasses, os, pathlib\n"
+    "import nlp.embedding\n"
+    "nlp.embedding.use_store(pathlib.Path(os.environ['OOV_TEST_EMBEDDING_STORE']))\n"
     "import signals.pipeline as p\n"
     "original = p.collector_settings\n"
     "p.collector_settings = lambda s: dataclasses.replace(original(s), per_domain_delay_s=0.0)\n"

@@ -19,6 +19,7 @@ from secstats import attack
 
 from collectors.replay import serve_directory
 from signals.config import REPO_ROOT
+from tests.conftest import EMBEDDING_STORE
 
 DEMO = REPO_ROOT / "config" / "demo"
 # The politeness delay is for real sites; the local replay server does not need it. The vectors
@@ -26,7 +27,7 @@ DEMO = REPO_ROOT / "config" / "demo"
 RUN = (
     "import dataclasses, os, pathlib\n"
     "import nlp.embedding\n"
-    "nlp.embedding.use_store(pathlib.Path(os.environ['OOV_TEST_EMBEDDING_STORE']))\n"
+    f"nlp.embedding.use_store(pathlib.Path(os.environ['{EMBEDDING_STORE}']))\n"
     "import signals.pipeline as p\n"
     "original = p.collector_settings\n"
     "p.collector_settings = lambda s: dataclasses.replace(original(s), per_domain_delay_s=0.0)\n"

@@ -9,7 +9,6 @@ not carry who a post is about, only what it says (the counterfactual fairness te
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ import numpy as np
 
 from nlp.e5_student import STUDENT_SHA256
 from nlp.features import mask_groups
+from nlp.user_cache import write_cached
 
 if TYPE_CHECKING:
     from nlp.e5_engine import E5Engine
@@ -127,8 +127,8 @@ def clear_cache() -> None:
 
 
 class _VectorStore:
-    """One file per vector, named by a hash of the encoder and the text; written to a temporary
-    name and renamed, so a process never reads a half-written vector."""
+    """One file per vector, named by a hash of the encoder and the text, written atomically
+    (nlp.user_cache.write_cached), so a process never reads a half-written vector."""
 
     def __init__(self, root: Path, encoder: str) -> None:
         self.root, self.encoder = root, encoder
@@ -146,11 +146,7 @@ class _VectorStore:
         return np.frombuffer(data, dtype=np.float32).copy() if len(data) == DIM * 4 else None
 
     def put(self, text: str, vector: np.ndarray) -> None:
-        path = self._path(text)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
-        partial.write_bytes(np.asarray(vector, dtype=np.float32).tobytes())
-        os.replace(partial, path)
+        write_cached(self._path(text), np.asarray(vector, dtype=np.float32).tobytes())
 
 
 def _store(student: bool) -> _VectorStore | None:

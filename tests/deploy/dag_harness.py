@@ -187,10 +187,10 @@ def _signals() -> dict:
 
 
 if __name__ == "__main__":
-    if os.environ.get("OOV_TEST_EMBEDDING_STORE"):  # the test run's vectors (tests/conftest.py)
+    if store := os.environ.get("OOV_TEST_EMBEDDING_STORE"):  # the run's vectors (conftest.py)
         from nlp.embedding import use_store
 
-        use_store(Path(os.environ["OOV_TEST_EMBEDDING_STORE"]))
+        use_store(Path(store))
     command = sys.argv[1]
     if command == "inspect":
         result = inspect()

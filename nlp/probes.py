@@ -346,6 +346,11 @@ class FamilyScore:
     def mean_p(self) -> float:
         return sum(s.p for s in self.scores) / len(self.scores)
 
+    @property
+    def wrong(self) -> int:
+        """Sentences read against the family's want: flagged where none should be, or missed."""
+        return len(self.scores) - self.flagged if self.family.want else self.flagged
+
     def frames(self) -> list[tuple[str, int, float]]:
         """(frame, sentences flagged, mean p) per frame."""
         k = self.family.per_frame
@@ -359,9 +364,23 @@ def score_probes(enricher: Enricher) -> list[FamilyScore]:
             for f in families()]
 
 
-def probe_means(scores: list[FamilyScore]) -> dict[str, float]:
-    """Each family's mean probability of its label, as a model directory records it."""
-    return {s.family.name: round(s.mean_p, 4) for s in scores}
+@dataclass(frozen=True, slots=True)
+class ProbeFigure:
+    """A family's figures as a model directory records them (probes.json): the mean probability
+    of its label, and how many of its sentences the model reads against the family's want."""
+
+    mean_p: float
+    wrong: int | None = None  # None: recorded before the counts were (until 2026-12-07)
+
+    @classmethod
+    def from_json(cls, value: float | dict) -> ProbeFigure:
+        if isinstance(value, dict):
+            return cls(float(value["mean_p"]), value.get("wrong"))
+        return cls(float(value))
+
+
+def probe_figures(scores: list[FamilyScore]) -> dict[str, ProbeFigure]:
+    return {s.family.name: ProbeFigure(round(s.mean_p, 4), s.wrong) for s in scores}
 
 
 def drift(family: Family, candidate: float, baseline: float) -> float:

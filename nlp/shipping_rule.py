@@ -4,7 +4,10 @@ Two steps, so that held-out data is read as rarely as possible:
 1. `precondition_failures` uses only what training already knows and our own probes:
    - the cross-validated F1 and false alarms in metrics.json;
    - the probes (nlp/probes.py), compared with the figures recorded for the shipped model
-     (probes.json), because a model trained for another normalisation refuses to run here;
+     (probes.json), because a model trained for another normalisation refuses to run here. A
+     family stops a candidate when its mean probability moves the wrong way by more than
+     PROBE_TOLERANCE and more of its sentences are read wrongly, or when the mean moves by more
+     than PROBE_DRIFT_LIMIT whatever the sentences do;
    - the fairness counterfactuals (nlp/fairness.py): swapping only the group may not move
      p(polarising) by more than their tolerance or change a flag.
    Only a candidate that passes is scored on held-out data.
@@ -40,7 +43,7 @@ from nlp.functional.evaluate import evaluate_functional
 from nlp.functional.files import RESULTS_PATH
 from nlp.functional.spec import distance_below_bar
 from nlp.model_files import DEFAULT_MODEL_DIR, PROBES_FILE, read_metrics
-from nlp.probes import drift, families, probe_means, score_probes
+from nlp.probes import ProbeFigure, drift, families, probe_figures, score_probes
 from nlp.vocabulary import LABELS
 
 # The frozen test split's F1 for model nlp-20261201-4b5c9957, the last model before the outside
@@ -52,12 +55,16 @@ FROZEN_FALSE_ALARMS = 0.076
 REAL_REGISTER_MAX_SHARE = 0.01
 GATE_RECALL_MIN = 0.98
 
-# Before held-out data is read. The probe tolerance is on each family's mean probability, not on
-# counts: a frame's eight group variants flip together, so counts jump by eight on a drift of a
-# few hundredths (models 17-19, nlp/MODEL_CARD.md).
+# Before held-out data is read. A probe family's mean probability shows drift that counts hide
+# (a frame's eight group variants flip together, models 17-19, nlp/MODEL_CARD.md), but a drift
+# of a hundredth that reads no sentence worse is what any retraining does: models 57-65 were all
+# stopped by such drifts in the families the served rules were written on, sentence by sentence,
+# and the weekly retrain with them (2026-12-07, twentieth session). So a drift past the tolerance
+# stops a candidate only if more sentences are read wrongly too, and past the limit always.
 CV_F1_TOLERANCE = 0.01
 CV_FALSE_ALARM_TOLERANCE = 0.002
 PROBE_TOLERANCE = 0.01
+PROBE_DRIFT_LIMIT = 0.05
 # A change made for speed may lose no more test F1 than a retrain on the same data does.
 SPEED_F1_DROP = 0.01
 
@@ -71,6 +78,9 @@ class Finding:
     subject: str
     candidate: float | None = None
     shipped: float | None = None
+    # For a probe family: the sentences each model reads wrongly (None: not recorded).
+    candidate_wrong: int | None = None
+    shipped_wrong: int | None = None
 
     def __str__(self) -> str:
         new, old = self.candidate, self.shipped
@@ -86,13 +96,16 @@ class Finding:
         if self.check == "fairness":
             return (f"fairness: swapping the group moves p(polarising) by {new:.3f} (tolerance "
                     f"{FAIRNESS_TOLERANCE}) or changes the flag in {self.subject!r}")
+        counts = ("" if self.shipped_wrong is None else
+                  f", {self.candidate_wrong} sentences read wrongly against {self.shipped_wrong}")
         return (f"probe {self.subject!r}: mean p {new:.3f} against {old:.3f}, "
-                f"{abs(new - old):.3f} the wrong way (tolerance {PROBE_TOLERANCE})")
+                f"{abs(new - old):.3f} the wrong way{counts} (tolerance {PROBE_TOLERANCE}, "
+                f"limit {PROBE_DRIFT_LIMIT})")
 
 
 def precondition_findings(candidate: Mapping, shipped: Mapping,
-                          candidate_probes: Mapping[str, float],
-                          shipped_probes: Mapping[str, float],
+                          candidate_probes: Mapping[str, ProbeFigure],
+                          shipped_probes: Mapping[str, ProbeFigure],
                           fairness: Sequence[TemplateGap] = ()) -> list[Finding]:
     """Reasons not to read held-out data for a candidate, from the two models' metrics.json
     ("cv"), probe means and the candidate's counterfactual gaps; empty when it may be read."""
@@ -109,14 +122,18 @@ def precondition_findings(candidate: Mapping, shipped: Mapping,
             findings.append(Finding("probe_unrecorded", family.name))
             continue
         new, old = candidate_probes[family.name], shipped_probes[family.name]
-        if drift(family, new, old) > PROBE_TOLERANCE:
-            findings.append(Finding("probe", family.name, new, old))
+        moved = drift(family, new.mean_p, old.mean_p)
+        # Without the shipped model's count (recorded before counts were) the mean decides.
+        reads_worse = old.wrong is None or (new.wrong or 0) > old.wrong
+        if moved > PROBE_DRIFT_LIMIT or (moved > PROBE_TOLERANCE and reads_worse):
+            findings.append(Finding("probe", family.name, new.mean_p, old.mean_p, new.wrong,
+                                    old.wrong))
     return findings
 
 
 def precondition_failures(candidate: Mapping, shipped: Mapping,
-                          candidate_probes: Mapping[str, float],
-                          shipped_probes: Mapping[str, float],
+                          candidate_probes: Mapping[str, ProbeFigure],
+                          shipped_probes: Mapping[str, ProbeFigure],
                           fairness: Sequence[TemplateGap] = ()) -> list[str]:
     """`precondition_findings` as the command line prints them."""
     return [str(f) for f in precondition_findings(candidate, shipped, candidate_probes,
@@ -125,8 +142,9 @@ def precondition_failures(candidate: Mapping, shipped: Mapping,
 
 def weekly_promotion_failures(champion_f1: Mapping[str, float],
                               challenger_f1: Mapping[str, float], challenger: Mapping,
-                              champion: Mapping, challenger_probes: Mapping[str, float],
-                              champion_probes: Mapping[str, float],
+                              champion: Mapping,
+                              challenger_probes: Mapping[str, ProbeFigure],
+                              champion_probes: Mapping[str, ProbeFigure],
                               fairness: Sequence[TemplateGap] = ()) -> list[Finding]:
     """Reasons not to promote the weekly retrain on the analysts' corrections: a lower F1 on any
     label of the frozen test split, or any precondition a candidate of the team's must pass. A
@@ -188,9 +206,9 @@ def held_out_failures(report: Mapping, functional: Mapping, shipped_functional: 
     return failures
 
 
-def model_probes(model_dir: Path) -> dict[str, float]:
-    """The probe means of the model in a directory, scored now."""
-    return probe_means(score_probes(get_enricher(Path(model_dir))))
+def model_probes(model_dir: Path) -> dict[str, ProbeFigure]:
+    """The probe figures of the model in a directory, scored now."""
+    return probe_figures(score_probes(get_enricher(Path(model_dir))))
 
 
 def model_fairness(model_dir: Path) -> list[TemplateGap]:
@@ -198,22 +216,27 @@ def model_fairness(model_dir: Path) -> list[TemplateGap]:
     return counterfactual_gaps(get_enricher(Path(model_dir)))
 
 
-def record_probes(model_dir: Path, probes: Mapping[str, float] | None = None) -> Path:
-    """Write the model's probe means next to it (done for the shipped model on promotion);
+def record_probes(model_dir: Path, probes: Mapping[str, ProbeFigure] | None = None) -> Path:
+    """Write the model's probe figures next to it (done for the shipped model on promotion);
     `probes` when they were scored already."""
     path = Path(model_dir) / PROBES_FILE
-    means = dict(probes) if probes is not None else model_probes(model_dir)
-    path.write_text(json.dumps(means, indent=2) + "\n", encoding="utf-8")
+    figures = dict(probes) if probes is not None else model_probes(model_dir)
+    data = {name: {"mean_p": f.mean_p, "wrong": f.wrong} for name, f in figures.items()}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return path
 
 
-def recorded_probes(model_dir: Path) -> dict[str, float]:
+def recorded_probes(model_dir: Path) -> dict[str, ProbeFigure]:
+    """The recorded figures; a file of means only (before 2026-12-07) gives no counts."""
     path = Path(model_dir) / PROBES_FILE
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: ProbeFigure.from_json(value) for name, value in data.items()}
 
 
-def probes_of(model_dir: Path) -> dict[str, float]:
-    """The recorded probe means, or scored now for a model directory without them (one seeded
+def probes_of(model_dir: Path) -> dict[str, ProbeFigure]:
+    """The recorded probe figures, or scored now for a model directory without them (one seeded
     before the probes were recorded with the model)."""
     recorded = recorded_probes(model_dir)
     if all(f.name in recorded for f in families()):
@@ -227,7 +250,7 @@ class Check:
     shipped: str
     preconditions: list[str]
     held_out: list[str] | None = None  # None: held-out data was not read
-    probes: dict[str, float] = field(default_factory=dict)
+    probes: dict[str, ProbeFigure] = field(default_factory=dict)
 
     @property
     def ships(self) -> bool:

@@ -261,6 +261,8 @@ KEY_NL: Final = MappingProxyType(
         "subject": "waarop",
         "candidate": "nieuw model",
         "shipped": "huidig model",
+        "candidate_wrong": "controlezinnen verkeerd gelezen, nieuw model",
+        "shipped_wrong": "controlezinnen verkeerd gelezen, huidig model",
         "severity": "ernst",
         "escalation": "opschaling",
         "delivered": "verstuurd via",

@@ -133,8 +133,8 @@ def ship_check_cmd(
         return
     check = check_preconditions(model_dir)
     typer.echo(f"candidate {check.candidate} against the shipped {check.shipped}")
-    for name, mean in check.probes.items():
-        typer.echo(f"  probe {name}: mean p {mean:.3f}")
+    for name, figure in check.probes.items():
+        typer.echo(f"  probe {name}: mean p {figure.mean_p:.3f}, {figure.wrong} read wrongly")
     for reason in check.preconditions:
         typer.echo(f"  precondition failed: {reason}")
     if check.preconditions or not read_held_out:

@@ -9,7 +9,7 @@ import pytest
 
 from nlp.evaluation import EvalReport, evaluate
 from nlp.model_files import DEFAULT_MODEL_DIR
-from nlp.probes import probe_means, score_probes
+from nlp.probes import probe_figures, score_probes
 from nlp.shipping_rule import (
     FROZEN_F1,
     FROZEN_F1_DROP,
@@ -84,10 +84,11 @@ def test_the_embedding_stage_sees_nearly_every_positive_post(report: EvalReport)
 def test_the_recorded_probe_figures_are_the_shipped_models(enricher) -> None:
     """The shipping rule compares a candidate's probes with these: they must be this model's."""
     recorded = recorded_probes(DEFAULT_MODEL_DIR)
-    live = probe_means(score_probes(enricher))
+    live = probe_figures(score_probes(enricher))
     assert recorded.keys() == live.keys()
-    for name, mean in live.items():
-        assert recorded[name] == pytest.approx(mean, abs=1e-3), name
+    for name, figure in live.items():
+        assert recorded[name].mean_p == pytest.approx(figure.mean_p, abs=1e-3), name
+        assert recorded[name].wrong == figure.wrong, name
 
 
 def test_real_register_held_out_is_rarely_flagged(report: EvalReport) -> None:

@@ -16,7 +16,7 @@ from nlp.model import METRICS_FILE, MODEL_FILE, Classifier
 from nlp.model_files import PROBES_FILE
 from nlp.pipeline import analyse
 from nlp.provenance import ROOT
-from nlp.shipping_rule import model_probes
+from nlp.shipping_rule import model_probes, recorded_probes
 from nlp.training import corrections_to_posts, fit, retrain_with_corrections
 from nlp.types import LABELS
 
@@ -140,8 +140,7 @@ def test_a_promoted_retrain_records_its_probes_for_the_next(
                                       promote_if_better=True, c_grid=nlp_c_grid)
     assert result.reasons == []
     assert result.promoted
-    recorded = json.loads((champion / PROBES_FILE).read_text(encoding="utf-8"))
-    assert recorded == model_probes(champion)
+    assert recorded_probes(champion) == model_probes(champion)
 
 
 def test_provenance_outside_a_checkout_says_so(monkeypatch: pytest.MonkeyPatch,

@@ -8,8 +8,6 @@ Sources (this directory):
 - `calls.txt` → `../aug_calls.jsonl` (`ac-NNNN`): terse calls to gather and their look-alikes.
 - `gov.txt` → `../aug_gov.jsonl` (`ag-NNNN`): anti-government posts versus criticism and the
   institutions' own voice.
-- `hate_short_neutral.txt`: not built; short neutral mentions of a group that model 64 was
-  trained with (nlp/MODEL_CARD.md).
 
 Template line: `labels|register|hard_negative|in_almere|K|text`
 - labels: letters c/a/p/t or `-`; register and hard_negative codes as in `source_builder.py`;

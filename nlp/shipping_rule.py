@@ -108,7 +108,7 @@ def precondition_findings(candidate: Mapping, shipped: Mapping,
                           shipped_probes: Mapping[str, ProbeFigure],
                           fairness: Sequence[TemplateGap] = ()) -> list[Finding]:
     """Reasons not to read held-out data for a candidate, from the two models' metrics.json
-    ("cv"), probe means and the candidate's counterfactual gaps; empty when it may be read."""
+    ("cv"), probe figures and the candidate's counterfactual gaps; empty when it may be read."""
     findings = [Finding("fairness", gap.template, gap.gap) for gap in fairness if not gap.holds]
     for label in LABELS:
         new, old = candidate["cv"][label]["f1"], shipped["cv"][label]["f1"]

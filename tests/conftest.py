@@ -125,7 +125,7 @@ def nlp_model(
     entry point, and shared by the xdist workers (training it takes 15 s of a worker). Tests
     must not change it: copy it to promote over it.
 
-    Its probe means are recorded with it, as promotion records them for a shipped model: every
+    Its probe figures are recorded with it, as promotion records them for a shipped model: every
     retrain test then reads its champion's probes instead of scoring them again (6 s each)."""
     from filelock import FileLock
 

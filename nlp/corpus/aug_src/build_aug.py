@@ -8,6 +8,10 @@ Sources (this directory):
 - `calls.txt` → `../aug_calls.jsonl` (`ac-NNNN`): terse calls to gather and their look-alikes.
 - `gov.txt` → `../aug_gov.jsonl` (`ag-NNNN`): anti-government posts versus criticism and the
   institutions' own voice.
+- Not built, kept for the next retrain (nlp/MODEL_CARD.md, models 64-72): `hate_short_neutral.txt`
+  (short neutral mentions of a group), `hate_forms.txt` (threats against a group in other forms,
+  their contrasts, denials and neutral mentions), `hate_negation.txt` (hostility worded with a
+  negation, and denials), `fireworks.txt` (New Year's Eve talk, and fireworks as a weapon).
 
 Template line: `labels|register|hard_negative|in_almere|K|text`
 - labels: letters c/a/p/t or `-`; register and hard_negative codes as in `source_builder.py`;

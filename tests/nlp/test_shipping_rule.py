@@ -73,9 +73,20 @@ def test_a_drift_that_reads_no_sentence_worse_stops_only_past_the_limit(name: st
     assert precondition_failures(SHIPPED, SHIPPED, within, PROBES) == []
     assert precondition_failures(SHIPPED, SHIPPED, _moved(name, PROBE_DRIFT_LIMIT + 0.005),
                                  PROBES) != []
-    # A file of means only (recorded before the counts): the mean decides, as it did.
-    means_only = {k: ProbeFigure(v.mean_p) for k, v in PROBES.items()}
-    assert precondition_failures(SHIPPED, SHIPPED, within, means_only) != []
+
+
+def test_a_file_of_means_only_is_still_read_and_compared_on_its_means(tmp_path: Path) -> None:
+    """probes.json before 2026-12-07 held one mean per family; a model directory from then
+    keeps working, judged by the mean alone as it was."""
+    (tmp_path / "probes.json").write_text(json.dumps({k: v.mean_p for k, v in PROBES.items()}),
+                                          encoding="utf-8")
+    old = recorded_probes(tmp_path)
+    assert old == {k: ProbeFigure(v.mean_p) for k, v in PROBES.items()}
+    name = "negated hostility"
+    assert precondition_failures(SHIPPED, SHIPPED, _moved(name, PROBE_TOLERANCE + 0.005),
+                                 old) != []
+    record_probes(tmp_path, PROBES)
+    assert recorded_probes(tmp_path) == PROBES
 
 
 def test_without_recorded_probes_nothing_is_read() -> None:

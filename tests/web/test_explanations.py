@@ -123,11 +123,12 @@ def test_the_model_page_says_what_the_last_retrain_did(client, env):
                target_id="m1", purpose="wekelijkse hertraining",
                details={"promoted": False, "reasons": [
                    {"check": "probe", "subject": "fireworks chatter", "candidate": 0.2031,
-                    "shipped": 0.0746}]})
+                    "shipped": 0.0746, "candidate_wrong": 2, "shipped_wrong": 0}]})
     page = client.get("/uitleg/model").text
     assert "het huidige model is gehouden." in page
     assert ("controle: controlezinnen de verkeerde kant op; waarop: alledaagse berichten over "
-            "vuurwerk; nieuw model: 0,2031; huidig model: 0,0746") in page
+            "vuurwerk; nieuw model: 0,2031; huidig model: 0,0746; zinnen verkeerd gelezen door "
+            "het nieuwe model: 2; zinnen verkeerd gelezen door het huidige model: 0") in page
     with session_scope(env.engine) as session:
         record(session, actor="system:retrain", action="model.promote", target_type="model",
                target_id="m2", purpose="wekelijkse hertraining",

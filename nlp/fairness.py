@@ -36,7 +36,7 @@ MAIN_SET = "counterfactual.jsonl"
 GROUPS = "groups.json"
 # Every identity group of the guidelines (the augmentation's 58, nlp/corpus/aug_src/slots.txt).
 # The set's own 14 are all named by the topic cue; across all 58 the cue (23 of them) and three
-# group words the mask does not know still tell groups apart until a retrain (MODEL_CARD, Limits).
+# group words the mask does not know still tell groups apart until a retrain (MODEL_CARD, Fairness).
 GUIDELINE_GROUPS = "groups_guideline.json"
 # Group words inside quotes: read with the name until a retrained model masks them
 # (nlp/MODEL_CARD.md, "Limits"); kept apart so that the main set's bar stays a test.

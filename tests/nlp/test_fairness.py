@@ -36,7 +36,7 @@ def test_group_swaps_inside_quotes_do_not_move_polarising_probability(enricher: 
 
 @pytest.mark.xfail(strict=True, reason=(
     "the topic cue names 23 of the guidelines' 58 groups and the mask does not know 'meiden', "
-    "'non-binaire mensen' or 'mensen met downsyndroom' (nlp/MODEL_CARD.md, Limits); a retrain "
+    "'non-binaire mensen' or 'mensen met downsyndroom' (nlp/MODEL_CARD.md, Fairness); a retrain "
     "with the cue read from the group terms mends it: remove the mark then"))
 def test_group_swaps_over_every_group_of_the_guidelines(enricher: Enricher) -> None:
     gaps = counterfactual_gaps(enricher, groups_file=GUIDELINE_GROUPS)

@@ -77,11 +77,12 @@ _UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
 
-
 def _summary(s: Signal) -> SignalSummary:
+    """A signal as listed; the precision of its time is read from its words, not stored."""
     summary = SignalSummary.model_validate(s)
     return summary.model_copy(
         update={"event_time_precision": precision_name(s.event_time, s.event_time_text)})
+
 
 @router.get("/me", response_model=MeOut,
             dependencies=[not_audited("the caller's own name, role and CSRF token")])

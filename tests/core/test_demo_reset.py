@@ -97,3 +97,15 @@ def test_the_demo_has_two_supervisors_who_may_approve_each_other(tmp_path, monke
     with session_scope() as session:
         assert four_eyes_conflict(session, "supervisor", "supervisor2") is None
         assert four_eyes_conflict(session, "supervisor", "supervisor") is not None
+
+
+def test_the_bus_window_post_is_found_from_outside_the_repository(tmp_path) -> None:
+    # `signals ship-check --read-held-out` runs as an installed script, where `config` is no
+    # package on the path; the post must still be found.
+    import subprocess
+    import sys
+
+    probe = "from signals.demo import bus_window_text; print(bus_window_text())"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, cwd=tmp_path).stdout
+    assert "buslijn niet uit de Literatuurwijk" in out

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.api import Enricher
+from nlp.embedding import embedded_text
 from nlp.fairness import (
     GUIDELINE_GROUPS,
     QUOTED_SET,
@@ -10,6 +11,8 @@ from nlp.fairness import (
     counterfactual_gaps,
     load_set,
 )
+from nlp.features import extra_vector, normalise
+from nlp.pipeline import analyse
 
 
 def test_counterfactual_set_is_substantial() -> None:
@@ -44,3 +47,25 @@ def test_group_swaps_over_every_group_of_the_guidelines(enricher: Enricher) -> N
     worst = max(gaps, key=lambda g: g.gap)
     assert worst.gap <= TOLERANCE, worst
     assert all(g.flags_agree for g in gaps)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "with the features of model 54, the quoted share counts the letters of a group's name, quoted "
+    "group words and three of the guidelines' groups are not masked and the topic cue names 23 "
+    "groups; feature revision 20 (nlp/candidates/feature_revision_20.patch) mends all of it and "
+    "lands with the first model trained on it that ships: remove the mark then"))
+@pytest.mark.parametrize("kwargs", [{}, {"name": QUOTED_SET}, {"groups_file": GUIDELINE_GROUPS}],
+                         ids=["set", "quoted", "guideline-groups"])
+def test_swapping_the_group_leaves_every_feature_as_it_was(kwargs: dict[str, str]) -> None:
+    # What the classifier reads of a counterfactual template, the n-grams, the cue and
+    # interaction features and the text the encoders embed, is one and the same for every group:
+    # fairness by construction, whatever model is trained on it.
+    templates, groups = load_set(**kwargs)
+    for template in templates:
+        seen = set()
+        for group in groups:
+            text = template["template"].replace("{G}", group)
+            analysis = analyse([text])[0]
+            seen.add((normalise(text, analysis), tuple(extra_vector(analysis)),
+                      embedded_text(analysis.semantic_text)))
+        assert len(seen) == 1, template["template"]

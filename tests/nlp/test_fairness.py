@@ -62,10 +62,8 @@ def test_swapping_the_group_leaves_every_feature_as_it_was(kwargs: dict[str, str
     # fairness by construction, whatever model is trained on it.
     templates, groups = load_set(**kwargs)
     for template in templates:
-        seen = set()
-        for group in groups:
-            text = template["template"].replace("{G}", group)
-            analysis = analyse([text])[0]
-            seen.add((normalise(text, analysis), tuple(extra_vector(analysis)),
-                      embedded_text(analysis.semantic_text)))
+        texts = [template["template"].replace("{G}", group) for group in groups]
+        seen = {(normalise(text, analysis), tuple(extra_vector(analysis)),
+                 embedded_text(analysis.semantic_text))
+                for text, analysis in zip(texts, analyse(texts), strict=True)}
         assert len(seen) == 1, template["template"]

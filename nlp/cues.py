@@ -4,6 +4,7 @@ count features for the classifier, so the model learns how much each cue is wort
 
 from __future__ import annotations
 
+from nlp.group_terms import GROUP_TERMS
 from nlp.lexicon import CATEGORIES, load_lexicon
 
 Spec = tuple[str, ...]
@@ -14,6 +15,15 @@ def _w(*words: str) -> Spec:
     five arbitrary tokens ("…2": up to two). pipeline.py compiles specs into the fastest matcher
     that fits."""
     return tuple(words)
+
+
+def _group_specs(*before: str, after: str = "") -> list[Spec]:
+    """Every group term between the words `before` and the choice `after`: the one-word terms as
+    one choice, each longer term as a phrase of its own."""
+    tail = (after,) if after else ()
+    single = "|".join(t for t in GROUP_TERMS if " " not in t)
+    return [_w(*before, single, *tail),
+            *(_w(*before, *t.split(), *tail) for t in GROUP_TERMS if " " in t)]
 
 
 CUES: dict[str, list[Spec]] = {
@@ -268,5 +278,9 @@ def lexicon_cues() -> dict[str, list[Spec]]:
 
 
 CUES.update(lexicon_cues())
+# A curse word written before a group's name is a slur whichever group follows: "kanker homo's"
+# as much as the lexicon's "kankerhomo's", "tering polen" as "teringpolen" (de-obfuscation splits
+# the glued forms it does not know).
+CUES["lex_slur"] += _group_specs("kanker|kk|kkr|kut|tering|tyfus|tiefus|klere|kolere|pleuris")
 
 CUE_KINDS: tuple[str, ...] = tuple(CUES)

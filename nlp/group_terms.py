@@ -33,7 +33,8 @@ GROUP_TERMS: tuple[str, ...] = (
     "statushouder", "nieuwkomers", "nieuwkomer", "vreemdelingen", "ongedocumenteerden",
     # sexual orientation, gender identity, sex or gender
     "homo's", "homos", "homo", "homoseksuelen", "lesbiennes", "lesbienne", "lesbische",
-    "biseksuelen", "lhbti'ers", "lhbti", "lhbtiq", "queers", "transgenders", "transgender",
+    "biseksuelen", "lhbti'ers", "lhbtiq'ers", "lhbtq'ers", "lhbt'ers", "lhbti", "lhbtq",
+    "lhbt", "lhbtiq", "queers", "transgenders", "transgender",
     "transpersonen", "transvrouwen", "transmannen", "trans", "non-binaire personen",
     "vrouwen", "vrouw", "mannen", "meisjes", "feministen",
     # disability

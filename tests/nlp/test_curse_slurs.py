@@ -1,0 +1,40 @@
+"""A curse word written before a group's name is a slur, whichever group follows (nlp/cues.py;
+nlp/MODEL_CARD.md, the fifty-second look)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.group_terms import GROUP_TERMS
+from nlp.pipeline import analyse
+
+
+def _kinds(text: str) -> dict[str, int]:
+    analysis = analyse([text])[0]
+    for ev in analysis.cues:
+        assert text[ev.start:ev.end] == ev.text
+    return dict(analysis.cue_counts)
+
+
+@pytest.mark.parametrize("term", [t for t in GROUP_TERMS if " " not in t][::7])
+@pytest.mark.parametrize("curse", ["kanker", "kut", "tering", "tyfus"])
+def test_a_curse_before_any_group_is_a_slur(curse: str, term: str) -> None:
+    assert _kinds(f"die {curse} {term} weer")["lex_slur"] == 1
+
+
+def test_a_curse_before_a_group_of_several_words_is_a_slur() -> None:
+    assert _kinds("die kut mensen met een beperking")["lex_slur"] == 1
+
+
+@pytest.mark.parametrize("text", [
+    "wat een kut opmerking over homo's",  # the curse is about the remark
+    "kanker is een rotziekte, ook voor vluchtelingen",
+    "tering, wat een file vandaag",
+])
+def test_a_curse_not_before_a_group_is_no_slur(text: str) -> None:
+    assert "lex_slur" not in _kinds(text)
+
+
+@pytest.mark.parametrize("term", ["lhbt'ers", "lhbtq'ers", "lhbtiq'ers", "lhbt", "lhbtq"])
+def test_every_spelling_of_lhbti_is_a_group_term(term: str) -> None:
+    assert term in GROUP_TERMS

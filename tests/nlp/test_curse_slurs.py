@@ -16,10 +16,17 @@ def _kinds(text: str) -> dict[str, int]:
     return dict(analysis.cue_counts)
 
 
-@pytest.mark.parametrize("term", [t for t in GROUP_TERMS if " " not in t][::7])
 @pytest.mark.parametrize("curse", ["kanker", "kut", "tering", "tyfus"])
-def test_a_curse_before_any_group_is_a_slur(curse: str, term: str) -> None:
-    assert _kinds(f"die {curse} {term} weer")["lex_slur"] == 1
+def test_a_curse_before_any_group_is_a_slur(curse: str) -> None:
+    # Every group term in one batch, as analyse() takes them. A term that de-obfuscation
+    # rewrites is no longer the group's name ("eritreeers" → "eritreers", "bbb" → "bb"; feature
+    # revision 20 keeps them as written, nlp/candidates/README.md): it cannot be matched here.
+    texts = [f"die {curse} {term} weer" for term in GROUP_TERMS]
+    analyses = analyse(texts)
+    kept = [(t, a) for term, t, a in zip(GROUP_TERMS, texts, analyses, strict=True)
+            if term in (a.clean.text if a.clean else a.text)]
+    assert len(kept) >= len(GROUP_TERMS) - 3
+    assert not [t for t, a in kept if a.cue_counts.get("lex_slur") != 1]
 
 
 def test_a_curse_before_a_group_of_several_words_is_a_slur() -> None:

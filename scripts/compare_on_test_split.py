@@ -47,7 +47,11 @@ def predict(model_dir: Path, corpus_dir: Path, out: Path) -> None:
 
 
 def _f1(gold: np.ndarray, flag: np.ndarray) -> float:
-    return 2 * float((gold & flag).sum()) / max(int(gold.sum() + flag.sum()), 1)
+    """F1 as the evaluation reports it (nlp.evaluation.prf)."""
+    from nlp.evaluation import prf
+
+    return prf(int((gold & flag).sum()), int((~gold & flag).sum()),
+               int((gold & ~flag).sum()))["f1"]
 
 
 @app.command()

@@ -1,5 +1,10 @@
 # oov-signals: `make run` (demo on the embedded default) and `make test` (the whole suite).
-PYTHON ?= python3
+# The venv's interpreter: Debian's python3.11 where it can make a venv, else the python3 on PATH.
+# Debian builds it with profile-guided and link-time optimisation; the python3 first on PATH on
+# these machines is pyenv's, built without either. On a 2-core AMD EPYC with AVX2 only
+# (2026-12-08) pure Python ran 22% faster on Debian's, and `make test` took 7 min 35 s against
+# 8 min 51 s. An existing .venv keeps the interpreter it was made with (`make clean` to change).
+PYTHON ?= $(or $(shell /usr/bin/python3.11 -c 'import ensurepip, venv' 2>/dev/null && echo /usr/bin/python3.11),python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp

@@ -138,7 +138,7 @@ def main() -> None:
         chatter_flagged = sum(1 for i in flagged if i.startswith("x"))
     best, median = max(rates), sorted(rates)[len(rates) // 2]
     latency = per_post_latency_ms(stream)
-    ceiling = {}
+    ceiling: dict[str, float] = {}
     if args.without_encoders:
         ceiling["posts_per_s_without_encoders"] = round(
             rate_without_encoders(stream, args.rounds), 1)

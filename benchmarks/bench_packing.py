@@ -17,6 +17,7 @@ then depends on the text alone if ONNX Runtime computes every row of a batch ali
 checks bit for bit over three shuffles of each text's neighbours.
 
 Run:  .venv/bin/python benchmarks/bench_packing.py [--posts 160] [--pack 2 4 8]
+      [--bucket-step 8] [--batch 16]
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def packed_graph(engine: E5Engine) -> ModelProto:
     return model
 
 
-BUCKETS = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+# Bucket lengths in tokens; --bucket-step N makes them every N tokens instead.
+BUCKETS: tuple[int, ...] = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 
 
 def batched_graph(engine: E5Engine) -> ModelProto:
@@ -159,7 +161,8 @@ def bucketed(engine: E5Engine, texts: Sequence[str], served: np.ndarray,
                 chunk = order[i:i + size]
                 out = bucketed_vectors(engine, session, [rows[j] for j in chunk])
                 identical &= bool((out == alone[chunk]).all())
-    return {f"bucketed_{size}_ms": round(ms, 2), "bucketed_same_in_any_batch": identical,
+    return {"bucket_lengths": f"{BUCKETS[0]}, {BUCKETS[1]} ... {BUCKETS[-1]}",
+            f"bucketed_{size}_ms": round(ms, 2), "bucketed_same_in_any_batch": identical,
             "bucketed_max_difference": float(np.abs(alone - served).max())}
 
 
@@ -186,7 +189,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--posts", type=int, default=160)
     ap.add_argument("--pack", type=int, nargs="+", default=[2, 4, 8])
+    ap.add_argument("--bucket-step", type=int, default=0,
+                    help="bucket lengths every this many tokens (0: the default buckets)")
+    ap.add_argument("--batch", type=int, default=8, help="texts of one bucket in one call")
     args = ap.parse_args()
+    if args.bucket_step:
+        global BUCKETS
+        BUCKETS = tuple(range(args.bucket_step, 513, args.bucket_step))
 
     from nlp.corpus import by_split, load_corpus, read_splits
     from nlp.e5_engine import E5Engine
@@ -212,7 +221,7 @@ def main() -> None:
                                 for i in range(0, len(texts), size)])
             row[f"pack_{size}_ms"] = round((time.perf_counter() - start) / len(texts) * 1000, 2)
             row[f"pack_{size}_max_difference"] = float(np.abs(packed - served).max())
-        row.update(bucketed(engine, texts, served))
+        row.update(bucketed(engine, texts, served, args.batch))
         results["student" if student else "e5"] = row
     print(json.dumps(results, indent=2))
 

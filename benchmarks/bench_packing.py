@@ -74,58 +74,18 @@ def packed_graph(engine: E5Engine) -> ModelProto:
     return model
 
 
-# Bucket lengths in tokens; --bucket-step N makes them every N tokens instead.
+# Bucket lengths in tokens by default; --bucket-step N makes them every N tokens instead.
 BUCKETS: tuple[int, ...] = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 
 
-def batched_graph(engine: E5Engine) -> ModelProto:
-    """The encoder over a batch, (texts, L, 384) padded to one length L, with `mask` (texts, 1,
-    1, L) on the attention scores and `pool` (texts, 1, L) for each text's mean: texts do not
-    share a sequence, so a row's arithmetic need not depend on the other rows."""
-    from onnx import TensorProto, helper
-
-    from nlp.e5_graph import OPSET, _Builder, _layernorm, _linear
-
-    w, b = engine.encoder, _Builder()
-    h, heads = w.hidden, w.heads
-    split = b.const("split_heads", np.array([0, 0, heads, h // heads], np.int64))
-    join = b.const("join_heads", np.array([0, 0, h], np.int64))
-    scale = b.const("attention_scale", np.array(1.0 / np.sqrt(h // heads), np.float32))
-    x = _layernorm(b, w, "x", "emb.ln", "embedded")
-    for layer in range(w.layers):
-        p = f"l{layer}"
-        q, k, v = (b.op("Transpose", [b.op("Reshape", [_linear(b, w, x, layer, key, h, 1), split],
-                                           f"{p}.{key}.heads")],
-                        f"{p}.{key}.t", perm=[0, 2, 3, 1] if key == "k" else [0, 2, 1, 3])
-                   for key in ("q", "k", "v"))
-        scores = b.op("Mul", [b.op("MatMul", [q, k], f"{p}.qk"), scale], f"{p}.unmasked")
-        attention = b.op("Softmax", [b.op("Add", [scores, "mask"], f"{p}.scores")],
-                         f"{p}.attention", axis=-1)
-        context = b.op("Transpose", [b.op("MatMul", [attention, v], f"{p}.context")],
-                       f"{p}.context.t", perm=[0, 2, 1, 3])
-        context = b.op("Reshape", [context, join], f"{p}.context.joined")
-        attended = b.op("Add", [x, _linear(b, w, context, layer, "ao", h, 1)], f"{p}.attended")
-        x = _layernorm(b, w, attended, f"{p}.aln", f"{p}.x1")
-        inner = b.op("Gelu", [_linear(b, w, x, layer, "fi", w.ffn, 1)], f"{p}.gelu",
-                     domain="com.microsoft")
-        fed = b.op("Add", [x, _linear(b, w, inner, layer, "fo", h, 1)], f"{p}.fed")
-        x = _layernorm(b, w, fed, f"{p}.oln", f"{p}.x2")
-    b.op("MatMul", ["pool", x], "pooled")
-    graph = helper.make_graph(b.nodes, "multilingual-e5-small-batched", [
-        helper.make_tensor_value_info("x", TensorProto.FLOAT, ["texts", "L", h]),
-        helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["texts", 1, 1, "L"]),
-        helper.make_tensor_value_info("pool", TensorProto.FLOAT, ["texts", 1, "L"])],
-        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["texts", 1, h])],
-        b.initializers)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET),
-                                                   helper.make_opsetid("com.microsoft", 1)])
+def bucket(buckets: Sequence[int], tokens: int) -> int:
+    return next(n for n in buckets if n >= tokens)
 
 
-def bucketed_vectors(engine: E5Engine, session: InferenceSession, rows: Sequence[np.ndarray]
-                     ) -> np.ndarray:
-    """One call for `rows` (encoder inputs), each padded to the bucket its own length falls in
-    (the same for every row here), L2-normalised."""
-    length = next(n for n in BUCKETS if n >= max(len(r) for r in rows))
+def bucketed_vectors(engine: E5Engine, session: InferenceSession, rows: Sequence[np.ndarray],
+                     length: int) -> np.ndarray:
+    """One call for `rows` (encoder inputs of one bucket), each padded to `length` tokens,
+    L2-normalised."""
     x = np.zeros((len(rows), length, engine.weights.hidden), np.float32)
     mask = np.full((len(rows), 1, 1, length), -np.inf, np.float32)
     pool = np.zeros((len(rows), 1, length), np.float32)
@@ -136,32 +96,36 @@ def bucketed_vectors(engine: E5Engine, session: InferenceSession, rows: Sequence
 
 
 def bucketed(engine: E5Engine, texts: Sequence[str], served: np.ndarray,
-             size: int = 8) -> dict[str, object]:
+             buckets: Sequence[int], size: int) -> dict[str, object]:
     """Texts grouped by bucket in calls of `size`: ms a text, and whether every vector is the
     same bit for bit as the text's alone, in three shuffles of its neighbours."""
     from nlp.e5_engine import PREFIX, E5Engine
+    from nlp.e5_graph import encoder_graph
 
-    session = E5Engine._session(batched_graph(engine).SerializeToString(),
+    session = E5Engine._session(encoder_graph(engine.encoder, batched=True).SerializeToString(),
                                 engine.session.get_session_options())
     rows = [engine.encoder_input(engine.tokenizer.pieces(PREFIX + t)) for t in texts]
     groups: dict[int, list[int]] = {}
     for i, row in enumerate(rows):
-        groups.setdefault(next(n for n in BUCKETS if n >= len(row)), []).append(i)
-    alone = np.vstack([bucketed_vectors(engine, session, [row]) for row in rows])
+        groups.setdefault(bucket(buckets, len(row)), []).append(i)
+
+    def run(length: int, members: Sequence[int]) -> list[tuple[list[int], np.ndarray]]:
+        calls = [list(members[i:i + size]) for i in range(0, len(members), size)]
+        return [(c, bucketed_vectors(engine, session, [rows[j] for j in c], length))
+                for c in calls]
+
+    alone = np.vstack([bucketed_vectors(engine, session, [row], bucket(buckets, len(row)))
+                       for row in rows])
     start = time.perf_counter()
-    for members in groups.values():
-        for i in range(0, len(members), size):
-            bucketed_vectors(engine, session, [rows[j] for j in members[i:i + size]])
+    for length, members in groups.items():
+        run(length, members)
     ms = (time.perf_counter() - start) / len(texts) * 1000
     rng, identical = np.random.default_rng(0), True
     for _ in range(3):
-        for members in groups.values():
-            order = [int(j) for j in rng.permutation(members)]
-            for i in range(0, len(order), size):
-                chunk = order[i:i + size]
-                out = bucketed_vectors(engine, session, [rows[j] for j in chunk])
+        for length, members in groups.items():
+            for chunk, out in run(length, [int(j) for j in rng.permutation(members)]):
                 identical &= bool((out == alone[chunk]).all())
-    return {"bucket_lengths": f"{BUCKETS[0]}, {BUCKETS[1]} ... {BUCKETS[-1]}",
+    return {"bucket_lengths": f"{buckets[0]}, {buckets[1]} ... {buckets[-1]}",
             f"bucketed_{size}_ms": round(ms, 2), "bucketed_same_in_any_batch": identical,
             "bucketed_max_difference": float(np.abs(alone - served).max())}
 
@@ -193,9 +157,8 @@ def main() -> None:
                     help="bucket lengths every this many tokens (0: the default buckets)")
     ap.add_argument("--batch", type=int, default=8, help="texts of one bucket in one call")
     args = ap.parse_args()
-    if args.bucket_step:
-        global BUCKETS
-        BUCKETS = tuple(range(args.bucket_step, 513, args.bucket_step))
+    buckets = (tuple(range(args.bucket_step, 513, args.bucket_step)) if args.bucket_step
+               else BUCKETS)
 
     from nlp.corpus import by_split, load_corpus, read_splits
     from nlp.e5_engine import E5Engine
@@ -221,7 +184,7 @@ def main() -> None:
                                 for i in range(0, len(texts), size)])
             row[f"pack_{size}_ms"] = round((time.perf_counter() - start) / len(texts) * 1000, 2)
             row[f"pack_{size}_max_difference"] = float(np.abs(packed - served).max())
-        row.update(bucketed(engine, texts, served, args.batch))
+        row.update(bucketed(engine, texts, served, buckets, args.batch))
         results["student" if student else "e5"] = row
     print(json.dumps(results, indent=2))
 

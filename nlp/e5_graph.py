@@ -73,12 +73,23 @@ def _layernorm(b: _Builder, w: E5Weights, x: str, prefix: str, output: str) -> s
         output, axis=-1, epsilon=w.eps)
 
 
-def encoder_graph(w: E5Weights, accuracy: int = ACCURACY_FP32) -> ModelProto:
+def encoder_graph(w: E5Weights, accuracy: int = ACCURACY_FP32, batched: bool = False
+                  ) -> ModelProto:
+    """The served graph: one text, `x` (tokens, 384) to `pooled` (384). With `batched` (not
+    served; benchmarks/bench_packing.py), texts padded to one length L: `x` (texts, L, 384), a
+    `mask` (texts, 1, 1, L) added to every layer's attention scores (-inf on padding) and a `pool`
+    (texts, 1, L) that takes each text's mean, to `pooled` (texts, 1, 384)."""
     b = _Builder()
     h, heads = w.hidden, w.heads
     width = h // heads
-    split = b.const("split_heads", np.array([0, heads, width], np.int64))
-    join = b.const("join_heads", np.array([0, h], np.int64))
+    # The batch axis, where there is one, stays first: every other axis moves one up.
+    lead = [0] if batched else []
+
+    def perm(*axes: int) -> list[int]:
+        return lead + [a + len(lead) for a in axes]
+
+    split = b.const("split_heads", np.array([*lead, 0, heads, width], np.int64))
+    join = b.const("join_heads", np.array([*lead, 0, h], np.int64))
     scale = b.const("attention_scale", np.array(1.0 / np.sqrt(width), np.float32))
     x = _layernorm(b, w, "x", "emb.ln", "embedded")
     for layer in range(w.layers):
@@ -86,12 +97,15 @@ def encoder_graph(w: E5Weights, accuracy: int = ACCURACY_FP32) -> ModelProto:
         q, k, v = (
             b.op("Transpose", [b.op("Reshape", [_linear(b, w, x, layer, key, h, accuracy), split],
                                     f"{p}.{key}.heads")],
-                 f"{p}.{key}.t", perm=[1, 2, 0] if key == "k" else [1, 0, 2])
+                 f"{p}.{key}.t", perm=perm(1, 2, 0) if key == "k" else perm(1, 0, 2))
             for key in ("q", "k", "v"))
-        scores = b.op("Mul", [b.op("MatMul", [q, k], f"{p}.qk"), scale], f"{p}.scores")
+        scores = b.op("Mul", [b.op("MatMul", [q, k], f"{p}.qk"), scale],
+                      f"{p}.unmasked" if batched else f"{p}.scores")
+        if batched:
+            scores = b.op("Add", [scores, "mask"], f"{p}.scores")
         attention = b.op("Softmax", [scores], f"{p}.attention", axis=-1)
         context = b.op("Transpose", [b.op("MatMul", [attention, v], f"{p}.context")],
-                       f"{p}.context.t", perm=[1, 0, 2])
+                       f"{p}.context.t", perm=perm(1, 0, 2))
         context = b.op("Reshape", [context, join], f"{p}.context.joined")
         attended = b.op("Add", [x, _linear(b, w, context, layer, "ao", h, accuracy)],
                         f"{p}.attended")
@@ -100,11 +114,17 @@ def encoder_graph(w: E5Weights, accuracy: int = ACCURACY_FP32) -> ModelProto:
                      domain="com.microsoft")
         fed = b.op("Add", [x, _linear(b, w, inner, layer, "fo", h, accuracy)], f"{p}.fed")
         x = _layernorm(b, w, fed, f"{p}.oln", f"{p}.x2")
-    b.op("ReduceMean", [x, b.const("token_axis", np.array([0], np.int64))], "pooled",
-         keepdims=0)
-    graph = helper.make_graph(
-        b.nodes, "multilingual-e5-small",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["tokens", h])],
-        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, [h])], b.initializers)
+    if batched:
+        b.op("MatMul", ["pool", x], "pooled")
+        inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["texts", "L", h]),
+                  helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["texts", 1, 1, "L"]),
+                  helper.make_tensor_value_info("pool", TensorProto.FLOAT, ["texts", 1, "L"])]
+        output = helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["texts", 1, h])
+    else:
+        b.op("ReduceMean", [x, b.const("token_axis", np.array([0], np.int64))], "pooled",
+             keepdims=0)
+        inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["tokens", h])]
+        output = helper.make_tensor_value_info("pooled", TensorProto.FLOAT, [h])
+    graph = helper.make_graph(b.nodes, "multilingual-e5-small", inputs, [output], b.initializers)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET),
                                                    helper.make_opsetid("com.microsoft", 1)])
